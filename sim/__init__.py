@@ -1,0 +1,22 @@
+"""shocksim: an agent-based model of regional employment shocks and the policies that answer them."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from sim.config import Scenario, load_scenario
+from sim.errors import InputError, ResultsFolderError, ScenarioError
+from sim.model import RegionModel
+
+try:
+    __version__ = version("shocksim")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "InputError",
+    "RegionModel",
+    "ResultsFolderError",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+]

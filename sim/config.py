@@ -1,0 +1,553 @@
+"""Scenario schema, loading and validation.
+
+A scenario is a TOML file. Its numbers live in the file, each with a comment naming its
+source; this module only says what shape and range they must have. A scenario may start
+from another with ``inherits = "gwangju"`` (a shipped name or a path relative to the
+file) and override any key, so that derived scenarios restate only what differs.
+
+Every problem is raised as :class:`~sim.errors.ScenarioError` naming the file, the key
+path, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import ScenarioError
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_SCENARIO = "gwangju"
+
+SECTORS = ("auto", "appliance", "growth", "other_manufacturing", "services")
+MANUFACTURING_SECTORS = ("auto", "appliance", "growth", "other_manufacturing")
+CHAINS = ("auto", "appliance")
+PART_TYPES = ("neutral", "combustion", "electric")
+GROWTH_BRANCHES = ("ai_software", "aviation_parts", "eco_vehicle_parts")
+SHARE_TOLERANCE = 1e-6
+
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _check_year_month(text: str) -> str:
+    match = _YEAR_MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError("a month written as YYYY-MM, e.g. 2021-01")
+    return text
+
+
+YearMonth = Annotated[str, AfterValidator(_check_year_month)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
+def month_number(year_month: str) -> int:
+    """Months since year 0 for a ``YYYY-MM`` string, so that differences are month counts."""
+    year, month = year_month.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def year_month(number: int) -> str:
+    """Inverse of :func:`month_number`."""
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def _sums_to_one(values: list[float] | dict[str, float], what: str) -> None:
+    items = values.values() if isinstance(values, dict) else values
+    total = sum(items)
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+
+
+class _Section(BaseModel):
+    """Every section rejects unknown keys and silent type conversions."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class ScenarioInfo(_Section):
+    name: str = Field(min_length=1)
+    description: str = ""
+    region: str = Field(min_length=1)
+    start: YearMonth
+    months: PositiveInt
+    scale: Annotated[float, Field(gt=0.0, le=1.0)]
+
+
+class Population(_Section):
+    labour_force: PositiveInt
+    unemployment_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
+    age_min_years: Positive
+    age_max_years: Positive
+    retirement_age_years: Positive
+    entrant_age_min_years: Positive
+    entrant_age_max_years: Positive
+    entry_rate_per_month: Share
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> Population:
+        if not self.age_min_years < self.age_max_years <= self.retirement_age_years:
+            raise ValueError("ages must satisfy age_min_years < age_max_years <= retirement_age_years")
+        if not self.entrant_age_min_years < self.entrant_age_max_years < self.retirement_age_years:
+            raise ValueError("entrant ages must satisfy min < max < retirement_age_years")
+        return self
+
+
+class LabourMarket(_Section):
+    occupations: list[str] = Field(min_length=1)
+    occupation_distance: list[list[Share]]
+    job_finding_rate_per_month: Share
+    vacancy_duration_months: Positive
+    quit_rate_per_month: Share
+    search_distance_weight: NonNegative
+    wage_loss_per_distance: Share
+    skill_wage_multiplier: list[Positive] = Field(min_length=3, max_length=3)
+    skill_search_multiplier: list[Positive] = Field(min_length=3, max_length=3)
+    long_term_unemployment_months: PositiveInt
+    long_term_search_decay_per_month: NonNegative
+    exit_to_inactive_rate_per_month: Share
+    move_out_rate_per_month: Share
+    reentry_rate_per_month: Share
+    benefit_eligible_share: Share
+    benefit_replacement_rate: Share
+    benefit_cap_krw_per_month: Positive
+    benefit_months_by_tenure_years: list[list[NonNegative]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LabourMarket:
+        n = len(self.occupations)
+        if len(set(self.occupations)) != n:
+            raise ValueError("occupations must be unique")
+        if len(self.occupation_distance) != n or any(len(row) != n for row in self.occupation_distance):
+            raise ValueError(f"occupation_distance must be a {n}x{n} matrix, one row and column per occupation")
+        for i in range(n):
+            if self.occupation_distance[i][i] != 0.0:
+                raise ValueError("occupation_distance must have zeros on its diagonal")
+            for j in range(n):
+                if self.occupation_distance[i][j] != self.occupation_distance[j][i]:
+                    raise ValueError("occupation_distance must be symmetric")
+        for row in self.benefit_months_by_tenure_years:
+            if len(row) != 2:
+                raise ValueError("benefit_months_by_tenure_years rows are [minimum tenure in years, months of benefit]")
+        tenures = [row[0] for row in self.benefit_months_by_tenure_years]
+        if tenures != sorted(tenures) or tenures[0] != 0:
+            raise ValueError("benefit_months_by_tenure_years must start at tenure 0 and rise")
+        return self
+
+
+class FirmBehaviour(_Section):
+    sme_max_employees: PositiveInt
+    max_hiring_rate_per_month: Share
+    max_firing_rate_per_month: Share
+    hoarding_margin: Share
+    expectation_weight: Annotated[float, Field(gt=0.0, le=1.0)]
+    capacity_headroom: NonNegative
+    capacity_adjustment_per_month: Share
+    bank_rate_annual: Annotated[float, Field(ge=0.0, le=1.0)]
+    sme_spread_annual: Annotated[float, Field(ge=0.0, le=1.0)]
+    initial_debt_to_annual_sales: NonNegative
+    max_debt_to_annual_sales: NonNegative
+    loan_term_months: PositiveInt
+    initial_cash_months_of_costs: NonNegative
+    max_loss_months_for_credit: NonNegativeInt
+    productivity_dispersion: NonNegative
+    wage_dispersion: NonNegative
+    demand_noise_sd: NonNegative
+    demand_noise_persistence: Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
+class FirmGroup(_Section):
+    """Economics and size distribution of one group of firms (a tier or an industry)."""
+
+    employees: NonNegativeInt | None = None
+    wage_krw_per_month: Positive
+    productivity_krw_per_worker_month: Positive
+    input_cost_share: Share
+    operating_margin: Annotated[float, Field(ge=-0.5, le=0.5)]
+    export_share: Share
+    outside_demand_trend_per_year: Annotated[float, Field(ge=-1.0, le=1.0)]
+    firm_size_pareto_alpha: Positive
+    firm_size_min: PositiveInt
+    firm_size_max: PositiveInt
+
+    @model_validator(mode="after")
+    def _costs_fit(self) -> FirmGroup:
+        if self.firm_size_min > self.firm_size_max:
+            raise ValueError("firm_size_min must not exceed firm_size_max")
+        labour_share = self.wage_krw_per_month / self.productivity_krw_per_worker_month
+        if labour_share + self.input_cost_share + self.operating_margin > 1.0 + SHARE_TOLERANCE:
+            raise ValueError(
+                f"wage/productivity ({labour_share:.3f}) + input_cost_share + operating_margin exceeds 1:"
+                " no room for fixed costs"
+            )
+        return self
+
+
+class Tier(FirmGroup):
+    employees: NonNegativeInt
+    customers_max: PositiveInt
+
+
+class Assembler(_Section):
+    name: str = Field(min_length=1)
+    employees: PositiveInt
+    final_demand_units_per_year: Positive
+    unit_value_krw: Positive
+    wage_krw_per_month: Positive
+    input_cost_share: Share
+    operating_margin: Annotated[float, Field(ge=-0.5, le=0.5)]
+    export_share: Share
+
+
+class Chain(_Section):
+    final_demand_unit: str = Field(min_length=1)
+    assemblers: list[Assembler] = Field(min_length=1)
+    tier1: Tier
+    tier2: Tier
+    part_type_shares: dict[Literal["neutral", "combustion", "electric"], Share] | None = None
+
+    @model_validator(mode="after")
+    def _shares(self) -> Chain:
+        if self.part_type_shares is not None:
+            _sums_to_one(self.part_type_shares, "part_type_shares")
+        names = [a.name for a in self.assemblers]
+        if len(set(names)) != len(names):
+            raise ValueError("assembler names must be unique")
+        return self
+
+
+class Chains(_Section):
+    auto: Chain
+    appliance: Chain
+
+
+class Growth(FirmGroup):
+    employees: NonNegativeInt
+    branch_shares: dict[Literal["ai_software", "aviation_parts", "eco_vehicle_parts"], Share]
+
+    @model_validator(mode="after")
+    def _branches(self) -> Growth:
+        _sums_to_one(self.branch_shares, "branch_shares")
+        return self
+
+
+class OtherManufacturing(FirmGroup):
+    auto_share_of_manufacturing_output: Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class Services(FirmGroup):
+    local_multiplier: NonNegative
+
+
+class Industries(_Section):
+    growth: Growth
+    other_manufacturing: OtherManufacturing
+    services: Services
+
+
+class SectorWorkforce(_Section):
+    occupation_mix: dict[str, Share]
+    skill_mix: list[Share] = Field(min_length=3, max_length=3)
+
+    @model_validator(mode="after")
+    def _shares(self) -> SectorWorkforce:
+        _sums_to_one(self.occupation_mix, "occupation_mix shares")
+        _sums_to_one(self.skill_mix, "skill_mix shares")
+        return self
+
+
+class Workforce(_Section):
+    auto: SectorWorkforce
+    appliance: SectorWorkforce
+    growth: SectorWorkforce
+    other_manufacturing: SectorWorkforce
+    services: SectorWorkforce
+
+
+class DemandPoint(_Section):
+    date: YearMonth
+    value: NonNegative
+
+
+class FinalDemandPath(_Section):
+    chain: Literal["auto", "appliance"]
+    points: list[DemandPoint] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> FinalDemandPath:
+        months = [month_number(p.date) for p in self.points]
+        if any(b <= a for a, b in zip(months, months[1:], strict=False)):
+            raise ValueError("points must be in strictly increasing date order")
+        return self
+
+
+class Relocation(_Section):
+    assembler: str = Field(min_length=1)
+    date: YearMonth
+    share: Annotated[float, Field(gt=0.0, le=1.0)]
+    phase_in_months: PositiveInt
+
+
+class Tariff(_Section):
+    sectors: list[Literal["auto", "appliance", "growth", "other_manufacturing"]] = Field(min_length=1)
+    start: YearMonth
+    end: YearMonth | None = None
+    sales_cut: Share
+    phase_in_months: PositiveInt
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Tariff:
+        if self.end is not None and month_number(self.end) <= month_number(self.start):
+            raise ValueError("end must come after start")
+        return self
+
+
+class ElectricTransition(_Section):
+    start: YearMonth
+    end: YearMonth
+    electric_share_start: Share
+    electric_share_end: Share
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ElectricTransition:
+        if month_number(self.end) <= month_number(self.start):
+            raise ValueError("end must come after start")
+        return self
+
+
+class Shocks(_Section):
+    final_demand: list[FinalDemandPath] = Field(default_factory=list)
+    relocation: list[Relocation] = Field(default_factory=list)
+    tariff: list[Tariff] = Field(default_factory=list)
+    electric_transition: ElectricTransition | None = None
+
+
+class Scenario(_Section):
+    """A validated scenario: the whole description of one region and its shocks."""
+
+    scenario: ScenarioInfo
+    population: Population
+    labour_market: LabourMarket
+    firms: FirmBehaviour
+    chains: Chains
+    industries: Industries
+    workforce: Workforce
+    shocks: Shocks = Field(default_factory=Shocks)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        occupations = set(self.labour_market.occupations)
+        for sector in SECTORS:
+            mix = getattr(self.workforce, sector).occupation_mix
+            if set(mix) != occupations:
+                raise ValueError(
+                    f"workforce.{sector}.occupation_mix must name exactly the occupations "
+                    f"{sorted(occupations)} (it names {sorted(mix)})"
+                )
+        assemblers = {a.name: chain for chain in CHAINS for a in getattr(self.chains, chain).assemblers}
+        for i, relocation in enumerate(self.shocks.relocation):
+            if relocation.assembler not in assemblers:
+                raise ValueError(
+                    f"shocks.relocation[{i}].assembler {relocation.assembler!r} is not an assembler of the "
+                    f"scenario; allowed: {sorted(assemblers)}"
+                )
+        if self.chains.auto.part_type_shares is None and self.shocks.electric_transition is not None:
+            raise ValueError("shocks.electric_transition needs chains.auto.part_type_shares")
+        return self
+
+    @property
+    def start_month(self) -> int:
+        return month_number(self.scenario.start)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as plain data, ready to write back to TOML or JSON."""
+        return self.model_dump(mode="json")
+
+    def content_hash(self) -> str:
+        """SHA-256 of the scenario's canonical JSON: equal hashes mean equal scenarios."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def shipped_scenarios() -> list[str]:
+    """Names of the scenarios shipped in ``scenarios/``."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A path as given, or a shipped scenario's file for a bare name like ``gwangju``."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        return path
+    shipped = SCENARIO_DIR / f"{name_or_path}.toml"
+    if shipped.exists():
+        return shipped
+    return path
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ScenarioError(str(path), "", str(path), "no such file; give a scenario file or one of "
+                            f"the shipped names {shipped_scenarios()}")
+    if path.is_dir():
+        raise ScenarioError(str(path), "", str(path), "this is a folder; give a scenario .toml file")
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(str(path), "", "invalid TOML", f"TOML syntax error: {error}") from None
+    except OSError as error:
+        raise ScenarioError(str(path), "", str(path), f"cannot read file: {error.strerror}") from None
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value (numbers, lists) replaces the base's."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    raw = _read_toml(path)
+    parent = raw.pop("inherits", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(str(path), "inherits", parent, "allowed: a shipped scenario name or a .toml path")
+    parent_path = resolve_scenario_path(parent)
+    if not parent_path.is_absolute() and not parent_path.exists():
+        parent_path = path.parent / parent_path
+    parent_path = parent_path.resolve()
+    if parent_path in seen or parent_path == path.resolve():
+        raise ScenarioError(str(path), "inherits", parent, "a scenario may not inherit from itself")
+    return deep_merge(_load_raw(parent_path, (*seen, path.resolve())), raw)
+
+
+def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate plain data as a scenario, or raise ScenarioError naming the first problem."""
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as error:
+        raise scenario_error_from(error, source, raw) from None
+
+
+def scenario_error_from(error: ValidationError, source: str, raw: dict[str, Any]) -> ScenarioError:
+    """Turn pydantic's report into one line: file, key path, value, what is allowed."""
+    first = error.errors()[0]
+    location = [part for part in first["loc"] if not str(part).startswith("function-after")]
+    key_path = _key_path(location)
+    value = first.get("input")
+    if first["type"] == "missing":
+        value, allowed = "nothing", "this key is required"
+    elif first["type"] == "extra_forbidden":
+        allowed = f"unknown key; allowed keys here: {_allowed_keys(location)}"
+        value = location[-1] if location else value
+    else:
+        allowed = "allowed: " + _friendly(first["msg"])
+        if isinstance(value, dict | list) and first["type"] in ("value_error", "assertion_error"):
+            value = _value_at(raw, location) if location else "this section"
+    more = error.error_count() - 1
+    if more:
+        allowed += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ScenarioError(source, key_path, value, allowed)
+
+
+def _friendly(message: str) -> str:
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _key_path(location: list[Any]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _value_at(raw: Any, location: list[Any]) -> Any:
+    node = raw
+    for part in location:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _allowed_keys(location: list[Any]) -> list[str]:
+    model: Any = Scenario
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _model_of(field.annotation)
+        if model is None:
+            return []
+    return sorted(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _model_of(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:
+    """Set ``section.key`` (or ``section__key``) paths in plain scenario data.
+
+    Missing tables on the way are created; validation afterwards rejects any key the
+    schema does not know, naming it.
+    """
+    updated = copy.deepcopy(raw)
+    for dotted, value in overrides.items():
+        parts = dotted.replace("__", ".").split(".")
+        node = updated
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ScenarioError(source, dotted, value, f"cannot set a key inside {part!r}, which is not a table")
+        node[parts[-1]] = value
+    return updated
+
+
+def load_scenario(
+    scenario: str | Path | Scenario | None = None, overrides: dict[str, Any] | None = None
+) -> Scenario:
+    """Load and validate a scenario from a shipped name, a path, or an existing Scenario.
+
+    ``None`` gives the default scenario (Gwangju). ``overrides`` maps key paths such as
+    ``"labour_market.quit_rate_per_month"`` to new values; the result is validated again.
+    """
+    if isinstance(scenario, Scenario):
+        if not overrides:
+            return scenario
+        return validate_scenario(apply_overrides(scenario.to_dict(), overrides, "<overrides>"), "<overrides>")
+    path = resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO)
+    raw = _load_raw(path)
+    source = str(path)
+    if overrides:
+        raw = apply_overrides(raw, overrides, source)
+    return validate_scenario(raw, source)
+

@@ -1,0 +1,1 @@
+"""The economy: firms, supply chain, workforce, labour market, shocks and demographics."""

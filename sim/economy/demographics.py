@@ -1,0 +1,85 @@
+"""Demographics: retirement, leaving the labour force or the region, returning, and new entrants.
+
+Long unemployment spells push some job seekers out of the labour force or out of the
+region; some of those outside the labour force return to search; young people enter; and
+everyone retires at the retirement age, so ten-year runs keep a sensible age structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import Scenario
+from sim.economy.random_streams import RandomStreams
+from sim.economy.workforce import (
+    EMPLOYED,
+    INACTIVE,
+    MOVED_OUT,
+    NEVER,
+    NO_EMPLOYER,
+    UNEMPLOYED,
+    Workforce,
+)
+
+
+@dataclass
+class DemographicFlows:
+    """Counts of the month's demographic moves."""
+
+    retired: int = 0
+    retired_from_jobs: np.ndarray | None = None  # employer ids of employees who retired
+    to_inactive: int = 0
+    moved_out: int = 0
+    returned: int = 0
+    entrants: int = 0
+
+
+def retire(workforce: Workforce, month: int) -> DemographicFlows:
+    """Everyone reaching the retirement age this month leaves the labour force for good."""
+    due = np.flatnonzero((workforce.retire_month == month) & (workforce.status != MOVED_OUT) & ~workforce.retired)
+    was_employed = due[workforce.status[due] == EMPLOYED]
+    flows = DemographicFlows(retired=len(due), retired_from_jobs=workforce.employer[was_employed].copy())
+    workforce.status[due] = INACTIVE
+    workforce.retired[due] = True
+    workforce.employer[due] = NO_EMPLOYER
+    workforce.unemployed_since[due] = NEVER
+    workforce.benefit_end_month[due] = 0
+    workforce.quit_month[due] = NEVER
+    return flows
+
+
+def leave_and_return(
+    workforce: Workforce, scenario: Scenario, month: int, streams: RandomStreams, flows: DemographicFlows
+) -> None:
+    """Long-term unemployed leave search or the region; some inactive people return to search."""
+    labour = scenario.labour_market
+    unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
+    spell = month - workforce.unemployed_since[unemployed]
+    long_term = unemployed[spell >= labour.long_term_unemployment_months]
+    u = streams.uniform("leave", month, long_term)
+    to_inactive = long_term[u < labour.exit_to_inactive_rate_per_month]
+    moving = long_term[
+        (u >= labour.exit_to_inactive_rate_per_month)
+        & (u < labour.exit_to_inactive_rate_per_month + labour.move_out_rate_per_month)
+    ]
+    inactive = np.flatnonzero((workforce.status == INACTIVE) & ~workforce.retired)
+    returning = inactive[streams.uniform("return", month, inactive) < labour.reentry_rate_per_month]
+
+    workforce.status[to_inactive] = INACTIVE
+    workforce.status[moving] = MOVED_OUT
+    for left in (to_inactive, moving):
+        workforce.unemployed_since[left] = NEVER
+        workforce.benefit_end_month[left] = 0
+    workforce.status[returning] = UNEMPLOYED
+    workforce.unemployed_since[returning] = month
+    flows.to_inactive = len(to_inactive)
+    flows.moved_out = len(moving)
+    flows.returned = len(returning)
+
+
+def entrant_count(scenario: Scenario, initial_labour_force: int, month: int, streams: RandomStreams) -> int:
+    """How many young people join the labour force this month (Poisson around the entry rate)."""
+    expected = scenario.population.entry_rate_per_month * initial_labour_force
+    return int(streams.generator("entrant_count", month).poisson(expected))

@@ -1,0 +1,269 @@
+"""The labour market: separations, layoffs, vacancies and the matching of job seekers to jobs.
+
+Matching follows the occupational-mobility idea of del Rio-Chanona et al. (2021): a job
+seeker applies in the occupation market where jobs are open, preferring markets close to
+their own occupation; an application's chance falls with the occupational distance and
+with the length of the unemployment spell. Within each occupation market hires follow a
+Cobb-Douglas matching function, ``hires = mu * sqrt(applicants * vacancies)`` capped by
+both, with ``mu`` set at the start so that the job-finding rate equals the scenario's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import SECTORS, Scenario
+from sim.economy.random_streams import RandomStreams
+from sim.economy.workforce import (
+    EMPLOYED,
+    NEVER,
+    NO_EMPLOYER,
+    UNEMPLOYED,
+    Workforce,
+    benefit_months,
+    draw_quit_months,
+)
+
+
+@dataclass
+class Vacancies:
+    """The open jobs of one month: one entry per vacancy."""
+
+    firm: np.ndarray  # int64 firm id
+    occupation: np.ndarray  # int8 occupation code
+
+    @property
+    def count(self) -> int:
+        return len(self.firm)
+
+
+def separate(
+    workforce: Workforce,
+    workers: np.ndarray,
+    month: int,
+    *,
+    laid_off: bool,
+    firm_sector: np.ndarray,
+    scenario: Scenario,
+    streams: RandomStreams,
+) -> None:
+    """Move employed workers into unemployment; laid-off workers may draw unemployment benefit.
+
+    Korean employment insurance pays those who lose their job involuntarily (not those who
+    quit), for a number of months set by their insured tenure, at a share of the former
+    wage up to a cap.
+    """
+    if len(workers) == 0:
+        return
+    labour = scenario.labour_market
+    workforce.status[workers] = UNEMPLOYED
+    workforce.unemployed_since[workers] = month
+    workforce.quit_month[workers] = NEVER
+    if laid_off:
+        employer = workforce.employer[workers]
+        workforce.displaced_sector[workers] = firm_sector[employer]
+        workforce.displaced_month[workers] = month
+        workforce.pre_displacement_wage[workers] = workforce.wage[workers]
+        eligible = streams.uniform("benefit", month, workers) < labour.benefit_eligible_share
+        months = benefit_months(scenario, month - workforce.hire_month[workers])
+        workforce.benefit_end_month[workers] = np.where(eligible, month + 1 + months, 0)
+        workforce.benefit_krw[workers] = np.minimum(
+            workforce.wage[workers] * labour.benefit_replacement_rate, labour.benefit_cap_krw_per_month
+        )
+    else:
+        workforce.benefit_end_month[workers] = 0
+    workforce.employer[workers] = NO_EMPLOYER
+
+
+def choose_layoffs(
+    workforce: Workforce, employed: np.ndarray, cuts: np.ndarray, month: int, streams: RandomStreams
+) -> np.ndarray:
+    """Pick ``cuts[f]`` employees of each firm ``f`` at random; return their ids."""
+    employer = workforce.employer[employed]
+    candidates = employed[cuts[employer] > 0]
+    if len(candidates) == 0:
+        return candidates
+    candidate_employer = workforce.employer[candidates]
+    keys = streams.uniform("layoff", month, candidates)
+    order = np.lexsort((keys, candidate_employer))
+    sorted_employer = candidate_employer[order]
+    first_of_firm = np.searchsorted(sorted_employer, sorted_employer, side="left")
+    rank = np.arange(len(order)) - first_of_firm
+    return np.sort(candidates[order][rank < cuts[sorted_employer]])
+
+
+def post_vacancies(
+    openings: np.ndarray, firm_sector: np.ndarray, occupation_cdf: np.ndarray, month: int, streams: RandomStreams
+) -> Vacancies:
+    """Expand per-firm openings into individual vacancies, each with an occupation.
+
+    A vacancy's occupation is drawn from its sector's occupation mix, keyed by (firm, slot)
+    so the same opening gets the same occupation whatever other firms do.
+    """
+    firms = np.flatnonzero(openings > 0)
+    counts = openings[firms]
+    firm = np.repeat(firms, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    slot = np.arange(len(firm)) - starts
+    keys = firm.astype(np.int64) * 1_048_576 + slot
+    u = streams.uniform("vacancy_occupation", month, keys)
+    cdf = occupation_cdf[firm_sector[firm]]
+    occupation = np.minimum((u[:, None] >= cdf).sum(axis=1), occupation_cdf.shape[1] - 1).astype(np.int8)
+    return Vacancies(firm=firm, occupation=occupation)
+
+
+@dataclass
+class MatchingMarket:
+    """Fixed parameters of matching, derived from the scenario at the start of a run."""
+
+    distance: np.ndarray  # occupations x occupations, 0 (same) to 1 (far)
+    search_distance_weight: float
+    wage_loss_per_distance: float
+    skill_wage: np.ndarray  # index skill - 1
+    skill_search: np.ndarray  # index skill - 1
+    long_term_months: int
+    long_term_decay: float
+    efficiency: float = 1.0  # mu, calibrated by calibrate_efficiency
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> MatchingMarket:
+        labour = scenario.labour_market
+        return cls(
+            distance=np.array(labour.occupation_distance),
+            search_distance_weight=labour.search_distance_weight,
+            wage_loss_per_distance=labour.wage_loss_per_distance,
+            skill_wage=np.array(labour.skill_wage_multiplier),
+            skill_search=np.array(labour.skill_search_multiplier),
+            long_term_months=labour.long_term_unemployment_months,
+            long_term_decay=labour.long_term_search_decay_per_month,
+        )
+
+    def market_choice_probabilities(self, vacancies_by_occupation: np.ndarray) -> np.ndarray:
+        """Row o: the chance that a seeker of occupation o applies in each occupation market."""
+        attraction = vacancies_by_occupation[None, :] * np.exp(-self.search_distance_weight * self.distance)
+        totals = attraction.sum(axis=1, keepdims=True)
+        return np.divide(attraction, totals, out=np.zeros_like(attraction), where=totals > 0)
+
+    def application_weight(self, occupation: np.ndarray, market: np.ndarray, skill: np.ndarray,
+                           months_unemployed: np.ndarray) -> np.ndarray:
+        """Relative success of an application: falls with distance and long spells, rises with skill."""
+        distance = self.distance[occupation, market]
+        long_term = np.maximum(months_unemployed - self.long_term_months, 0)
+        return (np.exp(-self.search_distance_weight * distance) * self.skill_search[skill - 1]
+                * np.exp(-self.long_term_decay * long_term))
+
+    def calibrate_efficiency(
+        self, job_finding_rate: float, seekers_occupation: np.ndarray, seekers_skill: np.ndarray,
+        seekers_months: np.ndarray, vacancies_by_occupation: np.ndarray,
+    ) -> None:
+        """Set mu so that the expected job-finding rate at the start equals the target rate."""
+        if len(seekers_occupation) == 0 or vacancies_by_occupation.sum() <= 0:
+            return
+        choice = self.market_choice_probabilities(vacancies_by_occupation)
+        applicants = np.zeros(len(vacancies_by_occupation))
+        for market in range(len(vacancies_by_occupation)):
+            weight = self.application_weight(
+                seekers_occupation, np.full(len(seekers_occupation), market), seekers_skill, seekers_months
+            )
+            applicants[market] = (choice[seekers_occupation, market] * weight).sum()
+        raw_hires = np.sqrt(applicants * vacancies_by_occupation).sum()
+        self.efficiency = job_finding_rate * len(seekers_occupation) / raw_hires
+
+
+@dataclass
+class MatchResult:
+    workers: np.ndarray
+    firms: np.ndarray
+    occupations: np.ndarray
+
+
+def match(
+    workforce: Workforce,
+    seekers: np.ndarray,
+    vacancies: Vacancies,
+    market: MatchingMarket,
+    month: int,
+    streams: RandomStreams,
+) -> MatchResult:
+    """Match job seekers to vacancies for one month; return who was hired where."""
+    empty = MatchResult(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8))
+    if len(seekers) == 0 or vacancies.count == 0:
+        return empty
+    n_occupations = market.distance.shape[0]
+    open_by_occupation = np.bincount(vacancies.occupation, minlength=n_occupations).astype(float)
+    choice_cdf = np.cumsum(market.market_choice_probabilities(open_by_occupation), axis=1)
+    occupation = workforce.occupation[seekers]
+    u = streams.uniform("search", month, seekers)
+    cdf = choice_cdf[occupation]
+    chosen = np.minimum((u[:, None] >= cdf).sum(axis=1), n_occupations - 1)
+    months_unemployed = month - workforce.unemployed_since[seekers]
+    weight = market.application_weight(occupation, chosen, workforce.skill[seekers], months_unemployed)
+    success_draw = streams.uniform("match", month, seekers)
+    order_draw = streams.uniform("match_order", month, seekers)
+    vacancy_keys = vacancies.firm.astype(np.int64) * 1_048_576 + np.arange(vacancies.count)
+    vacancy_draw = streams.uniform("vacancy_order", month, vacancy_keys)
+
+    hired_workers, hired_firms, hired_occupations = [], [], []
+    for occupation_market in range(n_occupations):
+        open_jobs = np.flatnonzero(vacancies.occupation == occupation_market)
+        applying = np.flatnonzero(chosen == occupation_market)
+        if len(open_jobs) == 0 or len(applying) == 0:
+            continue
+        applicants = weight[applying].sum()
+        hires = min(len(open_jobs), applicants, market.efficiency * np.sqrt(applicants * len(open_jobs)))
+        success = applying[success_draw[applying] < weight[applying] * hires / applicants]
+        if len(success) == 0:
+            continue
+        take = min(len(success), len(open_jobs))
+        success = success[np.argsort(order_draw[success], kind="stable")[:take]]
+        jobs = open_jobs[np.argsort(vacancy_draw[open_jobs], kind="stable")[:take]]
+        hired_workers.append(seekers[success])
+        hired_firms.append(vacancies.firm[jobs])
+        hired_occupations.append(np.full(take, occupation_market, dtype=np.int8))
+    if not hired_workers:
+        return empty
+    return MatchResult(np.concatenate(hired_workers), np.concatenate(hired_firms), np.concatenate(hired_occupations))
+
+
+def hire(
+    workforce: Workforce,
+    result: MatchResult,
+    firm_wage_level: np.ndarray,
+    market: MatchingMarket,
+    month: int,
+    quit_rate: float,
+    streams: RandomStreams,
+) -> None:
+    """Move matched seekers into their new jobs at the new employer's pay.
+
+    Pay is the firm's wage level times the worker's skill multiplier, less a share for the
+    occupational distance moved: skills that do not transfer are not paid for.
+    """
+    workers = result.workers
+    if len(workers) == 0:
+        return
+    distance = market.distance[workforce.occupation[workers], result.occupations]
+    skill = workforce.skill[workers]
+    workforce.wage[workers] = (
+        firm_wage_level[result.firms] * market.skill_wage[skill - 1] * (1.0 - market.wage_loss_per_distance * distance)
+    )
+    workforce.status[workers] = EMPLOYED
+    workforce.employer[workers] = result.firms
+    workforce.occupation[workers] = result.occupations
+    workforce.hire_month[workers] = month
+    workforce.unemployed_since[workers] = NEVER
+    workforce.benefit_end_month[workers] = 0
+    workforce.quit_month[workers] = draw_quit_months(streams, workers, month, quit_rate)
+
+
+def occupation_cdf_by_sector(scenario: Scenario) -> np.ndarray:
+    """Cumulative occupation mix of each sector's jobs (sectors x occupations)."""
+    occupations = scenario.labour_market.occupations
+    cdf = np.zeros((len(SECTORS), len(occupations)))
+    for code, name in enumerate(SECTORS):
+        mix = getattr(scenario.workforce, name).occupation_mix
+        cdf[code] = np.cumsum([mix[o] for o in occupations])
+    cdf[:, -1] = 1.0
+    return cdf

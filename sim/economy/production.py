@@ -1,0 +1,131 @@
+"""Orders, production and firm finance for one month, for all firms at once.
+
+Output is the least of orders, plant capacity and what the workforce can make (Pichler et
+al. 2022). Firms then pay wages, inputs, fixed costs, interest and scheduled repayments;
+a firm short of cash borrows if its leverage and credit record allow, and fails if not.
+
+Every flow is KRW per month. For each active firm, within the month:
+``cash_after - cash_before = revenue + borrowing - wages - inputs - fixed - interest - repayment``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import FirmBehaviour
+from sim.economy.firms import ACTIVE, FirmTable
+
+
+@dataclass
+class FirmFlows:
+    """One month's money flows of every firm, KRW."""
+
+    revenue: np.ndarray
+    borrowing: np.ndarray
+    wages: np.ndarray
+    inputs: np.ndarray
+    fixed: np.ndarray
+    interest: np.ndarray
+    repayment: np.ndarray
+    cash_before: np.ndarray
+    cash_after: np.ndarray
+
+    @classmethod
+    def zeros(cls, count: int) -> FirmFlows:
+        return cls(*(np.zeros(count) for _ in range(9)))
+
+    def net(self) -> np.ndarray:
+        """Money in minus money out, per firm."""
+        return self.revenue + self.borrowing - self.wages - self.inputs - self.fixed - self.interest - self.repayment
+
+
+def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -> np.ndarray:
+    """Output of each firm (KRW/month): min(orders, capacity, labour x productivity); zero if closed."""
+    labour_limit = firms.employees * firms.productivity
+    output = np.minimum(np.minimum(demand, firms.capacity * capacity_factor), labour_limit)
+    return np.where(firms.status == ACTIVE, np.maximum(output, 0.0), 0.0)
+
+
+def pay_and_borrow(firms: FirmTable, output: np.ndarray, behaviour: FirmBehaviour) -> tuple[FirmFlows, np.ndarray]:
+    """Settle the month's accounts; return the flows and a mask of firms that failed.
+
+    A firm whose cash would fall below zero borrows the shortfall if its debt stays within
+    ``max_debt_to_annual_sales`` of its (smoothed) annual sales and it has not made losses for
+    more than ``max_loss_months_for_credit`` months in a row. Otherwise it fails.
+    """
+    active = firms.status == ACTIVE
+    revenue = np.where(active, output, 0.0)
+    wages = np.where(active, firms.wage_bill, 0.0)
+    inputs = revenue * firms.input_cost_share
+    fixed = np.where(active, firms.fixed_costs, 0.0)
+    interest = np.where(active, firms.debt * firms.interest_rate / 12.0, 0.0)
+    repayment = np.where(active, firms.debt / behaviour.loan_term_months, 0.0)
+    operating_profit = revenue - wages - inputs - fixed - interest
+
+    cash_before = firms.cash.copy()
+    cash_after_payments = cash_before + operating_profit - repayment
+    shortfall = np.where(active, np.maximum(-cash_after_payments, 0.0), 0.0)
+    firms.loss_months = np.where(active & (operating_profit < 0), firms.loss_months + 1, 0).astype(np.int32)
+    firms.annual_sales = np.where(active, firms.annual_sales + (12.0 * revenue - firms.annual_sales) / 12.0,
+                                  firms.annual_sales)
+    debt_after_repayment = firms.debt - repayment
+    room = behaviour.max_debt_to_annual_sales * firms.annual_sales - debt_after_repayment
+    credit_ok = firms.loss_months <= behaviour.max_loss_months_for_credit
+    can_borrow = credit_ok & (shortfall <= room)
+    needs_money = shortfall > 0
+    borrowing = np.where(needs_money & can_borrow, shortfall, 0.0)
+    failed = active & needs_money & ~can_borrow
+
+    firms.debt = debt_after_repayment + borrowing
+    firms.cash = cash_after_payments + borrowing
+    flows = FirmFlows(
+        revenue=revenue,
+        borrowing=borrowing,
+        wages=wages,
+        inputs=inputs,
+        fixed=fixed,
+        interest=interest,
+        repayment=repayment,
+        cash_before=cash_before,
+        cash_after=firms.cash.copy(),
+    )
+    return flows, failed
+
+
+def update_expectations_and_capacity(firms: FirmTable, demand: np.ndarray, behaviour: FirmBehaviour) -> None:
+    """Adaptive expectations of orders, and investment that lets growing firms expand.
+
+    Capacity only grows (towards expected orders plus headroom, by a share each month);
+    it shrinks only when a plant relocates.
+    """
+    active = firms.status == ACTIVE
+    weight = behaviour.expectation_weight
+    firms.expected_demand = np.where(active, (1 - weight) * firms.expected_demand + weight * demand,
+                                     firms.expected_demand)
+    wanted = firms.expected_demand * (1.0 + behaviour.capacity_headroom)
+    growth = behaviour.capacity_adjustment_per_month * np.maximum(wanted - firms.capacity, 0.0)
+    firms.capacity = np.where(active, firms.capacity + growth, firms.capacity)
+
+
+def workforce_plans(
+    firms: FirmTable, capacity_factor: np.ndarray, behaviour: FirmBehaviour
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per firm: how many workers to lay off and how many vacancies to post this month.
+
+    Firms hoard labour: they cut only when the workforce exceeds what expected orders need
+    by more than ``hoarding_margin``, and by at most ``max_firing_rate_per_month`` a month
+    (Korean law requires notice and consultation before dismissals for managerial reasons).
+    Hiring is limited to ``max_hiring_rate_per_month`` of the workforce (plus one).
+    """
+    active = firms.status == ACTIVE
+    wanted_output = np.minimum(firms.expected_demand, firms.capacity * capacity_factor)
+    target = np.round(wanted_output / firms.productivity).astype(np.int64)
+    employees = firms.employees
+    excess = employees - target
+    cut_allowed = np.ceil(behaviour.max_firing_rate_per_month * employees).astype(np.int64)
+    fire = np.where(active & (excess > behaviour.hoarding_margin * employees), np.minimum(excess, cut_allowed), 0)
+    hire_allowed = np.ceil(behaviour.max_hiring_rate_per_month * employees).astype(np.int64) + 1
+    vacancies = np.where(active & (target > employees), np.minimum(target - employees, hire_allowed), 0)
+    return fire.astype(np.int64), vacancies.astype(np.int64)

@@ -1,0 +1,130 @@
+"""Exogenous shocks, turned into per-firm demand and capacity multipliers for a month.
+
+- Final demand paths: assembly plants' output follows a piecewise-linear path of units a
+  year (e.g. 440,000 cars in 2020 falling to 400,000), flat before the first and after the
+  last point.
+- Relocation: an assembly plant moves a share of its production abroad, phased in over
+  some months; its final demand and capacity shrink by that share, and at a share of one
+  the plant is gone.
+- Tariffs: a share of the out-of-region sales of chosen sectors is lost while in force.
+- Electric transition: the electric share of car output moves linearly between two dates;
+  combustion-specific parts suppliers lose demand in proportion, electric-specific gain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import CHAINS, PART_TYPES, SECTORS, Scenario, month_number
+from sim.economy.firms import ASSEMBLER, SECTOR_CODE, FirmTable
+
+COMBUSTION = PART_TYPES.index("combustion")
+ELECTRIC = PART_TYPES.index("electric")
+
+
+def _ramp(calendar_month: int, start: int, phase_in_months: int) -> float:
+    """0 before ``start``, rising linearly to 1 at ``start + phase_in_months - 1``."""
+    return float(np.clip((calendar_month - start + 1) / phase_in_months, 0.0, 1.0))
+
+
+class ShockSchedule:
+    """Answers, for any model month, how shocks change each firm's demand and capacity."""
+
+    def __init__(self, scenario: Scenario, firms: FirmTable) -> None:
+        self.scenario = scenario
+        self.start_month = scenario.start_month
+        shocks = scenario.shocks
+        self._paths = {}
+        for path in shocks.final_demand:
+            months = np.array([month_number(p.date) for p in path.points], dtype=float)
+            values = np.array([p.value for p in path.points])
+            base = sum(a.final_demand_units_per_year for a in getattr(scenario.chains, path.chain).assemblers)
+            self._paths[path.chain] = (months, values / base)
+        self._assembler_index = {firms.name[i]: i for i in np.flatnonzero(firms.role == ASSEMBLER)}
+        self._is_assembler = firms.role == ASSEMBLER
+        self._sector = firms.sector
+        self._part_type = firms.part_type
+        self._export_share = firms.export_share
+        self._chain_of_assembler = {
+            a.name: chain for chain in CHAINS for a in getattr(scenario.chains, chain).assemblers
+        }
+        transition = shocks.electric_transition
+        self._electric_base = self.electric_share(1) if transition is not None else None
+
+    def calendar_month(self, model_month: int) -> int:
+        """Months since year 0 of model month ``model_month`` (1 = the scenario's first month)."""
+        return self.start_month + model_month - 1
+
+    def final_demand_index(self, chain: str, model_month: int) -> float:
+        """Final demand of a chain's assembly plants relative to their base output."""
+        if chain not in self._paths:
+            return 1.0
+        months, values = self._paths[chain]
+        return float(np.interp(self.calendar_month(model_month), months, values))
+
+    def relocated_share(self, model_month: int) -> np.ndarray:
+        """Per firm, the share of production moved abroad by this month (zero for most firms)."""
+        share = np.zeros(len(self._sector))
+        for relocation in self.scenario.shocks.relocation:
+            index = self._assembler_index.get(relocation.assembler)
+            if index is None:  # the plant was not created (cannot happen after validation)
+                continue
+            ramp = _ramp(self.calendar_month(model_month), month_number(relocation.date), relocation.phase_in_months)
+            share[index] += relocation.share * ramp
+        return np.minimum(share, 1.0)
+
+    def tariff_cut(self, model_month: int) -> np.ndarray:
+        """Per sector, the share of out-of-region sales lost to tariffs this month."""
+        cut = np.zeros(len(SECTORS))
+        month = self.calendar_month(model_month)
+        for tariff in self.scenario.shocks.tariff:
+            if tariff.end is not None and month >= month_number(tariff.end):
+                continue
+            ramp = _ramp(month, month_number(tariff.start), tariff.phase_in_months)
+            for sector in tariff.sectors:
+                cut[SECTOR_CODE[sector]] = 1.0 - (1.0 - cut[SECTOR_CODE[sector]]) * (1.0 - tariff.sales_cut * ramp)
+        return cut
+
+    def electric_share(self, model_month: int) -> float:
+        """Electric cars' share of car output this month."""
+        transition = self.scenario.shocks.electric_transition
+        if transition is None:
+            return 0.0
+        return float(
+            np.interp(
+                self.calendar_month(model_month),
+                [month_number(transition.start), month_number(transition.end)],
+                [transition.electric_share_start, transition.electric_share_end],
+            )
+        )
+
+    def part_multiplier(self, model_month: int) -> np.ndarray:
+        """Per firm, the change in demand for its parts caused by the electric transition."""
+        multiplier = np.ones(len(self._sector))
+        if self._electric_base is None:
+            return multiplier
+        share = self.electric_share(model_month)
+        base = self._electric_base
+        combustion = (1.0 - share) / (1.0 - base) if base < 1.0 else 1.0
+        electric = share / base if base > 0.0 else 1.0
+        multiplier[self._part_type == COMBUSTION] = combustion
+        multiplier[self._part_type == ELECTRIC] = electric
+        return multiplier
+
+    def final_demand_multiplier(self, model_month: int) -> np.ndarray:
+        """Per firm, final demand relative to base (assembly plants only; ones elsewhere)."""
+        multiplier = np.ones(len(self._sector))
+        for chain in CHAINS:
+            if chain in self._paths:
+                plants = self._is_assembler & (self._sector == SECTOR_CODE[chain])
+                multiplier[plants] = self.final_demand_index(chain, model_month)
+        return multiplier
+
+    def export_multiplier(self, model_month: int) -> np.ndarray:
+        """Per firm, the factor on base sales outside the region (tariffs)."""
+        return 1.0 - self.tariff_cut(model_month)[self._sector]
+
+    def assembler_tariff_multiplier(self, model_month: int) -> np.ndarray:
+        """Per firm, the factor on assemblers' final demand: only the exported part is cut."""
+        cut = self.tariff_cut(model_month)[self._sector]
+        return np.where(self._is_assembler, 1.0 - self._export_share * cut, 1.0)

@@ -1,0 +1,30 @@
+"""Errors a user can cause and fix: bad input files, bad arguments, result-folder clashes.
+
+Each carries a one-line message meant for the terminal; the CLI prints it and exits with 2.
+"""
+
+
+class InputError(Exception):
+    """Base for errors caused by the user's input (files, arguments, folders)."""
+
+
+class ScenarioError(InputError):
+    """A scenario or package file that is missing, unreadable or invalid."""
+
+    def __init__(self, source: str, key_path: str, value: object, allowed: str) -> None:
+        self.source = source
+        self.key_path = key_path
+        self.value = value
+        self.allowed = allowed
+        location = f"{source}: {key_path}" if key_path else source
+        shown = _short_repr(value)
+        super().__init__(f"{location}: got {shown}; {allowed}")
+
+
+class ResultsFolderError(InputError):
+    """A results folder that exists already, or is not a valid results folder."""
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,412 @@
+"""RegionModel: one region's economy, stepped a month at a time (a ``mesa.Model``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.config import CHAINS, SECTORS, Scenario, load_scenario
+from sim.economy import demographics, labour_market, production
+from sim.economy.firms import (
+    ACTIVE,
+    ASSEMBLER,
+    CLOSED,
+    INDEPENDENT,
+    RELOCATED,
+    SECTOR_CODE,
+    TIER1,
+    TIER2,
+    Firm,
+    FirmTable,
+    build_firm_table,
+    plan_firm_groups,
+    settle_initial_finances,
+)
+from sim.economy.random_streams import RandomStreams
+from sim.economy.shocks import ShockSchedule
+from sim.economy.supply_chain import build_supply_network
+from sim.economy.workforce import (
+    EMPLOYED,
+    IN_TRAINING,
+    INACTIVE,
+    MOVED_OUT,
+    UNEMPLOYED,
+    Workforce,
+    add_entrants,
+    populate,
+)
+from sim.ledger import empty_ledger
+from sim.records import COLUMNS, MonthlyRecords
+
+_MAX_SEED = 2**63
+
+
+def seed_from(rng: Any) -> int:
+    """A non-negative integer seed from Mesa-style ``rng`` (int, Generator, SeedSequence or None)."""
+    if rng is None:
+        return int(np.random.SeedSequence().entropy % _MAX_SEED)
+    if isinstance(rng, bool):
+        raise TypeError("rng must be an integer seed, a numpy Generator or None, not a bool")
+    if isinstance(rng, int | np.integer):
+        if rng < 0:
+            raise ValueError(f"rng seed must be a non-negative integer, got {rng}")
+        return int(rng) % _MAX_SEED
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(_MAX_SEED))
+    if isinstance(rng, np.random.SeedSequence):
+        return int(rng.generate_state(2, np.uint64)[0] % _MAX_SEED)
+    raise TypeError(f"rng must be an integer seed, a numpy Generator or None, got {type(rng).__name__}")
+
+
+class RegionModel(mesa.Model):
+    """A regional economy hit by industrial shocks, in monthly steps.
+
+    Build it from a scenario (a :class:`~sim.config.Scenario`, a TOML path, a shipped
+    scenario's name, or ``None`` for the default Gwangju scenario)::
+
+        model = RegionModel("gwangju", rng=42, scale=0.1, months=24)
+        table = model.run()
+
+    Keyword overrides set scenario parameters by key path, with ``__`` for the dots:
+    ``RegionModel(labour_market__quit_rate_per_month=0.004)``. The validated scenario is
+    ``model.config``; ``model.scenario`` is Mesa's own experimental Scenario object.
+
+    Firms are ``Firm`` agents (``model.agents``) whose state lives in ``model.firms``
+    (a FirmTable of arrays); workers are rows of ``model.workforce``.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        *,
+        rng: Any = None,
+        scale: float | None = None,
+        months: int | None = None,
+        overrides: dict[str, Any] | None = None,
+        **parameter_overrides: Any,
+    ) -> None:
+        all_overrides = {**(overrides or {}), **parameter_overrides}
+        if scale is not None:
+            all_overrides["scenario.scale"] = float(scale)
+        if months is not None:
+            all_overrides["scenario.months"] = int(months)
+        config = load_scenario(scenario, all_overrides)
+        self.seed = seed_from(rng)
+        super().__init__(rng=self.seed)
+        self.config = config
+        self.months = config.scenario.months
+        self.scale = config.scenario.scale
+        self.streams = RandomStreams(self.seed)
+        self.policies: list[Any] = []
+        self._build()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        config = self.config
+        firm_generator = self.streams.generator("firms")
+        specs = plan_firm_groups(config, firm_generator, self.scale)
+        self.firms: FirmTable = build_firm_table(specs, config, firm_generator)
+        self.network = build_supply_network(self.firms, config, self.streams.generator("network"))
+        self.outside_trend_per_year = self._outside_trends()
+
+        initial_people = int(self.firms.base_employees.sum() / (1.0 - config.population.unemployment_rate) * 1.1)
+        capacity = initial_people + int(config.population.entry_rate_per_month * initial_people * self.months * 1.3)
+        self.workforce = Workforce(capacity)
+        populate(self.workforce, config, self.firms.sector, self.firms.wage_level, self.firms.base_employees,
+                 self.streams)
+        self._count_employees()
+        settle_initial_finances(self.firms, self.firms.wage_bill, config)
+        self.firm_agents = [Firm(self, index) for index in range(self.firms.count)]
+
+        self.shocks = ShockSchedule(config, self.firms)
+        self.matching = labour_market.MatchingMarket.from_scenario(config)
+        self.occupation_cdf = labour_market.occupation_cdf_by_sector(config)
+        self._calibrate_matching()
+        employed = self.workforce.status == EMPLOYED
+        occupations = len(config.labour_market.occupations)
+        self.entrant_occupation_weights = (
+            np.bincount(self.workforce.occupation[employed], minlength=occupations) / max(employed.sum(), 1)
+        )
+        self.initial_labour_force = int(np.isin(self.workforce.status, (EMPLOYED, UNEMPLOYED)).sum())
+
+        self.last_output = self.firms.base_output.copy()
+        self.last_flows = production.FirmFlows.zeros(self.firms.count)
+        self._month_counts: dict[str, float] = {}
+        benefits = self._benefits_paid(0)
+        self.local_income = float(self.firms.wage_bill.sum()) + benefits
+        self._set_local_demand(config.industries.services.local_multiplier)
+
+        self.records = MonthlyRecords(self.months, config.start_month)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: [self.records.latest, [name]] for name in COLUMNS}
+        )
+        self._record(0, wage_income=float(self.firms.wage_bill.sum()), benefit_income=benefits)
+
+    def _outside_trends(self) -> np.ndarray:
+        """Per firm, the yearly trend of its sales outside the region (by tier or industry)."""
+        trend = np.zeros(self.firms.count)
+        for chain in CHAINS:
+            spec = getattr(self.config.chains, chain)
+            in_chain = self.firms.sector == SECTOR_CODE[chain]
+            trend[in_chain & (self.firms.role == TIER1)] = spec.tier1.outside_demand_trend_per_year
+            trend[in_chain & (self.firms.role == TIER2)] = spec.tier2.outside_demand_trend_per_year
+        for sector in ("growth", "other_manufacturing", "services"):
+            group = getattr(self.config.industries, sector)
+            trend[(self.firms.sector == SECTOR_CODE[sector]) & (self.firms.role == INDEPENDENT)] = (
+                group.outside_demand_trend_per_year
+            )
+        return trend
+
+    def _calibrate_matching(self) -> None:
+        """Choose the matching efficiency so the starting job-finding rate is the scenario's."""
+        workforce = self.workforce
+        labour = self.config.labour_market
+        seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
+        employed = np.flatnonzero(workforce.status == EMPLOYED)
+        occupations = len(labour.occupations)
+        monthly_separations = len(employed) * (labour.quit_rate_per_month
+                                               + 1.0 / (12 * self.config.population.retirement_age_years
+                                                        - 12 * self.config.population.age_min_years))
+        occupation_share = np.bincount(workforce.occupation[employed], minlength=occupations) / max(len(employed), 1)
+        vacancies = occupation_share * monthly_separations * labour.vacancy_duration_months
+        self.matching.calibrate_efficiency(
+            labour.job_finding_rate_per_month,
+            workforce.occupation[seekers],
+            workforce.skill[seekers],
+            -workforce.unemployed_since[seekers],
+            vacancies,
+        )
+
+    def _set_local_demand(self, local_multiplier: float) -> None:
+        """Tie local services demand to local income so that the local multiplier holds.
+
+        Services demand = autonomous + c * (wages + benefits of last month). With services
+        sales per worker R, services pay w_s and manufacturing pay w_m, one manufacturing
+        job lost removes c * w_m of demand, and the services jobs lost remove more income
+        in turn; the long-run services jobs lost per manufacturing job are
+        c * w_m / (R - c * w_s). Solving for c makes that equal ``local_multiplier``
+        (1.6, Moretti 2010).
+        """
+        firms = self.firms
+        services = firms.sector == SECTOR_CODE["services"]
+        employees = firms.employees.astype(float)
+        wage_services = firms.wage_bill[services].sum() / max(employees[services].sum(), 1.0)
+        wage_manufacturing = firms.wage_bill[~services].sum() / max(employees[~services].sum(), 1.0)
+        sales_per_worker = self.network.base_local_sales.sum() / max(employees[services].sum(), 1.0)
+        m = local_multiplier
+        self.local_spending_coefficient = m * sales_per_worker / (wage_manufacturing + m * wage_services)
+        self.autonomous_local_demand = (
+            self.network.base_local_sales.sum() - self.local_spending_coefficient * self.local_income
+        )
+
+    # ------------------------------------------------------------------ one month
+    def step(self) -> None:
+        """Advance one month, in this fixed order.
+
+        1. shocks: final-demand paths, relocations, tariffs, electric transition for the month;
+        2. orders: final demand, supplier orders (last month's buyer output through the
+           supply network), out-of-region sales, local services demand (last month's income);
+        3. production and finance: output, wages, inputs, fixed costs, interest, repayments,
+           borrowing; firms that can neither pay nor borrow fail and lay off everyone;
+        4. policies: each active intervention's ``step`` (none in a baseline run);
+        5. labour market: quits, layoffs and vacancies from each firm's workforce plan,
+           then matching of job seekers to vacancies;
+        6. demographics: retirement, leaving the labour force or the region, returning, entrants;
+        7. records: the month's row of the monthly table.
+        """
+        month = self.steps
+        self._month_counts = dict.fromkeys(
+            ["layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants", "bad_debt"]
+            + [f"layoffs_{s}" for s in SECTORS] + [f"firm_failures_{s}" for s in SECTORS],
+            0.0,
+        )
+        demand, capacity_factor, relocated = self._orders(month)
+        self._produce_and_finance(month, demand, capacity_factor, relocated)
+        for policy in self.policies:
+            policy.step(self)
+        self._labour_market(month, demand, capacity_factor)
+        self._demographics(month)
+        self._record(month, wage_income=float(self.last_flows.wages.sum()), benefit_income=self._benefits_paid(month))
+        if month >= self.months:
+            self.running = False
+
+    def _orders(self, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        firms, network, shocks = self.firms, self.network, self.shocks
+        behaviour = self.config.firms
+        relocated = shocks.relocated_share(month)
+        capacity_factor = 1.0 - relocated
+        shock = self.streams.normal("demand_noise", month, np.arange(firms.count))
+        rho = behaviour.demand_noise_persistence
+        firms.demand_noise = rho * firms.demand_noise + behaviour.demand_noise_sd * np.sqrt(1 - rho**2) * shock
+        noise = np.exp(firms.demand_noise)
+
+        final = (network.base_final_demand * shocks.final_demand_multiplier(month)
+                 * shocks.assembler_tariff_multiplier(month) * capacity_factor)
+        supplier_orders = network.orders(self.last_output)
+        trend = (1.0 + self.outside_trend_per_year) ** (month / 12.0)
+        outside = network.base_outside_sales * trend * shocks.export_multiplier(month) * noise
+        demand = (final + supplier_orders + outside) * shocks.part_multiplier(month)
+
+        services = (firms.sector == SECTOR_CODE["services"]) & (firms.status == ACTIVE)
+        local_total = self.autonomous_local_demand + self.local_spending_coefficient * self.local_income
+        base_local = np.where(services, network.base_local_sales, 0.0)
+        share = base_local / max(base_local.sum(), 1e-9)
+        demand = demand + np.maximum(local_total, 0.0) * share * noise
+        return np.where(firms.status == ACTIVE, demand, 0.0), capacity_factor, relocated
+
+    def _produce_and_finance(self, month: int, demand: np.ndarray, capacity_factor: np.ndarray,
+                             relocated: np.ndarray) -> None:
+        firms = self.firms
+        output = production.produce(firms, demand, capacity_factor)
+        flows, failed = production.pay_and_borrow(firms, output, self.config.firms)
+        self.last_output = output
+        self.last_flows = flows
+        self._month_counts["bad_debt"] = float(firms.debt[failed].sum())
+        firms.debt[failed] = 0.0
+        moved_away = (relocated >= 1.0) & (firms.status == ACTIVE) & ~failed
+        firms.status[failed] = CLOSED
+        firms.status[moved_away] = RELOCATED
+        firms.closed_month[failed | moved_away] = month
+        self._month_counts["firm_failures"] = float(failed.sum())
+        for code, sector in enumerate(SECTORS):
+            self._month_counts[f"firm_failures_{sector}"] = float((failed & (firms.sector == code)).sum())
+        if failed.any() or moved_away.any():
+            employed = np.flatnonzero(self.workforce.status == EMPLOYED)
+            gone = employed[(failed | moved_away)[self.workforce.employer[employed]]]
+            self._lay_off(gone, month)
+
+    def _lay_off(self, workers: np.ndarray, month: int) -> None:
+        """Lay workers off (with benefit rights) and count the layoffs by sector."""
+        if len(workers) == 0:
+            return
+        employer = self.workforce.employer[workers]
+        by_sector = np.bincount(self.firms.sector[employer], minlength=len(SECTORS))
+        self._month_counts["layoffs"] += len(workers)
+        for code, sector in enumerate(SECTORS):
+            self._month_counts[f"layoffs_{sector}"] += int(by_sector[code])
+        self.firms.employees -= np.bincount(employer, minlength=self.firms.count)
+        labour_market.separate(self.workforce, workers, month, laid_off=True, firm_sector=self.firms.sector,
+                               scenario=self.config, streams=self.streams)
+
+    def _labour_market(self, month: int, demand: np.ndarray, capacity_factor: np.ndarray) -> None:
+        workforce, firms = self.workforce, self.firms
+        labour = self.config.labour_market
+        employed = np.flatnonzero(workforce.status == EMPLOYED)
+        quitting = employed[workforce.quit_month[employed] == month]
+        firms.employees -= np.bincount(workforce.employer[quitting], minlength=firms.count)
+        labour_market.separate(workforce, quitting, month, laid_off=False, firm_sector=firms.sector,
+                               scenario=self.config, streams=self.streams)
+        self._month_counts["quits"] = float(len(quitting))
+
+        production.update_expectations_and_capacity(firms, demand, self.config.firms)
+        cuts, openings = production.workforce_plans(firms, capacity_factor, self.config.firms)
+        employed = employed[workforce.status[employed] == EMPLOYED]
+        self._lay_off(labour_market.choose_layoffs(workforce, employed, cuts, month, self.streams), month)
+
+        vacancies = labour_market.post_vacancies(openings, firms.sector, self.occupation_cdf, month, self.streams)
+        seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
+        result = labour_market.match(workforce, seekers, vacancies, self.matching, month, self.streams)
+        labour_market.hire(workforce, result, firms.wage_level, self.matching, month,
+                           labour.quit_rate_per_month, self.streams)
+        firms.employees += np.bincount(result.firms, minlength=firms.count)
+        self._month_counts["vacancies"] = float(vacancies.count)
+        self._month_counts["hires"] = float(len(result.workers))
+
+    def _demographics(self, month: int) -> None:
+        workforce = self.workforce
+        flows = demographics.retire(workforce, month)
+        self.firms.employees -= np.bincount(flows.retired_from_jobs, minlength=self.firms.count)
+        demographics.leave_and_return(workforce, self.config, month, self.streams, flows)
+        entrants = demographics.entrant_count(self.config, self.initial_labour_force, month, self.streams)
+        add_entrants(workforce, self.config, entrants, month, self.streams, self.entrant_occupation_weights)
+        self._month_counts["retirements"] = float(flows.retired)
+        self._month_counts["entrants"] = float(entrants)
+
+    # ------------------------------------------------------------------ records
+    def _count_employees(self) -> np.ndarray:
+        """Recount employees and wage bills of every firm from the worker arrays; return employed ids."""
+        workforce = self.workforce
+        employed = np.flatnonzero(workforce.status == EMPLOYED)
+        employer = workforce.employer[employed]
+        self.firms.employees = np.bincount(employer, minlength=self.firms.count).astype(np.int64)
+        self.firms.wage_bill = np.bincount(employer, weights=workforce.wage[employed], minlength=self.firms.count)
+        return employed
+
+    def _benefits_paid(self, month: int) -> float:
+        workforce = self.workforce
+        unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
+        receiving = unemployed[workforce.benefit_end_month[unemployed] > month]
+        return float(workforce.benefit_krw[receiving].sum())
+
+    def _record(self, month: int, *, wage_income: float, benefit_income: float) -> None:
+        firms, workforce = self.firms, self.workforce
+        self._count_employees()
+        statuses = workforce.status_counts()
+        employed, unemployed = int(statuses[EMPLOYED]), int(statuses[UNEMPLOYED])
+        labour_force = employed + unemployed
+        by_sector = np.bincount(firms.sector, weights=firms.employees, minlength=len(SECTORS))
+        output_by_sector = np.bincount(firms.sector, weights=self.last_output, minlength=len(SECTORS))
+        unemployed_ids = np.flatnonzero(workforce.status == UNEMPLOYED)
+        long_term = int(((month - workforce.unemployed_since[unemployed_ids])
+                         >= self.config.labour_market.long_term_unemployment_months).sum())
+        values: dict[str, float] = {
+            "month": month,
+            "employed": employed,
+            "unemployed": unemployed,
+            "unemployment_rate": unemployed / labour_force if labour_force else 0.0,
+            "labour_force": labour_force,
+            "in_training": int(statuses[IN_TRAINING]),
+            "out_of_labour_force": int(statuses[INACTIVE]),
+            "moved_out": int(statuses[MOVED_OUT]),
+            "firms_active": int((firms.status == ACTIVE).sum()),
+            "long_term_unemployed": long_term,
+            "output_manufacturing": float(output_by_sector[:4].sum()),
+            "wage_income": wage_income,
+            "benefit_income": benefit_income,
+            "mean_wage": float(firms.wage_bill.sum() / employed) if employed else 0.0,
+            "borrowing": float(self.last_flows.borrowing.sum()),
+            "policy_spend": 0.0,
+        }
+        for code, sector in enumerate(SECTORS):
+            values[f"employed_{sector}"] = int(by_sector[code])
+            values[f"output_{sector}"] = float(output_by_sector[code])
+        for chain in CHAINS:
+            in_chain = firms.sector == SECTOR_CODE[chain]
+            for role, label in ((ASSEMBLER, "assembly"), (TIER1, "tier1"), (TIER2, "tier2")):
+                values[f"employed_{chain}_{label}"] = int(firms.employees[in_chain & (firms.role == role)].sum())
+        for name in ("layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants",
+                     "bad_debt"):
+            values[name] = self._month_counts.get(name, 0.0)
+        for sector in SECTORS:
+            values[f"layoffs_{sector}"] = self._month_counts.get(f"layoffs_{sector}", 0.0)
+            values[f"firm_failures_{sector}"] = self._month_counts.get(f"firm_failures_{sector}", 0.0)
+        self.records.write(month, values)
+        self.local_income = wage_income + benefit_income
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ running and results
+    def run(self, months: int | None = None) -> pd.DataFrame:
+        """Step to the end of the scenario (or ``months`` more months) and return the monthly table."""
+        steps = self.months - self.steps if months is None else months
+        for _ in range(steps):
+            if not self.running:
+                break
+            self.step()
+        return self.results()
+
+    def results(self) -> pd.DataFrame:
+        """The monthly table so far: one row per month (row 0 is the start state)."""
+        return self.records.to_frame()
+
+    def ledger(self) -> pd.DataFrame:
+        """Every policy payment so far (empty without policies)."""
+        return empty_ledger()
+
+    @property
+    def month(self) -> int:
+        """The last completed model month (0 before the first step)."""
+        return self.steps
