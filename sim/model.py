@@ -262,7 +262,7 @@ class RegionModel(mesa.Model):
                              relocated: np.ndarray) -> None:
         firms = self.firms
         output = production.produce(firms, demand, capacity_factor)
-        flows, failed = production.pay_and_borrow(firms, output, self.config.firms)
+        flows, failed = production.pay_and_borrow(firms, output, capacity_factor, self.config.firms)
         self.last_output = output
         self.last_flows = flows
         self._month_counts["bad_debt"] = float(firms.debt[failed].sum())
@@ -302,7 +302,7 @@ class RegionModel(mesa.Model):
                                scenario=self.config, streams=self.streams)
         self._month_counts["quits"] = float(len(quitting))
 
-        production.update_expectations_and_capacity(firms, demand, self.config.firms)
+        production.update_expectations_and_capacity(firms, demand, capacity_factor, self.config.firms)
         cuts, openings = production.workforce_plans(firms, capacity_factor, self.config.firms)
         employed = employed[workforce.status[employed] == EMPLOYED]
         self._lay_off(labour_market.choose_layoffs(workforce, employed, cuts, month, self.streams), month)

@@ -48,7 +48,8 @@ class FirmTable:
     export_share: np.ndarray  # float64, share of base sales outside the region
     operating_margin: np.ndarray  # float64, profit per KRW of output at the start
     base_output: np.ndarray  # float64, KRW per month at the start
-    fixed_costs: np.ndarray  # float64, KRW per month
+    fixed_costs: np.ndarray  # float64, KRW per month (overheads of the plant as it stands this month)
+    overhead_rate: np.ndarray  # float64, fixed costs per KRW of monthly capacity in use
     interest_rate: np.ndarray  # float64, per year
     is_sme: np.ndarray  # bool
     capacity: np.ndarray  # float64, KRW output per month the plant can make
@@ -343,6 +344,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         operating_margin=arrays["margin"],
         base_output=base_output,
         fixed_costs=np.zeros(count),
+        overhead_rate=np.zeros(count),
         interest_rate=interest,
         is_sme=is_sme,
         capacity=base_output * (1.0 + behaviour.capacity_headroom),
@@ -363,12 +365,15 @@ def settle_initial_finances(table: FirmTable, wage_bill: np.ndarray, scenario: S
     """Set fixed costs so each firm earns its group's operating margin at the start, and give it cash.
 
     Fixed costs absorb the firm-level spread of pay and productivity, so no firm starts
-    loss-making; losses come only from shocks.
+    loss-making; losses come only from shocks. They are overheads of the plant: a fixed
+    amount per KRW of capacity in use (``overhead_rate``), so they fall when production
+    moves abroad or capacity is run down, and rise when a growing firm invests.
     """
     margin = table.operating_margin
     interest = table.debt * table.interest_rate / 12.0
     fixed = table.base_output * (1.0 - table.input_cost_share - margin) - wage_bill - interest
     table.fixed_costs = np.maximum(fixed, 0.0)
+    table.overhead_rate = table.fixed_costs / table.capacity
     table.wage_bill = wage_bill.copy()
     monthly_costs = wage_bill + table.base_output * table.input_cost_share + table.fixed_costs + interest
     table.cash = monthly_costs * scenario.firms.initial_cash_months_of_costs

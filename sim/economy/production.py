@@ -48,14 +48,20 @@ def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -
     return np.where(firms.status == ACTIVE, np.maximum(output, 0.0), 0.0)
 
 
-def pay_and_borrow(firms: FirmTable, output: np.ndarray, behaviour: FirmBehaviour) -> tuple[FirmFlows, np.ndarray]:
+def pay_and_borrow(
+    firms: FirmTable, output: np.ndarray, capacity_factor: np.ndarray, behaviour: FirmBehaviour
+) -> tuple[FirmFlows, np.ndarray]:
     """Settle the month's accounts; return the flows and a mask of firms that failed.
+
+    Fixed costs are the overheads of the capacity in use this month (capacity moved
+    abroad costs nothing here).
 
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
     ``max_debt_to_annual_sales`` of its (smoothed) annual sales and it has not made losses for
     more than ``max_loss_months_for_credit`` months in a row. Otherwise it fails.
     """
     active = firms.status == ACTIVE
+    firms.fixed_costs = np.where(active, firms.overhead_rate * firms.capacity * capacity_factor, 0.0)
     revenue = np.where(active, output, 0.0)
     wages = np.where(active, firms.wage_bill, 0.0)
     inputs = revenue * firms.input_cost_share
@@ -94,19 +100,24 @@ def pay_and_borrow(firms: FirmTable, output: np.ndarray, behaviour: FirmBehaviou
     return flows, failed
 
 
-def update_expectations_and_capacity(firms: FirmTable, demand: np.ndarray, behaviour: FirmBehaviour) -> None:
-    """Adaptive expectations of orders, and investment that lets growing firms expand.
+def update_expectations_and_capacity(
+    firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray, behaviour: FirmBehaviour
+) -> None:
+    """Adaptive expectations of orders, and capacity that follows them slowly.
 
-    Capacity only grows (towards expected orders plus headroom, by a share each month);
-    it shrinks only when a plant relocates.
+    Each month capacity closes ``capacity_adjustment_per_month`` of the gap to expected
+    orders plus headroom: growing firms invest, shrinking firms run plant down. Capacity
+    moved abroad (``capacity_factor`` < 1) is gone at once. Fixed costs follow the capacity
+    in use.
     """
     active = firms.status == ACTIVE
     weight = behaviour.expectation_weight
     firms.expected_demand = np.where(active, (1 - weight) * firms.expected_demand + weight * demand,
                                      firms.expected_demand)
-    wanted = firms.expected_demand * (1.0 + behaviour.capacity_headroom)
-    growth = behaviour.capacity_adjustment_per_month * np.maximum(wanted - firms.capacity, 0.0)
-    firms.capacity = np.where(active, firms.capacity + growth, firms.capacity)
+    in_use = np.maximum(capacity_factor, 1e-9)
+    wanted = firms.expected_demand * (1.0 + behaviour.capacity_headroom) / in_use
+    change = behaviour.capacity_adjustment_per_month * (wanted - firms.capacity)
+    firms.capacity = np.where(active, firms.capacity + change, firms.capacity)
 
 
 def workforce_plans(

@@ -1,0 +1,130 @@
+"""The command line: runs write complete folders, bad input exits 2 with one line, nothing is overwritten."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiment.results_io import RUN_FILES, read_run
+from sim.errors import ResultsFolderError
+
+
+def test_run_writes_a_complete_results_folder(tmp_path, capsys):
+    out = tmp_path / "run1"
+    code = main(["run", "--seed", "4", "--months", "3", "--scale", "0.02", "--out", str(out)])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
+    run = read_run(out)
+    assert len(run["timeseries"]) == 4
+    assert run["ledger"].empty
+    manifest = run["manifest"]
+    assert manifest["seed"] == 4 and manifest["months"] == 3 and manifest["scale"] == 0.02
+    assert len(manifest["scenario_hash"]) == 64
+    csv = pd.read_csv(out / "timeseries.csv")
+    assert list(csv.employed) == list(run["timeseries"].employed)
+    printed = capsys.readouterr().out
+    assert "employed" in printed and "unemployment rate" in printed and "firm failures" in printed
+
+
+def test_same_seed_from_the_command_line_gives_identical_tables(tmp_path):
+    for name in ("a", "b"):
+        assert main(["run", "--quiet", "--seed", "9", "--months", "4", "--scale", "0.02", "--out", str(tmp_path / name)]) == 0
+    first = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
+    second = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
+def test_existing_results_folder_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    code = main(["run", "--quiet", "--months", "2", "--scale", "0.02", "--out", str(out)])
+    assert code == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and str(out) in error and "exists already" in error
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_set_overrides_a_parameter(tmp_path):
+    out = tmp_path / "set"
+    assert main(["run", "--quiet", "--months", "1", "--scale", "0.02", "--out", str(out),
+                 "--set", "labour_market.quit_rate_per_month=0.01"]) == 0
+    assert read_run(out)["manifest"]["scenario"]["labour_market"]["quit_rate_per_month"] == 0.01
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[population]\nlabour_forse = 1\n", "population.labour_forse"),
+        ('[population]\nlabour_force = "many"\n', "population.labour_force"),
+        ("[chains.auto.tier2]\nemployees = -1\n", "chains.auto.tier2.employees"),
+        ("[workforce.growth]\nskill_mix = [0.2, 0.2, 0.2]\n", "workforce.growth"),
+    ],
+)
+def test_bad_scenario_exits_2_with_one_line(write_scenario, capsys, tmp_path, body, expected):
+    path = write_scenario(body)
+    out = tmp_path / "never"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error
+    assert str(path) in error and expected in error
+    assert not out.exists()
+    assert main(["validate", str(path)]) == 2
+
+
+def test_missing_scenario_file_exits_2(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "absent.toml")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "absent.toml" in error and "no such file" in error
+
+
+def test_validate_accepts_the_shipped_scenario(capsys):
+    assert main(["validate", "gwangju"]) == 0
+    assert "valid scenario 'gwangju'" in capsys.readouterr().out
+
+
+def test_bad_arguments_exit_2_in_one_line(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["run", "--scale", "1.5"])
+    assert caught.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "--scale" in error
+
+
+def test_installed_command_prints_no_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario]\nname = 3\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "validate", str(bad)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1
+
+
+def test_corrupt_results_folder_is_refused(tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", "--quiet", "--months", "1", "--scale", "0.02", "--out", str(out)]) == 0
+    (out / "timeseries.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ResultsFolderError, match="checksum"):
+        read_run(out)
+    (out / "manifest.json").write_text("{broken")
+    with pytest.raises(ResultsFolderError, match="corrupt manifest"):
+        read_run(out)
+    (out / "ledger.parquet").unlink()
+    with pytest.raises(ResultsFolderError, match="missing ledger.parquet"):
+        read_run(out)
+
+
+def test_manifest_is_valid_json_with_environment(tmp_path):
+    out = tmp_path / "m"
+    assert main(["run", "--quiet", "--months", "1", "--scale", "0.02", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"shocksim", "python", "mesa", "numpy"} <= set(manifest["environment"])
+    assert manifest["started_at"] <= manifest["finished_at"]
