@@ -50,21 +50,32 @@ def main() -> None:
     for rep in range(args.reps):
         completed = subprocess.run(
             [sys.executable, "-c", CHILD, str(rep + 1), str(args.months), str(args.scale)],
-            capture_output=True, text=True, check=True, env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
         run = json.loads(completed.stdout.strip().splitlines()[-1])
         run["rate"] = run["worker_months"] / run["simulate_s"]
         runs.append(run)
-        print(f"rep {rep + 1}: build {run['build_s']:.2f} s, simulate {run['simulate_s']:.2f} s, "
-              f"total {run['total_s']:.2f} s, {run['rate'] / 1e6:.1f} M worker-months/s, "
-              f"peak {run['peak_mb']:.0f} MB")
-    median = {key: statistics.median(run[key] for run in runs) for key in
-              ("build_s", "simulate_s", "total_s", "rate", "peak_mb")}
-    print(f"scenario gwangju, scale {args.scale}, {args.months} months, {runs[0]['workers']:,} workers at the end, "
-          f"{runs[0]['firms']:,} firms")
-    print(f"median of {args.reps}: total wall {median['total_s']:.2f} s (build {median['build_s']:.2f} s + "
-          f"simulate {median['simulate_s']:.2f} s), {median['rate'] / 1e6:.1f} M worker-months/s, "
-          f"peak memory {median['peak_mb']:.0f} MB")
+        print(
+            f"rep {rep + 1}: build {run['build_s']:.2f} s, simulate {run['simulate_s']:.2f} s, "
+            f"total {run['total_s']:.2f} s, {run['rate'] / 1e6:.1f} M worker-months/s, "
+            f"peak {run['peak_mb']:.0f} MB"
+        )
+    median = {
+        key: statistics.median(run[key] for run in runs)
+        for key in ("build_s", "simulate_s", "total_s", "rate", "peak_mb")
+    }
+    print(
+        f"scenario gwangju, scale {args.scale}, {args.months} months, {runs[0]['workers']:,} workers at the end, "
+        f"{runs[0]['firms']:,} firms"
+    )
+    print(
+        f"median of {args.reps}: total wall {median['total_s']:.2f} s (build {median['build_s']:.2f} s + "
+        f"simulate {median['simulate_s']:.2f} s), {median['rate'] / 1e6:.1f} M worker-months/s, "
+        f"peak memory {median['peak_mb']:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

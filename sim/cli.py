@@ -74,16 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="run a scenario and write its results folder")
-    run.add_argument("scenario", nargs="?", default=None,
-                     help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO}; shipped: "
-                          f"{', '.join(shipped_scenarios())})")
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO}; shipped: {', '.join(shipped_scenarios())})",
+    )
     run.add_argument("--seed", type=_seed, default=1, help="random seed (default 1); same seed, same numbers")
     run.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
     run.add_argument("--scale", type=_scale, help="fraction of the population to simulate, in (0, 1]")
     run.add_argument("--out", type=Path, help="results folder to create (default: a new folder under results/)")
-    run.add_argument("--set", dest="overrides", type=_assignment, action="append", default=[],
-                     metavar="KEY.PATH=VALUE", help="override a scenario parameter, e.g. "
-                     "labour_market.quit_rate_per_month=0.003 (repeatable)")
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a scenario parameter, e.g. labour_market.quit_rate_per_month=0.003 (repeatable)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     validate = sub.add_parser("validate", help="check scenario files and say what is wrong")
@@ -153,8 +162,10 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"shocksim: error: {error}", file=sys.stderr)
             failed = True
             continue
-        print(f"{resolve_scenario_path(name)}: valid scenario {scenario.scenario.name!r} "
-              f"({scenario.scenario.months} months from {scenario.scenario.start})")
+        print(
+            f"{resolve_scenario_path(name)}: valid scenario {scenario.scenario.name!r} "
+            f"({scenario.scenario.months} months from {scenario.scenario.start})"
+        )
     return EXIT_INPUT_ERROR if failed else 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import re
 import tomllib
@@ -286,7 +287,7 @@ class FinalDemandPath(_Section):
     @model_validator(mode="after")
     def _in_order(self) -> FinalDemandPath:
         months = [month_number(p.date) for p in self.points]
-        if any(b <= a for a, b in zip(months, months[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(months)):
             raise ValueError("points must be in strictly increasing date order")
         return self
 
@@ -397,8 +398,12 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     if not path.exists():
-        raise ScenarioError(str(path), "", str(path), "no such file; give a scenario file or one of "
-                            f"the shipped names {shipped_scenarios()}")
+        raise ScenarioError(
+            str(path),
+            "",
+            str(path),
+            f"no such file; give a scenario file or one of the shipped names {shipped_scenarios()}",
+        )
     if path.is_dir():
         raise ScenarioError(str(path), "", str(path), "this is a folder; give a scenario .toml file")
     try:
@@ -532,9 +537,7 @@ def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str)
     return updated
 
 
-def load_scenario(
-    scenario: str | Path | Scenario | None = None, overrides: dict[str, Any] | None = None
-) -> Scenario:
+def load_scenario(scenario: str | Path | Scenario | None = None, overrides: dict[str, Any] | None = None) -> Scenario:
     """Load and validate a scenario from a shipped name, a path, or an existing Scenario.
 
     ``None`` gives the default scenario (Gwangju). ``overrides`` maps key paths such as
@@ -550,4 +553,3 @@ def load_scenario(
     if overrides:
         raw = apply_overrides(raw, overrides, source)
     return validate_scenario(raw, source)
-

@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.config import CHAINS, SECTORS, Scenario, load_scenario
+from sim.config import CHAINS, PART_TYPES, SECTORS, Scenario, load_scenario
 from sim.economy import demographics, labour_market, production
 from sim.economy.firms import (
     ACTIVE,
@@ -17,7 +17,9 @@ from sim.economy.firms import (
     CLOSED,
     INDEPENDENT,
     RELOCATED,
+    ROLE_NAMES,
     SECTOR_CODE,
+    STATUS_NAMES,
     TIER1,
     TIER2,
     Firm,
@@ -116,8 +118,9 @@ class RegionModel(mesa.Model):
         initial_people = int(self.firms.base_employees.sum() / (1.0 - config.population.unemployment_rate) * 1.1)
         capacity = initial_people + int(config.population.entry_rate_per_month * initial_people * self.months * 1.3)
         self.workforce = Workforce(capacity)
-        populate(self.workforce, config, self.firms.sector, self.firms.wage_level, self.firms.base_employees,
-                 self.streams)
+        populate(
+            self.workforce, config, self.firms.sector, self.firms.wage_level, self.firms.base_employees, self.streams
+        )
         self._count_employees()
         settle_initial_finances(self.firms, self.firms.wage_bill, config)
         self.firm_agents = [Firm(self, index) for index in range(self.firms.count)]
@@ -128,8 +131,8 @@ class RegionModel(mesa.Model):
         self._calibrate_matching()
         employed = self.workforce.status == EMPLOYED
         occupations = len(config.labour_market.occupations)
-        self.entrant_occupation_weights = (
-            np.bincount(self.workforce.occupation[employed], minlength=occupations) / max(employed.sum(), 1)
+        self.entrant_occupation_weights = np.bincount(self.workforce.occupation[employed], minlength=occupations) / max(
+            employed.sum(), 1
         )
         self.initial_labour_force = int(np.isin(self.workforce.status, (EMPLOYED, UNEMPLOYED)).sum())
 
@@ -168,9 +171,10 @@ class RegionModel(mesa.Model):
         seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
         employed = np.flatnonzero(workforce.status == EMPLOYED)
         occupations = len(labour.occupations)
-        monthly_separations = len(employed) * (labour.quit_rate_per_month
-                                               + 1.0 / (12 * self.config.population.retirement_age_years
-                                                        - 12 * self.config.population.age_min_years))
+        monthly_separations = len(employed) * (
+            labour.quit_rate_per_month
+            + 1.0 / (12 * self.config.population.retirement_age_years - 12 * self.config.population.age_min_years)
+        )
         occupation_share = np.bincount(workforce.occupation[employed], minlength=occupations) / max(len(employed), 1)
         vacancies = occupation_share * monthly_separations * labour.vacancy_duration_months
         self.matching.calibrate_efficiency(
@@ -221,7 +225,8 @@ class RegionModel(mesa.Model):
         month = self.steps
         self._month_counts = dict.fromkeys(
             ["layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants", "bad_debt"]
-            + [f"layoffs_{s}" for s in SECTORS] + [f"firm_failures_{s}" for s in SECTORS],
+            + [f"layoffs_{s}" for s in SECTORS]
+            + [f"firm_failures_{s}" for s in SECTORS],
             0.0,
         )
         demand, capacity_factor, relocated = self._orders(month)
@@ -244,8 +249,12 @@ class RegionModel(mesa.Model):
         firms.demand_noise = rho * firms.demand_noise + behaviour.demand_noise_sd * np.sqrt(1 - rho**2) * shock
         noise = np.exp(firms.demand_noise)
 
-        final = (network.base_final_demand * shocks.final_demand_multiplier(month)
-                 * shocks.assembler_tariff_multiplier(month) * capacity_factor)
+        final = (
+            network.base_final_demand
+            * shocks.final_demand_multiplier(month)
+            * shocks.assembler_tariff_multiplier(month)
+            * capacity_factor
+        )
         supplier_orders = network.orders(self.last_output)
         trend = (1.0 + self.outside_trend_per_year) ** (month / 12.0)
         outside = network.base_outside_sales * trend * shocks.export_multiplier(month) * noise
@@ -258,8 +267,9 @@ class RegionModel(mesa.Model):
         demand = demand + np.maximum(local_total, 0.0) * share * noise
         return np.where(firms.status == ACTIVE, demand, 0.0), capacity_factor, relocated
 
-    def _produce_and_finance(self, month: int, demand: np.ndarray, capacity_factor: np.ndarray,
-                             relocated: np.ndarray) -> None:
+    def _produce_and_finance(
+        self, month: int, demand: np.ndarray, capacity_factor: np.ndarray, relocated: np.ndarray
+    ) -> None:
         firms = self.firms
         output = production.produce(firms, demand, capacity_factor)
         flows, failed = production.pay_and_borrow(firms, output, capacity_factor, self.config.firms)
@@ -289,8 +299,15 @@ class RegionModel(mesa.Model):
         for code, sector in enumerate(SECTORS):
             self._month_counts[f"layoffs_{sector}"] += int(by_sector[code])
         self.firms.employees -= np.bincount(employer, minlength=self.firms.count)
-        labour_market.separate(self.workforce, workers, month, laid_off=True, firm_sector=self.firms.sector,
-                               scenario=self.config, streams=self.streams)
+        labour_market.separate(
+            self.workforce,
+            workers,
+            month,
+            laid_off=True,
+            firm_sector=self.firms.sector,
+            scenario=self.config,
+            streams=self.streams,
+        )
 
     def _labour_market(self, month: int, demand: np.ndarray, capacity_factor: np.ndarray) -> None:
         workforce, firms = self.workforce, self.firms
@@ -298,8 +315,15 @@ class RegionModel(mesa.Model):
         employed = np.flatnonzero(workforce.status == EMPLOYED)
         quitting = employed[workforce.quit_month[employed] == month]
         firms.employees -= np.bincount(workforce.employer[quitting], minlength=firms.count)
-        labour_market.separate(workforce, quitting, month, laid_off=False, firm_sector=firms.sector,
-                               scenario=self.config, streams=self.streams)
+        labour_market.separate(
+            workforce,
+            quitting,
+            month,
+            laid_off=False,
+            firm_sector=firms.sector,
+            scenario=self.config,
+            streams=self.streams,
+        )
         self._month_counts["quits"] = float(len(quitting))
 
         production.update_expectations_and_capacity(firms, demand, capacity_factor, self.config.firms)
@@ -310,8 +334,9 @@ class RegionModel(mesa.Model):
         vacancies = labour_market.post_vacancies(openings, firms.sector, self.occupation_cdf, month, self.streams)
         seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
         result = labour_market.match(workforce, seekers, vacancies, self.matching, month, self.streams)
-        labour_market.hire(workforce, result, firms.wage_level, self.matching, month,
-                           labour.quit_rate_per_month, self.streams)
+        labour_market.hire(
+            workforce, result, firms.wage_level, self.matching, month, labour.quit_rate_per_month, self.streams
+        )
         firms.employees += np.bincount(result.firms, minlength=firms.count)
         self._month_counts["vacancies"] = float(vacancies.count)
         self._month_counts["hires"] = float(len(result.workers))
@@ -351,8 +376,12 @@ class RegionModel(mesa.Model):
         by_sector = np.bincount(firms.sector, weights=firms.employees, minlength=len(SECTORS))
         output_by_sector = np.bincount(firms.sector, weights=self.last_output, minlength=len(SECTORS))
         unemployed_ids = np.flatnonzero(workforce.status == UNEMPLOYED)
-        long_term = int(((month - workforce.unemployed_since[unemployed_ids])
-                         >= self.config.labour_market.long_term_unemployment_months).sum())
+        long_term = int(
+            (
+                (month - workforce.unemployed_since[unemployed_ids])
+                >= self.config.labour_market.long_term_unemployment_months
+            ).sum()
+        )
         values: dict[str, float] = {
             "month": month,
             "employed": employed,
@@ -378,8 +407,7 @@ class RegionModel(mesa.Model):
             in_chain = firms.sector == SECTOR_CODE[chain]
             for role, label in ((ASSEMBLER, "assembly"), (TIER1, "tier1"), (TIER2, "tier2")):
                 values[f"employed_{chain}_{label}"] = int(firms.employees[in_chain & (firms.role == role)].sum())
-        for name in ("layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants",
-                     "bad_debt"):
+        for name in ("layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants", "bad_debt"):
             values[name] = self._month_counts.get(name, 0.0)
         for sector in SECTORS:
             values[f"layoffs_{sector}"] = self._month_counts.get(f"layoffs_{sector}", 0.0)
@@ -401,6 +429,34 @@ class RegionModel(mesa.Model):
     def results(self) -> pd.DataFrame:
         """The monthly table so far: one row per month (row 0 is the start state)."""
         return self.records.to_frame()
+
+    def workers(self) -> pd.DataFrame:
+        """Every worker now, one row each (a copy, for notebooks)."""
+        return self.workforce.to_frame(self.steps)
+
+    def firm_frame(self) -> pd.DataFrame:
+        """Every firm now, one row each (a copy, for notebooks); money in KRW."""
+        firms = self.firms
+        return pd.DataFrame(
+            {
+                "name": firms.name,
+                "sector": pd.Categorical.from_codes(firms.sector, SECTORS),
+                "role": pd.Categorical.from_codes(firms.role, ROLE_NAMES),
+                "part_type": [None if p < 0 else PART_TYPES[p] for p in firms.part_type],
+                "status": pd.Categorical.from_codes(firms.status, STATUS_NAMES),
+                "is_sme": firms.is_sme,
+                "employees": firms.employees,
+                "base_employees": firms.base_employees,
+                "output_krw": self.last_output,
+                "capacity_krw": firms.capacity,
+                "productivity_krw": firms.productivity,
+                "wage_level_krw": firms.wage_level,
+                "cash_krw": firms.cash,
+                "debt_krw": firms.debt,
+                "export_share": firms.export_share,
+                "loss_months": firms.loss_months,
+            }
+        )
 
     def ledger(self) -> pd.DataFrame:
         """Every policy payment so far (empty without policies)."""

@@ -23,7 +23,7 @@ COLUMNS: dict[str, str] = {
     "unemployment_rate": "unemployed / labour_force",
     "labour_force": "employed + unemployed (trainees are counted separately)",
     **{f"employed_{sector}": f"employees of {sector} firms" for sector in SECTORS},
-    **{column: "employees of this chain tier" for column in ROLE_COLUMNS},
+    **dict.fromkeys(ROLE_COLUMNS, "employees of this chain tier"),
     "layoffs": "workers laid off this month (downsizing, failures, relocations; not quits or retirements)",
     **{f"layoffs_{sector}": f"workers laid off by {sector} firms this month" for sector in SECTORS},
     "quits": "workers who quit into unemployment this month",
@@ -87,5 +87,11 @@ class MonthlyRecords:
 
 def _is_real(column: str) -> bool:
     return column.startswith("output_") or column in {
-        "unemployment_rate", "wage_income", "benefit_income", "mean_wage", "borrowing", "bad_debt", "policy_spend",
+        "unemployment_rate",
+        "wage_income",
+        "benefit_income",
+        "mean_wage",
+        "borrowing",
+        "bad_debt",
+        "policy_spend",
     }

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.experiment.results_io import RUN_FILES, read_run
 from sim.errors import ResultsFolderError
+from sim.experiment.results_io import RUN_FILES, read_run
 
 
 def test_run_writes_a_complete_results_folder(tmp_path, capsys):
@@ -33,7 +33,10 @@ def test_run_writes_a_complete_results_folder(tmp_path, capsys):
 
 def test_same_seed_from_the_command_line_gives_identical_tables(tmp_path):
     for name in ("a", "b"):
-        assert main(["run", "--quiet", "--seed", "9", "--months", "4", "--scale", "0.02", "--out", str(tmp_path / name)]) == 0
+        assert (
+            main(["run", "--quiet", "--seed", "9", "--months", "4", "--scale", "0.02", "--out", str(tmp_path / name)])
+            == 0
+        )
     first = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
     second = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
     pd.testing.assert_frame_equal(first, second, check_exact=True)
@@ -53,8 +56,23 @@ def test_existing_results_folder_is_never_overwritten(tmp_path, capsys):
 
 def test_set_overrides_a_parameter(tmp_path):
     out = tmp_path / "set"
-    assert main(["run", "--quiet", "--months", "1", "--scale", "0.02", "--out", str(out),
-                 "--set", "labour_market.quit_rate_per_month=0.01"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--quiet",
+                "--months",
+                "1",
+                "--scale",
+                "0.02",
+                "--out",
+                str(out),
+                "--set",
+                "labour_market.quit_rate_per_month=0.01",
+            ]
+        )
+        == 0
+    )
     assert read_run(out)["manifest"]["scenario"]["labour_market"]["quit_rate_per_month"] == 0.01
 
 
@@ -118,7 +136,7 @@ def test_corrupt_results_folder_is_refused(tmp_path):
     with pytest.raises(ResultsFolderError, match="corrupt manifest"):
         read_run(out)
     (out / "ledger.parquet").unlink()
-    with pytest.raises(ResultsFolderError, match="missing ledger.parquet"):
+    with pytest.raises(ResultsFolderError, match=r"missing ledger\.parquet"):
         read_run(out)
 
 

@@ -76,24 +76,28 @@ def test_negative_size_is_refused(write_scenario):
 
 
 def test_dates_out_of_order_are_refused(write_scenario):
-    message = _error_for(write_scenario("""
+    message = _error_for(
+        write_scenario("""
         [[shocks.final_demand]]
         chain = "auto"
         points = [{ date = "2023-01", value = 400000 }, { date = "2022-01", value = 420000 }]
-    """))
+    """)
+    )
     assert "shocks.final_demand[0]" in message
     assert "increasing date order" in message
 
 
 def test_tariff_ending_before_it_starts_is_refused(write_scenario):
-    message = _error_for(write_scenario("""
+    message = _error_for(
+        write_scenario("""
         [[shocks.tariff]]
         sectors = ["auto"]
         start = "2024-01"
         end = "2023-01"
         sales_cut = 0.2
         phase_in_months = 1
-    """))
+    """)
+    )
     assert "shocks.tariff[0]" in message
     assert "end must come after start" in message
 
@@ -111,21 +115,25 @@ def test_shares_that_do_not_sum_to_one_are_refused(write_scenario):
 
 
 def test_occupation_mix_must_name_the_scenario_occupations(write_scenario):
-    message = _error_for(write_scenario("""
+    message = _error_for(
+        write_scenario("""
         [workforce.auto]
         occupation_mix = { mechanical_assembly = 0.5, welding = 0.5 }
-    """))
+    """)
+    )
     assert "occupation" in message
 
 
 def test_relocation_of_an_unknown_plant_is_refused(write_scenario):
-    message = _error_for(write_scenario("""
+    message = _error_for(
+        write_scenario("""
         [[shocks.relocation]]
         assembler = "No such plant"
         date = "2021-01"
         share = 0.5
         phase_in_months = 1
-    """))
+    """)
+    )
     assert "No such plant" in message
 
 
@@ -148,7 +156,7 @@ def test_infinite_values_are_refused(write_scenario):
 
 
 def test_override_of_unknown_key_is_refused():
-    with pytest.raises(ScenarioError, match="labour_market.no_such_key"):
+    with pytest.raises(ScenarioError, match=r"labour_market\.no_such_key"):
         load_scenario(overrides={"labour_market.no_such_key": 1})
 
 
@@ -159,5 +167,5 @@ def test_model_keyword_overrides_use_double_underscores():
 
 def test_labour_force_too_small_for_the_industries_is_an_input_error(write_scenario):
     path = write_scenario("[population]\nlabour_force = 50000\n")
-    with pytest.raises(ScenarioError, match="population.labour_force"):
+    with pytest.raises(ScenarioError, match=r"population\.labour_force"):
         RegionModel(path, rng=1, scale=0.01, months=1)

@@ -32,10 +32,30 @@ def test_different_seeds_give_different_results():
 def test_monthly_table_has_the_required_columns(small_default_run):
     table = small_default_run.results()
     required = [
-        "month", "date", "employed", "unemployed", "unemployment_rate", "labour_force", "employed_auto",
-        "employed_appliance", "employed_growth", "employed_other_manufacturing", "employed_services", "layoffs",
-        "hires", "vacancies", "firms_active", "firm_failures", "in_training", "moved_out", "layoffs_auto",
-        "layoffs_appliance", "output_auto", "output_appliance", "output_manufacturing", "wage_income",
+        "month",
+        "date",
+        "employed",
+        "unemployed",
+        "unemployment_rate",
+        "labour_force",
+        "employed_auto",
+        "employed_appliance",
+        "employed_growth",
+        "employed_other_manufacturing",
+        "employed_services",
+        "layoffs",
+        "hires",
+        "vacancies",
+        "firms_active",
+        "firm_failures",
+        "in_training",
+        "moved_out",
+        "layoffs_auto",
+        "layoffs_appliance",
+        "output_auto",
+        "output_appliance",
+        "output_manufacturing",
+        "wage_income",
         "policy_spend",
     ]
     assert set(required) <= set(table.columns)
@@ -76,10 +96,19 @@ def test_every_worker_is_in_exactly_one_status_every_month():
 
 def test_money_in_equals_money_out_plus_change_in_cash_for_every_firm():
     # A harsh shock so that firms borrow and fail too.
-    model = RegionModel(rng=5, scale=0.05, months=30, overrides={
-        "shocks.final_demand": [{"chain": "auto", "points": [
-            {"date": "2021-01", "value": 440000}, {"date": "2021-06", "value": 220000}]}],
-    })
+    model = RegionModel(
+        rng=5,
+        scale=0.05,
+        months=30,
+        overrides={
+            "shocks.final_demand": [
+                {
+                    "chain": "auto",
+                    "points": [{"date": "2021-01", "value": 440000}, {"date": "2021-06", "value": 220000}],
+                }
+            ],
+        },
+    )
     borrowed = 0.0
     for _ in range(30):
         active_before = model.firms.status == ACTIVE
@@ -117,8 +146,11 @@ def _tier_employment(model: RegionModel, months: int) -> tuple[np.ndarray, np.nd
 
 
 def test_demand_cut_reaches_tier2_later_and_less_fully_than_tier1():
-    cut = {"shocks.final_demand": [{"chain": "auto", "points": [
-        {"date": "2021-03", "value": 440000}, {"date": "2021-04", "value": 308000}]}]}
+    cut = {
+        "shocks.final_demand": [
+            {"chain": "auto", "points": [{"date": "2021-03", "value": 440000}, {"date": "2021-04", "value": 308000}]}
+        ]
+    }
     months = 30
     shocked = RegionModel(rng=4, scale=0.25, months=months, overrides={"shocks": {}, **cut})
     tier1, tier2 = _tier_employment(shocked, months)
@@ -169,12 +201,17 @@ def test_firm_short_of_cash_with_credit_borrows_and_survives():
 
 
 def test_manufacturing_job_losses_reduce_services_employment():
-    shock = {"shocks": {}, "shocks.final_demand": [
-        {"chain": "auto", "points": [{"date": "2021-01", "value": 440000}, {"date": "2021-06", "value": 260000}]},
-    ]}
+    shock = {
+        "shocks": {},
+        "shocks.final_demand": [
+            {"chain": "auto", "points": [{"date": "2021-01", "value": 440000}, {"date": "2021-06", "value": 260000}]},
+        ],
+    }
     baseline = RegionModel(rng=6, scale=0.1, months=36, overrides=NO_SHOCKS).run()
     shocked = RegionModel(rng=6, scale=0.1, months=36, overrides=shock).run()
-    manufacturing_loss = (baseline.employed - baseline.employed_services) - (shocked.employed - shocked.employed_services)
+    manufacturing_loss = (baseline.employed - baseline.employed_services) - (
+        shocked.employed - shocked.employed_services
+    )
     services_loss = baseline.employed_services - shocked.employed_services
     assert manufacturing_loss.iloc[-1] > 0
     assert services_loss.iloc[-1] > 0
@@ -203,8 +240,12 @@ def test_scale_samples_the_population():
 
 
 def test_relocating_a_whole_plant_lays_off_all_its_workers():
-    overrides = {"shocks": {}, "shocks.relocation": [
-        {"assembler": "Gwangju appliance plant", "date": "2021-02", "share": 1.0, "phase_in_months": 1}]}
+    overrides = {
+        "shocks": {},
+        "shocks.relocation": [
+            {"assembler": "Gwangju appliance plant", "date": "2021-02", "share": 1.0, "phase_in_months": 1}
+        ],
+    }
     model = RegionModel(rng=3, scale=0.05, months=4, overrides=overrides)
     plant = model.firms.name.index("Gwangju appliance plant")
     model.step()
@@ -216,8 +257,12 @@ def test_relocating_a_whole_plant_lays_off_all_its_workers():
 
 
 def test_tariff_cuts_output_of_the_chosen_sector_only():
-    tariff = {"shocks": {}, "shocks.tariff": [
-        {"sectors": ["other_manufacturing"], "start": "2021-02", "sales_cut": 0.3, "phase_in_months": 1}]}
+    tariff = {
+        "shocks": {},
+        "shocks.tariff": [
+            {"sectors": ["other_manufacturing"], "start": "2021-02", "sales_cut": 0.3, "phase_in_months": 1}
+        ],
+    }
     baseline = RegionModel(rng=3, scale=0.05, months=6, overrides=NO_SHOCKS).run()
     shocked = RegionModel(rng=3, scale=0.05, months=6, overrides=tariff).run()
     ratio = shocked.output_other_manufacturing.iloc[3] / baseline.output_other_manufacturing.iloc[3]
@@ -226,8 +271,20 @@ def test_tariff_cuts_output_of_the_chosen_sector_only():
 
 
 def test_electric_transition_moves_demand_from_combustion_to_electric_parts():
-    model = RegionModel(rng=3, scale=0.1, months=36, overrides={"shocks": {}, "shocks.electric_transition": {
-        "start": "2021-01", "end": "2023-12", "electric_share_start": 0.05, "electric_share_end": 0.5}})
+    model = RegionModel(
+        rng=3,
+        scale=0.1,
+        months=36,
+        overrides={
+            "shocks": {},
+            "shocks.electric_transition": {
+                "start": "2021-01",
+                "end": "2023-12",
+                "electric_share_start": 0.05,
+                "electric_share_end": 0.5,
+            },
+        },
+    )
     firms = model.firms
     combustion = firms.part_type == 1
     electric = firms.part_type == 2

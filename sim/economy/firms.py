@@ -120,7 +120,9 @@ class Firm(mesa.Agent):
         return float(self._table.debt[self.index])
 
     def __repr__(self) -> str:
-        return f"Firm({self.index}, {self.name!r}, {self.sector}/{self.role}, {self.status}, {self.employees} employees)"
+        return (
+            f"Firm({self.index}, {self.name!r}, {self.sector}/{self.role}, {self.status}, {self.employees} employees)"
+        )
 
 
 def draw_firm_sizes(
@@ -221,7 +223,7 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
         for assembler in chain.assemblers:
             output = assembler.final_demand_units_per_year * assembler.unit_value_krw / 12.0
             chain_output += output
-            employees = max(1, int(round(assembler.employees * scale)))
+            employees = max(1, round(assembler.employees * scale))
             specs.append(
                 FirmSpec(
                     sector=chain_name,
@@ -262,10 +264,10 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
             other.auto_share_of_manufacturing_output,
             "too low for the auto, appliance and growth firms given: other manufacturing would have negative output",
         )
-    other_employees = int(round(other_output / other.productivity_krw_per_worker_month))
+    other_employees = round(other_output / other.productivity_krw_per_worker_month)
     specs.append(group_spec("other_manufacturing", INDEPENDENT, other, other_employees, "manufacturer", None))
 
-    employed_full = int(round(scenario.population.labour_force * (1.0 - scenario.population.unemployment_rate)))
+    employed_full = round(scenario.population.labour_force * (1.0 - scenario.population.unemployment_rate))
     manufacturing_employees = (
         sum(a.employees for c in CHAINS for a in getattr(scenario.chains, c).assemblers)
         + sum(getattr(scenario.chains, c).tier1.employees + getattr(scenario.chains, c).tier2.employees for c in CHAINS)
@@ -281,9 +283,7 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
             f"employs {employed_full} people but manufacturing alone needs {manufacturing_employees}: "
             "raise the labour force or shrink the industries",
         )
-    specs.append(
-        group_spec("services", INDEPENDENT, industries.services, services_employees, "service business", None)
-    )
+    specs.append(group_spec("services", INDEPENDENT, industries.services, services_employees, "service business", None))
     return specs
 
 
@@ -294,8 +294,16 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
     columns: dict[str, list[np.ndarray]] = {
         key: []
         for key in (
-            "sector", "role", "part_type", "growth_branch", "size", "productivity", "wage",
-            "input", "export", "margin",
+            "sector",
+            "role",
+            "part_type",
+            "growth_branch",
+            "size",
+            "productivity",
+            "wage",
+            "input",
+            "export",
+            "margin",
         )
     }
     for spec in specs:

@@ -146,17 +146,25 @@ class MatchingMarket:
         totals = attraction.sum(axis=1, keepdims=True)
         return np.divide(attraction, totals, out=np.zeros_like(attraction), where=totals > 0)
 
-    def application_weight(self, occupation: np.ndarray, market: np.ndarray, skill: np.ndarray,
-                           months_unemployed: np.ndarray) -> np.ndarray:
+    def application_weight(
+        self, occupation: np.ndarray, market: np.ndarray, skill: np.ndarray, months_unemployed: np.ndarray
+    ) -> np.ndarray:
         """Relative success of an application: falls with distance and long spells, rises with skill."""
         distance = self.distance[occupation, market]
         long_term = np.maximum(months_unemployed - self.long_term_months, 0)
-        return (np.exp(-self.search_distance_weight * distance) * self.skill_search[skill - 1]
-                * np.exp(-self.long_term_decay * long_term))
+        return (
+            np.exp(-self.search_distance_weight * distance)
+            * self.skill_search[skill - 1]
+            * np.exp(-self.long_term_decay * long_term)
+        )
 
     def calibrate_efficiency(
-        self, job_finding_rate: float, seekers_occupation: np.ndarray, seekers_skill: np.ndarray,
-        seekers_months: np.ndarray, vacancies_by_occupation: np.ndarray,
+        self,
+        job_finding_rate: float,
+        seekers_occupation: np.ndarray,
+        seekers_skill: np.ndarray,
+        seekers_months: np.ndarray,
+        vacancies_by_occupation: np.ndarray,
     ) -> None:
         """Set mu so that the expected job-finding rate at the start equals the target rate."""
         if len(seekers_occupation) == 0 or vacancies_by_occupation.sum() <= 0:

@@ -74,8 +74,9 @@ def pay_and_borrow(
     cash_after_payments = cash_before + operating_profit - repayment
     shortfall = np.where(active, np.maximum(-cash_after_payments, 0.0), 0.0)
     firms.loss_months = np.where(active & (operating_profit < 0), firms.loss_months + 1, 0).astype(np.int32)
-    firms.annual_sales = np.where(active, firms.annual_sales + (12.0 * revenue - firms.annual_sales) / 12.0,
-                                  firms.annual_sales)
+    firms.annual_sales = np.where(
+        active, firms.annual_sales + (12.0 * revenue - firms.annual_sales) / 12.0, firms.annual_sales
+    )
     debt_after_repayment = firms.debt - repayment
     room = behaviour.max_debt_to_annual_sales * firms.annual_sales - debt_after_repayment
     credit_ok = firms.loss_months <= behaviour.max_loss_months_for_credit
@@ -112,8 +113,9 @@ def update_expectations_and_capacity(
     """
     active = firms.status == ACTIVE
     weight = behaviour.expectation_weight
-    firms.expected_demand = np.where(active, (1 - weight) * firms.expected_demand + weight * demand,
-                                     firms.expected_demand)
+    firms.expected_demand = np.where(
+        active, (1 - weight) * firms.expected_demand + weight * demand, firms.expected_demand
+    )
     in_use = np.maximum(capacity_factor, 1e-9)
     wanted = firms.expected_demand * (1.0 + behaviour.capacity_headroom) / in_use
     change = behaviour.capacity_adjustment_per_month * (wanted - firms.capacity)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sparse
+from scipy import sparse
 
 from sim.config import CHAINS, PART_TYPES, Scenario
 from sim.economy.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable

@@ -9,6 +9,7 @@ month.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.config import SECTORS, Scenario
 from sim.economy.random_streams import RandomStreams
@@ -75,12 +76,30 @@ class Workforce:
         """Number of workers in each status (index = status code)."""
         return np.bincount(self.status, minlength=len(STATUS_NAMES))
 
-    def to_frame(self):  # noqa: ANN201 - pandas is imported lazily
-        """The workers as a pandas DataFrame (for notebooks; copies the arrays)."""
-        import pandas as pd
+    def age_years(self, month: int) -> np.ndarray:
+        """Age of every worker at the given model month, in years."""
+        return (month - self.birth_month) / 12.0
 
+    def tenure_months(self, month: int) -> np.ndarray:
+        """Months with the current employer (meaningful for the employed)."""
+        return np.where(self.status == EMPLOYED, month - self.hire_month, 0)
+
+    def months_unemployed(self, month: int) -> np.ndarray:
+        """Length of the current unemployment spell in months (zero if not unemployed)."""
+        return np.where(self.status == UNEMPLOYED, month - self.unemployed_since, 0)
+
+    def benefit_months_left(self, month: int) -> np.ndarray:
+        """Months of unemployment benefit still to be paid after this month (zero if none)."""
+        return np.where(self.status == UNEMPLOYED, np.maximum(self.benefit_end_month - month - 1, 0), 0)
+
+    def to_frame(self, month: int) -> pd.DataFrame:
+        """The workers as a DataFrame at the given month, with ages, tenures and spells (copies)."""
         frame = pd.DataFrame({name: getattr(self, name).copy() for name in _COLUMNS})
         frame["status"] = pd.Categorical.from_codes(frame["status"], STATUS_NAMES)
+        frame["age_years"] = self.age_years(month)
+        frame["tenure_months"] = self.tenure_months(month)
+        frame["months_unemployed"] = self.months_unemployed(month)
+        frame["benefit_months_left"] = self.benefit_months_left(month)
         return frame
 
 
@@ -142,7 +161,7 @@ def populate(
 
     # The unemployed: sized from the unemployment rate, with the employed's mix of sectors.
     labour_force = employed_total / (1.0 - population.unemployment_rate)
-    unemployed_total = int(round(labour_force * population.unemployment_rate))
+    unemployed_total = round(labour_force * population.unemployment_rate)
     ids = workforce.add(unemployed_total)
     last_sector = generator.choice(sector, size=unemployed_total) if unemployed_total else np.zeros(0, int)
     _draw_occupation_and_skill(workforce, scenario, ids, last_sector, generator, occupation_index)
@@ -163,9 +182,8 @@ def populate(
     long_term_share = (1.0 - labour.job_finding_rate_per_month) ** labour.long_term_unemployment_months
     inactive_total = 0
     if labour.reentry_rate_per_month > 0:
-        inactive_total = int(
-            round(unemployed_total * long_term_share * labour.exit_to_inactive_rate_per_month
-                  / labour.reentry_rate_per_month)
+        inactive_total = round(
+            unemployed_total * long_term_share * labour.exit_to_inactive_rate_per_month / labour.reentry_rate_per_month
         )
     ids = workforce.add(inactive_total)
     last_sector = generator.choice(sector, size=inactive_total) if inactive_total else np.zeros(0, int)
@@ -176,7 +194,11 @@ def populate(
 
 
 def add_entrants(
-    workforce: Workforce, scenario: Scenario, number: int, month: int, streams: RandomStreams,
+    workforce: Workforce,
+    scenario: Scenario,
+    number: int,
+    month: int,
+    streams: RandomStreams,
     occupation_weights: np.ndarray,
 ) -> np.ndarray:
     """Young people entering the labour force as job seekers this month (no previous wage)."""
@@ -187,7 +209,7 @@ def add_entrants(
     population = scenario.population
     age_years = generator.uniform(population.entrant_age_min_years, population.entrant_age_max_years, number)
     workforce.birth_month[ids] = month - np.round(age_years * 12).astype(np.int32)
-    workforce.retire_month[ids] = workforce.birth_month[ids] + int(round(population.retirement_age_years * 12))
+    workforce.retire_month[ids] = workforce.birth_month[ids] + round(population.retirement_age_years * 12)
     workforce.occupation[ids] = generator.choice(len(occupation_weights), size=number, p=occupation_weights)
     skill_mix = np.mean([getattr(scenario.workforce, s).skill_mix for s in SECTORS], axis=0)
     workforce.skill[ids] = generator.choice([1, 2, 3], size=number, p=skill_mix / skill_mix.sum())
@@ -219,10 +241,12 @@ def _draw_occupation_and_skill(
 def _draw_ages(workforce: Workforce, population, ids: np.ndarray, generator: np.random.Generator) -> None:  # noqa: ANN001
     age_years = generator.uniform(population.age_min_years, population.age_max_years, len(ids))
     workforce.birth_month[ids] = -np.round(age_years * 12).astype(np.int32)
-    workforce.retire_month[ids] = workforce.birth_month[ids] + int(round(population.retirement_age_years * 12))
+    workforce.retire_month[ids] = workforce.birth_month[ids] + round(population.retirement_age_years * 12)
 
 
 def _mean_by_sector(firm_sector: np.ndarray, firm_wage: np.ndarray, firm_employees: np.ndarray) -> np.ndarray:
     weights = np.bincount(firm_sector, weights=firm_employees, minlength=len(SECTORS))
     totals = np.bincount(firm_sector, weights=firm_wage * firm_employees, minlength=len(SECTORS))
-    return np.divide(totals, weights, out=np.full(len(SECTORS), totals.sum() / max(weights.sum(), 1)), where=weights > 0)
+    return np.divide(
+        totals, weights, out=np.full(len(SECTORS), totals.sum() / max(weights.sum(), 1)), where=weights > 0
+    )

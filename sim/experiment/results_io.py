@@ -49,8 +49,11 @@ def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, mani
         timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         timeseries.to_csv(partial / "timeseries.csv", index=False)
         ledger.to_parquet(partial / "ledger.parquet", index=False)
-        manifest = {**manifest, "manifest_format": MANIFEST_FORMAT,
-                    "files": {name: _sha256(partial / name) for name in RUN_FILES if name != "manifest.json"}}
+        manifest = {
+            **manifest,
+            "manifest_format": MANIFEST_FORMAT,
+            "files": {name: _sha256(partial / name) for name in RUN_FILES if name != "manifest.json"},
+        }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         check_new_folder(folder)
         partial.rename(folder)
@@ -71,10 +74,14 @@ def read_run(folder: str | Path) -> dict[str, Any]:
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
     except json.JSONDecodeError as error:
-        raise ResultsFolderError(f"{folder / 'manifest.json'}: corrupt manifest ({error.msg} at line {error.lineno})") from None
+        raise ResultsFolderError(
+            f"{folder / 'manifest.json'}: corrupt manifest ({error.msg} at line {error.lineno})"
+        ) from None
     for name, digest in manifest.get("files", {}).items():
         if _sha256(folder / name) != digest:
-            raise ResultsFolderError(f"{folder / name}: file does not match the checksum in manifest.json (changed or corrupt)")
+            raise ResultsFolderError(
+                f"{folder / name}: file does not match the checksum in manifest.json (changed or corrupt)"
+            )
     return {
         "timeseries": pd.read_parquet(folder / "timeseries.parquet"),
         "ledger": pd.read_parquet(folder / "ledger.parquet"),

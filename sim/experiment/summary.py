@@ -29,12 +29,15 @@ def format_run_summary(model: RegionModel, folder: Path | None = None) -> str:
     for sector in SECTORS:
         lines.append(row(f"  {sector.replace('_', ' ')}", first[f"employed_{sector}"], last[f"employed_{sector}"]))
     lines.append(row("unemployed", first.unemployed, last.unemployed))
-    lines.append(f"{'unemployment rate':32}{first.unemployment_rate:>12.2%}{last.unemployment_rate:>12.2%}"
-                 f"{(last.unemployment_rate - first.unemployment_rate) * 100:>+11.2f}pp")
+    lines.append(
+        f"{'unemployment rate':32}{first.unemployment_rate:>12.2%}{last.unemployment_rate:>12.2%}"
+        f"{(last.unemployment_rate - first.unemployment_rate) * 100:>+11.2f}pp"
+    )
     lines.append(row("firms active", first.firms_active, last.firms_active))
     lines.append(row("wage income, bn KRW/month", first.wage_income, last.wage_income, money=True))
-    lines.append(row("manufacturing output, bn KRW/mo", first.output_manufacturing, last.output_manufacturing,
-                     money=True))
+    lines.append(
+        row("manufacturing output, bn KRW/mo", first.output_manufacturing, last.output_manufacturing, money=True)
+    )
     lines.append(f"{'layoffs over the run':32}{table.layoffs.sum():>36,.0f}")
     lines.append(f"{'  auto / appliance':32}{table.layoffs_auto.sum():>24,.0f} / {table.layoffs_appliance.sum():,.0f}")
     lines.append(f"{'firm failures over the run':32}{table.firm_failures.sum():>36,.0f}")

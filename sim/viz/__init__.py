@@ -1,0 +1,1 @@
+"""Figures and interactive views of model runs."""
