@@ -131,9 +131,11 @@ class RegionModel(mesa.Model):
         self._calibrate_matching()
         employed = self.workforce.status == EMPLOYED
         occupations = len(config.labour_market.occupations)
-        self.entrant_occupation_weights = np.bincount(self.workforce.occupation[employed], minlength=occupations) / max(
-            employed.sum(), 1
+        employed_count = max(int(employed.sum()), 1)
+        self.entrant_occupation_weights = (
+            np.bincount(self.workforce.occupation[employed], minlength=occupations) / employed_count
         )
+        self.entrant_skill_weights = np.bincount(self.workforce.skill[employed] - 1, minlength=3) / employed_count
         self.initial_labour_force = int(np.isin(self.workforce.status, (EMPLOYED, UNEMPLOYED)).sum())
 
         self.last_output = self.firms.base_output.copy()
@@ -347,7 +349,15 @@ class RegionModel(mesa.Model):
         self.firms.employees -= np.bincount(flows.retired_from_jobs, minlength=self.firms.count)
         demographics.leave_and_return(workforce, self.config, month, self.streams, flows)
         entrants = demographics.entrant_count(self.config, self.initial_labour_force, month, self.streams)
-        add_entrants(workforce, self.config, entrants, month, self.streams, self.entrant_occupation_weights)
+        add_entrants(
+            workforce,
+            self.config,
+            entrants,
+            month,
+            self.streams,
+            self.entrant_occupation_weights,
+            self.entrant_skill_weights,
+        )
         self._month_counts["retirements"] = float(flows.retired)
         self._month_counts["entrants"] = float(entrants)
 

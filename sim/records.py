@@ -50,7 +50,7 @@ COLUMNS: dict[str, str] = {
 
 
 class MonthlyRecords:
-    """Preallocated arrays, one per column, for rows 0..months."""
+    """Preallocated arrays, one per column, for rows 0..months (grown if a run goes on)."""
 
     def __init__(self, months: int, start_calendar_month: int) -> None:
         self.rows = months + 1
@@ -63,6 +63,10 @@ class MonthlyRecords:
         missing = set(COLUMNS) - set(values)
         if missing:
             raise KeyError(f"monthly record lacks columns {sorted(missing)}")
+        if row >= self.rows:  # stepping past the planned horizon: make room
+            self.rows = max(row + 1, 2 * self.rows)
+            for name, column in self._data.items():
+                self._data[name] = np.concatenate([column, np.zeros(self.rows - len(column))])
         for name, value in values.items():
             self._data[name][row] = value
         self.last_row = row

@@ -55,3 +55,11 @@ def test_generator_and_negative_seeds():
     assert a.seed == b.seed
     with pytest.raises(ValueError, match="non-negative"):
         RegionModel(rng=-1, scale=0.01, months=1)
+
+
+def test_stepping_past_the_planned_horizon_extends_the_table():
+    model = RegionModel(rng=1, scale=0.01, months=2)
+    model.run()
+    assert not model.running
+    model.step()
+    assert list(model.results().month) == [0, 1, 2, 3]

@@ -172,7 +172,7 @@ def populate(
     sector_wage = _mean_by_sector(firm_sector, firm_wage_level, firm_employees)
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
     eligible = generator.random(unemployed_total) < labour.benefit_eligible_share
-    months = benefit_months(scenario, np.full(unemployed_total, 36))
+    months = benefit_months(scenario, np.full(unemployed_total, 36))  # assumption: three years insured
     workforce.benefit_end_month[ids] = np.where(eligible, months - spell, 0)
     workforce.benefit_krw[ids] = np.minimum(
         workforce.wage[ids] * labour.benefit_replacement_rate, labour.benefit_cap_krw_per_month
@@ -200,8 +200,13 @@ def add_entrants(
     month: int,
     streams: RandomStreams,
     occupation_weights: np.ndarray,
+    skill_weights: np.ndarray,
 ) -> np.ndarray:
-    """Young people entering the labour force as job seekers this month (no previous wage)."""
+    """Young people entering the labour force as job seekers this month (no previous wage).
+
+    Their occupations and skills follow the starting workforce's (``occupation_weights``,
+    ``skill_weights`` for skill levels 1-3).
+    """
     ids = workforce.add(number)
     if number == 0:
         return ids
@@ -211,8 +216,7 @@ def add_entrants(
     workforce.birth_month[ids] = month - np.round(age_years * 12).astype(np.int32)
     workforce.retire_month[ids] = workforce.birth_month[ids] + round(population.retirement_age_years * 12)
     workforce.occupation[ids] = generator.choice(len(occupation_weights), size=number, p=occupation_weights)
-    skill_mix = np.mean([getattr(scenario.workforce, s).skill_mix for s in SECTORS], axis=0)
-    workforce.skill[ids] = generator.choice([1, 2, 3], size=number, p=skill_mix / skill_mix.sum())
+    workforce.skill[ids] = generator.choice(np.array([1, 2, 3], dtype=np.int8), size=number, p=skill_weights)
     workforce.status[ids] = UNEMPLOYED
     workforce.unemployed_since[ids] = month
     workforce.entry_month[ids] = month
