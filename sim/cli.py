@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=_scale, help="fraction of the population to simulate, in (0, 1]")
     run.add_argument("--out", type=Path, help="results folder to create (default: a new folder under results/)")
     run.add_argument(
+        "--package",
+        dest="packages",
+        action="append",
+        default=[],
+        metavar="PACKAGE",
+        help="policy package file or shipped name to lay on the scenario (repeatable: packages are combined)",
+    )
+    run.add_argument(
         "--set",
         dest="overrides",
         type=_assignment,
@@ -140,6 +148,7 @@ def _run(args: argparse.Namespace) -> int:
             scale=args.scale,
             out=args.out,
             overrides=dict(args.overrides),
+            packages=args.packages,
             on_month=on_month,
         )
     finally:

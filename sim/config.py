@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError
+from sim.validation import error_from
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = "gwangju"
@@ -165,6 +166,7 @@ class FirmBehaviour(_Section):
     wage_dispersion: NonNegative
     demand_noise_sd: NonNegative
     demand_noise_persistence: Annotated[float, Field(ge=0.0, lt=1.0)]
+    industrial_complexes: PositiveInt
 
 
 class FirmGroup(_Section):
@@ -248,6 +250,7 @@ class OtherManufacturing(FirmGroup):
 
 class Services(FirmGroup):
     local_multiplier: NonNegative
+    social_enterprise_share: Share
 
 
 class Industries(_Section):
@@ -447,76 +450,7 @@ def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenar
     try:
         return Scenario.model_validate(raw)
     except ValidationError as error:
-        raise scenario_error_from(error, source, raw) from None
-
-
-def scenario_error_from(error: ValidationError, source: str, raw: dict[str, Any]) -> ScenarioError:
-    """Turn pydantic's report into one line: file, key path, value, what is allowed."""
-    first = error.errors()[0]
-    location = [part for part in first["loc"] if not str(part).startswith("function-after")]
-    key_path = _key_path(location)
-    value = first.get("input")
-    if first["type"] == "missing":
-        value, allowed = "nothing", "this key is required"
-    elif first["type"] == "extra_forbidden":
-        allowed = f"unknown key; allowed keys here: {_allowed_keys(location)}"
-        value = location[-1] if location else value
-    else:
-        allowed = "allowed: " + _friendly(first["msg"])
-        if isinstance(value, dict | list) and first["type"] in ("value_error", "assertion_error"):
-            value = _value_at(raw, location) if location else "this section"
-    more = error.error_count() - 1
-    if more:
-        allowed += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return ScenarioError(source, key_path, value, allowed)
-
-
-def _friendly(message: str) -> str:
-    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-
-
-def _key_path(location: list[Any]) -> str:
-    path = ""
-    for part in location:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += ("." if path else "") + str(part)
-    return path
-
-
-def _value_at(raw: Any, location: list[Any]) -> Any:
-    node = raw
-    for part in location:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def _allowed_keys(location: list[Any]) -> list[str]:
-    model: Any = Scenario
-    for part in location[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
-        if field is None:
-            return []
-        model = _model_of(field.annotation)
-        if model is None:
-            return []
-    return sorted(model.model_fields) if hasattr(model, "model_fields") else []
-
-
-def _model_of(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
+        raise error_from(error, source, raw, Scenario) from None
 
 
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:

@@ -41,8 +41,11 @@ from sim.economy.workforce import (
     add_entrants,
     populate,
 )
-from sim.ledger import empty_ledger
-from sim.records import COLUMNS, MonthlyRecords
+from sim.errors import ScenarioError
+from sim.policy.base import REGISTRY, Intervention
+from sim.policy.budget import Ledger
+from sim.policy.package import Package, combine_packages, load_package
+from sim.records import MonthlyRecords
 
 _MAX_SEED = 2**63
 
@@ -77,6 +80,10 @@ class RegionModel(mesa.Model):
     ``RegionModel(labour_market__quit_rate_per_month=0.004)``. The validated scenario is
     ``model.config``; ``model.scenario`` is Mesa's own experimental Scenario object.
 
+    ``package`` lays one or more policy packages on the scenario (a Package, a path, a
+    shipped package's name, or a list of them); ``None`` is the baseline. Budgets are
+    multiplied by ``scale``: a 10% sample gets 10% of the money.
+
     Firms are ``Firm`` agents (``model.agents``) whose state lives in ``model.firms``
     (a FirmTable of arrays); workers are rows of ``model.workforce``.
     """
@@ -88,6 +95,7 @@ class RegionModel(mesa.Model):
         rng: Any = None,
         scale: float | None = None,
         months: int | None = None,
+        package: Package | str | Path | list[Package | str | Path] | None = None,
         overrides: dict[str, Any] | None = None,
         **parameter_overrides: Any,
     ) -> None:
@@ -103,8 +111,15 @@ class RegionModel(mesa.Model):
         self.months = config.scenario.months
         self.scale = config.scenario.scale
         self.streams = RandomStreams(self.seed)
-        self.policies: list[Any] = []
+        self.ledger_book = Ledger()
+        self.package, self.package_sources = _load_packages(package)
+        self.policies: list[Intervention] = [
+            REGISTRY[settings.type](settings, self.ledger_book, self.scale)
+            for settings in (self.package.interventions if self.package else [])
+        ]
         self._build()
+        for index, policy in enumerate(self.policies):
+            policy.check(self, self.package_sources.get(policy.name, "<package>"), index)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -123,6 +138,7 @@ class RegionModel(mesa.Model):
         )
         self._count_employees()
         settle_initial_finances(self.firms, self.firms.wage_bill, config)
+        self._place_firms()
         self.firm_agents = [Firm(self, index) for index in range(self.firms.count)]
 
         self.shocks = ShockSchedule(config, self.firms)
@@ -140,16 +156,42 @@ class RegionModel(mesa.Model):
 
         self.last_output = self.firms.base_output.copy()
         self.last_flows = production.FirmFlows.zeros(self.firms.count)
+        self.last_hires = labour_market.MatchResult.empty()
         self._month_counts: dict[str, float] = {}
+        self._policy_month: dict[str, float] = {}
+        self.household_transfers = 0.0
         benefits = self._benefits_paid(0)
         self.local_income = float(self.firms.wage_bill.sum()) + benefits
         self._set_local_demand(config.industries.services.local_multiplier)
 
-        self.records = MonthlyRecords(self.months, config.start_month)
+        self.records = MonthlyRecords(self.months, config.start_month, self._policy_columns())
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: [self.records.latest, [name]] for name in COLUMNS}
+            model_reporters={name: [self.records.latest, [name]] for name in self.records.columns}
         )
         self._record(0, wage_income=float(self.firms.wage_bill.sum()), benefit_income=benefits)
+
+    def _place_firms(self) -> None:
+        """Put manufacturing firms in industrial complexes and mark social enterprises among services."""
+        firms = self.firms
+        generator = self.streams.generator("firm_locations")
+        manufacturing = firms.sector != SECTOR_CODE["services"]
+        firms.complex_id = np.where(
+            manufacturing, generator.integers(0, self.config.firms.industrial_complexes, firms.count), -1
+        ).astype(np.int32)
+        draw = generator.random(firms.count)
+        share = self.config.industries.services.social_enterprise_share
+        firms.social_enterprise = ~manufacturing & (draw < share)
+
+    def _policy_columns(self) -> dict[str, str]:
+        columns: dict[str, str] = {}
+        for policy in self.policies:
+            label = policy.settings.label or policy.name
+            columns[f"policy_spend_{policy.name}"] = f"payments of {label}, KRW per month (loans at face value)"
+            columns[f"policy_cost_{policy.name}"] = f"expected cost of {label}, KRW per month"
+            columns[f"policy_returns_{policy.name}"] = f"repayments and clawbacks to {label}, KRW per month"
+            for key, meaning in policy.count_columns().items():
+                columns[f"{policy.name}_{key}"] = meaning
+        return columns
 
     def _outside_trends(self) -> np.ndarray:
         """Per firm, the yearly trend of its sales outside the region (by tier or industry)."""
@@ -217,12 +259,17 @@ class RegionModel(mesa.Model):
         2. orders: final demand, supplier orders (last month's buyer output through the
            supply network), out-of-region sales, local services demand (last month's income);
         3. production and finance: output, wages, inputs, fixed costs, interest, repayments,
-           borrowing; firms that can neither pay nor borrow fail and lay off everyone;
-        4. policies: each active intervention's ``step`` (none in a baseline run);
-        5. labour market: quits, layoffs and vacancies from each firm's workforce plan,
+           bank borrowing; firms that can neither pay nor borrow are in distress;
+        4. policies: each intervention's ``step``, the only point where policies act (none
+           in a baseline run); they may pay firms and workers, lend, and set the levers the
+           later stages read (jobs kept, procurement orders, hiring preference, ...);
+        5. failures: firms still short of cash fail and lay off everyone; plants that have
+           moved abroad entirely close;
+        6. labour market: quits, layoffs and vacancies from each firm's workforce plan,
            then matching of job seekers to vacancies;
-        6. demographics: retirement, leaving the labour force or the region, returning, entrants;
-        7. records: the month's row of the monthly table.
+        7. demographics: retirement, leaving the labour force or the region, returning,
+           entrants, foreign workers whose visas end;
+        8. records: the month's row of the monthly table.
         """
         month = self.steps
         self._month_counts = dict.fromkeys(
@@ -232,14 +279,18 @@ class RegionModel(mesa.Model):
             0.0,
         )
         demand, capacity_factor, relocated = self._orders(month)
-        self._produce_and_finance(month, demand, capacity_factor, relocated)
-        for policy in self.policies:
-            policy.step(self)
+        distressed = self._produce_and_pay(demand, capacity_factor)
+        self._apply_policies(month)
+        self._settle_failures(month, distressed, relocated)
         self._labour_market(month, demand, capacity_factor)
         self._demographics(month)
         self._record(month, wage_income=float(self.last_flows.wages.sum()), benefit_income=self._benefits_paid(month))
         if month >= self.months:
             self.running = False
+            for policy in self.policies:
+                if policy.started and not policy.finished:
+                    policy.finish(self)
+                    policy.finished = True
 
     def _orders(self, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         firms, network, shocks = self.firms, self.network, self.shocks
@@ -267,23 +318,51 @@ class RegionModel(mesa.Model):
         base_local = np.where(services, network.base_local_sales, 0.0)
         share = base_local / max(base_local.sum(), 1e-9)
         demand = demand + np.maximum(local_total, 0.0) * share * noise
+        demand = demand * (1.0 + firms.demand_uplift) + firms.policy_demand
         return np.where(firms.status == ACTIVE, demand, 0.0), capacity_factor, relocated
 
-    def _produce_and_finance(
-        self, month: int, demand: np.ndarray, capacity_factor: np.ndarray, relocated: np.ndarray
-    ) -> None:
+    def _produce_and_pay(self, demand: np.ndarray, capacity_factor: np.ndarray) -> np.ndarray:
+        """Produce, settle the accounts, borrow; return the mask of firms in distress."""
         firms = self.firms
         output = production.produce(firms, demand, capacity_factor)
-        flows, failed = production.pay_and_borrow(firms, output, capacity_factor, self.config.firms)
+        flows, distressed = production.pay_and_borrow(firms, output, capacity_factor, self.config.firms)
         self.last_output = output
         self.last_flows = flows
+        return distressed
+
+    def _apply_policies(self, month: int) -> None:
+        """The policy point: clear last month's levers, then let every intervention act."""
+        firms = self.firms
+        firms.retention_covered[:] = 0
+        firms.policy_demand[:] = 0.0
+        self.workforce.search_boost[:] = 1.0
+        self.household_transfers = 0.0
+        self._policy_month = dict.fromkeys(self.records.extra_columns, 0.0)
+        for policy in self.policies:
+            policy.counts = {}
+            if month < policy.first_month(self):
+                continue
+            if not policy.started:
+                policy.start(self)
+                policy.started = True
+            policy.step(self, month)
+            for key, value in policy.month_counts().items():
+                self._policy_month[f"{policy.name}_{key}"] = value
+
+    def _settle_failures(self, month: int, distressed: np.ndarray, relocated: np.ndarray) -> None:
+        """Firms still short of cash after the policy point fail; fully relocated plants close."""
+        firms = self.firms
+        active = firms.status == ACTIVE
+        failed = active & (firms.cash < 0.0)
+        self.last_flows.cash_after = firms.cash.copy()
         self._month_counts["bad_debt"] = float(firms.debt[failed].sum())
         firms.debt[failed] = 0.0
-        moved_away = (relocated >= 1.0) & (firms.status == ACTIVE) & ~failed
+        moved_away = (relocated >= 1.0) & active & ~failed
         firms.status[failed] = CLOSED
         firms.status[moved_away] = RELOCATED
         firms.closed_month[failed | moved_away] = month
         self._month_counts["firm_failures"] = float(failed.sum())
+        self._month_counts["distressed_rescued"] = float((distressed & ~failed).sum())
         for code, sector in enumerate(SECTORS):
             self._month_counts[f"firm_failures_{sector}"] = float((failed & (firms.sector == code)).sum())
         if failed.any() or moved_away.any():
@@ -340,6 +419,9 @@ class RegionModel(mesa.Model):
             workforce, result, firms.wage_level, self.matching, month, labour.quit_rate_per_month, self.streams
         )
         firms.employees += np.bincount(result.firms, minlength=firms.count)
+        filled = np.bincount(result.firms, minlength=firms.count)
+        firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0).astype(np.int32)
+        self.last_hires = result
         self._month_counts["vacancies"] = float(vacancies.count)
         self._month_counts["hires"] = float(len(result.workers))
 
@@ -347,6 +429,8 @@ class RegionModel(mesa.Model):
         workforce = self.workforce
         flows = demographics.retire(workforce, month)
         self.firms.employees -= np.bincount(flows.retired_from_jobs, minlength=self.firms.count)
+        visa_ended = demographics.end_visas(workforce, month)
+        self.firms.employees -= np.bincount(visa_ended, minlength=self.firms.count)
         demographics.leave_and_return(workforce, self.config, month, self.streams, flows)
         entrants = demographics.entrant_count(self.config, self.initial_labour_force, month, self.streams)
         add_entrants(
@@ -408,8 +492,14 @@ class RegionModel(mesa.Model):
             "benefit_income": benefit_income,
             "mean_wage": float(firms.wage_bill.sum() / employed) if employed else 0.0,
             "borrowing": float(self.last_flows.borrowing.sum()),
-            "policy_spend": 0.0,
+            "household_transfers": self.household_transfers,
+            "policy_spend": sum(self._policy_month.get(f"policy_spend_{p.name}", 0.0) for p in self.policies),
+            "policy_cost": sum(self._policy_month.get(f"policy_cost_{p.name}", 0.0) for p in self.policies),
+            "policy_returns": sum(self._policy_month.get(f"policy_returns_{p.name}", 0.0) for p in self.policies),
+            "foreign_workers": int(workforce.foreign.sum()),
         }
+        for column in self.records.extra_columns:
+            values[column] = self._policy_month.get(column, 0.0)
         for code, sector in enumerate(SECTORS):
             values[f"employed_{sector}"] = int(by_sector[code])
             values[f"output_{sector}"] = float(output_by_sector[code])
@@ -417,13 +507,23 @@ class RegionModel(mesa.Model):
             in_chain = firms.sector == SECTOR_CODE[chain]
             for role, label in ((ASSEMBLER, "assembly"), (TIER1, "tier1"), (TIER2, "tier2")):
                 values[f"employed_{chain}_{label}"] = int(firms.employees[in_chain & (firms.role == role)].sum())
-        for name in ("layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants", "bad_debt"):
+        for name in (
+            "layoffs",
+            "quits",
+            "hires",
+            "vacancies",
+            "firm_failures",
+            "retirements",
+            "entrants",
+            "bad_debt",
+            "firms_rescued",
+        ):
             values[name] = self._month_counts.get(name, 0.0)
         for sector in SECTORS:
             values[f"layoffs_{sector}"] = self._month_counts.get(f"layoffs_{sector}", 0.0)
             values[f"firm_failures_{sector}"] = self._month_counts.get(f"firm_failures_{sector}", 0.0)
         self.records.write(month, values)
-        self.local_income = wage_income + benefit_income
+        self.local_income = wage_income + benefit_income + self.household_transfers
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ running and results
@@ -469,10 +569,179 @@ class RegionModel(mesa.Model):
         )
 
     def ledger(self) -> pd.DataFrame:
-        """Every policy payment so far (empty without policies)."""
-        return empty_ledger()
+        """Every policy payment so far, one row each (empty without policies)."""
+        return self.ledger_book.to_frame()
+
+    # ------------------------------------------------------------------ the policy interface
+    # Interventions change the model only through these methods, at the policy point.
+    def _account(self, policy: Intervention, spend: float = 0.0, cost: float = 0.0, returns: float = 0.0) -> None:
+        self._policy_month[f"policy_spend_{policy.name}"] += spend
+        self._policy_month[f"policy_cost_{policy.name}"] += cost
+        self._policy_month[f"policy_returns_{policy.name}"] += returns
+
+    def pay_firms(
+        self,
+        policy: Intervention,
+        firms: np.ndarray,
+        amounts_krw: np.ndarray,
+        kind: str,
+        *,
+        repayable: bool = False,
+    ) -> np.ndarray:
+        """Pay firms from the policy's budget, whole payments in order while money lasts.
+
+        Returns the mask of payments made. Repayable payments (loans) count at face value
+        in spending but not in cost; the rest count in both.
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        paid = policy.budget.pay(self.steps, "firm", firms, kind, amounts, repayable)
+        np.add.at(self.firms.cash, firms[paid], amounts[paid])
+        np.add.at(self.last_flows.policy_in, firms[paid], amounts[paid])
+        total = float(amounts[paid].sum())
+        self._account(policy, spend=total, cost=0.0 if repayable else total)
+        return paid
+
+    def collect_from_firms(
+        self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray, kind: str
+    ) -> np.ndarray:
+        """Take repayments or clawbacks from firms, up to the cash each has; return what was collected.
+
+        Collections appear in the ledger as negative amounts (``kind`` "repayment" or
+        "clawback"). A clawback also lowers the policy's cost and frees its budget.
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        due = np.asarray(amounts_krw, dtype=float)
+        collected = np.minimum(due, np.maximum(self.firms.cash[firms], 0.0))
+        np.subtract.at(self.firms.cash, firms, collected)
+        np.add.at(self.last_flows.policy_out, firms, collected)
+        taken = collected > 0
+        if taken.any():
+            self.ledger_book.record_many(self.steps, policy.name, "firm", firms[taken], kind, -collected[taken])
+        total = float(collected.sum())
+        if kind == "clawback":
+            policy.budget.spent_krw -= total
+            self._account(policy, cost=-total, returns=total)
+        else:
+            self._account(policy, returns=total)
+        return collected
+
+    def pay_workers(self, policy: Intervention, workers: np.ndarray, amounts_krw: np.ndarray, kind: str) -> np.ndarray:
+        """Pay workers (allowances) from the budget; the money joins local household income."""
+        workers = np.asarray(workers, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        paid = policy.budget.pay(self.steps, "worker", workers, kind, amounts)
+        total = float(amounts[paid].sum())
+        self.household_transfers += total
+        self._account(policy, spend=total, cost=total)
+        return paid
+
+    def pay_for_services(
+        self, policy: Intervention, recipient_kind: str, recipients: np.ndarray, amounts_krw: np.ndarray, kind: str
+    ) -> np.ndarray:
+        """Pay for services bought by a policy (course fees, infrastructure works, recruitment)."""
+        recipients = np.asarray(recipients, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        paid = policy.budget.pay(self.steps, recipient_kind, recipients, kind, amounts)
+        total = float(amounts[paid].sum())
+        self._account(policy, spend=total, cost=total)
+        return paid
+
+    def add_policy_cost(self, policy: Intervention, cost_krw: float) -> None:
+        """Count a cost that is not a payment (e.g. a policy loan written off when a firm fails)."""
+        self._account(policy, cost=cost_krw)
+
+    def add_firms(self, sector: str, employees_target: np.ndarray, month: int, name_prefix: str) -> np.ndarray:
+        """New firms (or plants) that arrive with no staff and hire towards ``employees_target``.
+
+        They take their sector's economics (productivity, pay, costs, export share) and sell
+        outside the region (services firms: locally). Returns the new firm ids.
+        """
+        group = getattr(self.config.industries, sector)
+        count = len(employees_target)
+        firms = self.firms
+        code = SECTOR_CODE[sector]
+        base_output = np.asarray(employees_target, float) * group.productivity_krw_per_worker_month
+        capacity = base_output * (1.0 + self.config.firms.capacity_headroom)
+        wage_bill = np.asarray(employees_target, float) * group.wage_krw_per_month
+        fixed = np.maximum(base_output * (1.0 - group.input_cost_share - group.operating_margin) - wage_bill, 0.0)
+        sme = np.asarray(employees_target) / self.scale <= self.config.firms.sme_max_employees
+        start = firms.count
+        rows = {
+            "name": [f"{name_prefix} {start + i}" for i in range(count)],
+            "sector": np.full(count, code),
+            "role": np.full(count, INDEPENDENT),
+            "part_type": np.full(count, -1),
+            "growth_branch": np.full(count, -1),
+            "status": np.full(count, ACTIVE),
+            "base_employees": np.asarray(employees_target),
+            "productivity": np.full(count, group.productivity_krw_per_worker_month),
+            "wage_level": np.full(count, group.wage_krw_per_month),
+            "input_cost_share": np.full(count, group.input_cost_share),
+            "export_share": np.full(count, group.export_share),
+            "operating_margin": np.full(count, group.operating_margin),
+            "base_output": base_output,
+            "fixed_costs": fixed,
+            "overhead_rate": fixed / capacity,
+            "interest_rate": self.config.firms.bank_rate_annual
+            + np.where(sme, self.config.firms.sme_spread_annual, 0.0),
+            "is_sme": sme,
+            "capacity": capacity,
+            "cash": (wage_bill + fixed) * self.config.firms.initial_cash_months_of_costs,
+            "debt": np.zeros(count),
+            "loss_months": np.zeros(count),
+            "expected_demand": base_output,
+            "demand_noise": np.zeros(count),
+            "annual_sales": base_output * 12.0,
+            "employees": np.zeros(count),
+            "wage_bill": np.zeros(count),
+            "closed_month": np.full(count, -1),
+            "complex_id": np.full(count, -1),
+            "social_enterprise": np.zeros(count, bool),
+            "entry_month": np.full(count, month),
+            "overhead_discount": np.zeros(count),
+            "policy_demand": np.zeros(count),
+            "demand_uplift": np.zeros(count),
+            "retention_covered": np.zeros(count),
+            "unfilled_months": np.zeros(count),
+        }
+        ids = firms.append(rows)
+        is_services = sector == "services"
+        self.network.extend(
+            base_output,
+            np.zeros(count) if is_services else base_output,
+            base_output if is_services else np.zeros(count),
+        )
+        trend = group.outside_demand_trend_per_year
+        self.outside_trend_per_year = np.concatenate([self.outside_trend_per_year, np.full(count, trend)])
+        self.last_output = np.concatenate([self.last_output, np.zeros(count)])
+        flows = self.last_flows
+        for field_name in flows.__dataclass_fields__:
+            setattr(flows, field_name, np.concatenate([getattr(flows, field_name), np.zeros(count)]))
+        self.firm_agents.extend(Firm(self, int(index)) for index in ids)
+        return ids
 
     @property
     def month(self) -> int:
         """The last completed model month (0 before the first step)."""
         return self.steps
+
+
+def _load_packages(
+    package: Package | str | Path | list[Package | str | Path] | None,
+) -> tuple[Package | None, dict[str, str]]:
+    """One combined package (or None) and, per intervention, the file it came from."""
+    if package is None:
+        return None, {}
+    items = package if isinstance(package, list) else [package]
+    loaded = [load_package(item) for item in items]
+    sources = {}
+    for item, pack in zip(items, loaded, strict=True):
+        source = str(item) if isinstance(item, str | Path) else pack.name
+        for intervention in pack.interventions:
+            sources[intervention.name] = source
+    try:
+        combined = combine_packages(loaded)
+    except ScenarioError as error:
+        raise ScenarioError(" + ".join(sources.values()), "interventions", error.value, error.allowed) from None
+    return combined, sources

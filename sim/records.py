@@ -45,22 +45,30 @@ COLUMNS: dict[str, str] = {
     "mean_wage": "mean monthly wage of the employed, KRW",
     "borrowing": "new bank lending to firms, KRW per month",
     "bad_debt": "debt written off when firms failed, KRW per month",
-    "policy_spend": "spending of policy interventions, KRW per month",
+    "household_transfers": "policy payments to workers (training allowances), KRW per month",
+    "policy_spend": "payments of all interventions, KRW per month (loans at face value)",
+    "policy_cost": "expected cost of all interventions, KRW per month (grants, subsidies, allowances, fees, "
+    "interest subsidies, policy loans written off)",
+    "policy_returns": "repayments of policy loans and clawbacks, KRW per month",
+    "firms_rescued": "firms in distress (no bank credit) whose cash a policy restored this month",
+    "foreign_workers": "foreign workers placed by policy and still in the region (end of month)",
 }
 
 
 class MonthlyRecords:
     """Preallocated arrays, one per column, for rows 0..months (grown if a run goes on)."""
 
-    def __init__(self, months: int, start_calendar_month: int) -> None:
+    def __init__(self, months: int, start_calendar_month: int, extra_columns: dict[str, str] | None = None) -> None:
         self.rows = months + 1
         self.start_calendar_month = start_calendar_month
-        self._data = {name: np.zeros(self.rows) for name in COLUMNS}
+        self.extra_columns = dict(extra_columns or {})
+        self.columns = {**COLUMNS, **self.extra_columns}
+        self._data = {name: np.zeros(self.rows) for name in self.columns}
         self.last_row = -1
 
     def write(self, row: int, values: dict[str, float]) -> None:
         """Store a month's values; every column must be given."""
-        missing = set(COLUMNS) - set(values)
+        missing = set(self.columns) - set(values)
         if missing:
             raise KeyError(f"monthly record lacks columns {sorted(missing)}")
         if row >= self.rows:  # stepping past the planned horizon: make room
@@ -81,8 +89,8 @@ class MonthlyRecords:
     def to_frame(self) -> pd.DataFrame:
         """The rows written so far as a DataFrame, with a ``date`` column (first day of the month)."""
         rows = self.last_row + 1
-        frame = pd.DataFrame({name: self._data[name][:rows].copy() for name in COLUMNS})
-        integer_columns = [c for c in COLUMNS if not _is_real(c)]
+        frame = pd.DataFrame({name: self._data[name][:rows].copy() for name in self.columns})
+        integer_columns = [c for c in self.columns if not _is_real(c)]
         frame[integer_columns] = frame[integer_columns].round().astype(np.int64)
         dates = [year_month(self.start_calendar_month + m - 1) + "-01" for m in range(rows)]
         frame.insert(1, "date", pd.to_datetime(dates))
@@ -90,12 +98,17 @@ class MonthlyRecords:
 
 
 def _is_real(column: str) -> bool:
-    return column.startswith("output_") or column in {
-        "unemployment_rate",
-        "wage_income",
-        "benefit_income",
-        "mean_wage",
-        "borrowing",
-        "bad_debt",
-        "policy_spend",
-    }
+    """Money and rates are kept as floats; counts become integers."""
+    return (
+        column.startswith(("output_", "policy_"))
+        or column.endswith(("_krw", "_rate", "_share"))
+        or column
+        in {
+            "wage_income",
+            "benefit_income",
+            "mean_wage",
+            "borrowing",
+            "bad_debt",
+            "household_transfers",
+        }
+    )

@@ -79,6 +79,19 @@ def leave_and_return(
     flows.returned = len(returning)
 
 
+def end_visas(workforce: Workforce, month: int) -> np.ndarray:
+    """Foreign workers whose visas end this month leave the region; return their employers (if employed)."""
+    leaving = np.flatnonzero((workforce.visa_end_month == month) & (workforce.status != MOVED_OUT))
+    employers = workforce.employer[leaving]
+    employers = employers[employers >= 0]
+    workforce.status[leaving] = MOVED_OUT
+    workforce.employer[leaving] = NO_EMPLOYER
+    workforce.unemployed_since[leaving] = NEVER
+    workforce.quit_month[leaving] = NEVER
+    workforce.benefit_end_month[leaving] = 0
+    return employers
+
+
 def entrant_count(scenario: Scenario, initial_labour_force: int, month: int, streams: RandomStreams) -> int:
     """How many young people join the labour force this month (Poisson around the entry rate)."""
     expected = scenario.population.entry_rate_per_month * initial_labour_force

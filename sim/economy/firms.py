@@ -9,7 +9,7 @@ Money is KRW; flows are KRW per month; rates are per year unless the name says o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 import mesa
 import numpy as np
@@ -59,13 +59,34 @@ class FirmTable:
     expected_demand: np.ndarray  # float64, KRW per month, adaptive expectation of orders
     demand_noise: np.ndarray  # float64, log of the firm's AR(1) demand shock
     annual_sales: np.ndarray  # float64, KRW per year, smoothed (used for the leverage limit)
-    employees: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    wage_bill: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    closed_month: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    employees: np.ndarray  # int64, workers now
+    wage_bill: np.ndarray  # float64, KRW per month
+    closed_month: np.ndarray  # int32, month the firm closed or left (-1 while active)
+    complex_id: np.ndarray  # int32, industrial complex of a manufacturing firm (-1 for services)
+    social_enterprise: np.ndarray  # bool, social enterprises and cooperatives (services)
+    entry_month: np.ndarray  # int32, 0 for firms present at the start
+    # Levers that policies set at the policy point and the later stages of the month read:
+    overhead_discount: np.ndarray  # float64, share of fixed costs saved (infrastructure)
+    policy_demand: np.ndarray  # float64, KRW per month of orders bought by policy (procurement)
+    demand_uplift: np.ndarray  # float64, relative rise of the firm's market sales (e.g. new products)
+    retention_covered: np.ndarray  # int64, jobs a retention subsidy pays the firm to keep this month
+    unfilled_months: np.ndarray  # int32, consecutive months the firm has had openings it could not fill
 
     @property
     def count(self) -> int:
         return len(self.sector)
+
+    def append(self, rows: dict[str, np.ndarray | list]) -> np.ndarray:
+        """Add firms (e.g. attracted investment); ``rows`` gives every column. Return their ids."""
+        first = self.count
+        for column in fields(self):
+            current = getattr(self, column.name)
+            new = rows[column.name]
+            if isinstance(current, list):
+                current.extend(new)
+            else:
+                setattr(self, column.name, np.concatenate([current, np.asarray(new, dtype=current.dtype)]))
+        return np.arange(first, self.count)
 
     def active(self) -> np.ndarray:
         return self.status == ACTIVE
@@ -365,6 +386,14 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         employees=size.copy(),
         wage_bill=np.zeros(count),
         closed_month=np.full(count, -1, dtype=np.int32),
+        complex_id=np.full(count, -1, dtype=np.int32),
+        social_enterprise=np.zeros(count, dtype=bool),
+        entry_month=np.zeros(count, dtype=np.int32),
+        overhead_discount=np.zeros(count),
+        policy_demand=np.zeros(count),
+        demand_uplift=np.zeros(count),
+        retention_covered=np.zeros(count, dtype=np.int64),
+        unfilled_months=np.zeros(count, dtype=np.int32),
     )
     return table
 

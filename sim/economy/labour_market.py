@@ -182,9 +182,15 @@ class MatchingMarket:
 
 @dataclass
 class MatchResult:
+    """Who was hired where this month, in which occupation."""
+
     workers: np.ndarray
     firms: np.ndarray
     occupations: np.ndarray
+
+    @classmethod
+    def empty(cls) -> MatchResult:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8))
 
 
 def match(
@@ -196,7 +202,7 @@ def match(
     streams: RandomStreams,
 ) -> MatchResult:
     """Match job seekers to vacancies for one month; return who was hired where."""
-    empty = MatchResult(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8))
+    empty = MatchResult.empty()
     if len(seekers) == 0 or vacancies.count == 0:
         return empty
     n_occupations = market.distance.shape[0]
@@ -208,6 +214,7 @@ def match(
     chosen = np.minimum((u[:, None] >= cdf).sum(axis=1), n_occupations - 1)
     months_unemployed = month - workforce.unemployed_since[seekers]
     weight = market.application_weight(occupation, chosen, workforce.skill[seekers], months_unemployed)
+    weight = np.minimum(weight * workforce.search_boost[seekers], 1.0)
     success_draw = streams.uniform("match", month, seekers)
     order_draw = streams.uniform("match_order", month, seekers)
     vacancy_keys = vacancies.firm.astype(np.int64) * 1_048_576 + np.arange(vacancies.count)

@@ -31,14 +31,18 @@ class FirmFlows:
     repayment: np.ndarray
     cash_before: np.ndarray
     cash_after: np.ndarray
+    policy_in: np.ndarray  # grants, subsidies and policy loans received
+    policy_out: np.ndarray  # policy loan repayments, interest and clawbacks paid back
 
     @classmethod
     def zeros(cls, count: int) -> FirmFlows:
-        return cls(*(np.zeros(count) for _ in range(9)))
+        return cls(*(np.zeros(count) for _ in range(11)))
 
     def net(self) -> np.ndarray:
         """Money in minus money out, per firm."""
-        return self.revenue + self.borrowing - self.wages - self.inputs - self.fixed - self.interest - self.repayment
+        money_in = self.revenue + self.borrowing + self.policy_in
+        money_out = self.wages + self.inputs + self.fixed + self.interest + self.repayment + self.policy_out
+        return money_in - money_out
 
 
 def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -> np.ndarray:
@@ -51,17 +55,19 @@ def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -
 def pay_and_borrow(
     firms: FirmTable, output: np.ndarray, capacity_factor: np.ndarray, behaviour: FirmBehaviour
 ) -> tuple[FirmFlows, np.ndarray]:
-    """Settle the month's accounts; return the flows and a mask of firms that failed.
+    """Settle the month's accounts; return the flows and a mask of firms in distress.
 
     Fixed costs are the overheads of the capacity in use this month (capacity moved
-    abroad costs nothing here).
+    abroad costs nothing here; infrastructure policies may discount them).
 
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
     ``max_debt_to_annual_sales`` of its (smoothed) annual sales and it has not made losses for
-    more than ``max_loss_months_for_credit`` months in a row. Otherwise it fails.
+    more than ``max_loss_months_for_credit`` months in a row. Otherwise it is in distress:
+    it fails at the end of the month unless a policy puts its cash back above zero.
     """
     active = firms.status == ACTIVE
-    firms.fixed_costs = np.where(active, firms.overhead_rate * firms.capacity * capacity_factor, 0.0)
+    overheads = firms.overhead_rate * firms.capacity * capacity_factor * (1.0 - firms.overhead_discount)
+    firms.fixed_costs = np.where(active, overheads, 0.0)
     revenue = np.where(active, output, 0.0)
     wages = np.where(active, firms.wage_bill, 0.0)
     inputs = revenue * firms.input_cost_share
@@ -83,7 +89,7 @@ def pay_and_borrow(
     can_borrow = credit_ok & (shortfall <= room)
     needs_money = shortfall > 0
     borrowing = np.where(needs_money & can_borrow, shortfall, 0.0)
-    failed = active & needs_money & ~can_borrow
+    distressed = active & needs_money & ~can_borrow
 
     firms.debt = debt_after_repayment + borrowing
     firms.cash = cash_after_payments + borrowing
@@ -97,8 +103,10 @@ def pay_and_borrow(
         repayment=repayment,
         cash_before=cash_before,
         cash_after=firms.cash.copy(),
+        policy_in=np.zeros(len(revenue)),
+        policy_out=np.zeros(len(revenue)),
     )
-    return flows, failed
+    return flows, distressed
 
 
 def update_expectations_and_capacity(
@@ -139,6 +147,8 @@ def workforce_plans(
     excess = employees - target
     cut_allowed = np.ceil(behaviour.max_firing_rate_per_month * employees).astype(np.int64)
     fire = np.where(active & (excess > behaviour.hoarding_margin * employees), np.minimum(excess, cut_allowed), 0)
+    # Jobs a retention subsidy pays the firm to keep are not cut.
+    fire = np.maximum(fire - firms.retention_covered, 0)
     hire_allowed = np.ceil(behaviour.max_hiring_rate_per_month * employees).astype(np.int64) + 1
     vacancies = np.where(active & (target > employees), np.minimum(target - employees, hire_allowed), 0)
     return fire.astype(np.int64), vacancies.astype(np.int64)

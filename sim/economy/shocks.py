@@ -41,10 +41,7 @@ class ShockSchedule:
             base = sum(a.final_demand_units_per_year for a in getattr(scenario.chains, path.chain).assemblers)
             self._paths[path.chain] = (months, values / base)
         self._assembler_index = {firms.name[i]: i for i in np.flatnonzero(firms.role == ASSEMBLER)}
-        self._is_assembler = firms.role == ASSEMBLER
-        self._sector = firms.sector
-        self._part_type = firms.part_type
-        self._export_share = firms.export_share
+        self._firms = firms  # read at every call: firms may be added during a run
         self._chain_of_assembler = {
             a.name: chain for chain in CHAINS for a in getattr(scenario.chains, chain).assemblers
         }
@@ -64,7 +61,7 @@ class ShockSchedule:
 
     def relocated_share(self, model_month: int) -> np.ndarray:
         """Per firm, the share of production moved abroad by this month (zero for most firms)."""
-        share = np.zeros(len(self._sector))
+        share = np.zeros(self._firms.count)
         for relocation in self.scenario.shocks.relocation:
             index = self._assembler_index.get(relocation.assembler)
             if index is None:  # the plant was not created (cannot happen after validation)
@@ -100,31 +97,31 @@ class ShockSchedule:
 
     def part_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, the change in demand for its parts caused by the electric transition."""
-        multiplier = np.ones(len(self._sector))
+        multiplier = np.ones(self._firms.count)
         if self._electric_base is None:
             return multiplier
         share = self.electric_share(model_month)
         base = self._electric_base
         combustion = (1.0 - share) / (1.0 - base) if base < 1.0 else 1.0
         electric = share / base if base > 0.0 else 1.0
-        multiplier[self._part_type == COMBUSTION] = combustion
-        multiplier[self._part_type == ELECTRIC] = electric
+        multiplier[self._firms.part_type == COMBUSTION] = combustion
+        multiplier[self._firms.part_type == ELECTRIC] = electric
         return multiplier
 
     def final_demand_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, final demand relative to base (assembly plants only; ones elsewhere)."""
-        multiplier = np.ones(len(self._sector))
+        multiplier = np.ones(self._firms.count)
         for chain in CHAINS:
             if chain in self._paths:
-                plants = self._is_assembler & (self._sector == SECTOR_CODE[chain])
+                plants = (self._firms.role == ASSEMBLER) & (self._firms.sector == SECTOR_CODE[chain])
                 multiplier[plants] = self.final_demand_index(chain, model_month)
         return multiplier
 
     def export_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, the factor on base sales outside the region (tariffs)."""
-        return 1.0 - self.tariff_cut(model_month)[self._sector]
+        return 1.0 - self.tariff_cut(model_month)[self._firms.sector]
 
     def assembler_tariff_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, the factor on assemblers' final demand: only the exported part is cut."""
-        cut = self.tariff_cut(model_month)[self._sector]
-        return np.where(self._is_assembler, 1.0 - self._export_share * cut, 1.0)
+        cut = self.tariff_cut(model_month)[self._firms.sector]
+        return np.where(self._firms.role == ASSEMBLER, 1.0 - self._firms.export_share * cut, 1.0)

@@ -32,6 +32,16 @@ class SupplyNetwork:
         """Orders each supplier receives from the region's buyers for the given buyer output."""
         return self.input_coefficients @ buyer_output
 
+    def extend(self, base_output: np.ndarray, outside_sales: np.ndarray, local_sales: np.ndarray) -> None:
+        """Make room for new firms that buy and sell outside the supply chains."""
+        added = len(base_output)
+        size = self.input_coefficients.shape[0] + added
+        self.input_coefficients.resize((size, size))
+        self.base_final_demand = np.concatenate([self.base_final_demand, np.zeros(added)])
+        self.base_outside_sales = np.concatenate([self.base_outside_sales, outside_sales])
+        self.base_local_sales = np.concatenate([self.base_local_sales, local_sales])
+        self.base_buyer_output = np.concatenate([self.base_buyer_output, base_output])
+
     def customers_of(self, supplier: int) -> np.ndarray:
         """Indices of the firms that buy from ``supplier``."""
         row = self.input_coefficients.getrow(supplier)

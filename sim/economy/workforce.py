@@ -38,6 +38,11 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "displaced_month": (np.int32, NEVER),
     "pre_displacement_wage": (np.float64, 0.0),
     "entry_month": (np.int32, 0),  # 0 for the starting population
+    "training_end_month": (np.int32, NEVER),  # a course ends at the end of this month
+    "courses_completed": (np.int8, 0),
+    "foreign": (np.bool_, False),  # placed by a foreign-workforce programme
+    "visa_end_month": (np.int32, NEVER),  # a foreign worker leaves the region at the end of this month
+    "search_boost": (np.float64, 1.0),  # multiplies the success of this month's applications (hiring subsidies)
 }
 
 

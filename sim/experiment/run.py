@@ -22,6 +22,7 @@ def run_and_save(
     out: Path | None = None,
     results_root: Path = Path("results"),
     overrides: dict[str, Any] | None = None,
+    packages: list[str | Path] | None = None,
     on_month: Callable[[int, int], None] | None = None,
 ) -> tuple[RegionModel, Path]:
     """Build the model, run every month, write the run folder; return the model and folder.
@@ -32,7 +33,7 @@ def run_and_save(
     started = utc_now()
     if out is not None:
         check_new_folder(out)
-    model = RegionModel(scenario, rng=seed, months=months, scale=scale, overrides=overrides)
+    model = RegionModel(scenario, rng=seed, months=months, scale=scale, overrides=overrides, package=packages or None)
     folder = out if out is not None else default_run_folder(results_root, model.config.scenario.name, seed, started)
     check_new_folder(folder)
     clock = time.perf_counter()
@@ -47,6 +48,9 @@ def run_and_save(
         "scenario_source": str(scenario) if isinstance(scenario, str | Path) else "<object or default>",
         "scenario_hash": model.config.content_hash(),
         "scenario": model.config.to_dict(),
+        "package_sources": [str(p) for p in packages or []],
+        "package": model.package.to_dict() if model.package else None,
+        "package_hash": model.package.content_hash() if model.package else None,
         "seed": seed,
         "months": model.months,
         "scale": model.scale,

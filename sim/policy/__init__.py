@@ -1,0 +1,1 @@
+"""Policy interventions, their budgets and the packages that combine them."""

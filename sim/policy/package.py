@@ -1,0 +1,152 @@
+"""Packages: a named list of interventions in a TOML file, laid on any scenario.
+
+```toml
+name = "sme_loans"
+description = "Working-capital loans with an interest subsidy"
+
+[[interventions]]
+type = "working_capital_loans"
+name = "loans"
+start = "2021-01"
+end = "2025-12"
+budget_krw = 10e9
+...
+```
+
+A package with no interventions is the baseline. ``with_total_budget`` rescales every
+budget so that packages can be compared on the same money.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.config import SCENARIO_DIR
+from sim.errors import ScenarioError
+
+# Importing the intervention modules registers them.
+from sim.policy import (  # noqa: F401
+    loans,
+)
+from sim.policy.base import REGISTRY
+from sim.validation import error_from
+
+PACKAGE_DIR = SCENARIO_DIR / "packages"
+
+InterventionSpec = Annotated[
+    Union[tuple(cls.Settings for cls in REGISTRY.values())],  # noqa: UP007 - built from the registry
+    Field(discriminator="type"),
+]
+
+
+class Package(BaseModel):
+    """A validated package: a name and its interventions."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    interventions: list[InterventionSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Package:
+        names = [intervention.name for intervention in self.interventions]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"intervention names must be unique within a package; repeated: {duplicates}")
+        return self
+
+    @property
+    def total_budget_krw(self) -> float:
+        return float(sum(intervention.budget_krw for intervention in self.interventions))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The package as plain data, ready to write back to TOML or JSON."""
+        return self.model_dump(mode="json")
+
+    def content_hash(self) -> str:
+        """SHA-256 of the package's canonical JSON."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def with_total_budget(self, total_krw: float) -> Package:
+        """The same package with every budget scaled so that they add up to ``total_krw``."""
+        if total_krw < 0:
+            raise ScenarioError(self.name, "equal budget", total_krw, "allowed: a non-negative amount of KRW")
+        current = self.total_budget_krw
+        if current <= 0:
+            if total_krw == 0 or not self.interventions:
+                return self
+            raise ScenarioError(
+                self.name,
+                "interventions",
+                "total budget 0",
+                "cannot rescale a package whose budgets are all zero to a positive total",
+            )
+        data = self.to_dict()
+        for intervention in data["interventions"]:
+            intervention["budget_krw"] = intervention["budget_krw"] * total_krw / current
+        return validate_package(data, self.name)
+
+
+def combine_packages(packages: list[Package]) -> Package:
+    """Lay several packages together as one (intervention names must stay unique)."""
+    if len(packages) == 1:
+        return packages[0]
+    data = {
+        "name": "+".join(package.name for package in packages),
+        "description": "; ".join(package.description for package in packages if package.description),
+        "interventions": [item for package in packages for item in package.to_dict()["interventions"]],
+    }
+    return validate_package(data, data["name"])
+
+
+def resolve_package_path(name_or_path: str | Path) -> Path:
+    """A path as given, or a shipped package's file for a bare name like ``gwangju_2021``."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        return path
+    shipped = PACKAGE_DIR / f"{name_or_path}.toml"
+    return shipped if shipped.exists() else path
+
+
+def shipped_packages() -> list[str]:
+    return sorted(p.stem for p in PACKAGE_DIR.glob("*.toml"))
+
+
+def validate_package(raw: dict[str, Any], source: str = "<package>") -> Package:
+    try:
+        return Package.model_validate(raw)
+    except ValidationError as error:
+        raise error_from(error, source, raw, Package) from None
+
+
+def load_package(package: str | Path | Package | dict[str, Any]) -> Package:
+    """Load and validate a package from a shipped name, a path, plain data or a Package."""
+    if isinstance(package, Package):
+        return package
+    if isinstance(package, dict):
+        return validate_package(copy.deepcopy(package))
+    path = resolve_package_path(package)
+    if not path.exists():
+        raise ScenarioError(
+            str(path),
+            "",
+            str(path),
+            f"no such package file; give a package .toml file or one of the shipped names {shipped_packages()}",
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(str(path), "", "invalid TOML", f"TOML syntax error: {error}") from None
+    except OSError as error:
+        raise ScenarioError(str(path), "", str(path), f"cannot read file: {error.strerror}") from None
+    return validate_package(raw, str(path))

@@ -1,0 +1,119 @@
+"""Turning pydantic's validation report into one line: file, key path, value, what is allowed.
+
+Shared by scenario files and package files. Discriminated unions (interventions keyed by
+``type``) put the tag into pydantic's error location; it is dropped so the key path reads as
+the user wrote it (``interventions[0].budget_krw``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import ScenarioError
+
+
+def error_from(error: ValidationError, source: str, raw: dict[str, Any], root: type[BaseModel]) -> ScenarioError:
+    """The first problem of a failed validation, as a ScenarioError naming where it is."""
+    first = error.errors()[0]
+    location = _clean_location(raw, [part for part in first["loc"] if not str(part).startswith("function-after")])
+    key_path = key_path_of(location)
+    value = first.get("input")
+    if first["type"] == "missing":
+        value, allowed = "nothing", "this key is required"
+    elif first["type"] == "extra_forbidden":
+        allowed = f"unknown key; allowed keys here: {_allowed_keys(root, location, raw)}"
+        value = location[-1] if location else value
+    elif first["type"] == "union_tag_invalid":
+        allowed = "unknown type; allowed: " + first["ctx"]["expected_tags"]
+        value = first["ctx"]["tag"]
+        key_path = key_path_of([*location, "type"])
+    else:
+        allowed = "allowed: " + _friendly(first["msg"])
+        if isinstance(value, dict | list) and first["type"] in ("value_error", "assertion_error"):
+            value = value_at(raw, location) if location else "this section"
+    more = error.error_count() - 1
+    if more:
+        allowed += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ScenarioError(source, key_path, value, allowed)
+
+
+def key_path_of(location: list[Any]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def value_at(raw: Any, location: list[Any]) -> Any:
+    node = raw
+    for part in location:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _friendly(message: str) -> str:
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _clean_location(raw: Any, location: list[Any]) -> list[Any]:
+    """Drop union tags that pydantic inserts into locations (they are not keys of the data)."""
+    cleaned: list[Any] = []
+    node = raw
+    for part in location:
+        if isinstance(node, dict) and isinstance(part, str) and part not in node and node.get("type") == part:
+            continue
+        cleaned.append(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return cleaned
+
+
+def _allowed_keys(root: type[BaseModel], location: list[Any], raw: Any) -> list[str]:
+    model: Any = root
+    node = raw
+    for part in location[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _model_of(field.annotation, node)
+        if model is None:
+            return []
+    return sorted(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _model_of(annotation: Any, node: Any) -> Any:
+    """The model class inside an annotation; for a list of tagged models, the one ``node`` names."""
+    candidates = _models_in(annotation)
+    if len(candidates) > 1 and isinstance(node, list):
+        return None
+    if len(candidates) > 1 and isinstance(node, dict):
+        for candidate in candidates:
+            tag = candidate.model_fields.get("type")
+            if tag is not None and node.get("type") in getattr(tag.annotation, "__args__", ()):
+                return candidate
+    return candidates[0] if candidates else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()):
+        found.extend(_models_in(arg))
+    return found
