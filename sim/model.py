@@ -455,6 +455,25 @@ class RegionModel(mesa.Model):
         self.firms.wage_bill = np.bincount(employer, weights=workforce.wage[employed], minlength=self.firms.count)
         return employed
 
+    def _displaced_outcomes(self, month: int) -> dict[str, float]:
+        """Re-employment and earnings of workers laid off during the run (still in the region)."""
+        workforce = self.workforce
+        displaced = np.flatnonzero(
+            (workforce.displaced_month >= 1) & (workforce.displaced_month <= month) & (workforce.status != MOVED_OUT)
+        )
+        displaced = displaced[~workforce.retired[displaced]]
+        since = workforce.displaced_month[displaced]
+        mature = displaced[month - since >= 12]
+        found = workforce.reemployed_month[mature] - workforce.displaced_month[mature] <= 12
+        earnings = np.where(workforce.status[displaced] == EMPLOYED, workforce.wage[displaced], 0.0)
+        before = workforce.pre_displacement_wage[displaced]
+        ratio = np.divide(earnings, before, out=np.zeros(len(displaced)), where=before > 0)
+        return {
+            "displaced": len(displaced),
+            "displaced_reemployed_12m_rate": float(found.mean()) if len(mature) else 0.0,
+            "displaced_earnings_rate": float(ratio.mean()) if len(displaced) else 0.0,
+        }
+
     def _benefits_paid(self, month: int) -> float:
         workforce = self.workforce
         unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
@@ -500,6 +519,7 @@ class RegionModel(mesa.Model):
         }
         for column in self.records.extra_columns:
             values[column] = self._policy_month.get(column, 0.0)
+        values.update(self._displaced_outcomes(month))
         for code, sector in enumerate(SECTORS):
             values[f"employed_{sector}"] = int(by_sector[code])
             values[f"output_{sector}"] = float(output_by_sector[code])

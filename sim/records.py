@@ -52,6 +52,10 @@ COLUMNS: dict[str, str] = {
     "policy_returns": "repayments of policy loans and clawbacks, KRW per month",
     "firms_rescued": "firms in distress (no bank credit) whose cash a policy restored this month",
     "foreign_workers": "foreign workers placed by policy and still in the region (end of month)",
+    "displaced": "workers laid off during the run (latest layoff from month 1 on), still in the region",
+    "displaced_reemployed_12m_rate": "share of workers laid off 12 or more months ago who found a job within 12 months",
+    "displaced_earnings_rate": "earnings of workers laid off during the run (wage if employed, else 0) relative to "
+    "their pay before the layoff, mean",
 }
 
 

@@ -65,6 +65,7 @@ def separate(
         employer = workforce.employer[workers]
         workforce.displaced_sector[workers] = firm_sector[employer]
         workforce.displaced_month[workers] = month
+        workforce.reemployed_month[workers] = NEVER
         workforce.pre_displacement_wage[workers] = workforce.wage[workers]
         eligible = streams.uniform("benefit", month, workers) < labour.benefit_eligible_share
         months = benefit_months(scenario, month - workforce.hire_month[workers])
@@ -264,6 +265,9 @@ def hire(
     workforce.wage[workers] = (
         firm_wage_level[result.firms] * market.skill_wage[skill - 1] * (1.0 - market.wage_loss_per_distance * distance)
     )
+    first_job_since_layoff = workforce.displaced_month[workers] != NEVER
+    first_job_since_layoff &= workforce.reemployed_month[workers] == NEVER
+    workforce.reemployed_month[workers[first_job_since_layoff]] = month
     workforce.status[workers] = EMPLOYED
     workforce.employer[workers] = result.firms
     workforce.occupation[workers] = result.occupations

@@ -42,6 +42,7 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "courses_completed": (np.int8, 0),
     "foreign": (np.bool_, False),  # placed by a foreign-workforce programme
     "visa_end_month": (np.int32, NEVER),  # a foreign worker leaves the region at the end of this month
+    "reemployed_month": (np.int32, NEVER),  # first hire after the latest layoff
     "search_boost": (np.float64, 1.0),  # multiplies the success of this month's applications (hiring subsidies)
 }
 
