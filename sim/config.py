@@ -336,6 +336,22 @@ class Shocks(_Section):
     electric_transition: ElectricTransition | None = None
 
 
+class InwardInvestment(_Section):
+    """New firms that arrive without any incentive (the baseline that incentives add to)."""
+
+    arrivals_per_year: NonNegative
+    sectors: list[Literal["growth", "other_manufacturing", "services"]] = Field(min_length=1)
+    firm_size_pareto_alpha: Positive
+    firm_size_min: PositiveInt
+    firm_size_max: PositiveInt
+
+    @model_validator(mode="after")
+    def _sizes(self) -> InwardInvestment:
+        if self.firm_size_min > self.firm_size_max:
+            raise ValueError("firm_size_min must not exceed firm_size_max")
+        return self
+
+
 class Scenario(_Section):
     """A validated scenario: the whole description of one region and its shocks."""
 
@@ -346,6 +362,7 @@ class Scenario(_Section):
     chains: Chains
     industries: Industries
     workforce: Workforce
+    investment: InwardInvestment | None = None
     shocks: Shocks = Field(default_factory=Shocks)
 
     @model_validator(mode="after")

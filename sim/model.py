@@ -25,7 +25,9 @@ from sim.economy.firms import (
     Firm,
     FirmTable,
     build_firm_table,
+    draw_firm_size_list,
     plan_firm_groups,
+    scale_sizes,
     settle_initial_finances,
 )
 from sim.economy.random_streams import RandomStreams
@@ -157,6 +159,10 @@ class RegionModel(mesa.Model):
         self.last_output = self.firms.base_output.copy()
         self.last_flows = production.FirmFlows.zeros(self.firms.count)
         self.last_hires = labour_market.MatchResult.empty()
+        self.firm_layoffs = np.zeros(self.firms.count, dtype=np.int64)
+        self.firm_layoffs_last_month = self.firm_layoffs.copy()
+        self.current_demand = self.firms.base_output.copy()
+        self.current_capacity_factor = np.ones(self.firms.count)
         self._month_counts: dict[str, float] = {}
         self._policy_month: dict[str, float] = {}
         self.household_transfers = 0.0
@@ -255,7 +261,8 @@ class RegionModel(mesa.Model):
     def step(self) -> None:
         """Advance one month, in this fixed order.
 
-        1. shocks: final-demand paths, relocations, tariffs, electric transition for the month;
+        1. shocks: final-demand paths, relocations, tariffs, electric transition for the month,
+           and new firms arriving without incentives (the scenario's inward investment);
         2. orders: final demand, supplier orders (last month's buyer output through the
            supply network), out-of-region sales, local services demand (last month's income);
         3. production and finance: output, wages, inputs, fixed costs, interest, repayments,
@@ -273,12 +280,27 @@ class RegionModel(mesa.Model):
         """
         month = self.steps
         self._month_counts = dict.fromkeys(
-            ["layoffs", "quits", "hires", "vacancies", "firm_failures", "retirements", "entrants", "bad_debt"]
+            [
+                "layoffs",
+                "quits",
+                "hires",
+                "vacancies",
+                "firm_failures",
+                "retirements",
+                "entrants",
+                "bad_debt",
+                "firms_arrived",
+                "foreign_entrants",
+            ]
             + [f"layoffs_{s}" for s in SECTORS]
             + [f"firm_failures_{s}" for s in SECTORS],
             0.0,
         )
+        self.firm_layoffs_last_month = self.firm_layoffs
+        self.firm_layoffs = np.zeros(self.firms.count, dtype=np.int64)
+        self._inward_investment(month)
         demand, capacity_factor, relocated = self._orders(month)
+        self.current_demand, self.current_capacity_factor = demand, capacity_factor
         distressed = self._produce_and_pay(demand, capacity_factor)
         self._apply_policies(month)
         self._settle_failures(month, distressed, relocated)
@@ -377,6 +399,7 @@ class RegionModel(mesa.Model):
         employer = self.workforce.employer[workers]
         by_sector = np.bincount(self.firms.sector[employer], minlength=len(SECTORS))
         self._month_counts["layoffs"] += len(workers)
+        self.firm_layoffs += np.bincount(employer, minlength=self.firms.count)
         for code, sector in enumerate(SECTORS):
             self._month_counts[f"layoffs_{sector}"] += int(by_sector[code])
         self.firms.employees -= np.bincount(employer, minlength=self.firms.count)
@@ -537,6 +560,8 @@ class RegionModel(mesa.Model):
             "entrants",
             "bad_debt",
             "firms_rescued",
+            "firms_arrived",
+            "foreign_entrants",
         ):
             values[name] = self._month_counts.get(name, 0.0)
         for sector in SECTORS:
@@ -667,6 +692,90 @@ class RegionModel(mesa.Model):
         self._account(policy, spend=total, cost=total)
         return paid
 
+    def planned_layoffs(self) -> np.ndarray:
+        """Per firm, the layoffs its workforce plan would make this month with no retention support.
+
+        Looks ahead from the policy point: expectations updated with this month's orders, as
+        the labour market stage will update them.
+        """
+        firms = self.firms
+        weight = self.config.firms.expectation_weight
+        active = firms.status == ACTIVE
+        expected = np.where(
+            active, (1 - weight) * firms.expected_demand + weight * self.current_demand, firms.expected_demand
+        )
+        cuts, _ = production.workforce_plans(
+            firms,
+            self.current_capacity_factor,
+            self.config.firms,
+            expected_demand=expected,
+            retention_covered=np.zeros(firms.count, dtype=np.int64),
+        )
+        return cuts
+
+    def planned_openings(self) -> np.ndarray:
+        """Per firm, the vacancies its workforce plan would post this month (looking ahead as above)."""
+        firms = self.firms
+        weight = self.config.firms.expectation_weight
+        active = firms.status == ACTIVE
+        expected = np.where(
+            active, (1 - weight) * firms.expected_demand + weight * self.current_demand, firms.expected_demand
+        )
+        _, openings = production.workforce_plans(
+            firms, self.current_capacity_factor, self.config.firms, expected_demand=expected
+        )
+        return openings
+
+    def add_foreign_workers(self, firms: np.ndarray, month: int, visa_months: int, skill: int) -> np.ndarray:
+        """Place foreign workers in jobs at ``firms`` (one each) on visas of ``visa_months``; return their ids."""
+        firms = np.asarray(firms, dtype=np.int64)
+        workforce = self.workforce
+        ids = workforce.add(len(firms))
+        if len(ids) == 0:
+            return ids
+        generator = self.streams.generator("foreign_workers", month)
+        sector = self.firms.sector[firms]
+        cdf = self.occupation_cdf[sector]
+        workforce.occupation[ids] = np.minimum(
+            (generator.random(len(ids))[:, None] >= cdf).sum(axis=1), cdf.shape[1] - 1
+        )
+        workforce.skill[ids] = skill
+        age_years = generator.uniform(25.0, 40.0, len(ids))
+        workforce.birth_month[ids] = month - np.round(age_years * 12).astype(np.int32)
+        workforce.retire_month[ids] = workforce.birth_month[ids] + round(
+            self.config.population.retirement_age_years * 12
+        )
+        workforce.status[ids] = EMPLOYED
+        workforce.employer[ids] = firms
+        workforce.wage[ids] = self.firms.wage_level[firms] * self.matching.skill_wage[skill - 1]
+        workforce.hire_month[ids] = month
+        workforce.entry_month[ids] = month
+        workforce.foreign[ids] = True
+        workforce.visa_end_month[ids] = month + visa_months
+        self.firms.employees += np.bincount(firms, minlength=self.firms.count)
+        self._month_counts["foreign_entrants"] += len(ids)
+        return ids
+
+    def _inward_investment(self, month: int) -> None:
+        """New firms that come to the region without incentives (scenario ``[investment]``)."""
+        investment = self.config.investment
+        if investment is None or investment.arrivals_per_year <= 0:
+            return
+        generator = self.streams.generator("investment_arrivals", month)
+        count = int(generator.poisson(investment.arrivals_per_year / 12.0))
+        if count == 0:
+            return
+        sectors = generator.choice(len(investment.sectors), size=count)
+        sizes = draw_firm_size_list(
+            generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
+        )
+        sizes = scale_sizes(generator, sizes, self.scale)
+        for index, sector in enumerate(investment.sectors):
+            chosen = (sectors == index) & (sizes > 0)
+            if chosen.any():
+                self.add_firms(sector, sizes[chosen], month, "new firm")
+        self._month_counts["firms_arrived"] += int((sizes > 0).sum())
+
     def add_policy_cost(self, policy: Intervention, cost_krw: float) -> None:
         """Count a cost that is not a payment (e.g. a policy loan written off when a firm fails)."""
         self._account(policy, cost=cost_krw)
@@ -726,6 +835,10 @@ class RegionModel(mesa.Model):
             "unfilled_months": np.zeros(count),
         }
         ids = firms.append(rows)
+        self.firm_layoffs = np.concatenate([self.firm_layoffs, np.zeros(count, dtype=np.int64)])
+        self.firm_layoffs_last_month = np.concatenate([self.firm_layoffs_last_month, np.zeros(count, dtype=np.int64)])
+        self.current_demand = np.concatenate([self.current_demand, np.zeros(count)])
+        self.current_capacity_factor = np.concatenate([self.current_capacity_factor, np.ones(count)])
         is_services = sector == "services"
         self.network.extend(
             base_output,

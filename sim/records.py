@@ -37,6 +37,8 @@ COLUMNS: dict[str, str] = {
     "out_of_labour_force": "workers outside the labour force, retired or not (end of month)",
     "moved_out": "workers who have left the region (cumulative stock)",
     "entrants": "young people who entered the labour force this month",
+    "foreign_entrants": "foreign workers placed in jobs by policy this month",
+    "firms_arrived": "new firms that came to the region this month without incentives",
     "long_term_unemployed": "unemployed for at least the long-term threshold (end of month)",
     **{f"output_{sector}": f"output of {sector} firms, KRW per month" for sector in SECTORS},
     "output_manufacturing": "output of all manufacturing (auto, appliance, growth, other), KRW per month",

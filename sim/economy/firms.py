@@ -175,6 +175,16 @@ def draw_firm_sizes(
     return all_sizes[all_sizes > 0]
 
 
+def draw_firm_size_list(
+    generator: np.random.Generator, count: int, alpha: float, size_min: int, size_max: int
+) -> np.ndarray:
+    """``count`` firm sizes from the Pareto law truncated to [size_min, size_max]."""
+    low, high = float(size_min), float(size_max) + 1.0
+    u = generator.random(count)
+    x = low * (1.0 - u * (1.0 - (low / high) ** alpha)) ** (-1.0 / alpha)
+    return np.minimum(np.floor(x).astype(np.int64), size_max)
+
+
 def scale_sizes(generator: np.random.Generator, sizes: np.ndarray, scale: float) -> np.ndarray:
     """Sample a fraction ``scale`` of each firm's workforce, keeping expected totals.
 

@@ -131,7 +131,11 @@ def update_expectations_and_capacity(
 
 
 def workforce_plans(
-    firms: FirmTable, capacity_factor: np.ndarray, behaviour: FirmBehaviour
+    firms: FirmTable,
+    capacity_factor: np.ndarray,
+    behaviour: FirmBehaviour,
+    expected_demand: np.ndarray | None = None,
+    retention_covered: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per firm: how many workers to lay off and how many vacancies to post this month.
 
@@ -139,16 +143,19 @@ def workforce_plans(
     by more than ``hoarding_margin``, and by at most ``max_firing_rate_per_month`` a month
     (Korean law requires notice and consultation before dismissals for managerial reasons).
     Hiring is limited to ``max_hiring_rate_per_month`` of the workforce (plus one).
+    Jobs covered by a retention subsidy are not cut. ``expected_demand`` and
+    ``retention_covered`` default to the firms' own (policies pass others to look ahead).
     """
     active = firms.status == ACTIVE
-    wanted_output = np.minimum(firms.expected_demand, firms.capacity * capacity_factor)
+    expected = firms.expected_demand if expected_demand is None else expected_demand
+    covered = firms.retention_covered if retention_covered is None else retention_covered
+    wanted_output = np.minimum(expected, firms.capacity * capacity_factor)
     target = np.round(wanted_output / firms.productivity).astype(np.int64)
     employees = firms.employees
     excess = employees - target
     cut_allowed = np.ceil(behaviour.max_firing_rate_per_month * employees).astype(np.int64)
     fire = np.where(active & (excess > behaviour.hoarding_margin * employees), np.minimum(excess, cut_allowed), 0)
-    # Jobs a retention subsidy pays the firm to keep are not cut.
-    fire = np.maximum(fire - firms.retention_covered, 0)
+    fire = np.maximum(fire - covered, 0)
     hire_allowed = np.ceil(behaviour.max_hiring_rate_per_month * employees).astype(np.int64) + 1
     vacancies = np.where(active & (target > employees), np.minimum(target - employees, hire_allowed), 0)
     return fire.astype(np.int64), vacancies.astype(np.int64)
