@@ -35,6 +35,9 @@ PAYMENT_KINDS = (
     "procurement",
     "infrastructure",
     "recruitment",
+    "administration",
+    "repayment",
+    "clawback",
     "budget_exhausted",
 )
 
@@ -74,6 +77,8 @@ class Ledger:
         amounts_krw: np.ndarray,
         repayable: bool = False,
     ) -> None:
+        if kind not in PAYMENT_KINDS:
+            raise ValueError(f"unknown ledger kind {kind!r}; allowed: {PAYMENT_KINDS}")
         count = len(recipients)
         self._rows["month"].extend([month] * count)
         self._rows["intervention"].extend([intervention] * count)
@@ -137,8 +142,12 @@ class Budget:
             self.ledger.record_many(
                 month, self.intervention, recipient_kind, recipients[paid], kind, amounts[paid], repayable
             )
-        refused = (amounts > 0) & ~paid
-        if refused.any() and self.exhausted_month is None:
+        if ((amounts > 0) & ~paid).any():
+            self.refuse(month)
+        return paid
+
+    def refuse(self, month: int) -> None:
+        """Note that a case was turned away for lack of money (once, as a ledger row)."""
+        if self.exhausted_month is None:
             self.exhausted_month = month
             self.ledger.record(month, self.intervention, "none", -1, "budget_exhausted", 0.0)
-        return paid

@@ -33,7 +33,15 @@ from sim.errors import ScenarioError
 
 # Importing the intervention modules registers them.
 from sim.policy import (  # noqa: F401
+    administration,
+    foreign_workforce,
+    hiring_subsidy,
+    infrastructure,
+    investment,
     loans,
+    retention,
+    retraining,
+    social_economy,
 )
 from sim.policy.base import REGISTRY
 from sim.validation import error_from

@@ -1,0 +1,83 @@
+"""Foreign workforce supply: region-specific visas that fill vacancies local job seekers leave open.
+
+Modelled on the region-specific visa system (seed 001). Each month, up to
+``quota_per_year``/12 foreign workers are placed in firms of the chosen sectors that have
+vacancies, one per vacancy, at a recruitment cost to the programme. With
+``hard_to_fill_only`` (the usual setting) only vacancies that have stayed unfilled for at
+least ``min_months_unfilled`` months qualify, so the workers fill jobs local job seekers
+did not take; without it they may take any open job, and can crowd local seekers out.
+Foreign workers stay with their employer until their visa ends, then leave the region.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import numpy as np
+from pydantic import Field
+
+from sim.economy.firms import ACTIVE
+from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
+
+
+class ForeignWorkforceSettings(InterventionSettings):
+    type: Literal["foreign_workforce"]
+    sectors: list[Sector] = Field(min_length=1)
+    quota_per_year: Annotated[float, Field(ge=0.0)]
+    hard_to_fill_only: bool
+    min_months_unfilled: Annotated[int, Field(ge=1)]
+    visa_months: Annotated[int, Field(gt=0)]
+    skill_level: Annotated[int, Field(ge=1, le=3)]
+    recruitment_cost_per_worker_krw: Annotated[float, Field(gt=0.0)]
+
+
+@register
+class ForeignWorkforce(Intervention):
+    Settings = ForeignWorkforceSettings
+
+    def __init__(self, settings: ForeignWorkforceSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
+        super().__init__(settings, ledger, budget_scale)
+        self.settings: ForeignWorkforceSettings = settings
+        self.quota_credit = 0.0
+
+    @classmethod
+    def count_columns(cls) -> dict[str, str]:
+        return {"workers_placed": "foreign workers placed in jobs this month"}
+
+    def check(self, model: RegionModel, source: str, index: int) -> None:
+        in_sectors = np.isin(model.firms.sector, sector_codes(self.settings.sectors))
+        if not in_sectors.any():
+            warnings.warn(
+                f"{source}: interventions[{index}] ({self.name}): no firm in {self.settings.sectors}", stacklevel=2
+            )
+
+    def step(self, model: RegionModel, month: int) -> None:
+        if not self.open_in(model, month):
+            return
+        firms = model.firms
+        settings = self.settings
+        self.quota_credit += settings.quota_per_year * self.budget_scale / 12.0
+        places = int(self.quota_credit)
+        if places == 0:
+            return
+        openings = model.planned_openings()
+        wanting = (firms.status == ACTIVE) & np.isin(firms.sector, sector_codes(settings.sectors)) & (openings > 0)
+        if settings.hard_to_fill_only:
+            wanting &= firms.unfilled_months >= settings.min_months_unfilled
+        candidates = np.flatnonzero(wanting)
+        if len(candidates) == 0:
+            return
+        order = np.argsort(model.streams.uniform(f"{self.name}/firms", month, candidates), kind="stable")
+        slots = np.repeat(candidates[order], openings[candidates[order]])[:places]
+        cost = settings.recruitment_cost_per_worker_krw * np.ones(len(slots))
+        paid = model.pay_for_services(self, "firm", slots, cost, "recruitment")
+        slots = slots[paid]
+        model.add_foreign_workers(slots, month, settings.visa_months, settings.skill_level)
+        self.quota_credit -= len(slots)
+        self.counts["workers_placed"] = float(len(slots))

@@ -1,0 +1,178 @@
+"""Investment attraction: incentives for new firms and plants, paid against the hires they make.
+
+Modelled on Gyeongju (seed 002): 236.6 billion KRW of investment from 9 firms created 390+
+jobs; a facility subsidy of up to 5 billion KRW per firm on condition of at least 10 new
+regular hires; logistics support of up to 30 million KRW per firm.
+
+Firms arrive in the region anyway at the scenario's rate (``[investment]``). Offering the
+incentive raises the arrival rate in the chosen sectors so that a share
+``deadweight_share`` of the incentivised arrivals would have come without it: Bartik's
+reviews of incentives (Upjohn Institute WP 18-289) find that only about 10-15% of
+incentivised location decisions are changed by the incentive. Every incentivised firm,
+induced or not, is paid: logistics support when it arrives, and the facility subsidy per
+regular hire once it has made ``min_regular_hires``, up to the cap, for hires made within
+``payment_window_months``. A firm is only offered the incentive while the budget can cover
+its full potential subsidy.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import numpy as np
+from pydantic import Field
+
+from sim.economy.firms import ACTIVE, draw_firm_size_list, scale_sizes
+from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+
+class InvestmentSettings(InterventionSettings):
+    type: Literal["investment_attraction"]
+    sectors: list[Literal["growth", "other_manufacturing", "services"]] = Field(min_length=1)
+    deadweight_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    subsidy_per_hire_krw: Annotated[float, Field(ge=0.0)]
+    max_subsidy_per_firm_krw: Annotated[float, Field(ge=0.0)]
+    min_regular_hires: Annotated[int, Field(ge=0)]
+    payment_window_months: Annotated[int, Field(gt=0)]
+    logistics_support_per_firm_krw: Annotated[float, Field(ge=0.0)]
+
+
+@register
+class InvestmentAttraction(Intervention):
+    Settings = InvestmentSettings
+
+    def __init__(self, settings: InvestmentSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
+        super().__init__(settings, ledger, budget_scale)
+        self.settings: InvestmentSettings = settings
+        self.incentivised = np.zeros(0, dtype=np.int64)  # firm ids under the incentive
+        self.arrived = np.zeros(0, dtype=np.int64)  # their arrival months
+        self.hires_paid = np.zeros(0, dtype=np.int64)  # hires already paid for, per incentivised firm
+        self.paid_krw = np.zeros(0)  # facility subsidy paid so far per firm (set to the cap when its window closes)
+        self.caps = np.zeros(0)  # most each incentivised firm can receive, KRW
+        self.committed_krw = 0.0  # facility subsidy still possibly owed
+        self.induced_credit = 0.0
+
+    @classmethod
+    def count_columns(cls) -> dict[str, str]:
+        return {
+            "firms_attracted": "firms that came only because of the incentive this month",
+            "firms_incentivised": "arriving firms given the incentive this month (attracted or deadweight)",
+            "subsidised_hires": "regular hires paid for by the facility subsidy this month",
+        }
+
+    def _facility_cap(self, model: RegionModel, firms: np.ndarray) -> np.ndarray:
+        """The most each firm can receive: per hire for its planned workforce, up to the cap."""
+        planned = model.firms.base_employees[firms]
+        cap = self.settings.max_subsidy_per_firm_krw * self.budget_scale
+        return np.minimum(planned * self.settings.subsidy_per_hire_krw, cap)
+
+    def _baseline_rate(self, model: RegionModel) -> float:
+        """Arrivals per year in the incentivised sectors without the incentive."""
+        investment = model.config.investment
+        if investment is None:
+            return 0.0
+        shared = [sector for sector in investment.sectors if sector in self.settings.sectors]
+        return investment.arrivals_per_year * len(shared) / len(investment.sectors)
+
+    def check(self, model: RegionModel, source: str, index: int) -> None:
+        if self._baseline_rate(model) <= 0:
+            warnings.warn(
+                f"{source}: interventions[{index}] ({self.name}): the scenario has no inward investment in "
+                f"{self.settings.sectors} (its [investment] section), so the incentive attracts nobody",
+                stacklevel=2,
+            )
+
+    def step(self, model: RegionModel, month: int) -> None:
+        firms = model.firms
+        settings = self.settings
+        open_now = self.open_in(model, month)
+        if open_now:
+            # Arrivals of this month: those that came anyway, then those the incentive attracts.
+            anyway = np.flatnonzero(
+                (firms.entry_month == month) & np.isin(firms.sector, sector_codes(settings.sectors))
+            )
+            offered = self._offer(model, month, anyway)
+            self.counts["firms_incentivised"] = float(len(offered))
+            if len(offered) == len(anyway) and self.budget.exhausted_month is None:
+                attracted = self._attract(model, month)
+                self.counts["firms_attracted"] = float(len(attracted))
+                self.counts["firms_incentivised"] += float(len(attracted))
+        self._pay_for_hires(model, month)
+
+    def _offer(self, model: RegionModel, month: int, arriving: np.ndarray) -> np.ndarray:
+        """Give the incentive to arriving firms while the budget can cover each one's full subsidy."""
+        logistics = self.settings.logistics_support_per_firm_krw * self.budget_scale
+        caps = self._facility_cap(model, arriving)
+        room = self.budget.remaining_krw - self.committed_krw
+        affordable = np.cumsum(caps + logistics) <= room * (1 + 1e-12)
+        if not affordable.all():
+            self.budget.refuse(month)
+        taken, caps = arriving[affordable], caps[affordable]
+        if len(taken) == 0:
+            return taken
+        if logistics > 0:
+            model.pay_firms(self, taken, np.full(len(taken), logistics), "grant")
+        self.committed_krw += float(caps.sum())
+        self.caps = np.concatenate([self.caps, caps])
+        self.incentivised = np.concatenate([self.incentivised, taken])
+        self.arrived = np.concatenate([self.arrived, np.full(len(taken), month)])
+        self.hires_paid = np.concatenate([self.hires_paid, np.zeros(len(taken), dtype=np.int64)])
+        self.paid_krw = np.concatenate([self.paid_krw, np.zeros(len(taken))])
+        return taken
+
+    def _attract(self, model: RegionModel, month: int) -> np.ndarray:
+        """Firms that come only because of the incentive: (1 - d) / d of those that come anyway."""
+        investment = model.config.investment
+        baseline = self._baseline_rate(model)
+        if investment is None or baseline <= 0:
+            return np.zeros(0, dtype=np.int64)
+        d = self.settings.deadweight_share
+        generator = model.streams.generator(f"{self.name}/arrivals", month)
+        count = int(generator.poisson(baseline * (1.0 - d) / d / 12.0))
+        if count == 0:
+            return np.zeros(0, dtype=np.int64)
+        shared = [sector for sector in investment.sectors if sector in self.settings.sectors]
+        sectors = generator.choice(len(shared), size=count)
+        sizes = draw_firm_size_list(
+            generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
+        )
+        sizes = scale_sizes(generator, sizes, model.scale)
+        new = []
+        for index, sector in enumerate(shared):
+            chosen = (sectors == index) & (sizes > 0)
+            if chosen.any():
+                new.append(model.add_firms(sector, sizes[chosen], month, "attracted firm"))
+        attracted = np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
+        return self._offer(model, month, attracted)
+
+    def _pay_for_hires(self, model: RegionModel, month: int) -> None:
+        """Facility subsidy per regular hire, once a firm has made the minimum number of hires."""
+        if len(self.incentivised) == 0:
+            return
+        firms = model.firms
+        settings = self.settings
+        in_window = (month - self.arrived <= settings.payment_window_months) & (
+            firms.status[self.incentivised] == ACTIVE
+        )
+        hires = firms.employees[self.incentivised]
+        minimum = max(round(settings.min_regular_hires * model.scale), 1) if settings.min_regular_hires else 0
+        due_hires = np.where(in_window & (hires >= minimum), np.maximum(hires - self.hires_paid, 0), 0)
+        amount = np.minimum(due_hires * settings.subsidy_per_hire_krw, self.caps - self.paid_krw)
+        amount = np.maximum(amount, 0.0)
+        paying = amount > 0
+        if paying.any():
+            paid = model.pay_firms(self, self.incentivised[paying], amount[paying], "subsidy")
+            index = np.flatnonzero(paying)[paid]
+            self.paid_krw[index] += amount[index]
+            self.hires_paid[index] += due_hires[index]
+            self.committed_krw -= float(amount[index].sum())
+            self.counts["subsidised_hires"] = float(due_hires[index].sum())
+        # Commitments lapse when the window closes or the firm is gone.
+        lapsed = ~in_window & (self.paid_krw < self.caps)
+        self.committed_krw -= float((self.caps[lapsed] - self.paid_krw[lapsed]).sum())
+        self.paid_krw[lapsed] = self.caps[lapsed]  # nothing more is owed
+        self.committed_krw = max(self.committed_krw, 0.0)

@@ -1,0 +1,167 @@
+"""Retraining and job transition: courses that move displaced workers towards growth-industry jobs.
+
+Modelled on Gwangju's "skill-level-based job transitions in growth industries (AI,
+aviation, eco-friendly cars)" (seed 000). Each month the programme offers seats to
+eligible job seekers (laid off from chosen sectors, of chosen skill levels, unemployed for
+at least a minimum time), in random order; each accepts with probability ``take_up_rate``.
+Trainees leave job search for ``course_months`` months and receive a monthly allowance;
+their unemployment benefit is held over until the course ends. The course fee is paid at
+enrolment, and a seat is only offered while the budget can pay the whole course.
+
+At the end a trainee completes with probability ``completion_rate``: the worker's
+occupation becomes the target occupation nearest to the old one, and the skill level rises
+by one with probability ``skill_upgrade_probability``. Non-completers return to search
+unchanged. Because trainees do not search during the course, the short-run effect on
+employment is zero or negative, and the gain comes later (Card, Kluve and Weber 2018).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import numpy as np
+from pydantic import Field
+
+from sim.economy.workforce import IN_TRAINING, NEVER, UNEMPLOYED
+from sim.errors import ScenarioError
+from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+
+if TYPE_CHECKING:
+    from sim.model import RegionModel
+
+Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
+
+
+class RetrainingSettings(InterventionSettings):
+    type: Literal["retraining"]
+    displaced_from: list[Sector] = Field(min_length=1)
+    skill_levels: list[Annotated[int, Field(ge=1, le=3)]] = Field(min_length=1)
+    min_months_unemployed: Annotated[int, Field(ge=0)]
+    seats_per_year: Annotated[float, Field(ge=0.0)]
+    course_months: Annotated[int, Field(gt=0)]
+    course_fee_krw: Annotated[float, Field(ge=0.0)]
+    allowance_krw_per_month: Annotated[float, Field(ge=0.0)]
+    take_up_rate: Annotated[float, Field(ge=0.0, le=1.0)]
+    completion_rate: Annotated[float, Field(ge=0.0, le=1.0)]
+    target_occupations: list[str] = Field(min_length=1)
+    skill_upgrade_probability: Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+@register
+class Retraining(Intervention):
+    Settings = RetrainingSettings
+
+    def __init__(self, settings: RetrainingSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
+        super().__init__(settings, ledger, budget_scale)
+        self.settings: RetrainingSettings = settings
+        self.trainees = np.zeros(0, dtype=np.int64)  # ids in a course now
+        self.seat_credit = 0.0  # fractional seats carried to next month
+        self.committed_krw = 0.0  # allowances still owed to current trainees
+        self.completed_ids: list[np.ndarray] = []
+
+    @classmethod
+    def count_columns(cls) -> dict[str, str]:
+        return {
+            "trainees_started": "workers who started a course this month",
+            "trainees_in_course": "workers in a course at the end of the month",
+            "trainees_completed": "workers who completed a course this month",
+            "trainees_dropped": "workers who left a course without completing it this month",
+        }
+
+    def check(self, model: RegionModel, source: str, index: int) -> None:
+        occupations = model.config.labour_market.occupations
+        for position, name in enumerate(self.settings.target_occupations):
+            if name not in occupations:
+                raise ScenarioError(
+                    source,
+                    f"interventions[{index}].target_occupations[{position}]",
+                    name,
+                    f"allowed: the scenario's occupations {occupations}",
+                )
+        if self.settings.seats_per_year * self.budget_scale < 1 / 12:
+            warnings.warn(
+                f"{source}: interventions[{index}] ({self.name}): fewer than one seat a year at this scale",
+                stacklevel=2,
+            )
+
+    def _target_for(self, model: RegionModel, occupation: np.ndarray) -> np.ndarray:
+        """The target occupation nearest to each worker's current one."""
+        occupations = model.config.labour_market.occupations
+        targets = np.array([occupations.index(name) for name in self.settings.target_occupations])
+        distance = model.matching.distance[np.asarray(occupation)[:, None], targets[None, :]]
+        return targets[np.argmin(distance, axis=1)].astype(np.int8)
+
+    def step(self, model: RegionModel, month: int) -> None:
+        workforce = model.workforce
+        settings = self.settings
+        streams = model.streams
+
+        # Courses ending this month.
+        ending = self.trainees[workforce.training_end_month[self.trainees] <= month]
+        still_training = workforce.status[ending] == IN_TRAINING  # retirement may have intervened
+        ending = ending[still_training]
+        if len(ending):
+            completes = streams.uniform(f"{self.name}/complete", month, ending) < settings.completion_rate
+            done = ending[completes]
+            workforce.occupation[done] = self._target_for(model, workforce.occupation[done])
+            upgrade = streams.uniform(f"{self.name}/skill", month, done) < settings.skill_upgrade_probability
+            workforce.skill[done[upgrade]] = np.minimum(workforce.skill[done[upgrade]] + 1, 3)
+            workforce.courses_completed[done] += 1
+            workforce.status[ending] = UNEMPLOYED
+            workforce.unemployed_since[ending] = month
+            workforce.training_end_month[ending] = NEVER
+            self.counts["trainees_completed"] = float(len(done))
+            self.counts["trainees_dropped"] = float(len(ending) - len(done))
+        self.trainees = self.trainees[workforce.status[self.trainees] == IN_TRAINING]
+
+        # Allowances for those in a course (committed when they enrolled).
+        if len(self.trainees) and settings.allowance_krw_per_month > 0:
+            amounts = np.full(len(self.trainees), settings.allowance_krw_per_month)
+            paid = model.pay_workers(self, self.trainees, amounts, "allowance")
+            self.committed_krw = max(self.committed_krw - float(amounts[paid].sum()), 0.0)
+
+        # New enrolments.
+        if self.open_in(model, month):
+            self.seat_credit += settings.seats_per_year * self.budget_scale / 12.0
+            seats = int(self.seat_credit)
+            self.seat_credit -= seats
+            started = self._enrol(model, month, seats) if seats > 0 else 0
+            self.counts["trainees_started"] = float(started)
+        self.counts["trainees_in_course"] = float(len(self.trainees))
+
+    def _enrol(self, model: RegionModel, month: int, seats: int) -> int:
+        workforce = model.workforce
+        settings = self.settings
+        unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
+        eligible = unemployed[
+            np.isin(workforce.displaced_sector[unemployed], sector_codes(settings.displaced_from))
+            & np.isin(workforce.skill[unemployed], settings.skill_levels)
+            & (month - workforce.unemployed_since[unemployed] >= settings.min_months_unemployed)
+        ]
+        if len(eligible) == 0:
+            return 0
+        order = np.argsort(model.streams.uniform(f"{self.name}/offer", month, eligible), kind="stable")
+        offered = eligible[order]
+        accepts = model.streams.uniform(f"{self.name}/take_up", month, offered) < settings.take_up_rate
+        candidates = offered[accepts][:seats]
+        course_cost = settings.course_fee_krw + settings.allowance_krw_per_month * settings.course_months
+        affordable = int((self.budget.remaining_krw - self.committed_krw) // course_cost) if course_cost > 0 else seats
+        candidates = candidates[: max(min(affordable, len(candidates)), 0)]
+        if len(candidates) == 0:
+            if course_cost > 0 and affordable <= 0 and len(offered[accepts]):
+                self.budget.refuse(month)
+            return 0
+        if settings.course_fee_krw > 0:
+            paid = model.pay_for_services(
+                self, "worker", candidates, np.full(len(candidates), settings.course_fee_krw), "course_fee"
+            )
+            candidates = candidates[paid]
+        self.committed_krw += settings.allowance_krw_per_month * settings.course_months * len(candidates)
+        workforce.status[candidates] = IN_TRAINING
+        workforce.training_end_month[candidates] = month + settings.course_months
+        # Unemployment benefit is held over: its end moves back by the length of the course.
+        receiving = workforce.benefit_end_month[candidates] > month
+        workforce.benefit_end_month[candidates[receiving]] += settings.course_months
+        self.trainees = np.concatenate([self.trainees, candidates])
+        return len(candidates)
