@@ -303,6 +303,13 @@ class RegionModel(mesa.Model):
         self.current_demand, self.current_capacity_factor = demand, capacity_factor
         distressed = self._produce_and_pay(demand, capacity_factor)
         self._apply_policies(month)
+        # Firms that policies brought in at the policy point join the rest of the month.
+        added = self.firms.count - len(demand)
+        if added:
+            demand = np.concatenate([demand, self.firms.base_output[-added:]])
+            capacity_factor = np.concatenate([capacity_factor, np.ones(added)])
+            relocated = np.concatenate([relocated, np.zeros(added)])
+            distressed = np.concatenate([distressed, np.zeros(added, dtype=bool)])
         self._settle_failures(month, distressed, relocated)
         self._labour_market(month, demand, capacity_factor)
         self._demographics(month)
@@ -384,7 +391,7 @@ class RegionModel(mesa.Model):
         firms.status[moved_away] = RELOCATED
         firms.closed_month[failed | moved_away] = month
         self._month_counts["firm_failures"] = float(failed.sum())
-        self._month_counts["distressed_rescued"] = float((distressed & ~failed).sum())
+        self._month_counts["firms_rescued"] = float((distressed & ~failed).sum())
         for code, sector in enumerate(SECTORS):
             self._month_counts[f"firm_failures_{sector}"] = float((failed & (firms.sector == code)).sum())
         if failed.any() or moved_away.any():
@@ -446,7 +453,7 @@ class RegionModel(mesa.Model):
         firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0).astype(np.int32)
         self.last_hires = result
         self._month_counts["vacancies"] = float(vacancies.count)
-        self._month_counts["hires"] = float(len(result.workers))
+        self._month_counts["hires"] += float(len(result.workers))
 
     def _demographics(self, month: int) -> None:
         workforce = self.workforce
@@ -726,6 +733,25 @@ class RegionModel(mesa.Model):
         )
         return openings
 
+    def place_in_jobs(self, workers: np.ndarray, firms: np.ndarray) -> None:
+        """Hire job seekers directly into openings (a programme's placement), in their own occupation."""
+        workers = np.asarray(workers, dtype=np.int64)
+        firms = np.asarray(firms, dtype=np.int64)
+        if len(workers) == 0:
+            return
+        result = labour_market.MatchResult(workers, firms, self.workforce.occupation[workers].copy())
+        labour_market.hire(
+            self.workforce,
+            result,
+            self.firms.wage_level,
+            self.matching,
+            self.steps,
+            self.config.labour_market.quit_rate_per_month,
+            self.streams,
+        )
+        self.firms.employees += np.bincount(firms, minlength=self.firms.count)
+        self._month_counts["hires"] += len(workers)
+
     def add_foreign_workers(self, firms: np.ndarray, month: int, visa_months: int, skill: int) -> np.ndarray:
         """Place foreign workers in jobs at ``firms`` (one each) on visas of ``visa_months``; return their ids."""
         firms = np.asarray(firms, dtype=np.int64)
@@ -851,6 +877,9 @@ class RegionModel(mesa.Model):
         flows = self.last_flows
         for field_name in flows.__dataclass_fields__:
             setattr(flows, field_name, np.concatenate([getattr(flows, field_name), np.zeros(count)]))
+        # A new firm's starting cash is the investor's capital, not a flow of this month.
+        flows.cash_before[ids] = firms.cash[ids]
+        flows.cash_after[ids] = firms.cash[ids]
         self.firm_agents.extend(Firm(self, int(index)) for index in ids)
         return ids
 

@@ -11,8 +11,13 @@ enrolment, and a seat is only offered while the budget can pay the whole course.
 At the end a trainee completes with probability ``completion_rate``: the worker's
 occupation becomes the target occupation nearest to the old one, and the skill level rises
 by one with probability ``skill_upgrade_probability``. Non-completers return to search
-unchanged. Because trainees do not search during the course, the short-run effect on
-employment is zero or negative, and the gain comes later (Card, Kluve and Weber 2018).
+unchanged. Programmes that work with employers in the target industries also place
+graduates: each month, for ``placement_window_months`` after the course, an unemployed
+graduate is placed with probability ``placement_rate_per_month`` in an opening of a firm of
+the ``placement_sectors``, while such openings exist (no placement unless these are set).
+
+Because trainees do not search during the course, the short-run effect on employment is
+zero or negative, and the gain comes later (Card, Kluve and Weber 2018).
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ class RetrainingSettings(InterventionSettings):
     completion_rate: Annotated[float, Field(ge=0.0, le=1.0)]
     target_occupations: list[str] = Field(min_length=1)
     skill_upgrade_probability: Annotated[float, Field(ge=0.0, le=1.0)]
+    placement_sectors: list[Sector] = Field(default_factory=list)
+    placement_rate_per_month: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    placement_window_months: Annotated[int, Field(ge=0)] = 0
 
 
 @register
@@ -58,7 +66,8 @@ class Retraining(Intervention):
         self.trainees = np.zeros(0, dtype=np.int64)  # ids in a course now
         self.seat_credit = 0.0  # fractional seats carried to next month
         self.committed_krw = 0.0  # allowances still owed to current trainees
-        self.completed_ids: list[np.ndarray] = []
+        self.graduates = np.zeros(0, dtype=np.int64)  # completed a course, may still be placed
+        self.graduated = np.zeros(0, dtype=np.int64)  # month each completed
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -67,6 +76,7 @@ class Retraining(Intervention):
             "trainees_in_course": "workers in a course at the end of the month",
             "trainees_completed": "workers who completed a course this month",
             "trainees_dropped": "workers who left a course without completing it this month",
+            "graduates_placed": "course graduates placed in jobs of the placement sectors this month",
         }
 
     def check(self, model: RegionModel, source: str, index: int) -> None:
@@ -113,6 +123,9 @@ class Retraining(Intervention):
             workforce.training_end_month[ending] = NEVER
             self.counts["trainees_completed"] = float(len(done))
             self.counts["trainees_dropped"] = float(len(ending) - len(done))
+            self.graduates = np.concatenate([self.graduates, done])
+            self.graduated = np.concatenate([self.graduated, np.full(len(done), month)])
+        self._place_graduates(model, month)
         self.trainees = self.trainees[workforce.status[self.trainees] == IN_TRAINING]
 
         # Allowances for those in a course (committed when they enrolled).
@@ -129,6 +142,29 @@ class Retraining(Intervention):
             started = self._enrol(model, month, seats) if seats > 0 else 0
             self.counts["trainees_started"] = float(started)
         self.counts["trainees_in_course"] = float(len(self.trainees))
+
+    def _place_graduates(self, model: RegionModel, month: int) -> None:
+        """Place unemployed recent graduates in openings of the placement sectors."""
+        settings = self.settings
+        recent = month - self.graduated <= settings.placement_window_months
+        self.graduates, self.graduated = self.graduates[recent], self.graduated[recent]
+        if not settings.placement_sectors or settings.placement_rate_per_month <= 0 or len(self.graduates) == 0:
+            return
+        workforce = model.workforce
+        seeking = self.graduates[workforce.status[self.graduates] == UNEMPLOYED]
+        draw = model.streams.uniform(f"{self.name}/placement", month, seeking)
+        seeking = seeking[draw < settings.placement_rate_per_month]
+        if len(seeking) == 0:
+            return
+        firms = model.firms
+        openings = model.planned_openings()
+        in_sectors = np.flatnonzero(np.isin(firms.sector, sector_codes(settings.placement_sectors)) & (openings > 0))
+        if len(in_sectors) == 0:
+            return
+        order = np.argsort(model.streams.uniform(f"{self.name}/placement_firms", month, in_sectors), kind="stable")
+        slots = np.repeat(in_sectors[order], openings[in_sectors[order]])[: len(seeking)]
+        model.place_in_jobs(seeking[: len(slots)], slots)
+        self.counts["graduates_placed"] = float(len(slots))
 
     def _enrol(self, model: RegionModel, month: int, seats: int) -> int:
         workforce = model.workforce
