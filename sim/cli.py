@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,6 +18,7 @@ import numpy as np
 from sim.config import DEFAULT_SCENARIO, load_scenario, resolve_scenario_path, shipped_scenarios
 from sim.economy.firms import plan_firm_groups
 from sim.errors import InputError
+from sim.policy.package import load_package
 
 EXIT_INPUT_ERROR = 2
 
@@ -103,14 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
-    validate = sub.add_parser("validate", help="check scenario files and say what is wrong")
-    validate.add_argument("scenarios", nargs="+", help="scenario files or shipped names")
+    validate = sub.add_parser("validate", help="check scenario or package files and say what is wrong")
+    validate.add_argument("scenarios", nargs="+", help="scenario or package files, or shipped scenario names")
 
     sub.add_parser("scenarios", help="list the shipped scenarios")
     return parser
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001
+    return f"shocksim: warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    warnings.formatwarning = _one_line_warning
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
@@ -162,6 +169,18 @@ def _run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     failed = False
     for name in args.scenarios:
+        if _is_package_file(name):
+            try:
+                package = load_package(name)
+            except InputError as error:
+                print(f"shocksim: error: {error}", file=sys.stderr)
+                failed = True
+                continue
+            print(
+                f"{name}: valid package {package.name!r} ({len(package.interventions)} interventions, "
+                f"{package.total_budget_krw / 1e9:,.2f} bn KRW)"
+            )
+            continue
         try:
             scenario = load_scenario(name)
             # Sizing the industries catches inconsistencies no single key shows (e.g. a labour
@@ -176,6 +195,18 @@ def _validate(args: argparse.Namespace) -> int:
             f"({scenario.scenario.months} months from {scenario.scenario.start})"
         )
     return EXIT_INPUT_ERROR if failed else 0
+
+
+def _is_package_file(name: str) -> bool:
+    """A TOML file with an ``interventions`` list (or a name under scenarios/packages/) is a package."""
+    path = Path(name)
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            return "interventions" in tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
 
 
 if __name__ == "__main__":
