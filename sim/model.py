@@ -30,7 +30,7 @@ from sim.economy.firms import (
     scale_sizes,
     settle_initial_finances,
 )
-from sim.economy.random_streams import RandomStreams
+from sim.economy.random_streams import RandomStreams, agent_keys
 from sim.economy.shocks import ShockSchedule
 from sim.economy.supply_chain import build_supply_network
 from sim.economy.workforce import (
@@ -239,7 +239,8 @@ class RegionModel(mesa.Model):
         """Tie local services demand to local income so that the local multiplier holds.
 
         Services demand = autonomous + c * (wages + benefits of last month). With services
-        sales per worker R, services pay w_s and manufacturing pay w_m, one manufacturing
+        output per worker R (jobs follow orders at that rate), services pay w_s and
+        manufacturing pay w_m, one manufacturing
         job lost removes c * w_m of demand, and the services jobs lost remove more income
         in turn; the long-run services jobs lost per manufacturing job are
         c * w_m / (R - c * w_s). Solving for c makes that equal ``local_multiplier``
@@ -250,7 +251,7 @@ class RegionModel(mesa.Model):
         employees = firms.employees.astype(float)
         wage_services = firms.wage_bill[services].sum() / max(employees[services].sum(), 1.0)
         wage_manufacturing = firms.wage_bill[~services].sum() / max(employees[~services].sum(), 1.0)
-        sales_per_worker = self.network.base_local_sales.sum() / max(employees[services].sum(), 1.0)
+        sales_per_worker = firms.base_output[services].sum() / max(employees[services].sum(), 1.0)
         m = local_multiplier
         self.local_spending_coefficient = m * sales_per_worker / (wage_manufacturing + m * wage_services)
         self.autonomous_local_demand = (
@@ -272,10 +273,10 @@ class RegionModel(mesa.Model):
            later stages read (jobs kept, procurement orders, hiring preference, ...);
         5. failures: firms still short of cash fail and lay off everyone; plants that have
            moved abroad entirely close;
-        6. labour market: quits, layoffs and vacancies from each firm's workforce plan,
-           then matching of job seekers to vacancies;
-        7. demographics: retirement, leaving the labour force or the region, returning,
-           entrants, foreign workers whose visas end;
+        6. labour market: quits; firms update expected orders and capacity; layoffs and
+           vacancies from each firm's workforce plan; matching of job seekers to vacancies;
+        7. demographics: retirement, foreign workers whose visas end, leaving the labour
+           force or the region, returning, entrants;
         8. records: the month's row of the monthly table.
         """
         month = self.steps
@@ -326,7 +327,7 @@ class RegionModel(mesa.Model):
         behaviour = self.config.firms
         relocated = shocks.relocated_share(month)
         capacity_factor = 1.0 - relocated
-        shock = self.streams.normal("demand_noise", month, np.arange(firms.count))
+        shock = self.streams.normal("demand_noise", month, firms.key)
         rho = behaviour.demand_noise_persistence
         firms.demand_noise = rho * firms.demand_noise + behaviour.demand_noise_sd * np.sqrt(1 - rho**2) * shock
         noise = np.exp(firms.demand_noise)
@@ -337,10 +338,14 @@ class RegionModel(mesa.Model):
             * shocks.assembler_tariff_multiplier(month)
             * capacity_factor
         )
-        supplier_orders = network.orders(self.last_output)
+        # Parts orders placed by assembly plants follow the electric transition; orders further
+        # up the chain follow their buyers' output, which already reflects it.
+        parts = shocks.part_multiplier(month)
+        assembler_output = np.where(firms.role == ASSEMBLER, self.last_output, 0.0)
+        supplier_orders = network.orders(assembler_output) * parts + network.orders(self.last_output - assembler_output)
         trend = (1.0 + self.outside_trend_per_year) ** (month / 12.0)
-        outside = network.base_outside_sales * trend * shocks.export_multiplier(month) * noise
-        demand = (final + supplier_orders + outside) * shocks.part_multiplier(month)
+        outside = network.base_outside_sales * trend * shocks.export_multiplier(month) * noise * parts
+        demand = final + supplier_orders + outside
 
         services = (firms.sector == SECTOR_CODE["services"]) & (firms.status == ACTIVE)
         local_total = self.autonomous_local_demand + self.local_spending_coefficient * self.local_income
@@ -442,7 +447,9 @@ class RegionModel(mesa.Model):
         employed = employed[workforce.status[employed] == EMPLOYED]
         self._lay_off(labour_market.choose_layoffs(workforce, employed, cuts, month, self.streams), month)
 
-        vacancies = labour_market.post_vacancies(openings, firms.sector, self.occupation_cdf, month, self.streams)
+        vacancies = labour_market.post_vacancies(
+            openings, firms.sector, firms.key, self.occupation_cdf, month, self.streams
+        )
         seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
         result = labour_market.match(workforce, seekers, vacancies, self.matching, month, self.streams)
         labour_market.hire(
@@ -759,6 +766,7 @@ class RegionModel(mesa.Model):
         ids = workforce.add(len(firms))
         if len(ids) == 0:
             return ids
+        workforce.key[ids] = agent_keys("foreign", month, len(ids))
         generator = self.streams.generator("foreign_workers", month)
         sector = self.firms.sector[firms]
         cdf = self.occupation_cdf[sector]
@@ -799,18 +807,24 @@ class RegionModel(mesa.Model):
         for index, sector in enumerate(investment.sectors):
             chosen = (sectors == index) & (sizes > 0)
             if chosen.any():
-                self.add_firms(sector, sizes[chosen], month, "new firm")
+                self.add_firms(sector, sizes[chosen], month, "new firm", "inward_investment")
         self._month_counts["firms_arrived"] += int((sizes > 0).sum())
 
     def add_policy_cost(self, policy: Intervention, cost_krw: float) -> None:
         """Count a cost that is not a payment (e.g. a policy loan written off when a firm fails)."""
         self._account(policy, cost=cost_krw)
 
-    def add_firms(self, sector: str, employees_target: np.ndarray, month: int, name_prefix: str) -> np.ndarray:
+    def add_firms(
+        self, sector: str, employees_target: np.ndarray, month: int, name_prefix: str, origin: str
+    ) -> np.ndarray:
         """New firms (or plants) that arrive with no staff and hire towards ``employees_target``.
 
         They take their sector's economics (productivity, pay, costs, export share) and sell
-        outside the region (services firms: locally). Returns the new firm ids.
+        outside the region (services firms: locally). Their investors fund a year of
+        start-up costs in cash (assumption: a plant is financed through its ramp-up), so a
+        firm still hiring is not failed by its first months' losses. ``origin`` names who
+        brings them (e.g. an intervention), keeping their random draws apart from the
+        baseline's arrivals. Returns the new firm ids.
         """
         group = getattr(self.config.industries, sector)
         count = len(employees_target)
@@ -842,7 +856,7 @@ class RegionModel(mesa.Model):
             + np.where(sme, self.config.firms.sme_spread_annual, 0.0),
             "is_sme": sme,
             "capacity": capacity,
-            "cash": (wage_bill + fixed) * self.config.firms.initial_cash_months_of_costs,
+            "cash": (wage_bill + fixed) * (self.config.firms.initial_cash_months_of_costs + 12.0),
             "debt": np.zeros(count),
             "loss_months": np.zeros(count),
             "expected_demand": base_output,
@@ -859,6 +873,7 @@ class RegionModel(mesa.Model):
             "demand_uplift": np.zeros(count),
             "retention_covered": np.zeros(count),
             "unfilled_months": np.zeros(count),
+            "key": agent_keys(f"{origin}/{sector}", month, count),
         }
         ids = firms.append(rows)
         self.firm_layoffs = np.concatenate([self.firm_layoffs, np.zeros(count, dtype=np.int64)])

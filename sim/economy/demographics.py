@@ -37,8 +37,8 @@ class DemographicFlows:
 
 
 def retire(workforce: Workforce, month: int) -> DemographicFlows:
-    """Everyone reaching the retirement age this month leaves the labour force for good."""
-    due = np.flatnonzero((workforce.retire_month == month) & (workforce.status != MOVED_OUT) & ~workforce.retired)
+    """Everyone who has reached the retirement age leaves the labour force for good."""
+    due = np.flatnonzero((workforce.retire_month <= month) & (workforce.status != MOVED_OUT) & ~workforce.retired)
     was_employed = due[workforce.status[due] == EMPLOYED]
     flows = DemographicFlows(retired=len(due), retired_from_jobs=workforce.employer[was_employed].copy())
     workforce.status[due] = INACTIVE
@@ -58,14 +58,14 @@ def leave_and_return(
     unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
     spell = month - workforce.unemployed_since[unemployed]
     long_term = unemployed[spell >= labour.long_term_unemployment_months]
-    u = streams.uniform("leave", month, long_term)
+    u = streams.uniform("leave", month, workforce.key[long_term])
     to_inactive = long_term[u < labour.exit_to_inactive_rate_per_month]
     moving = long_term[
         (u >= labour.exit_to_inactive_rate_per_month)
         & (u < labour.exit_to_inactive_rate_per_month + labour.move_out_rate_per_month)
     ]
     inactive = np.flatnonzero((workforce.status == INACTIVE) & ~workforce.retired)
-    returning = inactive[streams.uniform("return", month, inactive) < labour.reentry_rate_per_month]
+    returning = inactive[streams.uniform("return", month, workforce.key[inactive]) < labour.reentry_rate_per_month]
 
     workforce.status[to_inactive] = INACTIVE
     workforce.status[moving] = MOVED_OUT

@@ -43,7 +43,9 @@ class FirmTable:
     status: np.ndarray  # int8, ACTIVE/CLOSED/RELOCATED
     base_employees: np.ndarray  # int64, employees at the start
     productivity: np.ndarray  # float64, output KRW per worker-month
-    wage_level: np.ndarray  # float64, KRW per month for a skill-2 worker with no occupational move
+    wage_level: (
+        np.ndarray
+    )  # float64, KRW per month: mean pay at the start; a new hire gets it times skill and distance factors
     input_cost_share: np.ndarray  # float64, purchased inputs per KRW of output
     export_share: np.ndarray  # float64, share of base sales outside the region
     operating_margin: np.ndarray  # float64, profit per KRW of output at the start
@@ -71,6 +73,7 @@ class FirmTable:
     demand_uplift: np.ndarray  # float64, relative rise of the firm's market sales (e.g. new products)
     retention_covered: np.ndarray  # int64, jobs a retention subsidy pays the firm to keep this month
     unfilled_months: np.ndarray  # int32, consecutive months the firm has had openings it could not fill
+    key: np.ndarray  # uint64, stable key of the firm's random draws (see random_streams.agent_keys)
 
     @property
     def count(self) -> int:
@@ -404,6 +407,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         demand_uplift=np.zeros(count),
         retention_covered=np.zeros(count, dtype=np.int64),
         unfilled_months=np.zeros(count, dtype=np.int32),
+        key=np.arange(count, dtype=np.uint64),
     )
     return table
 

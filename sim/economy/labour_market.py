@@ -33,6 +33,7 @@ class Vacancies:
 
     firm: np.ndarray  # int64 firm id
     occupation: np.ndarray  # int8 occupation code
+    key: np.ndarray  # uint64 random key of the (firm, slot)
 
     @property
     def count(self) -> int:
@@ -67,9 +68,10 @@ def separate(
         workforce.displaced_month[workers] = month
         workforce.reemployed_month[workers] = NEVER
         workforce.pre_displacement_wage[workers] = workforce.wage[workers]
-        eligible = streams.uniform("benefit", month, workers) < labour.benefit_eligible_share
+        eligible = streams.uniform("benefit", month, workforce.key[workers]) < labour.benefit_eligible_share
         months = benefit_months(scenario, month - workforce.hire_month[workers])
-        workforce.benefit_end_month[workers] = np.where(eligible, month + 1 + months, 0)
+        # Paid from the month of the layoff: ``months`` payments.
+        workforce.benefit_end_month[workers] = np.where(eligible, month + months, 0)
         workforce.benefit_krw[workers] = np.minimum(
             workforce.wage[workers] * labour.benefit_replacement_rate, labour.benefit_cap_krw_per_month
         )
@@ -87,7 +89,7 @@ def choose_layoffs(
     if len(candidates) == 0:
         return candidates
     candidate_employer = workforce.employer[candidates]
-    keys = streams.uniform("layoff", month, candidates)
+    keys = streams.uniform("layoff", month, workforce.key[candidates])
     order = np.lexsort((keys, candidate_employer))
     sorted_employer = candidate_employer[order]
     first_of_firm = np.searchsorted(sorted_employer, sorted_employer, side="left")
@@ -96,7 +98,12 @@ def choose_layoffs(
 
 
 def post_vacancies(
-    openings: np.ndarray, firm_sector: np.ndarray, occupation_cdf: np.ndarray, month: int, streams: RandomStreams
+    openings: np.ndarray,
+    firm_sector: np.ndarray,
+    firm_key: np.ndarray,
+    occupation_cdf: np.ndarray,
+    month: int,
+    streams: RandomStreams,
 ) -> Vacancies:
     """Expand per-firm openings into individual vacancies, each with an occupation.
 
@@ -108,11 +115,11 @@ def post_vacancies(
     firm = np.repeat(firms, counts)
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     slot = np.arange(len(firm)) - starts
-    keys = firm.astype(np.int64) * 1_048_576 + slot
+    keys = firm_key[firm].astype(np.uint64) * np.uint64(1_048_576) + slot.astype(np.uint64)
     u = streams.uniform("vacancy_occupation", month, keys)
     cdf = occupation_cdf[firm_sector[firm]]
     occupation = np.minimum((u[:, None] >= cdf).sum(axis=1), occupation_cdf.shape[1] - 1).astype(np.int8)
-    return Vacancies(firm=firm, occupation=occupation)
+    return Vacancies(firm=firm, occupation=occupation, key=keys)
 
 
 @dataclass
@@ -210,16 +217,16 @@ def match(
     open_by_occupation = np.bincount(vacancies.occupation, minlength=n_occupations).astype(float)
     choice_cdf = np.cumsum(market.market_choice_probabilities(open_by_occupation), axis=1)
     occupation = workforce.occupation[seekers]
-    u = streams.uniform("search", month, seekers)
+    seeker_keys = workforce.key[seekers]
+    u = streams.uniform("search", month, seeker_keys)
     cdf = choice_cdf[occupation]
     chosen = np.minimum((u[:, None] >= cdf).sum(axis=1), n_occupations - 1)
     months_unemployed = month - workforce.unemployed_since[seekers]
     weight = market.application_weight(occupation, chosen, workforce.skill[seekers], months_unemployed)
-    weight = np.minimum(weight * workforce.search_boost[seekers], 1.0)
-    success_draw = streams.uniform("match", month, seekers)
-    order_draw = streams.uniform("match_order", month, seekers)
-    vacancy_keys = vacancies.firm.astype(np.int64) * 1_048_576 + np.arange(vacancies.count)
-    vacancy_draw = streams.uniform("vacancy_order", month, vacancy_keys)
+    weight = weight * workforce.search_boost[seekers]
+    success_draw = streams.uniform("match", month, seeker_keys)
+    order_draw = streams.uniform("match_order", month, seeker_keys)
+    vacancy_draw = streams.uniform("vacancy_order", month, vacancies.key)
 
     hired_workers, hired_firms, hired_occupations = [], [], []
     for occupation_market in range(n_occupations):
@@ -274,7 +281,7 @@ def hire(
     workforce.hire_month[workers] = month
     workforce.unemployed_since[workers] = NEVER
     workforce.benefit_end_month[workers] = 0
-    workforce.quit_month[workers] = draw_quit_months(streams, workers, month, quit_rate)
+    workforce.quit_month[workers] = draw_quit_months(streams, workforce.key[workers], month, quit_rate)
 
 
 def occupation_cdf_by_sector(scenario: Scenario) -> np.ndarray:

@@ -37,6 +37,17 @@ def _mix_int(value: int) -> int:
     return int(_splitmix(np.array([value & _MASK64], dtype=np.uint64))[0])
 
 
+def agent_keys(origin: str, month: int, count: int) -> np.ndarray:
+    """Stable random-number keys for agents created together: (origin, month, index).
+
+    Draws are keyed by these rather than by array position, so agents created by a policy
+    do not shift the keys, and hence the draws, of agents created later in the baseline.
+    """
+    origin_bits = np.uint64(zlib.crc32(origin.encode()) & 0xFFFFF) << np.uint64(44)
+    month_bits = np.uint64(month & 0xFFFF) << np.uint64(28)
+    return origin_bits | month_bits | np.arange(count, dtype=np.uint64)
+
+
 class RandomStreams:
     """All of a run's randomness, derived from one integer seed."""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import CHAINS, PART_TYPES, SECTORS, Scenario, month_number
-from sim.economy.firms import ASSEMBLER, SECTOR_CODE, FirmTable
+from sim.economy.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
 
 COMBUSTION = PART_TYPES.index("combustion")
 ELECTRIC = PART_TYPES.index("electric")
@@ -118,8 +118,15 @@ class ShockSchedule:
         return multiplier
 
     def export_multiplier(self, model_month: int) -> np.ndarray:
-        """Per firm, the factor on base sales outside the region (tariffs)."""
-        return 1.0 - self.tariff_cut(model_month)[self._firms.sector]
+        """Per firm, the tariff factor on its market sales (outside the supply chains).
+
+        A supplier's market sales are its sales outside the region, all exposed. An
+        independent firm's market sales include sales inside the region to buyers the model
+        does not represent: only the ``export_share`` of them is exposed.
+        """
+        cut = self.tariff_cut(model_month)[self._firms.sector]
+        supplier = (self._firms.role == TIER1) | (self._firms.role == TIER2)
+        return np.where(supplier, 1.0 - cut, 1.0 - self._firms.export_share * cut)
 
     def assembler_tariff_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, the factor on assemblers' final demand: only the exported part is cut."""

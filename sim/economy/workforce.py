@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config import SECTORS, Scenario
-from sim.economy.random_streams import RandomStreams
+from sim.economy.random_streams import RandomStreams, agent_keys
 
 EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT = 0, 1, 2, 3, 4
 STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out")
@@ -21,6 +21,7 @@ NO_SECTOR = -1
 NEVER = np.iinfo(np.int32).max  # a month that never comes
 
 _COLUMNS: dict[str, tuple[type, object]] = {
+    "key": (np.uint64, 0),  # stable key of the worker's random draws (see random_streams.agent_keys)
     "status": (np.int8, MOVED_OUT),
     "employer": (np.int32, NO_EMPLOYER),
     "occupation": (np.int8, 0),
@@ -109,11 +110,11 @@ class Workforce:
         return frame
 
 
-def draw_quit_months(streams: RandomStreams, ids: np.ndarray, after_month: int, quit_rate: float) -> np.ndarray:
-    """The month each worker will quit, if nothing else happens first (geometric waiting time)."""
+def draw_quit_months(streams: RandomStreams, keys: np.ndarray, after_month: int, quit_rate: float) -> np.ndarray:
+    """The month each worker (by random key) will quit, if nothing else happens first (geometric waiting time)."""
     if quit_rate <= 0.0:
-        return np.full(len(ids), NEVER, dtype=np.int32)
-    u = streams.uniform("quit", after_month, ids)
+        return np.full(len(keys), NEVER, dtype=np.int32)
+    u = streams.uniform("quit", after_month, keys)
     wait = np.floor(np.log1p(-u) / np.log1p(-quit_rate)).astype(np.int64) + 1
     return np.minimum(after_month + wait, NEVER).astype(np.int32)
 
@@ -148,6 +149,7 @@ def populate(
 
     employed_total = int(firm_employees.sum())
     ids = workforce.add(employed_total)
+    workforce.key[ids] = ids
     employer = np.repeat(np.arange(len(firm_employees), dtype=np.int32), firm_employees)
     sector = firm_sector[employer]
     workforce.employer[ids] = employer
@@ -163,12 +165,13 @@ def populate(
     relative = skill_wage[workforce.skill[ids] - 1] * np.exp(sigma * generator.standard_normal(employed_total))
     firm_mean = np.bincount(employer, weights=relative, minlength=len(firm_employees)) / np.maximum(firm_employees, 1)
     workforce.wage[ids] = firm_wage_level[employer] * relative / firm_mean[employer]
-    workforce.quit_month[ids] = draw_quit_months(streams, ids, 0, labour.quit_rate_per_month)
+    workforce.quit_month[ids] = draw_quit_months(streams, workforce.key[ids], 0, labour.quit_rate_per_month)
 
     # The unemployed: sized from the unemployment rate, with the employed's mix of sectors.
     labour_force = employed_total / (1.0 - population.unemployment_rate)
     unemployed_total = round(labour_force * population.unemployment_rate)
     ids = workforce.add(unemployed_total)
+    workforce.key[ids] = ids
     last_sector = generator.choice(sector, size=unemployed_total) if unemployed_total else np.zeros(0, int)
     _draw_occupation_and_skill(workforce, scenario, ids, last_sector, generator, occupation_index)
     _draw_ages(workforce, population, ids, generator)
@@ -192,6 +195,7 @@ def populate(
             unemployed_total * long_term_share * labour.exit_to_inactive_rate_per_month / labour.reentry_rate_per_month
         )
     ids = workforce.add(inactive_total)
+    workforce.key[ids] = ids
     last_sector = generator.choice(sector, size=inactive_total) if inactive_total else np.zeros(0, int)
     _draw_occupation_and_skill(workforce, scenario, ids, last_sector, generator, occupation_index)
     _draw_ages(workforce, population, ids, generator)
@@ -216,6 +220,7 @@ def add_entrants(
     ids = workforce.add(number)
     if number == 0:
         return ids
+    workforce.key[ids] = agent_keys("entrant", month, number)
     generator = streams.generator("entrants", month)
     population = scenario.population
     age_years = generator.uniform(population.entrant_age_min_years, population.entrant_age_max_years, number)

@@ -73,7 +73,7 @@ class ForeignWorkforce(Intervention):
         candidates = np.flatnonzero(wanting)
         if len(candidates) == 0:
             return
-        order = np.argsort(model.streams.uniform(f"{self.name}/firms", month, candidates), kind="stable")
+        order = np.argsort(model.streams.uniform(f"{self.name}/firms", month, firms.key[candidates]), kind="stable")
         slots = np.repeat(candidates[order], openings[candidates[order]])[:places]
         cost = settings.recruitment_cost_per_worker_krw * np.ones(len(slots))
         paid = model.pay_for_services(self, "firm", slots, cost, "recruitment")

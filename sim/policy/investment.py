@@ -145,7 +145,7 @@ class InvestmentAttraction(Intervention):
         for index, sector in enumerate(shared):
             chosen = (sectors == index) & (sizes > 0)
             if chosen.any():
-                new.append(model.add_firms(sector, sizes[chosen], month, "attracted firm"))
+                new.append(model.add_firms(sector, sizes[chosen], month, "attracted firm", self.name))
         attracted = np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
         return self._offer(model, month, attracted)
 

@@ -112,10 +112,14 @@ class Retraining(Intervention):
         still_training = workforce.status[ending] == IN_TRAINING  # retirement may have intervened
         ending = ending[still_training]
         if len(ending):
-            completes = streams.uniform(f"{self.name}/complete", month, ending) < settings.completion_rate
+            completes = (
+                streams.uniform(f"{self.name}/complete", month, workforce.key[ending]) < settings.completion_rate
+            )
             done = ending[completes]
             workforce.occupation[done] = self._target_for(model, workforce.occupation[done])
-            upgrade = streams.uniform(f"{self.name}/skill", month, done) < settings.skill_upgrade_probability
+            upgrade = (
+                streams.uniform(f"{self.name}/skill", month, workforce.key[done]) < settings.skill_upgrade_probability
+            )
             workforce.skill[done[upgrade]] = np.minimum(workforce.skill[done[upgrade]] + 1, 3)
             workforce.courses_completed[done] += 1
             workforce.status[ending] = UNEMPLOYED
@@ -152,7 +156,7 @@ class Retraining(Intervention):
             return
         workforce = model.workforce
         seeking = self.graduates[workforce.status[self.graduates] == UNEMPLOYED]
-        draw = model.streams.uniform(f"{self.name}/placement", month, seeking)
+        draw = model.streams.uniform(f"{self.name}/placement", month, workforce.key[seeking])
         seeking = seeking[draw < settings.placement_rate_per_month]
         if len(seeking) == 0:
             return
@@ -161,7 +165,9 @@ class Retraining(Intervention):
         in_sectors = np.flatnonzero(np.isin(firms.sector, sector_codes(settings.placement_sectors)) & (openings > 0))
         if len(in_sectors) == 0:
             return
-        order = np.argsort(model.streams.uniform(f"{self.name}/placement_firms", month, in_sectors), kind="stable")
+        order = np.argsort(
+            model.streams.uniform(f"{self.name}/placement_firms", month, firms.key[in_sectors]), kind="stable"
+        )
         slots = np.repeat(in_sectors[order], openings[in_sectors[order]])[: len(seeking)]
         model.place_in_jobs(seeking[: len(slots)], slots)
         self.counts["graduates_placed"] = float(len(slots))
@@ -177,9 +183,9 @@ class Retraining(Intervention):
         ]
         if len(eligible) == 0:
             return 0
-        order = np.argsort(model.streams.uniform(f"{self.name}/offer", month, eligible), kind="stable")
+        order = np.argsort(model.streams.uniform(f"{self.name}/offer", month, workforce.key[eligible]), kind="stable")
         offered = eligible[order]
-        accepts = model.streams.uniform(f"{self.name}/take_up", month, offered) < settings.take_up_rate
+        accepts = model.streams.uniform(f"{self.name}/take_up", month, workforce.key[offered]) < settings.take_up_rate
         candidates = offered[accepts][:seats]
         course_cost = settings.course_fee_krw + settings.allowance_krw_per_month * settings.course_months
         affordable = int((self.budget.remaining_krw - self.committed_krw) // course_cost) if course_cost > 0 else seats

@@ -77,7 +77,7 @@ class SocialEconomy(Intervention):
         self.grant_credit -= grants
         candidates = np.setdiff1d(enterprises, self.granted)
         if grants > 0 and len(candidates) and settings.grant_krw > 0:
-            order = np.argsort(model.streams.uniform(f"{self.name}/grant", month, candidates), kind="stable")
+            order = np.argsort(model.streams.uniform(f"{self.name}/grant", month, firms.key[candidates]), kind="stable")
             chosen = candidates[order][:grants]
             paid = model.pay_firms(self, chosen, np.full(len(chosen), settings.grant_krw * self.budget_scale), "grant")
             chosen = chosen[paid]

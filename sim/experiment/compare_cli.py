@@ -1,0 +1,177 @@
+"""``shocksim compare``: the baseline and packages for the same seeds; the summary printed and saved.
+
+Wired into ``sim.cli`` by ``add_compare_parser(sub)`` in ``build_parser`` and
+``run_compare(args)`` in ``main``. Until then (and in tests) ``main(["compare", ...])`` here
+behaves as ``shocksim compare ...`` does.
+
+Exit status: 0 when every run finished; 1 when some runs failed (the others finished and
+were summarised; ``--resume`` retries the failed ones); 2 for bad input (one line, no
+traceback); 130 when interrupted (finished runs are kept for ``--resume``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+EXIT_RUNS_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+def _money(text: str) -> float:
+    try:
+        value = float(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount of KRW such as 46.6e9, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative amount of KRW, got {text!r}")
+    return value
+
+
+def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``compare`` command to ``shocksim``'s subparsers; return its parser."""
+    from sim.cli import _assignment, _positive_int, _scale, _seed
+    from sim.config import DEFAULT_SCENARIO
+
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare policy packages against the baseline over many seeds",
+        description=(
+            "Run the baseline (no package) and every package for the same seeds (common random numbers) "
+            "and report, per package, jobs saved or created, job-years, unemployment, firm failures avoided, "
+            "displaced workers' outcomes, spending and cost per job, with 90%% intervals across seeds."
+        ),
+    )
+    parser.add_argument(
+        "scenario", nargs="?", default=None, help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO})"
+    )
+    parser.add_argument(
+        "--package",
+        dest="packages",
+        action="append",
+        default=[],
+        metavar="PACKAGE",
+        help="package file or shipped name to compare (repeatable; default: every shipped package)",
+    )
+    parser.add_argument("--reps", type=_positive_int, default=20, help="seeds to run every arm with (default 20)")
+    parser.add_argument("--seed", type=_seed, default=1, help="base seed (default 1); replicate seeds derive from it")
+    parser.add_argument("--scale", type=_scale, help="fraction of the population to simulate, in (0, 1]")
+    parser.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int, help="run on a pool of N local processes")
+    where.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address such as tcp://host:8786, or 'local' for a LocalCluster",
+    )
+    parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
+    parser.add_argument(
+        "--resume", action="store_true", help="finish the comparison in --out: run only the runs not saved there"
+    )
+    parser.add_argument(
+        "--equal-budget",
+        type=_money,
+        metavar="KRW",
+        help="rescale every package's budgets to this total (KRW, full population) so they compete on the same money",
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a scenario parameter (repeatable)",
+    )
+    parser.add_argument("--no-figures", action="store_true", help="do not draw the PNG figures")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    return parser
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Run ``shocksim compare`` from parsed arguments; input errors propagate as InputError."""
+    from sim.config import DEFAULT_SCENARIO, resolve_scenario_path
+    from sim.errors import InputError
+    from sim.experiment.compare import ProgressBar, RunFailedWarning, compare, describe_run
+    from sim.experiment.results_io import utc_now
+
+    if args.resume and args.out is None:
+        raise InputError("--resume needs --out: the folder of the comparison to finish")
+    scenario = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
+    out = args.out
+    if out is None:
+        out = Path("results") / f"compare-{resolve_scenario_path(scenario).stem}-{utc_now():%Y%m%d-%H%M%S}"
+
+    executor: Any = None
+    if args.dask is not None:
+        from sim.experiment.executors import DaskExecutor
+
+        executor = DaskExecutor(args.dask)
+        if args.dask != "local":
+            executor.check_environment()
+    elif args.workers is not None:
+        executor = args.workers
+    bar = ProgressBar(disable=args.quiet)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RunFailedWarning)  # failures are printed below
+            result = compare(
+                str(resolve_scenario_path(scenario)),
+                args.packages or None,
+                reps=args.reps,
+                seed=args.seed,
+                scale=args.scale,
+                months=args.months,
+                executor=executor,
+                out=out,
+                resume=args.resume,
+                equal_budget=args.equal_budget,
+                progress=bar,
+                overrides=dict(args.overrides),
+                figures=not args.no_figures,
+            )
+    except KeyboardInterrupt:
+        bar.close()
+        print(
+            f"\nshocksim: interrupted; finished runs are saved in {out}; "
+            f"run the same command with --out {out} --resume to finish",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        bar.close()
+        if executor is not None and not isinstance(executor, int):
+            executor.close()
+    if not args.quiet:
+        print(result.table())
+    if not result.complete:
+        print(f"\n{len(result.failures)} run(s) failed; the others finished and were summarised:", file=sys.stderr)
+        for failure in result.failures.itertuples():
+            print(f"  {describe_run(failure)}: {failure.error}", file=sys.stderr)
+        print(f"run again with --out {out} --resume to retry them", file=sys.stderr)
+    print(f"results: {out}")
+    return 0 if result.complete else EXIT_RUNS_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``shocksim compare ...`` before it is wired into ``sim.cli`` (argv starts with ``compare``)."""
+    from sim.cli import EXIT_INPUT_ERROR, _Parser
+    from sim.errors import InputError
+
+    parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    add_compare_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        return run_compare(args)
+    except InputError as error:
+        print(f"shocksim: error: {error}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,403 @@
+"""The statistics of a comparison: what each run measured, effects against its baseline twin, intervals.
+
+Every package runs with the same seeds as the baseline (common random numbers), so a
+package's effect is measured seed by seed: package run minus the baseline run of the same
+seed. Summaries are across seeds:
+
+- effects, levels, spending: mean and a two-sided 90% Student t-interval,
+  mean ± t(0.95, n-1) · s / √n, with s the standard deviation across seeds (ddof 1);
+- cost per job: the ratio of mean cost to mean jobs with a 90% Fieller interval (paired,
+  t quantile with n-1 degrees of freedom), unbounded (±inf) when the jobs effect is not
+  distinguishable from zero at that level, undefined (NaN) when the mean jobs effect is not
+  positive;
+- share of seeds in which a package beats another (more job-years than the other package
+  in the same seed; ties do not count as beating): the share with a 90% Clopper-Pearson
+  interval.
+
+Jobs split as regional impact studies report them: direct (assembly plants of the shocked
+chains), indirect (their tier-1 and tier-2 suppliers), induced (local services) and other
+(growth industries and other manufacturing), so that the parts add up to total employment.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.config import CHAINS, SECTORS
+
+CONFIDENCE = 0.90
+BASELINE = "baseline"
+
+#: Employment components and the monthly-table columns that make them up.
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "direct": tuple(f"employed_{chain}_assembly" for chain in CHAINS),
+    "indirect": tuple(f"employed_{chain}_{tier}" for chain in CHAINS for tier in ("tier1", "tier2")),
+    "induced": ("employed_services",),
+    "other": ("employed_growth", "employed_other_manufacturing"),
+}
+COMPONENT_LABELS = {
+    "direct": "direct (assembly plants)",
+    "indirect": "indirect (suppliers)",
+    "induced": "induced (services)",
+    "other": "other (growth, other mfg)",
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One line of the summary: its name, meaning, unit and how its interval is made."""
+
+    name: str
+    label: str
+    unit: str
+    kind: str  # "effect", "level", "spending", "ratio" or "share"
+    interval: str
+
+
+def _t(name: str, label: str, unit: str, kind: str) -> Metric:
+    return Metric(name, label, unit, kind, f"{CONFIDENCE:.0%} t")
+
+
+def _fieller(name: str, label: str) -> Metric:
+    return Metric(name, label, "KRW", "ratio", f"{CONFIDENCE:.0%} Fieller")
+
+
+#: Effects of a package (package run minus its baseline twin), in summary order.
+EFFECTS: list[Metric] = [
+    _t("jobs", "jobs saved or created at the horizon", "jobs", "effect"),
+    *[_t(f"jobs_{part}", f"  {COMPONENT_LABELS[part]}", "jobs", "effect") for part in COMPONENTS],
+    _t("job_years", "job-years over the run", "job-years", "effect"),
+    *[_t(f"job_years_{part}", f"  {COMPONENT_LABELS[part]}", "job-years", "effect") for part in COMPONENTS],
+    *[
+        _t(f"jobs_{sector}", f"jobs at the horizon in {sector.replace('_', ' ')}", "jobs", "effect")
+        for sector in SECTORS
+    ],
+    _t("unemployment_rate_change", "unemployment rate at the horizon, change", "pp", "effect"),
+    _t("firm_failures_avoided", "firm failures avoided", "firms", "effect"),
+    _t("displaced_reemployed_12m_change", "displaced re-employed in 12 months, change", "pp", "effect"),
+    _t("displaced_earnings_change", "displaced workers' earnings, change", "pp", "effect"),
+]
+
+#: Spending of a package over the run (KRW of the simulated population).
+SPENDING: list[Metric] = [
+    _t("spend_krw", "spending at face value", "KRW", "spending"),
+    _t("cost_krw", "expected cost", "KRW", "spending"),
+    _t("returns_krw", "repayments and clawbacks", "KRW", "spending"),
+]
+
+#: Money per job: (numerator measure, denominator effect).
+RATIOS: dict[str, tuple[Metric, str, str]] = {
+    "cost_per_job_year_krw": (_fieller("cost_per_job_year_krw", "expected cost per job-year"), "cost_krw", "job_years"),
+    "cost_per_job_krw": (_fieller("cost_per_job_krw", "expected cost per job at the horizon"), "cost_krw", "jobs"),
+    "spend_per_job_year_krw": (
+        _fieller("spend_per_job_year_krw", "face value per job-year"),
+        "spend_krw",
+        "job_years",
+    ),
+    "spend_per_job_krw": (_fieller("spend_per_job_krw", "face value per job at the horizon"), "spend_krw", "jobs"),
+}
+
+#: Outcomes of every arm, baseline included (at the horizon, or over the run for failures).
+LEVELS: list[Metric] = [
+    _t("employed", "employed at the horizon", "jobs", "level"),
+    _t("unemployment_rate", "unemployment rate at the horizon", "share", "level"),
+    _t("firm_failures", "firm failures over the run", "firms", "level"),
+    _t("displaced_reemployed_12m_rate", "displaced re-employed within 12 months", "share", "level"),
+    _t("displaced_earnings_rate", "displaced workers' earnings, share of former pay", "share", "level"),
+]
+
+#: Effect name -> (measure it is the difference of, sign, factor).
+_EFFECT_SOURCES: dict[str, tuple[str, float, float]] = {
+    "jobs": ("employed", 1.0, 1.0),
+    **{f"jobs_{part}": (f"employed_{part}", 1.0, 1.0) for part in COMPONENTS},
+    "job_years": ("employed_months", 1.0, 1.0 / 12.0),
+    **{f"job_years_{part}": (f"employed_months_{part}", 1.0, 1.0 / 12.0) for part in COMPONENTS},
+    **{f"jobs_{sector}": (f"employed_{sector}", 1.0, 1.0) for sector in SECTORS},
+    "unemployment_rate_change": ("unemployment_rate", 1.0, 100.0),
+    "firm_failures_avoided": ("firm_failures", -1.0, 1.0),
+    "displaced_reemployed_12m_change": ("displaced_reemployed_12m_rate", 1.0, 100.0),
+    "displaced_earnings_change": ("displaced_earnings_rate", 1.0, 100.0),
+}
+
+#: What a summary of a comparison holds, column by column.
+SUMMARY_COLUMNS = ("package", "metric", "label", "kind", "unit", "mean", "ci_low", "ci_high", "sd", "n", "interval")
+KEYS = ["package", "replicate", "seed"]
+
+
+def run_measures(table: pd.DataFrame) -> dict[str, float]:
+    """What one run's monthly table says, as numbers the comparison needs.
+
+    Stocks are taken at the horizon (the last row); flows and job-months are summed over
+    the simulated months 1..T (row 0 is the start state, equal in every arm).
+    """
+
+    def last(*columns: str) -> float:
+        return float(sum(table[column].to_numpy(dtype=float)[-1] for column in columns))
+
+    def over_run(*columns: str) -> float:
+        return float(sum(table[column].to_numpy(dtype=float)[1:].sum() for column in columns))
+
+    measures: dict[str, float] = {
+        "employed": last("employed"),
+        "employed_months": over_run("employed"),
+        "unemployment_rate": last("unemployment_rate"),
+        "firm_failures": over_run("firm_failures"),
+        "displaced_reemployed_12m_rate": last("displaced_reemployed_12m_rate"),
+        "displaced_earnings_rate": last("displaced_earnings_rate"),
+        "spend_krw": over_run("policy_spend"),
+        "cost_krw": over_run("policy_cost"),
+        "returns_krw": over_run("policy_returns"),
+    }
+    for part, columns in COMPONENTS.items():
+        measures[f"employed_{part}"] = last(*columns)
+        measures[f"employed_months_{part}"] = over_run(*columns)
+    for sector in SECTORS:
+        measures[f"employed_{sector}"] = last(f"employed_{sector}")
+    return measures
+
+
+def effects_frame(measures: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
+    """Per package and seed: effects against the baseline run of the same seed, and spending.
+
+    ``measures`` has one row per run (columns ``package``, ``replicate``, ``seed`` and the
+    measures); only replicates in which every arm finished are used.
+    """
+    complete = complete_replicates(measures, arms)
+    indexed = measures.set_index(["package", "replicate"]).sort_index()
+    rows = []
+    baseline = indexed.loc[BASELINE].loc[complete]
+    for arm in arms:
+        if arm == BASELINE:
+            continue
+        runs = indexed.loc[arm].loc[complete]
+        frame = pd.DataFrame({"package": arm, "replicate": complete, "seed": runs["seed"].to_numpy()})
+        for name, (measure, sign, factor) in _EFFECT_SOURCES.items():
+            difference = runs[measure].to_numpy(dtype=float) - baseline[measure].to_numpy(dtype=float)
+            frame[name] = sign * factor * difference
+        for metric in SPENDING:
+            frame[metric.name] = runs[metric.name].to_numpy(dtype=float)
+        rows.append(frame)
+    if not rows:
+        return pd.DataFrame(columns=[*KEYS, *_EFFECT_SOURCES, *(m.name for m in SPENDING)])
+    return pd.concat(rows, ignore_index=True)
+
+
+def complete_replicates(measures: pd.DataFrame, arms: list[str]) -> list[int]:
+    """Replicates in which every arm's run finished (the summary uses only these)."""
+    if measures.empty:
+        return []
+    present = measures.groupby("replicate")["package"].agg(lambda names: set(names) >= set(arms))
+    return sorted(int(replicate) for replicate, complete in present.items() if complete)
+
+
+def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float, float]:
+    """Mean, interval low and high, standard deviation: Student t across seeds (NaN for n < 2)."""
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan, math.nan
+    mean = float(np.mean(values))
+    if n < 2:
+        return mean, math.nan, math.nan, math.nan
+    sd = float(np.std(values, ddof=1))
+    half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
+    return mean, mean - half, mean + half, sd
+
+
+def fieller_interval(
+    numerator: np.ndarray, denominator: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
+    """Ratio of means and its Fieller interval for paired samples.
+
+    The interval is the set of ratios R for which ``mean(x) - R·mean(y)`` is not
+    significantly different from zero by a t-test; it is bounded only when the denominator
+    is significantly different from zero (otherwise ±inf). NaN when the mean denominator
+    is not positive (no jobs gained: money per job has no meaning) or n < 2.
+    """
+    x = np.asarray(numerator, dtype=float)
+    y = np.asarray(denominator, dtype=float)
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    x_mean, y_mean = float(np.mean(x)), float(np.mean(y))
+    if y_mean <= 0:
+        return math.nan, math.nan, math.nan
+    ratio = x_mean / y_mean
+    if n < 2:
+        return ratio, math.nan, math.nan
+    t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1))
+    covariance = np.cov(x, y, ddof=1) / n
+    v_xx, v_xy, v_yy = float(covariance[0, 0]), float(covariance[0, 1]), float(covariance[1, 1])
+    a = y_mean**2 - t**2 * v_yy
+    b = -2.0 * (x_mean * y_mean - t**2 * v_xy)
+    c = x_mean**2 - t**2 * v_xx
+    if a <= 0:
+        return ratio, -math.inf, math.inf
+    root = math.sqrt(max(b * b - 4.0 * a * c, 0.0))
+    low, high = (-b - root) / (2.0 * a), (-b + root) / (2.0 * a)
+    # The point estimate lies in the set by construction; keep it there under rounding.
+    return ratio, min(low, ratio), max(high, ratio)
+
+
+def share_interval(wins: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Share of wins and its Clopper-Pearson (exact binomial) interval, from its beta-quantile form."""
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    alpha = 1.0 - confidence
+    share = wins / n
+    low = float(stats.beta.ppf(alpha / 2, wins, n - wins + 1)) if wins > 0 else 0.0
+    high = float(stats.beta.ppf(1 - alpha / 2, wins + 1, n - wins)) if wins < n else 1.0
+    return share, min(low, share), max(high, share)
+
+
+def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
+    """The summary table: one row per package and metric (see the module docstring)."""
+    rows: list[dict[str, object]] = []
+    complete = complete_replicates(measures, arms)
+    by_run = measures.set_index(["package", "replicate"]).sort_index() if not measures.empty else None
+
+    def add(arm: str, metric: Metric, mean: float, low: float, high: float, sd: float, n: int) -> None:
+        rows.append(
+            {
+                "package": arm,
+                "metric": metric.name,
+                "label": metric.label.strip(),
+                "kind": metric.kind,
+                "unit": metric.unit,
+                "mean": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "sd": sd,
+                "n": n,
+                "interval": metric.interval,
+            }
+        )
+
+    n = len(complete)
+    for arm in arms:
+        if arm != BASELINE:
+            mine = effects[effects["package"] == arm]
+            for metric in [*EFFECTS, *SPENDING]:
+                add(arm, metric, *t_interval(mine[metric.name].to_numpy(dtype=float)), n)
+            for metric, money, jobs in RATIOS.values():
+                ratio, low, high = fieller_interval(mine[money].to_numpy(dtype=float), mine[jobs].to_numpy(dtype=float))
+                add(arm, metric, ratio, low, high, math.nan, n)
+            mine_years = mine["job_years"].to_numpy(dtype=float)
+            for other in arms:
+                if other == arm:
+                    continue
+                if other == BASELINE:
+                    theirs = np.zeros_like(mine_years)
+                else:
+                    theirs = effects.loc[effects["package"] == other, "job_years"].to_numpy(dtype=float)
+                wins = int(np.sum(mine_years > theirs))
+                share, low, high = share_interval(wins, n)
+                metric = Metric(
+                    f"beats_{other}",
+                    f"share of seeds with more job-years than {other}",
+                    "share",
+                    "share",
+                    f"{CONFIDENCE:.0%} Clopper-Pearson",
+                )
+                add(arm, metric, share, low, high, math.nan, n)
+        for metric in LEVELS:
+            values = by_run.loc[arm].loc[complete][metric.name].to_numpy(dtype=float) if n else np.array([])
+            add(arm, metric, *t_interval(values), n)
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+# ---------------------------------------------------------------------- the terminal table
+#: Metrics shown in the terminal, in order; the CSV has them all.
+TABLE_METRICS = (
+    "jobs",
+    "jobs_direct",
+    "jobs_indirect",
+    "jobs_induced",
+    "jobs_other",
+    "job_years",
+    "unemployment_rate_change",
+    "firm_failures_avoided",
+    "displaced_reemployed_12m_change",
+    "displaced_earnings_change",
+    "spend_krw",
+    "cost_krw",
+    "cost_per_job_year_krw",
+    "cost_per_job_krw",
+)
+
+
+def format_value(value: float, unit: str, signed: bool = False) -> str:
+    """A number as the terminal shows it, in display units ("bn KRW", "m KRW", "%", "pp", counts)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if math.isinf(value):
+        return "+inf" if value > 0 else "-inf"
+    sign = "+" if signed else ""
+    if unit == "bn KRW":
+        return f"{value / 1e9:{sign},.3f}"
+    if unit == "m KRW":
+        return f"{value / 1e6:{sign},.2f}"
+    if unit == "%":
+        return f"{value * 100:{sign}.1f}%"
+    if unit == "pp":
+        return f"{value:{sign}.2f}"
+    return f"{value:{sign},.1f}"
+
+
+def display_unit(unit: str, kind: str) -> str:
+    """Printed unit: money in billions of KRW, money per job in millions, shares in per cent."""
+    if unit == "KRW":
+        return "m KRW" if kind == "ratio" else "bn KRW"
+    return "%" if unit == "share" else unit
+
+
+def format_cell(row: pd.Series) -> str:
+    """``mean [low, high]`` in the metric's display unit."""
+    unit = display_unit(row["unit"], row["kind"])
+    signed = row["kind"] == "effect"
+    mean = format_value(row["mean"], unit, signed)
+    if math.isnan(row["ci_low"]) and math.isnan(row["ci_high"]):
+        return mean
+    if math.isinf(row["ci_low"]) or math.isinf(row["ci_high"]):
+        return f"{mean} [unbounded]"
+    return f"{mean} [{format_value(row['ci_low'], unit, signed)}, {format_value(row['ci_high'], unit, signed)}]"
+
+
+def format_table(summary: pd.DataFrame, packages: list[str], width: int = 30, columns: int | None = None) -> str:
+    """Key metrics of every package side by side, in as many blocks as the terminal width needs."""
+    if summary.empty or not packages:
+        return "no complete replicate: nothing to summarise"
+    import shutil
+
+    label_width = 48
+    columns = columns or max(shutil.get_terminal_size((120, 24)).columns, 120)
+    per_block = max(1, (columns - label_width) // width)
+    metrics = {m.name: m for m in [*EFFECTS, *SPENDING, *(r[0] for r in RATIOS.values())]}
+    lines: list[str] = []
+    indexed = summary.set_index(["package", "metric"])
+    rows = [*TABLE_METRICS, *(f"beats_{other}" for other in [BASELINE, *packages])]
+    for start in range(0, len(packages), per_block):
+        block = packages[start : start + per_block]
+        if lines:
+            lines.append("")
+        lines.append(f"{'':{label_width}}" + "".join(f"{name[: width - 2]:>{width}}" for name in block))
+        for metric in rows:
+            if metric.startswith("beats_"):
+                label = f"beats {metric.removeprefix('beats_')}, % of seeds"
+            else:
+                spec = metrics[metric]
+                unit = display_unit(spec.unit, spec.kind)
+                label = spec.label if spec.label.startswith("  ") else f"{spec.label}, {unit}"
+            cells = [
+                format_cell(indexed.loc[(package, metric)]) if (package, metric) in indexed.index else ""
+                for package in block
+            ]
+            if all(cell == "" for cell in cells):
+                continue
+            lines.append(f"{label[: label_width - 1]:{label_width}}" + "".join(f"{cell:>{width}}" for cell in cells))
+    return "\n".join(lines)

@@ -1,0 +1,182 @@
+"""Figures of a package comparison (matplotlib, no pyplot: safe headless and in notebooks).
+
+Each function takes a :class:`~sim.experiment.compare.Comparison` and returns a Figure:
+employment paths with uncertainty bands, jobs saved with intervals, money per job, and the
+breakdown of jobs by component and sector. Intervals are those of the summary (90%).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from sim.config import SECTORS
+from sim.experiment.compare_stats import BASELINE, COMPONENT_LABELS, COMPONENTS, CONFIDENCE
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.experiment.compare import Comparison
+
+
+def _colours(arms: list[str]) -> dict[str, object]:
+    from matplotlib import colormaps
+
+    palette = colormaps["tab10"]
+    return {arm: ("black" if arm == BASELINE else palette((index - 1) % 10)) for index, arm in enumerate(arms)}
+
+
+def _note_scale(figure: Figure, comparison: Comparison) -> None:
+    settings = comparison.scenario.scenario
+    used = len(comparison.replicates_used)
+    text = f"{settings.name}, scale {settings.scale:g}, {used} seeds; bars and bands: {CONFIDENCE:.0%} intervals"
+    figure.supxlabel(text, fontsize=7, color="0.35", x=0.01, ha="left")
+
+
+def employment(comparison: Comparison) -> Figure:
+    """Top: employment of each arm, mean and 5-95% of seeds. Bottom: jobs vs the baseline twin, mean and 90% CI."""
+    figure = Figure(figsize=(9, 7), layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    used = comparison.replicates_used
+    runs = comparison.runs[comparison.runs["replicate"].isin(used)] if len(comparison.runs) else comparison.runs
+    colours = _colours(comparison.arms)
+    if runs.empty:
+        top.text(0.5, 0.5, "no complete replicate", ha="center", transform=top.transAxes)
+        return figure
+    paths = {
+        arm: runs[runs["package"] == arm].pivot(index="replicate", columns="date", values="employed").loc[used]
+        for arm in comparison.arms
+    }
+    dates = paths[BASELINE].columns
+    for arm, path in paths.items():
+        values = path.to_numpy(dtype=float)
+        top.plot(dates, values.mean(axis=0), color=colours[arm], label=arm, lw=1.6 if arm == BASELINE else 1.2)
+        low, high = np.percentile(values, [5, 95], axis=0)
+        top.fill_between(dates, low, high, color=colours[arm], alpha=0.12, lw=0)
+    top.set_ylabel("employed (5-95% of seeds)")
+    top.set_title("Employment by package")
+    top.legend(fontsize=8, ncols=2)
+    baseline = paths[BASELINE].to_numpy(dtype=float)
+    n = len(used)
+    t = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) if n > 1 else math.nan
+    for arm in comparison.packages:
+        difference = paths[arm].to_numpy(dtype=float) - baseline
+        mean = difference.mean(axis=0)
+        bottom.plot(dates, mean, color=colours[arm], label=arm)
+        if n > 1:
+            half = t * difference.std(axis=0, ddof=1) / math.sqrt(n)
+            bottom.fill_between(dates, mean - half, mean + half, color=colours[arm], alpha=0.2, lw=0)
+    bottom.axhline(0, color="black", lw=0.8)
+    bottom.set_ylabel(f"jobs vs baseline twin ({CONFIDENCE:.0%} CI)")
+    bottom.set_title("Jobs saved or created, seed by seed against the baseline")
+    _note_scale(figure, comparison)
+    return figure
+
+
+def _bars(
+    axes: Axes,
+    summary: pd.DataFrame,
+    packages: list[str],
+    metrics: list[str],
+    labels: list[str],
+    colours: dict[str, object],
+    scale: float = 1.0,
+) -> None:
+    """Grouped bars: one group per metric, one bar per package, with the interval as error bars."""
+    width = 0.8 / max(len(packages), 1)
+    positions = np.arange(len(metrics))
+    indexed = summary.set_index(["package", "metric"])
+    for offset, package in enumerate(packages):
+        means, lows, highs, unbounded = [], [], [], []
+        for metric in metrics:
+            row = indexed.loc[(package, metric)] if (package, metric) in indexed.index else None
+            mean = float(row["mean"]) / scale if row is not None else math.nan
+            low = float(row["ci_low"]) / scale if row is not None else math.nan
+            high = float(row["ci_high"]) / scale if row is not None else math.nan
+            means.append(mean)
+            lows.append(0.0 if not math.isfinite(low) else max(mean - low, 0.0))
+            highs.append(0.0 if not math.isfinite(high) else max(high - mean, 0.0))
+            unbounded.append(math.isinf(low) or math.isinf(high))
+        x = positions - 0.4 + width * (offset + 0.5)
+        bars = axes.bar(
+            x, np.nan_to_num(means), width, yerr=[lows, highs], capsize=3, color=colours[package], label=package
+        )
+        for patch, xi, mean, flag in zip(bars.patches, x, means, unbounded, strict=True):
+            if flag:  # an estimate this uncertain is drawn faint and hatched
+                patch.set_alpha(0.45)
+                patch.set_hatch("//")
+                axes.annotate("CI\nunbounded", (xi, np.nan_to_num(mean)), fontsize=6, ha="center", va="bottom")
+            elif math.isnan(mean):
+                axes.annotate("n/a", (xi, 0), fontsize=6, ha="center", va="bottom")
+    axes.set_xticks(positions, labels)
+    axes.axhline(0, color="black", lw=0.8)
+
+
+def jobs_saved(comparison: Comparison) -> Figure:
+    """Jobs at the horizon and job-years over the run, per package, with 90% intervals."""
+    figure = Figure(figsize=(9, 4.5), layout="constrained")
+    left, right = figure.subplots(1, 2)
+    packages = list(comparison.packages)
+    colours = _colours(comparison.arms)
+    _bars(left, comparison.summary, packages, ["jobs"], ["jobs at the horizon"], colours)
+    left.set_ylabel("jobs (package minus baseline twin)")
+    _bars(right, comparison.summary, packages, ["job_years"], ["job-years over the run"], colours)
+    right.set_ylabel("job-years")
+    left.legend(fontsize=8)
+    figure.suptitle("Jobs saved or created")
+    _note_scale(figure, comparison)
+    return figure
+
+
+def cost_per_job(comparison: Comparison) -> Figure:
+    """Expected cost (left) and face value (right) per job-year and per job at the horizon, million KRW."""
+    figure = Figure(figsize=(9, 4.5), layout="constrained")
+    left, right = figure.subplots(1, 2)
+    packages = list(comparison.packages)
+    colours = _colours(comparison.arms)
+    groups = ["per job-year", "per job at the horizon"]
+    _bars(left, comparison.summary, packages, ["cost_per_job_year_krw", "cost_per_job_krw"], groups, colours, 1e6)
+    left.set_title("expected cost")
+    left.set_ylabel("million KRW")
+    _bars(right, comparison.summary, packages, ["spend_per_job_year_krw", "spend_per_job_krw"], groups, colours, 1e6)
+    right.set_title("face value (loans at full amount)")
+    left.legend(fontsize=8)
+    figure.suptitle("Money per job (n/a where a package adds no jobs)")
+    _note_scale(figure, comparison)
+    return figure
+
+
+def sectors(comparison: Comparison) -> Figure:
+    """Jobs at the horizon by component (direct, indirect, induced, other) and by sector."""
+    figure = Figure(figsize=(11, 4.5), layout="constrained")
+    left, right = figure.subplots(1, 2)
+    packages = list(comparison.packages)
+    colours = _colours(comparison.arms)
+    _bars(
+        left,
+        comparison.summary,
+        packages,
+        [f"jobs_{part}" for part in COMPONENTS],
+        [COMPONENT_LABELS[part].replace(" (", "\n(") for part in COMPONENTS],
+        colours,
+    )
+    left.set_title("by component")
+    left.set_ylabel("jobs at the horizon vs baseline twin")
+    _bars(
+        right,
+        comparison.summary,
+        packages,
+        [f"jobs_{sector}" for sector in SECTORS],
+        [sector.replace("_", "\n") for sector in SECTORS],
+        colours,
+    )
+    right.set_title("by sector")
+    left.legend(fontsize=8)
+    figure.suptitle("Where the jobs are")
+    _note_scale(figure, comparison)
+    return figure
