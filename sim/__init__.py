@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from sim.config import Scenario, load_scenario
 from sim.errors import InputError, ResultsFolderError, ScenarioError
+from sim.experiment.compare import compare
 from sim.model import RegionModel
 
 try:
@@ -18,5 +19,6 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
     "load_scenario",
 ]

@@ -18,6 +18,7 @@ import numpy as np
 from sim.config import DEFAULT_SCENARIO, load_scenario, resolve_scenario_path, shipped_scenarios
 from sim.economy.firms import plan_firm_groups
 from sim.errors import InputError
+from sim.experiment.compare_cli import add_compare_parser, run_compare
 from sim.policy.package import load_package
 
 EXIT_INPUT_ERROR = 2
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario or package files and say what is wrong")
     validate.add_argument("scenarios", nargs="+", help="scenario or package files, or shipped scenario names")
 
+    add_compare_parser(sub)
     sub.add_parser("scenarios", help="list the shipped scenarios")
     return parser
 
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "compare":
+            return run_compare(args)
         for name in shipped_scenarios():
             print(name)
         return 0

@@ -43,7 +43,7 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Run the baseline (no package) and every package for the same seeds (common random numbers) "
             "and report, per package, jobs saved or created, job-years, unemployment, firm failures avoided, "
-            "displaced workers' outcomes, spending and cost per job, with 90%% intervals across seeds."
+            "displaced workers' outcomes, spending and cost per job, with 90% intervals across seeds."
         ),
     )
     parser.add_argument(

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.config import CHAINS, SECTORS
 
@@ -204,6 +203,8 @@ def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[floa
     mean = float(np.mean(values))
     if n < 2:
         return mean, math.nan, math.nan, math.nan
+    from scipy import stats  # lazily: scipy.stats takes half a second to import
+
     sd = float(np.std(values, ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
     return mean, mean - half, mean + half, sd
@@ -230,6 +231,8 @@ def fieller_interval(
     ratio = x_mean / y_mean
     if n < 2:
         return ratio, math.nan, math.nan
+    from scipy import stats
+
     t = float(stats.t.ppf(0.5 + confidence / 2.0, n - 1))
     covariance = np.cov(x, y, ddof=1) / n
     v_xx, v_xy, v_yy = float(covariance[0, 0]), float(covariance[0, 1]), float(covariance[1, 1])
@@ -248,6 +251,8 @@ def share_interval(wins: int, n: int, confidence: float = CONFIDENCE) -> tuple[f
     """Share of wins and its Clopper-Pearson (exact binomial) interval, from its beta-quantile form."""
     if n == 0:
         return math.nan, math.nan, math.nan
+    from scipy import stats
+
     alpha = 1.0 - confidence
     share = wins / n
     low = float(stats.beta.ppf(alpha / 2, wins, n - wins + 1)) if wins > 0 else 0.0

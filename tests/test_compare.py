@@ -1,0 +1,463 @@
+"""Comparing packages: common random numbers, executors, resume, refused folders, failures, statistics."""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from scipy import stats
+
+from sim.errors import InputError, ResultsFolderError, ScenarioError
+from sim.experiment import compare_cli
+from sim.experiment.compare import (
+    Progress,
+    RunFailedWarning,
+    RunOutcome,
+    RunTask,
+    build_plan,
+    compare,
+    identity_difference,
+    load_comparison,
+    replicate_seed,
+    run_task,
+)
+from sim.experiment.compare_stats import COMPONENTS
+from sim.experiment.executors import DaskExecutor, ProcessExecutor
+from sim.records import COLUMNS
+
+SCALE = 0.03
+MONTHS = 18
+REPS = 4
+SEED = 5
+
+LOANS = """\
+name = "{name}"
+description = "working-capital loans for test comparisons"
+
+[[interventions]]
+type = "working_capital_loans"
+name = "loans"
+start = "2021-01"
+end = "2025-12"
+budget_krw = {budget}
+sectors = {sectors}
+sme_only = {sme_only}
+max_loan_per_firm_krw = {max_loan}
+loan_rate_annual = 0.03
+interest_subsidy_pp = 2.0
+loan_term_months = 36
+cash_buffer_months = {buffer}
+"""
+ALL_SECTORS = '["auto", "appliance", "growth", "other_manufacturing", "services"]'
+
+
+def write_package(folder: Path, name: str, budget: float, **changes: object) -> Path:
+    settings = {"sectors": ALL_SECTORS, "sme_only": "false", "max_loan": 20e9, "buffer": 3.0, **changes}
+    path = folder / f"{name}.toml"
+    path.write_text(LOANS.format(name=name, budget=budget, **settings))
+    return path
+
+
+@pytest.fixture(scope="module")
+def package_files(tmp_path_factory) -> dict[str, Path]:
+    """broad: loans to every sector (a clear effect); chain: loans to chain SMEs only; zero: no money."""
+    folder = tmp_path_factory.mktemp("packages")
+    return {
+        "broad": write_package(folder, "broad", 200e9),
+        "chain": write_package(
+            folder, "chain", 50e9, sectors='["auto", "appliance"]', sme_only="true", max_loan=2e9, buffer=1.0
+        ),
+        "zero": write_package(folder, "zero", 0.0),
+    }
+
+
+def settings(package_files: dict[str, Path]) -> dict:
+    return {
+        "packages": [package_files[name] for name in ("broad", "chain", "zero")],
+        "reps": REPS,
+        "seed": SEED,
+        "scale": SCALE,
+        "months": MONTHS,
+    }
+
+
+@pytest.fixture(scope="module")
+def reference(package_files, tmp_path_factory):
+    """The comparison run serially, uninterrupted, into a results folder."""
+    out = tmp_path_factory.mktemp("reference") / "comparison"
+    return compare(None, **settings(package_files), out=out)
+
+
+def assert_same_results(a, b) -> None:
+    pd.testing.assert_frame_equal(a.summary, b.summary, check_exact=True)
+    pd.testing.assert_frame_equal(a.effects, b.effects, check_exact=True)
+    pd.testing.assert_frame_equal(a.runs, b.runs, check_exact=True)
+    pd.testing.assert_frame_equal(a.ledgers, b.ledgers, check_exact=True)
+
+
+# ---------------------------------------------------------------------- common random numbers
+def test_zero_budget_package_has_exactly_zero_effect_in_every_seed(reference):
+    effects = reference.effects.set_index("package")
+    effect_columns = [c for c in effects.columns if c not in ("replicate", "seed")]
+    zero = effects.loc["zero", effect_columns].to_numpy(dtype=float)
+    assert zero.shape == (REPS, len(effect_columns))
+    assert (zero == 0.0).all()
+    # Not because nothing moves: the funded package changes employment in these same seeds.
+    assert (effects.loc["broad", "jobs"] != 0).any()
+    # Every model column of every month, not only the summary measures, equals the baseline twin's.
+    model_columns = [column for column in COLUMNS if column != "month"]
+    runs = reference.runs.set_index(["package", "replicate", "month"]).sort_index()
+    for replicate in range(REPS):
+        base = runs.loc[("baseline", replicate)][model_columns]
+        zero_run = runs.loc[("zero", replicate)][model_columns]
+        pd.testing.assert_frame_equal(base, zero_run, check_exact=True)
+
+
+def test_effects_vary_far_less_across_seeds_than_raw_outcomes(reference):
+    employed = reference.measures.set_index(["package", "replicate"])["employed"]
+    raw_spread = employed.loc["baseline"].std(ddof=1)
+    paired = employed.loc["broad"] - employed.loc["baseline"]  # the same seed: the comparison's effects
+    np.testing.assert_array_equal(paired.to_numpy(), reference.effects.query("package == 'broad'")["jobs"].to_numpy())
+    # Without common random numbers (each package run against another seed's baseline) the
+    # spread of the differences is that of the raw outcomes; with them it is far smaller.
+    unpaired = employed.loc["broad"].to_numpy() - np.roll(employed.loc["baseline"].to_numpy(), 1)
+    assert paired.std(ddof=1) < 0.3 * raw_spread
+    assert paired.std(ddof=1) < 0.3 * np.std(unpaired, ddof=1)
+
+
+def test_every_arm_of_a_replicate_shares_its_seed_and_seeds_depend_on_base_seed_and_index_only(
+    reference, package_files
+):
+    seeds = reference.measures.groupby("replicate")["seed"].agg(["nunique", "first"])
+    assert (seeds["nunique"] == 1).all()
+    assert list(seeds["first"]) == [replicate_seed(SEED, r) for r in range(REPS)] == reference.seeds
+    assert len(set(reference.seeds)) == REPS
+    longer = build_plan(None, settings(package_files)["packages"], reps=REPS + 3, seed=SEED, scale=SCALE, months=MONTHS)
+    assert longer.seeds[:REPS] == reference.seeds  # more replicates add seeds, never change them
+    assert replicate_seed(SEED + 1, 0) not in reference.seeds
+
+
+# ---------------------------------------------------------------------- statistics
+def test_summary_is_the_mean_and_t_interval_of_seed_by_seed_differences(reference):
+    runs = reference.runs
+    last = runs[runs["month"] == MONTHS].set_index(["package", "replicate"])
+    jobs = (last.loc["broad", "employed"] - last.loc["baseline", "employed"]).to_numpy(dtype=float)
+    row = reference.metric("jobs").loc["broad"]
+    low, high = stats.t.interval(0.90, len(jobs) - 1, loc=jobs.mean(), scale=stats.sem(jobs))
+    assert row["mean"] == pytest.approx(jobs.mean(), rel=1e-12)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), rel=1e-9)
+    assert row["n"] == REPS and row["interval"] == "90% t"
+    # Job-years: the monthly differences over months 1..T, in years.
+    months = runs[runs["month"] >= 1].pivot_table(
+        index="replicate", columns="package", values="employed", aggfunc="sum"
+    )
+    job_years = (months["broad"] - months["baseline"]) / 12.0
+    assert reference.metric("job_years").loc["broad", "mean"] == pytest.approx(job_years.mean(), rel=1e-12)
+    # Direct, indirect, induced and other jobs add up to the total, seed by seed.
+    effects = reference.effects
+    parts = effects[[f"jobs_{part}" for part in COMPONENTS]].sum(axis=1)
+    np.testing.assert_allclose(parts, effects["jobs"], rtol=0, atol=1e-9)
+    # Cost per job-year is the ratio of mean expected cost to mean job-years.
+    broad = effects[effects["package"] == "broad"]
+    assert reference.metric("cost_per_job_year_krw").loc["broad", "mean"] == pytest.approx(
+        broad["cost_krw"].mean() / broad["job_years"].mean(), rel=1e-12
+    )
+    assert broad["cost_krw"].mean() == pytest.approx(
+        runs.query("package == 'broad'")["policy_cost"].sum() / REPS, rel=1e-12
+    )
+    # Share of seeds beating another package, from the seed-by-seed job-years.
+    chain = effects[effects["package"] == "chain"]
+    wins = (broad["job_years"].to_numpy() > chain["job_years"].to_numpy()).mean()
+    assert reference.metric("beats_chain").loc["broad", "mean"] == wins
+
+
+def test_ci_columns_bracket_the_mean(reference):
+    summary = reference.summary
+    assert not summary.duplicated(["package", "metric"]).any()
+    finite = summary[np.isfinite(summary["mean"])]
+    assert len(finite) > 0.8 * len(summary)
+    assert (finite["ci_low"] <= finite["mean"]).all()
+    assert (finite["mean"] <= finite["ci_high"]).all()
+    # Where the mean has no meaning (money per job of a package adding no jobs), nor has the interval.
+    undefined = summary[summary["mean"].isna()]
+    assert set(undefined["kind"]) <= {"ratio"}
+    assert undefined["ci_low"].isna().all() and undefined["ci_high"].isna().all()
+    assert "zero" in set(undefined["package"])
+    on_disk = pd.read_csv(reference.folder / "summary.csv")
+    assert {"package", "metric", "mean", "ci_low", "ci_high"} <= set(on_disk.columns)
+    assert len(on_disk) == len(summary)
+
+
+# ---------------------------------------------------------------------- where it runs
+def test_serial_process_pool_and_dask_local_cluster_give_identical_results(reference, package_files):
+    with ProcessExecutor(2) as pool:
+        pooled = compare(None, **settings(package_files), executor=pool)
+    assert_same_results(reference, pooled)
+    with DaskExecutor("local", workers=2, processes=True) as cluster:
+        assert cluster.workers == 2
+        on_dask = compare(None, **settings(package_files), executor=cluster)
+    assert_same_results(reference, on_dask)
+
+
+# ---------------------------------------------------------------------- interruptions
+HANGING_SCRIPT = """\
+import sys, time
+from sim.experiment.compare import compare, run_task
+
+def hang_on_last_zero(task):
+    if task.package == "zero" and task.replicate == {hang_replicate}:
+        time.sleep(600)  # killed here, in the middle of a run
+    return run_task(task)
+
+if __name__ == "__main__":
+    compare(None, {packages!r}, reps={reps}, seed={seed}, scale={scale}, months={months},
+            out={out!r}, runner=hang_on_last_zero)
+"""
+
+
+def test_resume_after_a_killed_comparison_gives_the_same_results(reference, package_files, tmp_path):
+    out = tmp_path / "interrupted"
+    hang_replicate = 2
+    script = tmp_path / "interrupted_compare.py"
+    script.write_text(
+        HANGING_SCRIPT.format(
+            hang_replicate=hang_replicate,
+            packages=[str(package_files[n]) for n in ("broad", "chain", "zero")],
+            reps=REPS,
+            seed=SEED,
+            scale=SCALE,
+            months=MONTHS,
+            out=str(out),
+        )
+    )
+    process = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE)
+    saved_before_hang = hang_replicate * 4 + 3  # runs go replicate by replicate: baseline, broad, chain, zero
+    deadline = time.monotonic() + 60
+    try:
+        while len(list(out.glob("runs/*/rep-*"))) < saved_before_hang:
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "the comparison did not get going"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stderr.close()
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    assert not (out / "summary.csv").exists()
+    stale = out / "runs" / "01-broad" / f".rep-{REPS - 1:04d}.partial-999999"  # a write cut short
+    stale.mkdir()
+
+    seen: list[Progress] = []
+    resumed = compare(None, **settings(package_files), out=out, resume=True, progress=seen.append)
+    total = REPS * 4
+    assert seen[0].done == saved_before_hang and seen[0].left == total - saved_before_hang
+    assert seen[-1].done == total and seen[-1].left == 0
+    assert len(seen) - 1 == total - saved_before_hang  # only the missing runs ran
+    assert not stale.exists()
+    assert_same_results(reference, resumed)
+    assert (out / "summary.csv").read_bytes() == (reference.folder / "summary.csv").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["sessions"][-1]["runs_loaded"] == saved_before_hang
+    pd.testing.assert_frame_equal(load_comparison(out).summary, reference.summary, check_exact=True)
+
+
+def test_a_folder_of_another_comparison_is_refused_and_left_untouched(reference, package_files, write_scenario):
+    folder = reference.folder
+    before = {path: path.stat().st_mtime_ns for path in folder.rglob("*")}
+    base = settings(package_files)
+    cases = {
+        "packages": {**base, "packages": base["packages"][:2]},
+        "months": {**base, "months": MONTHS + 1},
+        "reps": {**base, "reps": REPS + 1},
+        "base seed": {**base, "seed": SEED + 1},
+        "scenario": {**base, "overrides": {"labour_market.quit_rate_per_month": 0.004}},
+    }
+    for reason, kwargs in cases.items():
+        with pytest.raises(ResultsFolderError, match=reason) as error:
+            compare(None, **kwargs, out=folder, resume=True)
+        assert "\n" not in str(error.value) and str(folder) in str(error.value)
+    with pytest.raises(ResultsFolderError, match="exists already"):
+        compare(None, **base, out=folder)
+    assert {path: path.stat().st_mtime_ns for path in folder.rglob("*")} == before
+
+
+def test_an_equal_budget_or_the_model_code_makes_another_comparison(package_files):
+    two = settings(package_files)["packages"][:2]
+    plain = build_plan(None, two, reps=2, scale=SCALE, months=MONTHS).identity()
+    equal = build_plan(None, two, reps=2, scale=SCALE, months=MONTHS, equal_budget=1e9).identity()
+    assert identity_difference(plain, plain) is None
+    assert identity_difference(plain, equal) == "equal budget (KRW) None, not 1000000000.0"
+    assert "other model code" in identity_difference({**plain, "model_code": "0" * 64}, plain)
+
+
+def test_changed_package_contents_and_non_comparison_folders_are_refused(reference, package_files, tmp_path):
+    edited = write_package(tmp_path, "broad", 150e9)  # same name, other budget
+    base = settings(package_files)
+    with pytest.raises(ResultsFolderError, match="package contents differ: broad"):
+        compare(None, **{**base, "packages": [edited, *base["packages"][1:]]}, out=reference.folder, resume=True)
+    (tmp_path / "other").mkdir()
+    with pytest.raises(ResultsFolderError, match="not a comparison folder"):
+        compare(None, **base, out=tmp_path / "other", resume=True)
+
+
+def test_cli_refuses_in_one_line_with_status_2(reference, package_files, capsys):
+    args = ["compare", "--package", str(package_files["broad"]), "--reps", "2", "--scale", "0.02", "--months", "6"]
+    assert compare_cli.main([*args, "--out", str(reference.folder), "--resume"]) == 2
+    message = capsys.readouterr().err
+    assert message.startswith("shocksim: error: ") and message.count("\n") == 1 and "another comparison" in message
+    assert compare_cli.main([*args, "--resume"]) == 2
+    assert "--resume needs --out" in capsys.readouterr().err
+    assert compare_cli.main([*args, "--out", str(reference.folder)]) == 2
+    assert "exists already" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- failures
+def fail_broad_replicate_1(task: RunTask) -> RunOutcome:
+    """A runner that breaks one run on purpose (module level, so worker processes can import it)."""
+    if task.package == "broad" and task.replicate == 1:
+        raise RuntimeError("deliberate failure for the test")
+    return run_task(task)
+
+
+def test_a_failing_run_is_reported_and_the_others_complete(package_files, tmp_path):
+    kwargs = {
+        "packages": [package_files["broad"], package_files["chain"]],
+        "reps": 3,
+        "seed": 2,
+        "scale": 0.02,
+        "months": 12,
+    }
+    out = tmp_path / "with-failure"
+    with pytest.warns(RunFailedWarning, match=r"package broad, seed \d+ \(replicate 1\)"):
+        result = compare(None, **kwargs, out=out, executor=2, runner=fail_broad_replicate_1)
+    failure = result.failures.iloc[0]
+    assert len(result.failures) == 1
+    assert (failure["package"], failure["replicate"], failure["seed"]) == ("broad", 1, result.seeds[1])
+    assert "RuntimeError: deliberate failure for the test" in failure["error"]
+    finished = set(zip(result.measures["package"], result.measures["replicate"], strict=True))
+    assert finished == {(arm, r) for arm in ("baseline", "broad", "chain") for r in range(3)} - {("broad", 1)}
+    assert result.replicates_used == [0, 2]
+    assert (result.summary["n"] == 2).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete"
+    assert manifest["failures"] == [
+        {"package": "broad", "replicate": 1, "seed": result.seeds[1], "error": failure["error"]}
+    ]
+    # --resume retries the failed run alone and completes the comparison.
+    seen: list[Progress] = []
+    retried = compare(None, **kwargs, out=out, resume=True, progress=seen.append)
+    assert retried.complete and len(seen) == 2 and (retried.summary["n"] == 3).all()
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+
+def test_a_failing_run_in_the_cli_sets_exit_status_1(package_files, tmp_path, capsys, monkeypatch):
+    import sim.experiment.compare as compare_module
+
+    monkeypatch.setattr(
+        compare_module.compare,
+        "__kwdefaults__",
+        {**compare_module.compare.__kwdefaults__, "runner": fail_broad_replicate_1},
+    )
+    status = compare_cli.main(
+        [
+            "compare",
+            "--package",
+            str(package_files["broad"]),
+            "--reps",
+            "2",
+            "--scale",
+            "0.02",
+            "--months",
+            "6",
+            "--out",
+            str(tmp_path / "cli-failure"),
+            "--no-figures",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "package broad, seed" in captured.err and "(replicate 1): RuntimeError: deliberate failure" in captured.err
+    assert "--resume" in captured.err
+
+
+# ---------------------------------------------------------------------- equal budgets, CLI, figures
+def test_equal_budget_gives_every_package_the_same_money(package_files):
+    packages = [package_files["broad"], package_files["chain"]]
+    budget = 30e9
+    result = compare(None, packages, reps=2, seed=3, scale=0.02, months=12, equal_budget=budget)
+    assert {name: p.total_budget_krw for name, p in result.packages.items()} == pytest.approx(
+        {"broad": budget, "chain": budget}, rel=1e-12
+    )
+    paid = result.ledgers[result.ledgers["amount_krw"] > 0].groupby(["package", "replicate"])["amount_krw"].sum()
+    assert (paid <= budget * 0.02 * (1 + 1e-9)).all()
+    with pytest.raises(ScenarioError, match="cannot rescale"):
+        compare(None, [package_files["zero"]], reps=2, scale=0.02, months=6, equal_budget=budget)
+
+
+def test_bad_arguments_are_input_errors(package_files):
+    with pytest.raises(InputError, match="reps"):
+        compare(None, [package_files["broad"]], reps=0)
+    with pytest.raises(InputError, match="named 'broad'"):
+        compare(None, [package_files["broad"], package_files["broad"]], reps=2)
+    with pytest.raises(InputError, match="resume"):
+        compare(None, [package_files["broad"]], reps=2, resume=True)
+
+
+def test_cli_prints_the_summary_shows_progress_and_writes_every_output(package_files, tmp_path, capsys):
+    out = tmp_path / "cli"
+    status = compare_cli.main(
+        [
+            "compare",
+            "--package",
+            str(package_files["broad"]),
+            "--package",
+            str(package_files["chain"]),
+            "--reps",
+            "2",
+            "--seed",
+            "4",
+            "--scale",
+            "0.02",
+            "--months",
+            "12",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "runs done" in captured.err and "left" in captured.err
+    assert "broad" in captured.out and "chain" in captured.out and "jobs saved or created" in captured.out
+    assert "90% t-interval" in captured.out and "bn KRW" in captured.out
+    replications = pd.read_parquet(out / "replications.parquet")
+    assert {"package", "replicate", "seed"} <= set(replications.columns)
+    assert len(replications) == 3 * 2 * (12 + 1)
+    ledgers = pd.read_parquet(out / "ledgers.parquet")
+    assert {"package", "seed", "intervention", "amount_krw"} <= set(ledgers.columns)
+    for name in ("employment", "jobs_saved", "cost_per_job", "sectors"):
+        assert (out / "figures" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["identity"]["reps"] == 2 and manifest["status"] == "complete"
+    assert [p["name"] for p in manifest["packages"]] == ["broad", "chain"]
+    assert set(manifest["files"]) >= {"summary.csv", "replications.parquet", "ledgers.parquet"}
+
+
+def test_plot_methods_return_figures(reference):
+    for name in ("employment", "jobs_saved", "cost_per_job", "sectors"):
+        figure = getattr(reference, f"plot_{name}")()
+        assert isinstance(figure, Figure) and figure.axes
+    assert not math.isnan(reference.metric("jobs").loc["broad", "mean"])
+    table = reference.table()
+    assert table.startswith("gwangju: 18 months") and "broad" in table and "beats baseline" in table
