@@ -72,6 +72,19 @@ def _assignment(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """``--set KEY.PATH=VALUE``: override scenario parameters (shared by run and compare)."""
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override a scenario parameter, e.g. labour_market.quit_rate_per_month=0.003 (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -95,15 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PACKAGE",
         help="policy package file or shipped name to lay on the scenario (repeatable: packages are combined)",
     )
-    run.add_argument(
-        "--set",
-        dest="overrides",
-        type=_assignment,
-        action="append",
-        default=[],
-        metavar="KEY.PATH=VALUE",
-        help="override a scenario parameter, e.g. labour_market.quit_rate_per_month=0.003 (repeatable)",
-    )
+    add_set_option(run)
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     validate = sub.add_parser("validate", help="check scenario or package files and say what is wrong")

@@ -706,37 +706,33 @@ class RegionModel(mesa.Model):
         self._account(policy, spend=total, cost=total)
         return paid
 
+    def _expected_demand_ahead(self) -> np.ndarray:
+        """Expected orders as the labour-market stage will update them this month (for looking ahead)."""
+        firms = self.firms
+        weight = self.config.firms.expectation_weight
+        active = firms.status == ACTIVE
+        updated = (1 - weight) * firms.expected_demand + weight * self.current_demand
+        return np.where(active, updated, firms.expected_demand)
+
     def planned_layoffs(self) -> np.ndarray:
         """Per firm, the layoffs its workforce plan would make this month with no retention support.
 
         Looks ahead from the policy point: expectations updated with this month's orders, as
         the labour market stage will update them.
         """
-        firms = self.firms
-        weight = self.config.firms.expectation_weight
-        active = firms.status == ACTIVE
-        expected = np.where(
-            active, (1 - weight) * firms.expected_demand + weight * self.current_demand, firms.expected_demand
-        )
         cuts, _ = production.workforce_plans(
-            firms,
+            self.firms,
             self.current_capacity_factor,
             self.config.firms,
-            expected_demand=expected,
-            retention_covered=np.zeros(firms.count, dtype=np.int64),
+            expected_demand=self._expected_demand_ahead(),
+            retention_covered=np.zeros(self.firms.count, dtype=np.int64),
         )
         return cuts
 
     def planned_openings(self) -> np.ndarray:
         """Per firm, the vacancies its workforce plan would post this month (looking ahead as above)."""
-        firms = self.firms
-        weight = self.config.firms.expectation_weight
-        active = firms.status == ACTIVE
-        expected = np.where(
-            active, (1 - weight) * firms.expected_demand + weight * self.current_demand, firms.expected_demand
-        )
         _, openings = production.workforce_plans(
-            firms, self.current_capacity_factor, self.config.firms, expected_demand=expected
+            self.firms, self.current_capacity_factor, self.config.firms, expected_demand=self._expected_demand_ahead()
         )
         return openings
 

@@ -46,7 +46,7 @@ from sim.errors import InputError, ResultsFolderError
 from sim.experiment import compare_stats
 from sim.experiment.compare_stats import BASELINE, CONFIDENCE
 from sim.experiment.executors import RunExecutor, make_executor
-from sim.experiment.results_io import environment, read_run, utc_now, write_run
+from sim.experiment.results_io import environment, read_run, sha256_of, utc_now, write_run
 from sim.model import RegionModel
 from sim.policy.package import Package, load_package, shipped_packages, validate_package
 
@@ -784,7 +784,7 @@ def write_outputs(folder: Path, result: Comparison, session: dict[str, Any], *, 
         "money_per_job": f"ratio of mean money to mean jobs, {CONFIDENCE:.0%} Fieller interval",
         "shares": f"share of seeds with more job-years, {CONFIDENCE:.0%} Clopper-Pearson interval",
     }
-    manifest["files"] = {path.relative_to(folder).as_posix(): _sha256(path) for path in files}
+    manifest["files"] = {path.relative_to(folder).as_posix(): sha256_of(path) for path in files}
     _write_atomic(
         manifest_path, lambda partial: partial.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     )
@@ -826,11 +826,3 @@ def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

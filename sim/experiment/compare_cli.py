@@ -34,7 +34,7 @@ def _money(text: str) -> float:
 
 def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``compare`` command to ``shocksim``'s subparsers; return its parser."""
-    from sim.cli import _assignment, _positive_int, _scale, _seed
+    from sim.cli import _positive_int, _scale, _seed, add_set_option
     from sim.config import DEFAULT_SCENARIO
 
     parser = subparsers.add_parser(
@@ -78,15 +78,7 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="KRW",
         help="rescale every package's budgets to this total (KRW, full population) so they compete on the same money",
     )
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        type=_assignment,
-        action="append",
-        default=[],
-        metavar="KEY.PATH=VALUE",
-        help="override a scenario parameter (repeatable)",
-    )
+    add_set_option(parser)
     parser.add_argument("--no-figures", action="store_true", help="do not draw the PNG figures")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     return parser

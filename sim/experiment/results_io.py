@@ -52,7 +52,7 @@ def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, mani
         manifest = {
             **manifest,
             "manifest_format": MANIFEST_FORMAT,
-            "files": {name: _sha256(partial / name) for name in RUN_FILES if name != "manifest.json"},
+            "files": {name: sha256_of(partial / name) for name in RUN_FILES if name != "manifest.json"},
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         check_new_folder(folder)
@@ -78,7 +78,7 @@ def read_run(folder: str | Path) -> dict[str, Any]:
             f"{folder / 'manifest.json'}: corrupt manifest ({error.msg} at line {error.lineno})"
         ) from None
     for name, digest in manifest.get("files", {}).items():
-        if _sha256(folder / name) != digest:
+        if sha256_of(folder / name) != digest:
             raise ResultsFolderError(
                 f"{folder / name}: file does not match the checksum in manifest.json (changed or corrupt)"
             )
@@ -112,7 +112,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -13,6 +13,7 @@ ledger.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import numpy as np
@@ -97,6 +98,10 @@ class Intervention:
     def check(self, model: RegionModel, source: str, index: int) -> None:
         """Check the settings against the scenario (sectors it has, ...); raise or warn."""
 
+    def warn(self, source: str, index: int, problem: str) -> None:
+        """A one-line warning naming the package file and the intervention."""
+        warnings.warn(f"{source}: interventions[{index}] ({self.name}): {problem}", stacklevel=3)
+
     def start(self, model: RegionModel) -> None:
         """Called once, in the intervention's first month, before its first ``step``."""
 
@@ -125,3 +130,18 @@ def sector_codes(sectors: list[str]) -> np.ndarray:
     from sim.config import SECTORS
 
     return np.array([SECTORS.index(sector) for sector in sectors], dtype=np.int8)
+
+
+def eligible_firms(model: RegionModel, sectors: list[str], sme_only: bool) -> np.ndarray:
+    """Mask of active firms of the given sectors (SMEs only if asked)."""
+    from sim.economy.firms import ACTIVE
+
+    firms = model.firms
+    mask = (firms.status == ACTIVE) & np.isin(firms.sector, sector_codes(sectors))
+    return mask & firms.is_sme if sme_only else mask
+
+
+def extend_to(array: np.ndarray, count: int) -> np.ndarray:
+    """The array padded with zeros to ``count`` elements (per-firm state as firms arrive)."""
+    extra = count - len(array)
+    return np.concatenate([array, np.zeros(extra, dtype=array.dtype)]) if extra > 0 else array

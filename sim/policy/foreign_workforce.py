@@ -11,7 +11,6 @@ Foreign workers stay with their employer until their visa ends, then leave the r
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
@@ -53,9 +52,7 @@ class ForeignWorkforce(Intervention):
     def check(self, model: RegionModel, source: str, index: int) -> None:
         in_sectors = np.isin(model.firms.sector, sector_codes(self.settings.sectors))
         if not in_sectors.any():
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): no firm in {self.settings.sectors}", stacklevel=2
-            )
+            self.warn(source, index, f"no firm in {self.settings.sectors}")
 
     def step(self, model: RegionModel, month: int) -> None:
         if not self.open_in(model, month):

@@ -10,7 +10,6 @@ actually spent.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
@@ -64,10 +63,7 @@ class Infrastructure(Intervention):
                     f"allowed: complex numbers 0 to {available - 1} (firms.industrial_complexes)",
                 )
         if not self.targets(model).any():
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): no firm in the chosen sectors and complexes",
-                stacklevel=2,
-            )
+            self.warn(source, index, "no firm in the chosen sectors and complexes")
 
     def step(self, model: RegionModel, month: int) -> None:
         settings = self.settings

@@ -17,7 +17,6 @@ its full potential subsidy.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
@@ -80,10 +79,11 @@ class InvestmentAttraction(Intervention):
 
     def check(self, model: RegionModel, source: str, index: int) -> None:
         if self._baseline_rate(model) <= 0:
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): the scenario has no inward investment in "
+            self.warn(
+                source,
+                index,
+                f"the scenario has no inward investment in "
                 f"{self.settings.sectors} (its [investment] section), so the incentive attracts nobody",
-                stacklevel=2,
             )
 
     def step(self, model: RegionModel, month: int) -> None:

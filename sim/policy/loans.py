@@ -16,14 +16,13 @@ default).
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.economy.firms import ACTIVE
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+from sim.policy.base import Intervention, InterventionSettings, eligible_firms, extend_to, register
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -51,7 +50,6 @@ class WorkingCapitalLoans(Intervention):
         self.settings: LoanSettings = settings
         self.balance = np.zeros(0)  # KRW owed per firm id
         self.months_left = np.zeros(0, dtype=np.int64)
-        self.defaulted_firms: set[int] = set()
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -64,29 +62,21 @@ class WorkingCapitalLoans(Intervention):
         }
 
     def eligible(self, model: RegionModel) -> np.ndarray:
-        firms = model.firms
-        mask = (firms.status == ACTIVE) & np.isin(firms.sector, sector_codes(self.settings.sectors))
-        if self.settings.sme_only:
-            mask &= firms.is_sme
-        return mask
+        return eligible_firms(model, self.settings.sectors, self.settings.sme_only)
 
     def check(self, model: RegionModel, source: str, index: int) -> None:
         if not self.eligible(model).any():
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): no firm in the scenario is eligible "
-                f"(sectors {self.settings.sectors}, sme_only={self.settings.sme_only})",
-                stacklevel=2,
+            self.warn(
+                source,
+                index,
+                f"no firm in the scenario is eligible (sectors {self.settings.sectors}, "
+                f"sme_only={self.settings.sme_only})",
             )
-
-    def _grow(self, count: int) -> None:
-        if len(self.balance) < count:
-            extra = count - len(self.balance)
-            self.balance = np.concatenate([self.balance, np.zeros(extra)])
-            self.months_left = np.concatenate([self.months_left, np.zeros(extra, dtype=np.int64)])
 
     def step(self, model: RegionModel, month: int) -> None:
         firms = model.firms
-        self._grow(firms.count)
+        self.balance = extend_to(self.balance, firms.count)
+        self.months_left = extend_to(self.months_left, firms.count)
         settings = self.settings
         owing = np.flatnonzero(self.balance > 0)
 

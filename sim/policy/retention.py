@@ -10,14 +10,13 @@ orders come back before the subsidy ends, and only delays the layoffs when they 
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.economy.firms import ACTIVE
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+from sim.policy.base import Intervention, InterventionSettings, eligible_firms, extend_to, register
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -54,28 +53,17 @@ class EmploymentRetention(Intervention):
         }
 
     def eligible(self, model: RegionModel) -> np.ndarray:
-        firms = model.firms
-        mask = (firms.status == ACTIVE) & np.isin(firms.sector, sector_codes(self.settings.sectors))
-        if self.settings.sme_only:
-            mask &= firms.is_sme
-        return mask
+        return eligible_firms(model, self.settings.sectors, self.settings.sme_only)
 
     def check(self, model: RegionModel, source: str, index: int) -> None:
         if not self.eligible(model).any():
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): no firm in the scenario is eligible", stacklevel=2
-            )
-
-    def _grow(self, count: int) -> None:
-        extra = count - len(self.covered)
-        if extra > 0:
-            self.covered = np.concatenate([self.covered, np.zeros(extra, dtype=np.int64)])
-            self.months_used = np.concatenate([self.months_used, np.zeros(extra, dtype=np.int64)])
-            self.received = np.concatenate([self.received, np.zeros(extra)])
+            self.warn(source, index, "no firm in the scenario is eligible")
 
     def step(self, model: RegionModel, month: int) -> None:
         firms = model.firms
-        self._grow(firms.count)
+        self.covered = extend_to(self.covered, firms.count)
+        self.months_used = extend_to(self.months_used, firms.count)
+        self.received = extend_to(self.received, firms.count)
         settings = self.settings
 
         # Firms that laid workers off (or failed) while covered repay and leave.

@@ -22,7 +22,6 @@ zero or negative, and the gain comes later (Card, Kluve and Weber 2018).
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
@@ -90,10 +89,7 @@ class Retraining(Intervention):
                     f"allowed: the scenario's occupations {occupations}",
                 )
         if self.settings.seats_per_year * self.budget_scale < 1 / 12:
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): fewer than one seat a year at this scale",
-                stacklevel=2,
-            )
+            self.warn(source, index, "fewer than one seat a year at this scale")
 
     def _target_for(self, model: RegionModel, occupation: np.ndarray) -> np.ndarray:
         """The target occupation nearest to each worker's current one."""

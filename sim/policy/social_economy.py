@@ -14,7 +14,6 @@ equally, as orders they fill the next month.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
@@ -56,10 +55,8 @@ class SocialEconomy(Intervention):
 
     def check(self, model: RegionModel, source: str, index: int) -> None:
         if not model.firms.social_enterprise.any():
-            warnings.warn(
-                f"{source}: interventions[{index}] ({self.name}): the scenario has no social enterprises "
-                "(industries.services.social_enterprise_share)",
-                stacklevel=2,
+            self.warn(
+                source, index, "the scenario has no social enterprises (industries.services.social_enterprise_share)"
             )
 
     def step(self, model: RegionModel, month: int) -> None:
