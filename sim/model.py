@@ -51,6 +51,21 @@ from sim.records import MonthlyRecords
 
 _MAX_SEED = 2**63
 
+#: Counts of the month's events, reset at the start of each month (columns of the monthly table).
+_MONTH_COUNTS = (
+    "layoffs",
+    "quits",
+    "hires",
+    "vacancies",
+    "firm_failures",
+    "retirements",
+    "entrants",
+    "bad_debt",
+    "firms_rescued",
+    "firms_arrived",
+    "foreign_entrants",
+)
+
 
 def seed_from(rng: Any) -> int:
     """A non-negative integer seed from Mesa-style ``rng`` (int, Generator, SeedSequence or None)."""
@@ -281,21 +296,7 @@ class RegionModel(mesa.Model):
         """
         month = self.steps
         self._month_counts = dict.fromkeys(
-            [
-                "layoffs",
-                "quits",
-                "hires",
-                "vacancies",
-                "firm_failures",
-                "retirements",
-                "entrants",
-                "bad_debt",
-                "firms_arrived",
-                "foreign_entrants",
-            ]
-            + [f"layoffs_{s}" for s in SECTORS]
-            + [f"firm_failures_{s}" for s in SECTORS],
-            0.0,
+            [*_MONTH_COUNTS, *(f"layoffs_{s}" for s in SECTORS), *(f"firm_failures_{s}" for s in SECTORS)], 0.0
         )
         self.firm_layoffs_last_month = self.firm_layoffs
         self.firm_layoffs = np.zeros(self.firms.count, dtype=np.int64)
@@ -564,19 +565,7 @@ class RegionModel(mesa.Model):
             in_chain = firms.sector == SECTOR_CODE[chain]
             for role, label in ((ASSEMBLER, "assembly"), (TIER1, "tier1"), (TIER2, "tier2")):
                 values[f"employed_{chain}_{label}"] = int(firms.employees[in_chain & (firms.role == role)].sum())
-        for name in (
-            "layoffs",
-            "quits",
-            "hires",
-            "vacancies",
-            "firm_failures",
-            "retirements",
-            "entrants",
-            "bad_debt",
-            "firms_rescued",
-            "firms_arrived",
-            "foreign_entrants",
-        ):
+        for name in _MONTH_COUNTS:
             values[name] = self._month_counts.get(name, 0.0)
         for sector in SECTORS:
             values[f"layoffs_{sector}"] = self._month_counts.get(f"layoffs_{sector}", 0.0)
