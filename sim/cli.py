@@ -18,7 +18,9 @@ import numpy as np
 from sim.config import DEFAULT_SCENARIO, load_scenario, resolve_scenario_path, shipped_scenarios
 from sim.economy.firms import plan_firm_groups
 from sim.errors import InputError
+from sim.experiment.calibration_cli import add_calibrate_parser, run_calibrate
 from sim.experiment.compare_cli import add_compare_parser, run_compare
+from sim.experiment.sensitivity_cli import add_sensitivity_parser, run_sensitivity
 from sim.policy.package import load_package
 
 EXIT_INPUT_ERROR = 2
@@ -115,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenarios", nargs="+", help="scenario or package files, or shipped scenario names")
 
     add_compare_parser(sub)
+    add_calibrate_parser(sub)
+    add_sensitivity_parser(sub)
     sub.add_parser("scenarios", help="list the shipped scenarios")
     return parser
 
@@ -133,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "compare":
             return run_compare(args)
+        if args.command == "calibrate":
+            return run_calibrate(args)
+        if args.command == "sensitivity":
+            return run_sensitivity(args)
         for name in shipped_scenarios():
             print(name)
         return 0

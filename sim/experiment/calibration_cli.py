@@ -1,0 +1,109 @@
+"""``shocksim calibrate``: fit scenario parameters to target moments and write the fitted scenario.
+
+Wired into ``sim.cli`` by ``add_calibrate_parser(sub)`` in ``build_parser`` and
+``run_calibrate(args)`` in ``main``. Until then (and in tests) ``main(["calibrate", ...])``
+here behaves as ``shocksim calibrate ...`` does.
+
+Exit status: 0 when the fitted scenario was written; 2 for bad input (one line, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``calibrate`` command to ``shocksim``'s subparsers; return its parser."""
+    from sim.cli import _positive_int
+    from sim.experiment.calibration import DEFAULT_MAX_EVALUATIONS
+
+    parser = subparsers.add_parser(
+        "calibrate",
+        help="fit scenario parameters to target moments (method of simulated moments)",
+        description=(
+            "Fit the parameters named in a targets file to its target moments by the method of simulated "
+            "moments (the same seeds in every evaluation), print the fit before and after, and write the "
+            "fitted scenario, which inherits the original."
+        ),
+    )
+    parser.add_argument("scenario", help="scenario file or shipped name, e.g. gwangju")
+    parser.add_argument("--targets", type=Path, required=True, help="targets file, e.g. scenarios/targets/gwangju.toml")
+    parser.add_argument(
+        "--out", type=Path, help="fitted scenario file to create (default: results/<scenario>-fitted-<UTC time>.toml)"
+    )
+    parser.add_argument(
+        "--max-evaluations",
+        type=_positive_int,
+        default=DEFAULT_MAX_EVALUATIONS,
+        help=f"at most this many objective evaluations (default {DEFAULT_MAX_EVALUATIONS})",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the final fit")
+    return parser
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    """Run ``shocksim calibrate`` from parsed arguments; input errors propagate as InputError."""
+    from sim.config import load_scenario, resolve_scenario_path
+    from sim.experiment.calibration import (
+        Evaluation,
+        calibrate,
+        format_fit_table,
+        load_targets,
+        write_fitted_scenario,
+    )
+    from sim.experiment.results_io import utc_now
+
+    path = resolve_scenario_path(args.scenario)
+    base = load_scenario(path)
+    targets = load_targets(args.targets, base)
+    out = args.out
+    if out is None:
+        out = Path("results") / f"{path.stem}-fitted-{utc_now():%Y%m%d-%H%M%S}.toml"
+    if out.exists():
+        from sim.errors import ResultsFolderError
+
+        raise ResultsFolderError(f"{out}: file exists already; choose another --out or move it away")
+
+    def progress(count: int, latest: Evaluation, best: Evaluation) -> None:
+        if args.quiet:
+            return
+        if count == 1:  # the first evaluation is at the start values
+            starts = ", ".join(f"{p.key}={p.start:g}" for p in targets.parameters)
+            print(f"Fit at the start ({starts}):\n{format_fit_table(latest.fit, latest.objective)}\n", flush=True)
+        shown = ", ".join(f"{key}={value:.6g}" for key, value in latest.values.items())
+        print(
+            f"evaluation {count}: objective {latest.objective:.6g} (best {best.objective:.6g}) at {shown}",
+            file=sys.stderr,
+        )
+
+    result = calibrate(path, targets, max_evaluations=args.max_evaluations, progress=progress)
+    print(f"Fit at the fitted values ({result.evaluations} evaluations; {result.message}):")
+    for key, value in result.values.items():
+        print(f"  {key}: {result.start.values[key]:.6g} -> {value:.6g}")
+    print(format_fit_table(result.fit, result.objective))
+    written = write_fitted_scenario(out, result)
+    print(f"fitted scenario written to {written}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``shocksim calibrate ...`` before it is wired into ``sim.cli`` (argv starts with ``calibrate``)."""
+    from sim.cli import EXIT_INPUT_ERROR, _Parser
+    from sim.errors import InputError
+
+    parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    add_calibrate_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        return run_calibrate(args)
+    except InputError as error:
+        print(f"shocksim: error: {error}", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
