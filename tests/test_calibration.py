@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sim import RegionModel, load_scenario
+from sim.cli import main as shocksim_main
 from sim.config import SCENARIO_DIR
 from sim.errors import ResultsFolderError, ScenarioError
-from sim.experiment import calibration_cli
 from sim.experiment.calibration import (
     MOMENTS,
     calibrate,
@@ -113,7 +113,7 @@ def test_fitted_scenario_file_loads_with_the_fitted_value_and_is_not_overwritten
 def test_cli_prints_the_fit_and_writes_the_scenario(tmp_path, capsys):
     targets = write_targets(tmp_path, 500.0, start=0.15)
     out = tmp_path / "out" / "fitted.toml"
-    status = calibration_cli.main(
+    status = shocksim_main(
         ["calibrate", "gwangju", "--targets", str(targets), "--out", str(out), "--max-evaluations", "3"]
     )
     printed = capsys.readouterr().out
@@ -122,7 +122,7 @@ def test_cli_prints_the_fit_and_writes_the_scenario(tmp_path, capsys):
     assert "Fit at the fitted values" in printed
     assert "appliance_layoffs_first_year" in printed
     assert load_scenario(out).scenario.name == load_scenario("gwangju").scenario.name
-    status = calibration_cli.main(["calibrate", "gwangju", "--targets", str(targets), "--out", str(out)])
+    status = shocksim_main(["calibrate", "gwangju", "--targets", str(targets), "--out", str(out)])
     error = capsys.readouterr().err
     assert status == 2
     assert error.startswith("shocksim: error: ") and error.count("\n") == 1
@@ -155,7 +155,7 @@ def test_missing_targets_file_is_one_line_exit_2(tmp_path, capsys):
     missing = tmp_path / "nope.toml"
     with pytest.raises(ScenarioError, match="no such targets file"):
         load_targets(missing)
-    status = calibration_cli.main(["calibrate", "gwangju", "--targets", str(missing)])
+    status = shocksim_main(["calibrate", "gwangju", "--targets", str(missing)])
     error = capsys.readouterr().err
     assert status == 2
     assert error.startswith(f"shocksim: error: {missing}") and error.count("\n") == 1

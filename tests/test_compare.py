@@ -16,8 +16,8 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import stats
 
+from sim.cli import main as shocksim_main
 from sim.errors import InputError, ResultsFolderError, ScenarioError
-from sim.experiment import compare_cli
 from sim.experiment.compare import (
     Progress,
     RunFailedWarning,
@@ -312,12 +312,12 @@ def test_changed_package_contents_and_non_comparison_folders_are_refused(referen
 
 def test_cli_refuses_in_one_line_with_status_2(reference, package_files, capsys):
     args = ["compare", "--package", str(package_files["broad"]), "--reps", "2", "--scale", "0.02", "--months", "6"]
-    assert compare_cli.main([*args, "--out", str(reference.folder), "--resume"]) == 2
+    assert shocksim_main([*args, "--out", str(reference.folder), "--resume"]) == 2
     message = capsys.readouterr().err
     assert message.startswith("shocksim: error: ") and message.count("\n") == 1 and "another comparison" in message
-    assert compare_cli.main([*args, "--resume"]) == 2
+    assert shocksim_main([*args, "--resume"]) == 2
     assert "--resume needs --out" in capsys.readouterr().err
-    assert compare_cli.main([*args, "--out", str(reference.folder)]) == 2
+    assert shocksim_main([*args, "--out", str(reference.folder)]) == 2
     assert "exists already" in capsys.readouterr().err
 
 
@@ -368,7 +368,7 @@ def test_a_failing_run_in_the_cli_sets_exit_status_1(package_files, tmp_path, ca
         "__kwdefaults__",
         {**compare_module.compare.__kwdefaults__, "runner": fail_broad_replicate_1},
     )
-    status = compare_cli.main(
+    status = shocksim_main(
         [
             "compare",
             "--package",
@@ -415,7 +415,7 @@ def test_bad_arguments_are_input_errors(package_files):
 
 def test_cli_prints_the_summary_shows_progress_and_writes_every_output(package_files, tmp_path, capsys):
     out = tmp_path / "cli"
-    status = compare_cli.main(
+    status = shocksim_main(
         [
             "compare",
             "--package",

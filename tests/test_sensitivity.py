@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from sim.cli import main as shocksim_main
 from sim.errors import ResultsFolderError, ScenarioError
-from sim.experiment import sensitivity_cli
 from sim.experiment.executors import ProcessExecutor
 from sim.experiment.results_io import sha256_of
 from sim.experiment.sensitivity import (
@@ -169,14 +169,14 @@ def test_cli_writes_the_folder_and_refuses_an_existing_one(tmp_path, capsys):
         "--out",
         str(out),
     ]
-    assert sensitivity_cli.main(argv) == 0
+    assert shocksim_main(argv) == 0
     printed = capsys.readouterr().out
     assert "firms.hoarding_margin" in printed and f"results: {out}" in printed
     assert sorted(path.name for path in out.iterdir()) == sorted(
         ["manifest.json", "samples.csv", "sensitivity.csv", "sensitivity.png"]
     )
     assert len(pd.read_csv(out / "samples.csv")) == 2 * 2
-    assert sensitivity_cli.main(argv) == 2
+    assert shocksim_main(argv) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("shocksim: error:") and "exists already" in error and "\n" not in error
 
@@ -185,7 +185,7 @@ def test_cli_bad_parameter_is_one_line_exit_2(tmp_path, capsys):
     parameters = tmp_path / "parameters.toml"
     parameters.write_text('[[parameters]]\nkey = "firms.no_such_key"\nlow = 0.0\nhigh = 0.1\n')
     argv = ["sensitivity", "--package", "single_retention", "--parameters", str(parameters)]
-    assert sensitivity_cli.main([*argv, "--out", str(tmp_path / "x")]) == 2
+    assert shocksim_main([*argv, "--out", str(tmp_path / "x")]) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("shocksim: error:") and "firms.no_such_key" in error and "\n" not in error
     assert not (tmp_path / "x").exists()

@@ -87,23 +87,3 @@ def run_calibrate(args: argparse.Namespace) -> int:
     written = write_fitted_scenario(out, result)
     print(f"fitted scenario written to {written}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``shocksim calibrate ...`` before it is wired into ``sim.cli`` (argv starts with ``calibrate``)."""
-    from sim.cli import EXIT_INPUT_ERROR, _Parser
-    from sim.errors import InputError
-
-    parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    add_calibrate_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return run_calibrate(args)
-    except InputError as error:
-        print(f"shocksim: error: {error}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
-
-
-if __name__ == "__main__":
-    sys.exit(main())

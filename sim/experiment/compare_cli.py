@@ -147,23 +147,3 @@ def run_compare(args: argparse.Namespace) -> int:
         print(f"run again with --out {out} --resume to retry them", file=sys.stderr)
     print(f"results: {out}")
     return 0 if result.complete else EXIT_RUNS_FAILED
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``shocksim compare ...`` before it is wired into ``sim.cli`` (argv starts with ``compare``)."""
-    from sim.cli import EXIT_INPUT_ERROR, _Parser
-    from sim.errors import InputError
-
-    parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    add_compare_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return run_compare(args)
-    except InputError as error:
-        print(f"shocksim: error: {error}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
-
-
-if __name__ == "__main__":
-    sys.exit(main())

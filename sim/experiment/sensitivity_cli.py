@@ -120,23 +120,3 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         print(result.to_text())
     print(f"results: {out}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``shocksim sensitivity ...`` before it is wired into ``sim.cli`` (argv starts with ``sensitivity``)."""
-    from sim.cli import EXIT_INPUT_ERROR, _Parser
-    from sim.errors import InputError
-
-    parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    add_sensitivity_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return run_sensitivity(args)
-    except InputError as error:
-        print(f"shocksim: error: {error}", file=sys.stderr)
-        return EXIT_INPUT_ERROR
-
-
-if __name__ == "__main__":
-    sys.exit(main())
