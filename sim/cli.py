@@ -87,6 +87,24 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_scenario_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional SCENARIO positional (default: the Gwangju scenario)."""
+    parser.add_argument(
+        "scenario", nargs="?", default=None, help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO})"
+    )
+
+
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` or ``--dask ADDRESS``: where many runs execute (shared by compare and sensitivity)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int, help="run on a pool of N local processes")
+    where.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler address such as tcp://host:8786, or 'local' for a LocalCluster",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

@@ -367,6 +367,8 @@ class RegionModel(mesa.Model):
 
     def _apply_policies(self, month: int) -> None:
         """The policy point: clear last month's levers, then let every intervention act."""
+        if not self.policies:  # a baseline run has no levers to clear
+            return
         firms = self.firms
         firms.retention_covered[:] = 0
         firms.policy_demand[:] = 0.0
@@ -882,11 +884,6 @@ class RegionModel(mesa.Model):
         flows.cash_after[ids] = firms.cash[ids]
         self.firm_agents.extend(Firm(self, int(index)) for index in ids)
         return ids
-
-    @property
-    def month(self) -> int:
-        """The last completed model month (0 before the first step)."""
-        return self.steps
 
 
 def _load_packages(

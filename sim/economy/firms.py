@@ -91,9 +91,6 @@ class FirmTable:
                 setattr(self, column.name, np.concatenate([current, np.asarray(new, dtype=current.dtype)]))
         return np.arange(first, self.count)
 
-    def active(self) -> np.ndarray:
-        return self.status == ACTIVE
-
 
 class Firm(mesa.Agent):
     """One firm as a Mesa agent: a named view onto its row of the model's FirmTable."""

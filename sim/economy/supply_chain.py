@@ -42,11 +42,6 @@ class SupplyNetwork:
         self.base_local_sales = np.concatenate([self.base_local_sales, local_sales])
         self.base_buyer_output = np.concatenate([self.base_buyer_output, base_output])
 
-    def customers_of(self, supplier: int) -> np.ndarray:
-        """Indices of the firms that buy from ``supplier``."""
-        row = self.input_coefficients.getrow(supplier)
-        return row.indices.copy()
-
     def dependence_on_largest_customer(self) -> np.ndarray:
         """For each firm, the share of its in-region network sales that goes to its largest customer."""
         sales = self.input_coefficients.multiply(self.base_buyer_output[np.newaxis, :]).tocsr()

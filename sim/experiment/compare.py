@@ -46,7 +46,7 @@ from sim.errors import InputError, ResultsFolderError
 from sim.experiment import compare_stats
 from sim.experiment.compare_stats import BASELINE, CONFIDENCE
 from sim.experiment.executors import RunExecutor, make_executor
-from sim.experiment.results_io import environment, read_run, sha256_of, utc_now, write_run
+from sim.experiment.results_io import environment, new_folder, read_run, sha256_of, utc_now, write_run
 from sim.model import RegionModel
 from sim.policy.package import Package, load_package, shipped_packages, validate_package
 
@@ -663,11 +663,8 @@ def identity_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str | 
 
 def _create_folder(folder: Path, plan: ComparisonPlan) -> None:
     """Create the folder with its manifest in one rename, so it never exists without one."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / RUNS_DIR).mkdir(parents=True)
-    try:
+    with new_folder(folder) as partial:
+        (partial / RUNS_DIR).mkdir()
         manifest = {
             "kind": "comparison",
             "manifest_format": COMPARISON_FORMAT,
@@ -691,12 +688,6 @@ def _create_folder(folder: Path, plan: ComparisonPlan) -> None:
             "environment": environment(),
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        if folder.exists():
-            raise ResultsFolderError(f"{folder}: results folder exists already; choose another --out")
-        partial.rename(folder)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
 
 
 def run_folder(folder: Path, plan: ComparisonPlan, arm: str, replicate: int) -> Path:

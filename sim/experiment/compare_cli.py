@@ -34,8 +34,7 @@ def _money(text: str) -> float:
 
 def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``compare`` command to ``shocksim``'s subparsers; return its parser."""
-    from sim.cli import _positive_int, _scale, _seed, add_set_option
-    from sim.config import DEFAULT_SCENARIO
+    from sim.cli import _positive_int, _scale, _seed, add_executor_options, add_scenario_argument, add_set_option
 
     parser = subparsers.add_parser(
         "compare",
@@ -46,9 +45,7 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
             "displaced workers' outcomes, spending and cost per job, with 90% intervals across seeds."
         ),
     )
-    parser.add_argument(
-        "scenario", nargs="?", default=None, help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO})"
-    )
+    add_scenario_argument(parser)
     parser.add_argument(
         "--package",
         dest="packages",
@@ -61,13 +58,7 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=_seed, default=1, help="base seed (default 1); replicate seeds derive from it")
     parser.add_argument("--scale", type=_scale, help="fraction of the population to simulate, in (0, 1]")
     parser.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive_int, help="run on a pool of N local processes")
-    where.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="run on a Dask cluster: a scheduler address such as tcp://host:8786, or 'local' for a LocalCluster",
-    )
+    add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument(
         "--resume", action="store_true", help="finish the comparison in --out: run only the runs not saved there"
@@ -89,6 +80,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from sim.config import DEFAULT_SCENARIO, resolve_scenario_path
     from sim.errors import InputError
     from sim.experiment.compare import ProgressBar, RunFailedWarning, compare, describe_run
+    from sim.experiment.executors import executor_from_options
     from sim.experiment.results_io import utc_now
 
     if args.resume and args.out is None:
@@ -98,15 +90,7 @@ def run_compare(args: argparse.Namespace) -> int:
     if out is None:
         out = Path("results") / f"compare-{resolve_scenario_path(scenario).stem}-{utc_now():%Y%m%d-%H%M%S}"
 
-    executor: Any = None
-    if args.dask is not None:
-        from sim.experiment.executors import DaskExecutor
-
-        executor = DaskExecutor(args.dask)
-        if args.dask != "local":
-            executor.check_environment()
-    elif args.workers is not None:
-        executor = args.workers
+    executor = executor_from_options(args.workers, args.dask)
     bar = ProgressBar(disable=args.quiet)
     try:
         with warnings.catch_warnings():

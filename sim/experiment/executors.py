@@ -270,6 +270,19 @@ class DaskExecutor(RunExecutor):
         return {"kind": self.kind, "address": self.address, "workers": self.workers}
 
 
+def executor_from_options(workers: int | None, dask: str | None) -> Any:
+    """What ``--workers`` / ``--dask`` ask for, in the form ``make_executor`` takes.
+
+    A Dask scheduler address is checked for matching library versions before any run.
+    """
+    if dask is not None:
+        executor = DaskExecutor(dask)
+        if dask != "local":
+            executor.check_environment()
+        return executor
+    return workers
+
+
 def make_executor(
     executor: RunExecutor | FuturesExecutor | int | str | Any | None = None,
 ) -> tuple[RunExecutor, bool]:

@@ -14,6 +14,8 @@ import json
 import os
 import platform
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,15 +39,31 @@ def check_new_folder(folder: Path) -> None:
         raise ResultsFolderError(f"{folder}: results folder exists already; choose another --out or move it away")
 
 
-def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, manifest: dict[str, Any]) -> Path:
-    """Write a complete run folder atomically and return its path."""
+@contextmanager
+def new_folder(folder: Path) -> Iterator[Path]:
+    """Build a results folder under a temporary sibling name; rename it into place when complete.
+
+    Yields the temporary folder to write into. An existing ``folder`` is refused, before and
+    after the writing; on any error the temporary folder is removed, so a folder with the
+    final name is never half-written.
+    """
     check_new_folder(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     partial = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    if partial.exists():
-        shutil.rmtree(partial)
+    shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
     try:
+        yield partial
+        check_new_folder(folder)
+        partial.rename(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, manifest: dict[str, Any]) -> Path:
+    """Write a complete run folder atomically and return its path."""
+    with new_folder(folder) as partial:
         timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         timeseries.to_csv(partial / "timeseries.csv", index=False)
         ledger.to_parquet(partial / "ledger.parquet", index=False)
@@ -55,11 +73,6 @@ def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, mani
             "files": {name: sha256_of(partial / name) for name in RUN_FILES if name != "manifest.json"},
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        check_new_folder(folder)
-        partial.rename(folder)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return folder
 
 

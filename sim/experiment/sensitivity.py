@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -36,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config import Scenario, load_scenario
-from sim.errors import InputError, ResultsFolderError, ScenarioError
+from sim.errors import InputError, ScenarioError
 from sim.experiment.executors import RunExecutor, make_executor
-from sim.experiment.results_io import check_new_folder, environment, sha256_of, utc_now
+from sim.experiment.results_io import environment, new_folder, sha256_of, utc_now
 from sim.model import RegionModel
 from sim.policy.package import Package, load_package
 
@@ -479,13 +477,7 @@ def write_sensitivity(folder: str | Path, result: SensitivityResult) -> Path:
     import importlib.metadata
 
     folder = Path(folder)
-    check_new_folder(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    if partial.exists():
-        shutil.rmtree(partial)
-    partial.mkdir()
-    try:
+    with new_folder(folder) as partial:
         result.table.to_csv(partial / "sensitivity.csv", index=False)
         result.samples.to_csv(partial / "samples.csv", index=False)
         result.plot().savefig(partial / "sensitivity.png", dpi=120)
@@ -513,10 +505,4 @@ def write_sensitivity(folder: str | Path, result: SensitivityResult) -> Path:
             "files": {name: sha256_of(partial / name) for name in FILES if name != "manifest.json"},
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        if folder.exists():
-            raise ResultsFolderError(f"{folder}: results folder exists already; choose another --out or move it away")
-        partial.rename(folder)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return folder

@@ -19,8 +19,7 @@ EXIT_INTERRUPTED = 130
 
 def add_sensitivity_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``sensitivity`` command to ``shocksim``'s subparsers; return its parser."""
-    from sim.cli import _positive_int, _scale, _seed
-    from sim.config import DEFAULT_SCENARIO
+    from sim.cli import _positive_int, _scale, _seed, add_executor_options, add_scenario_argument
 
     parser = subparsers.add_parser(
         "sensitivity",
@@ -31,9 +30,7 @@ def add_sensitivity_parser(subparsers: Any) -> argparse.ArgumentParser:
             "saved at the horizon and on job-years."
         ),
     )
-    parser.add_argument(
-        "scenario", nargs="?", default=None, help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO})"
-    )
+    add_scenario_argument(parser)
     parser.add_argument("--package", required=True, help="package file or shipped name to screen")
     parser.add_argument(
         "--parameters",
@@ -48,13 +45,7 @@ def add_sensitivity_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--scale", type=_scale, default=0.05, help="fraction of the population, in (0, 1] (default 0.05)"
     )
     parser.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive_int, help="run on a pool of N local processes")
-    where.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="run on a Dask cluster: a scheduler address such as tcp://host:8786, or 'local' for a LocalCluster",
-    )
+    add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or table")
     return parser
@@ -65,6 +56,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from sim.config import DEFAULT_SCENARIO, resolve_scenario_path
+    from sim.experiment.executors import executor_from_options
     from sim.experiment.results_io import check_new_folder, utc_now
     from sim.experiment.sensitivity import sensitivity, write_sensitivity
     from sim.policy.package import load_package
@@ -77,15 +69,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         out = Path("results") / f"sensitivity-{path.stem}-{package.name}-{utc_now():%Y%m%d-%H%M%S}"
     check_new_folder(out)  # refuse before running, not after
 
-    executor: Any = None
-    if args.dask is not None:
-        from sim.experiment.executors import DaskExecutor
-
-        executor = DaskExecutor(args.dask)
-        if args.dask != "local":
-            executor.check_environment()
-    elif args.workers is not None:
-        executor = args.workers
+    executor = executor_from_options(args.workers, args.dask)
     bar: tqdm | None = None
 
     def progress(done: int, total: int) -> None:
