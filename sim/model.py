@@ -144,6 +144,7 @@ class RegionModel(mesa.Model):
         firm_generator = self.streams.generator("firms")
         specs = plan_firm_groups(config, firm_generator, self.scale)
         self.firms: FirmTable = build_firm_table(specs, config, firm_generator)
+        self.firms.staffing_threshold = self.streams.uniform("staffing_threshold", 0, self.firms.key)
         self.network = build_supply_network(self.firms, config, self.streams.generator("network"))
         self.outside_trend_per_year = self._outside_trends()
 
@@ -790,7 +791,7 @@ class RegionModel(mesa.Model):
         sizes = draw_firm_size_list(
             generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
         )
-        sizes = scale_sizes(generator, sizes, self.scale)
+        sizes = scale_sizes(generator, sizes, self.scale, investment.firm_size_min)
         for index, sector in enumerate(investment.sectors):
             chosen = (sectors == index) & (sizes > 0)
             if chosen.any():
@@ -862,6 +863,7 @@ class RegionModel(mesa.Model):
             "unfilled_months": np.zeros(count),
             "key": agent_keys(f"{origin}/{sector}", month, count),
         }
+        rows["staffing_threshold"] = self.streams.uniform("staffing_threshold", 0, rows["key"])
         ids = firms.append(rows)
         self.firm_layoffs = np.concatenate([self.firm_layoffs, np.zeros(count, dtype=np.int64)])
         self.firm_layoffs_last_month = np.concatenate([self.firm_layoffs_last_month, np.zeros(count, dtype=np.int64)])

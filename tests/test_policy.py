@@ -16,7 +16,7 @@ from sim.economy.workforce import EMPLOYED, NEVER
 from sim.policy.package import combine_packages, load_package, shipped_packages
 from sim.records import COLUMNS
 
-# A credit squeeze: car output falls by 39% for a year and recovers, and banks lend to
+# A credit squeeze: car output falls by 59% for a year and recovers, and banks lend to
 # no firm with more than two loss-making months in a row.
 CREDIT_SQUEEZE = {
     "shocks": {},
@@ -26,8 +26,8 @@ CREDIT_SQUEEZE = {
             "chain": "auto",
             "points": [
                 {"date": "2021-02", "value": 440000},
-                {"date": "2021-03", "value": 270000},
-                {"date": "2022-02", "value": 270000},
+                {"date": "2021-03", "value": 180000},
+                {"date": "2022-02", "value": 180000},
                 {"date": "2022-04", "value": 440000},
             ],
         }

@@ -73,6 +73,7 @@ class FirmTable:
     demand_uplift: np.ndarray  # float64, relative rise of the firm's market sales (e.g. new products)
     retention_covered: np.ndarray  # int64, jobs a retention subsidy pays the firm to keep this month
     unfilled_months: np.ndarray  # int32, consecutive months the firm has had openings it could not fill
+    staffing_threshold: np.ndarray  # float64 in [0, 1): see production.workforce_plans
     key: np.ndarray  # uint64, stable key of the firm's random draws (see random_streams.agent_keys)
 
     @property
@@ -185,17 +186,24 @@ def draw_firm_size_list(
     return np.minimum(np.floor(x).astype(np.int64), size_max)
 
 
-def scale_sizes(generator: np.random.Generator, sizes: np.ndarray, scale: float) -> np.ndarray:
-    """Sample a fraction ``scale`` of each firm's workforce, keeping expected totals.
+def scale_sizes(generator: np.random.Generator, sizes: np.ndarray, scale: float, smallest: int) -> np.ndarray:
+    """Sample a fraction ``scale`` of the firms' workforce, keeping expected totals; 0 = not sampled.
 
-    Sizes are rounded stochastically, so a 3-person firm at scale 0.1 survives with
-    probability 0.3 as a 1-person firm; the expected employment of every group is exact.
+    A firm whose scaled size is at least ``smallest`` (the group's smallest firm at full
+    scale) shrinks to its scaled size, rounded stochastically. A smaller one is sampled
+    whole: it keeps ``min(size, smallest)`` workers and is included with the probability
+    that keeps its expected workforce. So no sampled firm is smaller than real firms of
+    its group are, and small firms behave as at full scale: a 4-person shop is not turned
+    into a 1-person shop that one quit would empty.
     """
     if scale == 1.0:
         return sizes.copy()
     scaled = sizes * scale
-    floor = np.floor(scaled)
-    return (floor + (generator.random(len(sizes)) < scaled - floor)).astype(np.int64)
+    whole_size = np.minimum(sizes, smallest)
+    draws = generator.random(len(sizes))
+    shrunk = np.floor(scaled) + (draws < scaled - np.floor(scaled))
+    sampled_whole = np.where(draws < scaled / np.maximum(whole_size, 1), whole_size, 0)
+    return np.where(scaled >= whole_size, shrunk, sampled_whole).astype(np.int64)
 
 
 @dataclass
@@ -231,7 +239,7 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
         sizes_full = draw_firm_sizes(
             generator, total, group.firm_size_pareto_alpha, group.firm_size_min, group.firm_size_max
         )
-        sizes = scale_sizes(generator, sizes_full, scale)
+        sizes = scale_sizes(generator, sizes_full, scale, group.firm_size_min)
         keep = sizes > 0
         names = [f"{label} {i + 1}" for i in range(int(keep.sum()))]
         return FirmSpec(
@@ -404,6 +412,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         demand_uplift=np.zeros(count),
         retention_covered=np.zeros(count, dtype=np.int64),
         unfilled_months=np.zeros(count, dtype=np.int32),
+        staffing_threshold=np.full(count, 0.5),
         key=np.arange(count, dtype=np.uint64),
     )
     return table

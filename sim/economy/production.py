@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import FirmBehaviour
-from sim.economy.firms import ACTIVE, FirmTable
+from sim.economy.firms import ACTIVE, ASSEMBLER, FirmTable
 
 
 @dataclass
@@ -62,7 +62,8 @@ def pay_and_borrow(
 
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
     ``max_debt_to_annual_sales`` of its (smoothed) annual sales and it has not made losses for
-    more than ``max_loss_months_for_credit`` months in a row. Otherwise it is in distress:
+    more than ``max_loss_months_for_credit`` months in a row; an assembly plant's group
+    always funds it (its debt then is to the group). Otherwise a firm is in distress:
     it fails at the end of the month unless a policy puts its cash back above zero.
     """
     active = firms.status == ACTIVE
@@ -86,7 +87,10 @@ def pay_and_borrow(
     debt_after_repayment = firms.debt - repayment
     room = behaviour.max_debt_to_annual_sales * firms.annual_sales - debt_after_repayment
     credit_ok = firms.loss_months <= behaviour.max_loss_months_for_credit
-    can_borrow = credit_ok & (shortfall <= room)
+    # An assembly plant belongs to a large group (Kia, an appliance maker) that funds its
+    # losses: it closes when the group moves production, never for want of cash.
+    group_funded = firms.role == ASSEMBLER
+    can_borrow = (credit_ok & (shortfall <= room)) | group_funded
     needs_money = shortfall > 0
     borrowing = np.where(needs_money & can_borrow, shortfall, 0.0)
     distressed = active & needs_money & ~can_borrow
@@ -150,11 +154,16 @@ def workforce_plans(
     expected = firms.expected_demand if expected_demand is None else expected_demand
     covered = firms.retention_covered if retention_covered is None else retention_covered
     wanted_output = np.minimum(expected, firms.capacity * capacity_factor)
-    target = np.round(wanted_output / firms.productivity).astype(np.int64)
+    # Workers come whole: a firm takes on its (n+1)-th worker once the work needs more than
+    # n + 1 - staffing_threshold workers. Thresholds differ between firms (uniform on [0, 1)),
+    # so across many small firms jobs follow the work in proportion, not in steps of 0.5 worker.
+    workers_needed = wanted_output / firms.productivity
+    target = np.floor(workers_needed + firms.staffing_threshold).astype(np.int64)
     employees = firms.employees
     excess = employees - target
+    hoarding = employees - workers_needed > behaviour.hoarding_margin * employees
     cut_allowed = np.ceil(behaviour.max_firing_rate_per_month * employees).astype(np.int64)
-    fire = np.where(active & (excess > behaviour.hoarding_margin * employees), np.minimum(excess, cut_allowed), 0)
+    fire = np.where(active & hoarding & (excess > 0), np.minimum(excess, cut_allowed), 0)
     fire = np.maximum(fire - covered, 0)
     hire_allowed = np.ceil(behaviour.max_hiring_rate_per_month * employees).astype(np.int64) + 1
     vacancies = np.where(active & (target > employees), np.minimum(target - employees, hire_allowed), 0)

@@ -140,7 +140,7 @@ class InvestmentAttraction(Intervention):
         sizes = draw_firm_size_list(
             generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
         )
-        sizes = scale_sizes(generator, sizes, model.scale)
+        sizes = scale_sizes(generator, sizes, model.scale, investment.firm_size_min)
         new = []
         for index, sector in enumerate(shared):
             chosen = (sectors == index) & (sizes > 0)
