@@ -3,7 +3,9 @@
 A scenario is a TOML file. Its numbers live in the file, each with a comment naming its
 source; this module only says what shape and range they must have. A scenario may start
 from another with ``inherits = "gwangju"`` (a shipped name or a path relative to the
-file) and override any key, so that derived scenarios restate only what differs.
+file) and override any key, so that derived scenarios restate only what differs;
+``drop_inherited = ["industries.other_manufacturing.auto_share_of_manufacturing_output"]``
+removes inherited keys that do not apply (TOML has no null to override them with).
 
 Every problem is raised as :class:`~sim.errors.ScenarioError` naming the file, the key
 path, the bad value and what is allowed.
@@ -20,7 +22,16 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sim.errors import ScenarioError
 from sim.validation import error_from
@@ -213,8 +224,16 @@ class Assembler(_Section):
 
 
 class Chain(_Section):
+    """A supply chain: assembly plants in the region (possibly none), tier-1 and tier-2 suppliers.
+
+    Without a local assembler (``assemblers = []``, e.g. Gyeongju's parts makers supplying
+    carmakers elsewhere) the tier-1 suppliers sell all their output outside the region, so
+    their ``export_share`` must be 1; likewise tier-2 suppliers must sell everything outside
+    when the chain has no tier-1 firms. A chain may be empty (no assemblers, no employees).
+    """
+
     final_demand_unit: str = Field(min_length=1)
-    assemblers: list[Assembler] = Field(min_length=1)
+    assemblers: list[Assembler] = Field(default_factory=list)
     tier1: Tier
     tier2: Tier
     part_type_shares: dict[Literal["neutral", "combustion", "electric"], Share] | None = None
@@ -226,6 +245,16 @@ class Chain(_Section):
         names = [a.name for a in self.assemblers]
         if len(set(names)) != len(names):
             raise ValueError("assembler names must be unique")
+        for tier, buyers, has_buyers in (
+            ("tier1", "assemblers", bool(self.assemblers)),
+            ("tier2", "tier1 firms", self.tier1.employees > 0),
+        ):
+            group = getattr(self, tier)
+            if not has_buyers and group.employees > 0 and group.export_share < 1.0:
+                raise ValueError(
+                    f"the chain has no {buyers} in the region, so {tier}.export_share must be 1 "
+                    f"({tier} firms sell all their output outside the region); it is {group.export_share:g}"
+                )
         return self
 
 
@@ -245,7 +274,32 @@ class Growth(FirmGroup):
 
 
 class OtherManufacturing(FirmGroup):
-    auto_share_of_manufacturing_output: Annotated[float, Field(gt=0.0, lt=1.0)]
+    """Other manufacturing, sized by exactly one of ``employees`` or ``auto_share_of_manufacturing_output``.
+
+    ``auto_share_of_manufacturing_output`` derives its employment so that the auto chain makes
+    that share of manufacturing output (Gwangju, seed 000); ``employees`` gives it directly
+    (regions where the auto chain is small, absent or sells outside the region).
+    """
+
+    auto_share_of_manufacturing_output: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
+        default=None, validate_default=True
+    )
+
+    @field_validator("auto_share_of_manufacturing_output")
+    @classmethod
+    def _exactly_one_sizing(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # Runs after ``employees`` (declared first); skipped by pydantic if employees was invalid.
+        if "employees" not in info.data:
+            return value
+        has_employees = info.data["employees"] is not None
+        if (value is None) == (not has_employees):
+            which = "both are given" if has_employees else "neither is given"
+            raise ValueError(
+                "give exactly one of industries.other_manufacturing.employees (employment directly) and "
+                "industries.other_manufacturing.auto_share_of_manufacturing_output (sized from the auto chain); "
+                + which
+            )
+        return value
 
 
 class Services(FirmGroup):
@@ -295,6 +349,20 @@ class FinalDemandPath(_Section):
         return self
 
 
+class LocalDemandPath(_Section):
+    """Dated index points (1 = the start) scaling the autonomous part of local services demand."""
+
+    description: str = ""
+    points: list[DemandPoint] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> LocalDemandPath:
+        months = [month_number(p.date) for p in self.points]
+        if any(b <= a for a, b in itertools.pairwise(months)):
+            raise ValueError("points must be in strictly increasing date order")
+        return self
+
+
 class Relocation(_Section):
     assembler: str = Field(min_length=1)
     date: YearMonth
@@ -334,6 +402,7 @@ class Shocks(_Section):
     relocation: list[Relocation] = Field(default_factory=list)
     tariff: list[Tariff] = Field(default_factory=list)
     electric_transition: ElectricTransition | None = None
+    local_demand: list[LocalDemandPath] = Field(default_factory=list)
 
 
 class InwardInvestment(_Section):
@@ -378,9 +447,21 @@ class Scenario(_Section):
         assemblers = {a.name: chain for chain in CHAINS for a in getattr(self.chains, chain).assemblers}
         for i, relocation in enumerate(self.shocks.relocation):
             if relocation.assembler not in assemblers:
+                allowed = (
+                    f"allowed: {sorted(assemblers)}"
+                    if assemblers
+                    else "the scenario has no assembly plants (chains.*.assemblers are empty), so none can relocate"
+                )
                 raise ValueError(
                     f"shocks.relocation[{i}].assembler {relocation.assembler!r} is not an assembler of the "
-                    f"scenario; allowed: {sorted(assemblers)}"
+                    f"scenario; {allowed}"
+                )
+        for i, path in enumerate(self.shocks.final_demand):
+            if not getattr(self.chains, path.chain).assemblers:
+                raise ValueError(
+                    f"shocks.final_demand[{i}]: chain {path.chain!r} has no assemblers in the region, and a "
+                    "final-demand path sets their output; for suppliers selling outside the region use "
+                    "shocks.tariff or the tiers' outside_demand_trend_per_year"
                 )
         if self.chains.auto.part_type_shares is None and self.shocks.electric_transition is not None:
             raise ValueError("shocks.electric_transition needs chains.auto.part_type_shares")
@@ -446,10 +527,29 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+def _drop_key(data: dict[str, Any], dotted: str) -> bool:
+    """Remove ``a.b.c`` from nested tables; False if it is not there."""
+    *tables, last = dotted.split(".")
+    node: Any = data
+    for part in tables:
+        node = node.get(part) if isinstance(node, dict) else None
+    if not isinstance(node, dict) or last not in node:
+        return False
+    del node[last]
+    return True
+
+
 def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     raw = _read_toml(path)
     parent = raw.pop("inherits", None)
+    dropped = raw.pop("drop_inherited", [])
+    if not isinstance(dropped, list) or not all(isinstance(key, str) for key in dropped):
+        raise ScenarioError(
+            str(path), "drop_inherited", dropped, "allowed: a list of key paths such as 'shocks.tariff'"
+        )
     if parent is None:
+        if dropped:
+            raise ScenarioError(str(path), "drop_inherited", dropped, "allowed only with inherits")
         return raw
     if not isinstance(parent, str):
         raise ScenarioError(str(path), "inherits", parent, "allowed: a shipped scenario name or a .toml path")
@@ -459,7 +559,15 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     parent_path = parent_path.resolve()
     if parent_path in seen or parent_path == path.resolve():
         raise ScenarioError(str(path), "inherits", parent, "a scenario may not inherit from itself")
-    return deep_merge(_load_raw(parent_path, (*seen, path.resolve())), raw)
+    inherited = _load_raw(parent_path, (*seen, path.resolve()))
+    # Keys of the parent that do not apply here (e.g. a sizing rule replaced by another) are
+    # removed before this file's values are laid on.
+    for index, key in enumerate(dropped):
+        if not _drop_key(inherited, key):
+            raise ScenarioError(
+                str(path), f"drop_inherited[{index}]", key, f"not a key of the inherited scenario {parent!r}"
+            )
+    return deep_merge(inherited, raw)
 
 
 def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:

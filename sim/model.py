@@ -185,6 +185,14 @@ class RegionModel(mesa.Model):
         benefits = self._benefits_paid(0)
         self.local_income = float(self.firms.wage_bill.sum()) + benefits
         self._set_local_demand(config.industries.services.local_multiplier)
+        if config.shocks.local_demand and self.autonomous_local_demand <= 0:
+            raise ScenarioError(
+                f"scenario {config.scenario.name!r}",
+                "shocks.local_demand",
+                f"{len(config.shocks.local_demand)} path(s)",
+                "this region's local services demand has no autonomous part to scale (all of it follows local "
+                "income, see docs/model.md 7.10): lower industries.services.local_multiplier or drop the shock",
+            )
 
         self.records = MonthlyRecords(self.months, config.start_month, self._policy_columns())
         self.datacollector = mesa.DataCollector(
@@ -266,7 +274,10 @@ class RegionModel(mesa.Model):
         services = firms.sector == SECTOR_CODE["services"]
         employees = firms.employees.astype(float)
         wage_services = firms.wage_bill[services].sum() / max(employees[services].sum(), 1.0)
-        wage_manufacturing = firms.wage_bill[~services].sum() / max(employees[~services].sum(), 1.0)
+        if employees[~services].sum() > 0:
+            wage_manufacturing = firms.wage_bill[~services].sum() / employees[~services].sum()
+        else:  # a region of services only: a lost job of any kind removes services pay
+            wage_manufacturing = wage_services
         sales_per_worker = firms.base_output[services].sum() / max(employees[services].sum(), 1.0)
         m = local_multiplier
         self.local_spending_coefficient = m * sales_per_worker / (wage_manufacturing + m * wage_services)
@@ -278,10 +289,12 @@ class RegionModel(mesa.Model):
     def step(self) -> None:
         """Advance one month, in this fixed order.
 
-        1. shocks: final-demand paths, relocations, tariffs, electric transition for the month,
-           and new firms arriving without incentives (the scenario's inward investment);
+        1. shocks: final-demand paths, relocations, tariffs, electric transition, local-demand
+           index for the month, and new firms arriving without incentives (the scenario's
+           inward investment);
         2. orders: final demand, supplier orders (last month's buyer output through the
-           supply network), out-of-region sales, local services demand (last month's income);
+           supply network), out-of-region sales, local services demand (autonomous part
+           times the local-demand index, plus last month's income times c);
         3. production and finance: output, wages, inputs, fixed costs, interest, repayments,
            bank borrowing; firms that can neither pay nor borrow are in distress;
         4. policies: each intervention's ``step``, the only point where policies act (none
@@ -350,7 +363,11 @@ class RegionModel(mesa.Model):
         demand = final + supplier_orders + outside
 
         services = (firms.sector == SECTOR_CODE["services"]) & (firms.status == ACTIVE)
-        local_total = self.autonomous_local_demand + self.local_spending_coefficient * self.local_income
+        # A local-demand shock scales only the autonomous part; the part tied to local income follows it.
+        local_total = (
+            self.autonomous_local_demand * shocks.local_demand_index(month)
+            + self.local_spending_coefficient * self.local_income
+        )
         base_local = np.where(services, network.base_local_sales, 0.0)
         share = base_local / max(base_local.sum(), 1e-9)
         demand = demand + np.maximum(local_total, 0.0) * share * noise
@@ -791,19 +808,26 @@ class RegionModel(mesa.Model):
         sizes = draw_firm_size_list(
             generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
         )
-        sizes = scale_sizes(generator, sizes, self.scale, investment.firm_size_min)
+        sampled = scale_sizes(generator, sizes, self.scale)
         for index, sector in enumerate(investment.sectors):
-            chosen = (sectors == index) & (sizes > 0)
+            chosen = (sectors == index) & (sampled > 0)
             if chosen.any():
-                self.add_firms(sector, sizes[chosen], month, "new firm", "inward_investment")
-        self._month_counts["firms_arrived"] += int((sizes > 0).sum())
+                factor = sampled[chosen] / sizes[chosen]
+                self.add_firms(sector, sampled[chosen], month, "new firm", "inward_investment", factor)
+        self._month_counts["firms_arrived"] += int((sampled > 0).sum())
 
     def add_policy_cost(self, policy: Intervention, cost_krw: float) -> None:
         """Count a cost that is not a payment (e.g. a policy loan written off when a firm fails)."""
         self._account(policy, cost=cost_krw)
 
     def add_firms(
-        self, sector: str, employees_target: np.ndarray, month: int, name_prefix: str, origin: str
+        self,
+        sector: str,
+        employees_target: np.ndarray,
+        month: int,
+        name_prefix: str,
+        origin: str,
+        size_factor: np.ndarray | None = None,
     ) -> np.ndarray:
         """New firms (or plants) that arrive with no staff and hire towards ``employees_target``.
 
@@ -812,7 +836,8 @@ class RegionModel(mesa.Model):
         start-up costs in cash (assumption: a plant is financed through its ramp-up), so a
         firm still hiring is not failed by its first months' losses. ``origin`` names who
         brings them (e.g. an intervention), keeping their random draws apart from the
-        baseline's arrivals. Returns the new firm ids.
+        baseline's arrivals. ``size_factor`` is each firm's sampled / full-scale size (see
+        ``firms.scale_sizes``; default 1). Returns the new firm ids.
         """
         group = getattr(self.config.industries, sector)
         count = len(employees_target)
@@ -822,7 +847,8 @@ class RegionModel(mesa.Model):
         capacity = base_output * (1.0 + self.config.firms.capacity_headroom)
         wage_bill = np.asarray(employees_target, float) * group.wage_krw_per_month
         fixed = np.maximum(base_output * (1.0 - group.input_cost_share - group.operating_margin) - wage_bill, 0.0)
-        sme = np.asarray(employees_target) / self.scale <= self.config.firms.sme_max_employees
+        size_factor = np.ones(count) if size_factor is None else np.asarray(size_factor, float)
+        sme = np.asarray(employees_target) / size_factor <= self.config.firms.sme_max_employees
         start = firms.count
         rows = {
             "name": [f"{name_prefix} {start + i}" for i in range(count)],
@@ -861,6 +887,7 @@ class RegionModel(mesa.Model):
             "demand_uplift": np.zeros(count),
             "retention_covered": np.zeros(count),
             "unfilled_months": np.zeros(count),
+            "size_factor": size_factor,
             "key": agent_keys(f"{origin}/{sector}", month, count),
         }
         rows["staffing_threshold"] = self.streams.uniform("staffing_threshold", 0, rows["key"])

@@ -182,11 +182,13 @@ def test_firm_that_cannot_pay_or_borrow_fails_and_lays_everyone_off():
     assert firms.status[target] == CLOSED
     assert firms.employees[target] == 0
     assert not (model.workforce.employer == target).any()
-    # Every former worker was laid off this month (some may already have found new work).
+    # Every former worker was laid off this month (some may already have found new work, or
+    # reached retirement age at the end of the month).
     assert (model.workforce.displaced_month[workers] == 1).all()
     status = model.workforce.status[workers]
     rehired = model.workforce.hire_month[workers] == 1
-    assert ((status == wf.UNEMPLOYED) | ((status == wf.EMPLOYED) & rehired)).all()
+    retired = model.workforce.retire_month[workers] <= 1
+    assert ((status == wf.UNEMPLOYED) | ((status == wf.EMPLOYED) & rehired) | ((status == wf.INACTIVE) & retired)).all()
     assert model.records.latest("firm_failures") >= 1
     assert model.records.latest("layoffs") >= len(workers)
 

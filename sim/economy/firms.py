@@ -74,6 +74,7 @@ class FirmTable:
     retention_covered: np.ndarray  # int64, jobs a retention subsidy pays the firm to keep this month
     unfilled_months: np.ndarray  # int32, consecutive months the firm has had openings it could not fill
     staffing_threshold: np.ndarray  # float64 in [0, 1): see production.workforce_plans
+    size_factor: np.ndarray  # float64, employees at the start / the firm's full-scale employees (see scale_sizes)
     key: np.ndarray  # uint64, stable key of the firm's random draws (see random_streams.agent_keys)
 
     @property
@@ -186,20 +187,27 @@ def draw_firm_size_list(
     return np.minimum(np.floor(x).astype(np.int64), size_max)
 
 
-def scale_sizes(generator: np.random.Generator, sizes: np.ndarray, scale: float, smallest: int) -> np.ndarray:
+#: At reduced scale, firms up to this size are sampled whole rather than shrunk. A small
+#: firm's dynamics depend on its size (one quit is a quarter of a 4-person shop; small firms
+#: adjust to demand mostly as workers leave), so shrinking a 40-person firm to 4 at scale 0.1
+#: would change how the sampled region behaves. Assumption: above about 50 workers a firm's
+#: rules act in proportion, so big firms are shrunk instead (a sample of whole big firms
+#: would be too lumpy: one tier-1 supplier of 1,500 could be a tenth of the chain).
+WHOLE_FIRM_MAX_EMPLOYEES = 50
+
+
+def scale_sizes(generator: np.random.Generator, sizes: np.ndarray, scale: float) -> np.ndarray:
     """Sample a fraction ``scale`` of the firms' workforce, keeping expected totals; 0 = not sampled.
 
-    A firm whose scaled size is at least ``smallest`` (the group's smallest firm at full
-    scale) shrinks to its scaled size, rounded stochastically. A smaller one is sampled
-    whole: it keeps ``min(size, smallest)`` workers and is included with the probability
-    that keeps its expected workforce. So no sampled firm is smaller than real firms of
-    its group are, and small firms behave as at full scale: a 4-person shop is not turned
-    into a 1-person shop that one quit would empty.
+    A firm whose scaled size is at least ``WHOLE_FIRM_MAX_EMPLOYEES`` shrinks to its scaled
+    size, rounded stochastically. A smaller one is sampled whole: it keeps
+    ``min(size, WHOLE_FIRM_MAX_EMPLOYEES)`` workers and is included with the probability that
+    keeps its expected workforce. So small firms are as small, and behave, as at full scale.
     """
     if scale == 1.0:
         return sizes.copy()
     scaled = sizes * scale
-    whole_size = np.minimum(sizes, smallest)
+    whole_size = np.minimum(sizes, WHOLE_FIRM_MAX_EMPLOYEES)
     draws = generator.random(len(sizes))
     shrunk = np.floor(scaled) + (draws < scaled - np.floor(scaled))
     sampled_whole = np.where(draws < scaled / np.maximum(whole_size, 1), whole_size, 0)
@@ -223,14 +231,16 @@ class FirmSpec:
     part_type: np.ndarray | None = None
     growth_branch: np.ndarray | None = None
     chain: str | None = None
+    size_factor: np.ndarray | None = None  # sampled / full-scale employees (None: 1 for every firm)
 
 
 def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: float) -> list[FirmSpec]:
     """Decide which firms exist and how big they are, at the given scale.
 
-    Employment of other manufacturing is derived so that the auto chain makes the stated
-    share of manufacturing output (45% in Gwangju, seed 000); services take the rest of the
-    employed labour force.
+    Employment of other manufacturing is given (``industries.other_manufacturing.employees``)
+    or derived so that the auto chain makes the stated share of manufacturing output (45%
+    in Gwangju, seed 000); services take the rest of the employed labour force. A chain may
+    have no assembly plant, or no firms at all.
     """
     specs: list[FirmSpec] = []
     full_outputs: dict[str, float] = {}
@@ -239,7 +249,7 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
         sizes_full = draw_firm_sizes(
             generator, total, group.firm_size_pareto_alpha, group.firm_size_min, group.firm_size_max
         )
-        sizes = scale_sizes(generator, sizes_full, scale, group.firm_size_min)
+        sizes = scale_sizes(generator, sizes_full, scale)
         keep = sizes > 0
         names = [f"{label} {i + 1}" for i in range(int(keep.sum()))]
         return FirmSpec(
@@ -247,6 +257,7 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
             role=role,
             group=group,
             sizes=sizes[keep],
+            size_factor=sizes[keep] / sizes_full[keep],
             names=names,
             wage=group.wage_krw_per_month,
             productivity=np.full(int(keep.sum()), group.productivity_krw_per_worker_month),
@@ -269,6 +280,7 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
                     role=ASSEMBLER,
                     group=None,
                     sizes=np.array([employees]),
+                    size_factor=np.array([employees / assembler.employees]),
                     names=[assembler.name],
                     wage=assembler.wage_krw_per_month,
                     productivity=np.array([output / assembler.employees]),
@@ -294,16 +306,20 @@ def plan_firm_groups(scenario: Scenario, generator: np.random.Generator, scale: 
     full_outputs["growth"] = growth.employees * growth.productivity_krw_per_worker_month
 
     other = industries.other_manufacturing
-    manufacturing_output = full_outputs["auto"] / other.auto_share_of_manufacturing_output
-    other_output = manufacturing_output - full_outputs["auto"] - full_outputs["appliance"] - full_outputs["growth"]
-    if other_output < 0:
-        raise ScenarioError(
-            f"scenario {scenario.scenario.name!r}",
-            "industries.other_manufacturing.auto_share_of_manufacturing_output",
-            other.auto_share_of_manufacturing_output,
-            "too low for the auto, appliance and growth firms given: other manufacturing would have negative output",
-        )
-    other_employees = round(other_output / other.productivity_krw_per_worker_month)
+    if other.employees is not None:
+        other_employees = other.employees
+    else:
+        manufacturing_output = full_outputs["auto"] / other.auto_share_of_manufacturing_output
+        other_output = manufacturing_output - full_outputs["auto"] - full_outputs["appliance"] - full_outputs["growth"]
+        if other_output < 0:
+            raise ScenarioError(
+                f"scenario {scenario.scenario.name!r}",
+                "industries.other_manufacturing.auto_share_of_manufacturing_output",
+                other.auto_share_of_manufacturing_output,
+                "too low for the auto, appliance and growth firms given: other manufacturing would have negative "
+                "output (or give industries.other_manufacturing.employees instead)",
+            )
+        other_employees = round(other_output / other.productivity_krw_per_worker_month)
     specs.append(group_spec("other_manufacturing", INDEPENDENT, other, other_employees, "manufacturer", None))
 
     employed_full = round(scenario.population.labour_force * (1.0 - scenario.population.unemployment_rate))
@@ -338,6 +354,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
             "part_type",
             "growth_branch",
             "size",
+            "size_factor",
             "productivity",
             "wage",
             "input",
@@ -355,6 +372,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         branch = spec.growth_branch if spec.growth_branch is not None else np.full(n, NO_BRANCH)
         columns["growth_branch"].append(branch.astype(np.int8))
         columns["size"].append(spec.sizes.astype(np.int64))
+        columns["size_factor"].append(spec.size_factor if spec.size_factor is not None else np.ones(n))
         if spec.role == ASSEMBLER:
             productivity = spec.productivity
             wage = np.full(n, spec.wage)
@@ -374,7 +392,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
     count = len(names)
     size = arrays["size"]
     base_output = size * arrays["productivity"]
-    is_sme = size / scenario.scenario.scale <= behaviour.sme_max_employees
+    is_sme = size / arrays["size_factor"] <= behaviour.sme_max_employees
     interest = behaviour.bank_rate_annual + np.where(is_sme, behaviour.sme_spread_annual, 0.0)
     table = FirmTable(
         name=names,
@@ -413,6 +431,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         retention_covered=np.zeros(count, dtype=np.int64),
         unfilled_months=np.zeros(count, dtype=np.int32),
         staffing_threshold=np.full(count, 0.5),
+        size_factor=arrays["size_factor"],
         key=np.arange(count, dtype=np.uint64),
     )
     return table

@@ -9,6 +9,15 @@
 - Tariffs: a share of the out-of-region sales of chosen sectors is lost while in force.
 - Electric transition: the electric share of car output moves linearly between two dates;
   combustion-specific parts suppliers lose demand in proportion, electric-specific gain.
+  It acts on orders from local assembly plants and on suppliers' sales outside the region,
+  so it also reaches a chain without a local assembler (its tier-1 firms supply carmakers
+  elsewhere).
+- Local demand: dated index points (1 = the start) scale the autonomous part of local
+  services demand, the spending that does not follow the wages and benefits paid in the
+  region (e.g. a fall in consumer demand in a recession).
+
+A chain without local assembly plants has no final-demand path or relocation (the
+scenario schema refuses them); tariffs on its sector cut its suppliers' outside sales.
 """
 
 from __future__ import annotations
@@ -47,6 +56,13 @@ class ShockSchedule:
         }
         transition = shocks.electric_transition
         self._electric_base = self.electric_share(1) if transition is not None else None
+        self._local_paths = [
+            (
+                np.array([month_number(p.date) for p in path.points], dtype=float),
+                np.array([p.value for p in path.points]),
+            )
+            for path in shocks.local_demand
+        ]
 
     def calendar_month(self, model_month: int) -> int:
         """Months since year 0 of model month ``model_month`` (1 = the scenario's first month)."""
@@ -58,6 +74,18 @@ class ShockSchedule:
             return 1.0
         months, values = self._paths[chain]
         return float(np.interp(self.calendar_month(model_month), months, values))
+
+    def local_demand_index(self, model_month: int) -> float:
+        """Factor on the autonomous part of local services demand (1 = as at the start).
+
+        Each ``shocks.local_demand`` path is interpolated like a final-demand path (flat
+        before its first and after its last point); several paths multiply.
+        """
+        index = 1.0
+        month = self.calendar_month(model_month)
+        for months, values in self._local_paths:
+            index *= float(np.interp(month, months, values))
+        return index
 
     def relocated_share(self, model_month: int) -> np.ndarray:
         """Per firm, the share of production moved abroad by this month (zero for most firms)."""

@@ -203,10 +203,11 @@ def build_plan(
     config = load_scenario(scenario, all_overrides or None)
 
     if packages is None or (isinstance(packages, Sequence) and not isinstance(packages, str) and not packages):
-        packages = shipped_packages()
+        packages = [name for name in shipped_packages() if load_package(name).written_for(config.scenario.name)]
         if not packages:
             raise InputError(
-                "no packages to compare: give package files (--package FILE) or ship some in scenarios/packages/"
+                f"no shipped package is written for scenario {config.scenario.name!r}: give package files "
+                "(--package FILE)"
             )
     items = [packages] if isinstance(packages, str | Path | Package) else list(packages)
     loaded = [load_package(item) for item in items]

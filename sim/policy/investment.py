@@ -66,7 +66,7 @@ class InvestmentAttraction(Intervention):
     def _facility_cap(self, model: RegionModel, firms: np.ndarray) -> np.ndarray:
         """The most each firm can receive: per hire for its planned workforce, up to the cap."""
         planned = model.firms.base_employees[firms]
-        cap = self.settings.max_subsidy_per_firm_krw * self.budget_scale
+        cap = self.settings.max_subsidy_per_firm_krw * model.firms.size_factor[firms]
         return np.minimum(planned * self.settings.subsidy_per_hire_krw, cap)
 
     def _baseline_rate(self, model: RegionModel) -> float:
@@ -105,17 +105,17 @@ class InvestmentAttraction(Intervention):
 
     def _offer(self, model: RegionModel, month: int, arriving: np.ndarray) -> np.ndarray:
         """Give the incentive to arriving firms while the budget can cover each one's full subsidy."""
-        logistics = self.settings.logistics_support_per_firm_krw * self.budget_scale
+        logistics = self.settings.logistics_support_per_firm_krw * model.firms.size_factor[arriving]
         caps = self._facility_cap(model, arriving)
         room = self.budget.remaining_krw - self.committed_krw
         affordable = np.cumsum(caps + logistics) <= room * (1 + 1e-12)
         if not affordable.all():
             self.budget.refuse(month)
-        taken, caps = arriving[affordable], caps[affordable]
+        taken, caps, logistics = arriving[affordable], caps[affordable], logistics[affordable]
         if len(taken) == 0:
             return taken
-        if logistics > 0:
-            model.pay_firms(self, taken, np.full(len(taken), logistics), "grant")
+        if (logistics > 0).any():
+            model.pay_firms(self, taken, logistics, "grant")
         self.committed_krw += float(caps.sum())
         self.caps = np.concatenate([self.caps, caps])
         self.incentivised = np.concatenate([self.incentivised, taken])
@@ -140,12 +140,13 @@ class InvestmentAttraction(Intervention):
         sizes = draw_firm_size_list(
             generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
         )
-        sizes = scale_sizes(generator, sizes, model.scale, investment.firm_size_min)
+        sampled = scale_sizes(generator, sizes, model.scale)
         new = []
         for index, sector in enumerate(shared):
-            chosen = (sectors == index) & (sizes > 0)
+            chosen = (sectors == index) & (sampled > 0)
             if chosen.any():
-                new.append(model.add_firms(sector, sizes[chosen], month, "attracted firm", self.name))
+                factor = sampled[chosen] / sizes[chosen]
+                new.append(model.add_firms(sector, sampled[chosen], month, "attracted firm", self.name, factor))
         attracted = np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
         return self._offer(model, month, attracted)
 
@@ -159,7 +160,8 @@ class InvestmentAttraction(Intervention):
             firms.status[self.incentivised] == ACTIVE
         )
         hires = firms.employees[self.incentivised]
-        minimum = max(round(settings.min_regular_hires * model.scale), 1) if settings.min_regular_hires else 0
+        factor = firms.size_factor[self.incentivised]
+        minimum = np.maximum(np.round(settings.min_regular_hires * factor), 1) if settings.min_regular_hires else 0
         due_hires = np.where(in_window & (hires >= minimum), np.maximum(hires - self.hires_paid, 0), 0)
         amount = np.minimum(due_hires * settings.subsidy_per_hire_krw, self.caps - self.paid_krw)
         amount = np.maximum(amount, 0.0)

@@ -106,7 +106,7 @@ class WorkingCapitalLoans(Intervention):
         # New loans to eligible firms short of cash, while the programme is open.
         if self.open_in(model, month):
             short = np.flatnonzero(self.eligible(model) & (firms.cash < 0.0))
-            cap = settings.max_loan_per_firm_krw * self.budget_scale - self.balance[short]
+            cap = settings.max_loan_per_firm_krw * firms.size_factor[short] - self.balance[short]
             monthly_costs = firms.wage_bill[short] + firms.fixed_costs[short]
             wanted = -firms.cash[short] + settings.cash_buffer_months * monthly_costs
             amount = np.minimum(wanted, cap)

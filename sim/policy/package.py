@@ -61,7 +61,14 @@ class Package(BaseModel):
 
     name: str = Field(min_length=1)
     description: str = ""
+    #: Names of the scenarios the package is written for (empty: any scenario). `compare`
+    #: without packages given takes the shipped packages written for its scenario or any.
+    scenarios: list[str] = Field(default_factory=list)
     interventions: list[InterventionSpec] = Field(default_factory=list)
+
+    def written_for(self, scenario_name: str) -> bool:
+        """Whether the package is meant for the scenario of this name (a package for any scenario is)."""
+        return not self.scenarios or scenario_name in self.scenarios
 
     @model_validator(mode="after")
     def _unique_names(self) -> Package:

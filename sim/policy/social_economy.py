@@ -76,7 +76,7 @@ class SocialEconomy(Intervention):
         if grants > 0 and len(candidates) and settings.grant_krw > 0:
             order = np.argsort(model.streams.uniform(f"{self.name}/grant", month, firms.key[candidates]), kind="stable")
             chosen = candidates[order][:grants]
-            paid = model.pay_firms(self, chosen, np.full(len(chosen), settings.grant_krw * self.budget_scale), "grant")
+            paid = model.pay_firms(self, chosen, settings.grant_krw * firms.size_factor[chosen], "grant")
             chosen = chosen[paid]
             firms.demand_uplift[chosen] = settings.sales_uplift
             self.granted = np.concatenate([self.granted, chosen])
