@@ -49,15 +49,21 @@ def main() -> None:
     parser.add_argument("--scenario", default="gwangju")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
     parser.add_argument(
-        "--package", dest="packages", action="append", default=[], help="package to compare (default: every shipped)"
+        "--package",
+        dest="packages",
+        action="append",
+        default=[],
+        help="package to compare (default: the shipped packages written for the scenario)",
     )
     args = parser.parse_args()
 
-    from sim.policy.package import shipped_packages
+    from sim.config import load_scenario
+    from sim.policy.package import load_package, shipped_packages
 
-    packages = args.packages or shipped_packages()
+    scenario_name = load_scenario(args.scenario).scenario.name
+    packages = args.packages or [p for p in shipped_packages() if load_package(p).written_for(scenario_name)]
     if not packages:
-        sys.exit("no shipped packages (scenarios/packages/ is empty); give --package FILE")
+        sys.exit(f"no shipped package is written for {scenario_name!r}; give --package FILE")
     worker_counts = [int(text) for text in args.workers.split(",")]
     runs = args.reps * (len(packages) + 1)
     print(

@@ -461,3 +461,14 @@ def test_plot_methods_return_figures(reference):
     assert not math.isnan(reference.metric("jobs").loc["broad", "mean"])
     table = reference.table()
     assert table.startswith("gwangju: 18 months") and "broad" in table and "beats baseline" in table
+
+
+def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path):
+    from sim.policy.package import load_package, shipped_packages
+
+    result = compare("gwanak", None, reps=1, scale=0.02, months=1, out=tmp_path / "c", figures=False)
+    compared = set(result.summary["package"]) - {"baseline"}
+    singles = {p for p in shipped_packages() if p.startswith("single_")}
+    assert compared == singles | {"gwanak_2024"}
+    assert load_package("gwangju_2021").written_for("gwangju")
+    assert not load_package("gwangju_2021").written_for("gwanak")

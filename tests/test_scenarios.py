@@ -1,0 +1,364 @@
+"""Shipped scenarios and packages: they validate, build, run, conserve workers, and their shocks act.
+
+The three regional scenarios beside Gwangju (seeds 001-003): Gyeongju's parts suppliers of
+carmakers outside the region under a US tariff, Gwanak-gu's services economy in a fall of
+local consumer demand, a population-declining county. Runs are small (scale 0.1-0.2) and
+short; each shock is judged against the same scenario without it, seed for seed.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+from sim import RegionModel, ScenarioError, load_scenario
+from sim.cli import main
+from sim.config import SCENARIO_DIR, shipped_scenarios, validate_scenario
+from sim.economy.firms import ACTIVE, ASSEMBLER, SECTOR_CODE, TIER1, plan_firm_groups
+from sim.economy.shocks import COMBUSTION, ELECTRIC
+from sim.economy.workforce import EMPLOYED
+from sim.policy.package import load_package, shipped_packages
+from sim.records import ROLE_COLUMNS
+
+NEW_SCENARIOS = ("gyeongju", "gwanak", "declining_county")
+#: Each new scenario and the package that carries its source's measures.
+PACKAGE_OF = {"gyeongju": "gyeongju", "gwanak": "gwanak_2024", "declining_county": "sigungu_collaboration_2025"}
+
+
+def _write(tmp_path, body: str, parent: str = "gwangju", name: str = "case.toml"):
+    path = tmp_path / name
+    path.write_text(f'inherits = "{SCENARIO_DIR / parent}.toml"\n' + textwrap.dedent(body))
+    return path
+
+
+def _error_for(path) -> str:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert str(path) in message
+    return message
+
+
+# ----------------------------------------------------------------- every shipped file
+
+
+@pytest.mark.parametrize("name", shipped_scenarios())
+def test_every_shipped_scenario_validates_and_sizes_its_industries(name):
+    scenario = load_scenario(name)
+    assert validate_scenario(scenario.to_dict()).content_hash() == scenario.content_hash()  # round trip
+    specs = plan_firm_groups(scenario, np.random.default_rng(0), 1.0)
+    assert sum(int(spec.sizes.sum()) for spec in specs) > 0
+
+
+def test_the_new_scenarios_are_shipped_and_listed(capsys):
+    assert set(NEW_SCENARIOS) <= set(shipped_scenarios())
+    assert main(["scenarios"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert set(NEW_SCENARIOS) <= set(listed)
+    assert main(["validate", *NEW_SCENARIOS]) == 0
+
+
+def test_every_shipped_package_validates_and_the_new_totals_match_their_headers():
+    for name in shipped_packages():
+        load_package(name)
+    assert set(PACKAGE_OF.values()) <= set(shipped_packages())
+    # The totals stated in each file's header (loans at face value).
+    assert load_package("gyeongju").total_budget_krw == pytest.approx(560.5e9)
+    assert load_package("gwanak_2024").total_budget_krw == pytest.approx(2.8e9)
+    assert load_package("sigungu_collaboration_2025").total_budget_krw == pytest.approx(9.8e9)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "package"), [*PACKAGE_OF.items(), ("gwangju_tariff", "gyeongju")], ids=lambda value: value
+)
+def test_each_package_applies_to_its_scenario_without_warnings(scenario, package):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an eligibility rule matching nobody would warn
+        RegionModel(scenario, rng=1, scale=0.1, months=1, package=package)
+
+
+def test_gyeongju_package_still_runs_on_gwangju_tariff_through_2026():
+    table = RegionModel("gwangju_tariff", rng=1, scale=0.03, package="gyeongju").run()
+    in_2026 = table.date.dt.year == 2026
+    for name in ("complex_infrastructure_2026", "business_support"):
+        assert table.loc[in_2026, f"policy_spend_{name}"].sum() > 0, name
+        assert table.loc[~in_2026, f"policy_spend_{name}"].sum() == 0, name
+
+
+# ----------------------------------------------------------------- build, run, conserve
+
+
+@pytest.fixture(scope="module", params=NEW_SCENARIOS)
+def stepped_run(request):
+    """Each new scenario at scale 0.1 with its package, stepped to the end, checking the workers every month."""
+    model = RegionModel(request.param, rng=2, scale=0.1, package=PACKAGE_OF[request.param])
+    initial = model.workforce.count
+    arrived = 0
+    while model.running:
+        model.step()
+        arrived += int(model.records.latest("entrants") + model.records.latest("foreign_entrants"))
+        workforce = model.workforce
+        assert workforce.status_counts().sum() == workforce.count == initial + arrived
+        employed = workforce.status == EMPLOYED
+        assert (model.firms.status[workforce.employer[employed]] == ACTIVE).all()
+        np.testing.assert_array_equal(
+            model.firms.employees, np.bincount(workforce.employer[employed], minlength=model.firms.count)
+        )
+    return model, initial
+
+
+def test_new_scenarios_run_to_the_end_and_conserve_workers(stepped_run):
+    model, initial = stepped_run
+    table = model.results()
+    assert len(table) == model.config.scenario.months + 1
+    counted = table.employed + table.unemployed + table.in_training + table.out_of_labour_force + table.moved_out
+    arrived = (table.entrants + table.foreign_entrants).cumsum()
+    assert (counted == initial + arrived).all()
+    assert (table.labour_force == table.employed + table.unemployed).all()
+    assert table.policy_spend.sum() > 0  # the package acted
+    # Chains without a local assembler report zero assembly employment, not an error.
+    firms = model.firms
+    assert not (firms.role == ASSEMBLER).any()
+    assert (table[[c for c in ROLE_COLUMNS if c.endswith("_assembly")]] == 0).all().all()
+    assert (table.employed_appliance == 0).all()
+
+
+# ----------------------------------------------------------------- the shocks
+
+
+@pytest.fixture(scope="module")
+def gyeongju_pair():
+    """Gyeongju with and without the US tariff (seed 1, scale 0.2, 18 months), stepped together."""
+    months = 18
+    shocked = RegionModel("gyeongju", rng=1, scale=0.2, months=months)
+    untaxed = RegionModel("gyeongju", rng=1, scale=0.2, months=months, overrides={"shocks.tariff": []})
+    demand_ratio = {}
+    for month in range(1, months + 1):
+        shocked.step()
+        untaxed.step()
+        assert shocked.firms.count == untaxed.firms.count  # the same firms arrive in both
+        both = (shocked.firms.status == ACTIVE) & (untaxed.firms.status == ACTIVE)
+        tier1 = np.flatnonzero(both & (shocked.firms.role == TIER1))
+        demand_ratio[month] = shocked.current_demand[tier1] / untaxed.current_demand[tier1]
+    return shocked, untaxed, demand_ratio
+
+
+def test_us_tariff_reaches_gyeongju_tier1_through_its_sales_outside_the_region(gyeongju_pair):
+    shocked, _, demand_ratio = gyeongju_pair
+    first, second = shocked.config.shocks.tariff
+    # Before the tariff (2025-04, month 4) orders are the same; once phased in (June 2025,
+    # month 6), every tier-1 supplier has lost exactly the tariff's share of its orders: with
+    # no local assembler, all its orders are sales outside the region.
+    np.testing.assert_allclose(demand_ratio[3], 1.0, rtol=1e-12)
+    np.testing.assert_allclose(demand_ratio[6], 1.0 - first.sales_cut, rtol=1e-9)
+    # From November 2025 (month 11) the lower 15% tariff replaces the 25% one.
+    np.testing.assert_allclose(demand_ratio[11], 1.0 - second.sales_cut, rtol=1e-9)
+
+
+def test_us_tariff_lowers_gyeongju_auto_employment(gyeongju_pair):
+    shocked, untaxed = (model.results() for model in gyeongju_pair[:2])
+    for column in ("employed_auto_tier1", "employed_auto_tier2", "output_auto"):
+        assert (shocked[column].iloc[:4] == untaxed[column].iloc[:4]).all(), column  # same world before April 2025
+        assert shocked[column].iloc[-1] < untaxed[column].iloc[-1], column
+    assert shocked.layoffs_auto.sum() > untaxed.layoffs_auto.sum()
+
+
+def test_electric_transition_reaches_tier1_without_a_local_assembler():
+    model = RegionModel("gyeongju", rng=1, scale=0.2, months=24, overrides={"shocks.tariff": []})
+    firms = model.firms
+    tier1 = firms.role == TIER1
+    combustion = np.flatnonzero(tier1 & (firms.part_type == COMBUSTION))
+    electric = np.flatnonzero(tier1 & (firms.part_type == ELECTRIC))
+    assert len(combustion) and len(electric)
+    base = firms.base_output.copy()
+    model.run()
+    # Tier-1 orders are all sales outside the region, times the electric-transition multiplier.
+    month = model.steps
+    suppliers = np.flatnonzero((firms.role == TIER1) & (firms.status == ACTIVE))  # firms have arrived meanwhile
+    expected = (
+        model.network.base_outside_sales[suppliers]
+        * np.exp(firms.demand_noise[suppliers])
+        * model.shocks.part_multiplier(month)[suppliers]
+    )
+    np.testing.assert_allclose(model.current_demand[suppliers], expected, rtol=1e-9)
+    assert (
+        model.shocks.part_multiplier(month)[combustion].max()
+        < 1.0
+        < model.shocks.part_multiplier(month)[electric].min()
+    )
+    assert model.last_output[combustion].sum() / base[combustion].sum() < 0.97
+    assert model.last_output[electric].sum() / base[electric].sum() > 1.1
+
+
+def test_local_demand_fall_lowers_services_employment_in_gwanak():
+    shocked_model = RegionModel("gwanak", rng=1, scale=0.1, months=24)
+    steady_model = RegionModel("gwanak", rng=1, scale=0.1, months=24, overrides={"shocks.local_demand": []})
+    shocked, steady = shocked_model.run(), steady_model.run()
+    index = shocked_model.shocks.local_demand_index
+    path = shocked_model.config.shocks.local_demand[0].points
+    assert index(1) == pytest.approx(path[0].value)
+    assert index(12) == pytest.approx(path[1].value)  # 2024-12
+    assert steady_model.shocks.local_demand_index(12) == 1.0
+    assert (shocked.output_services.iloc[2:] < steady.output_services.iloc[2:]).all()
+    assert shocked.employed_services.iloc[-1] < steady.employed_services.iloc[-1]
+    assert shocked.unemployment_rate.iloc[-1] > steady.unemployment_rate.iloc[-1]
+    # Manufacturing and the start-ups sell outside the district: the shock reaches them only through hiring.
+    assert shocked.output_growth.iloc[-1] == pytest.approx(steady.output_growth.iloc[-1], rel=0.05)
+
+
+def test_local_demand_paths_multiply(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        [[shocks.local_demand]]
+        points = [{ date = "2021-01", value = 1.0 }, { date = "2021-11", value = 0.9 }]
+
+        [[shocks.local_demand]]
+        points = [{ date = "2021-06", value = 0.8 }]
+        """,
+    )
+    model = RegionModel(path, rng=1, scale=0.02, months=1)
+    assert model.shocks.local_demand_index(1) == pytest.approx(0.8)
+    assert model.shocks.local_demand_index(6) == pytest.approx(0.95 * 0.8)
+    assert model.shocks.local_demand_index(30) == pytest.approx(0.9 * 0.8)
+
+
+def test_declining_county_labour_force_shrinks_and_vacancies_go_unfilled():
+    replacement = load_scenario("gwangju").population.entry_rate_per_month  # entrants replace retirements
+    declining = RegionModel("declining_county", rng=1, scale=0.2).run()
+    replaced = RegionModel(
+        "declining_county", rng=1, scale=0.2, overrides={"population.entry_rate_per_month": replacement}
+    ).run()
+    assert declining.labour_force.iloc[-1] < 0.97 * declining.labour_force.iloc[0]
+    assert declining.labour_force.iloc[-1] < replaced.labour_force.iloc[-1]
+    assert declining.entrants.sum() < declining.retirements.sum()
+    last_year = slice(len(declining) - 12, None)
+    assert declining.vacancies.iloc[last_year].sum() > replaced.vacancies.iloc[last_year].sum()
+    assert declining.unemployment_rate.iloc[-1] < replaced.unemployment_rate.iloc[-1]
+
+
+# ----------------------------------------------------------------- schema errors
+
+
+def test_relocation_in_a_region_without_assembly_plants_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        [[shocks.relocation]]
+        assembler = "Kia Gwangju plant"
+        date = "2025-03"
+        share = 0.5
+        phase_in_months = 2
+        """,
+        parent="gyeongju",
+    )
+    message = _error_for(path)
+    assert "shocks.relocation[0].assembler 'Kia Gwangju plant'" in message
+    assert "no assembly plants" in message
+
+
+def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        [chains.appliance]
+        assemblers = []
+
+        [chains.appliance.tier1]
+        export_share = 1.0
+        """,
+    )
+    message = _error_for(path)  # gwangju relocates its appliance plant, which is gone here
+    assert "'Gwangju appliance plant' is not an assembler" in message
+    assert "allowed: ['Kia Gwangju plant']" in message
+
+
+def test_final_demand_path_for_a_chain_without_assemblers_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        [[shocks.final_demand]]
+        chain = "auto"
+        points = [{ date = "2025-01", value = 1.0 }]
+        """,
+        parent="gyeongju",
+    )
+    message = _error_for(path)
+    assert "shocks.final_demand[0]" in message
+    assert "no assemblers" in message
+
+
+def test_tier1_without_local_buyers_must_sell_everything_outside(tmp_path):
+    message = _error_for(_write(tmp_path, "[chains.auto.tier1]\nexport_share = 0.9\n", parent="gyeongju"))
+    assert "chains.auto" in message
+    assert "tier1.export_share must be 1" in message
+
+
+@pytest.mark.parametrize(
+    ("body", "which"),
+    [
+        ("[industries.other_manufacturing]\nemployees = 5000\n", "both are given"),
+        (
+            'drop_inherited = ["industries.other_manufacturing.auto_share_of_manufacturing_output"]\n',
+            "neither is given",
+        ),
+    ],
+    ids=["both", "neither"],
+)
+def test_other_manufacturing_needs_exactly_one_sizing_key(tmp_path, body, which):
+    message = _error_for(_write(tmp_path, body))
+    assert "industries.other_manufacturing" in message
+    assert "exactly one of industries.other_manufacturing.employees" in message
+    assert which in message
+
+
+def test_other_manufacturing_employees_are_taken_as_given():
+    scenario = load_scenario("gyeongju")
+    specs = plan_firm_groups(scenario, np.random.default_rng(0), 1.0)
+    other = next(spec for spec in specs if spec.sector == "other_manufacturing")
+    assert int(other.sizes.sum()) == scenario.industries.other_manufacturing.employees
+
+
+def test_dropping_a_key_the_parent_lacks_is_refused(tmp_path):
+    message = _error_for(_write(tmp_path, 'drop_inherited = ["shocks.no_such_shock"]\n'))
+    assert "drop_inherited[0]" in message
+    assert "not a key of the inherited scenario" in message
+
+
+def test_local_demand_shock_needs_an_autonomous_part(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        [industries.services]
+        local_multiplier = 50.0
+
+        [[shocks.local_demand]]
+        points = [{ date = "2021-01", value = 1.0 }, { date = "2021-06", value = 0.9 }]
+        """,
+    )
+    with pytest.raises(ScenarioError, match=r"shocks\.local_demand.*no autonomous part"):
+        RegionModel(path, rng=1, scale=0.02, months=1)
+
+
+def test_local_demand_points_out_of_order_are_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        [[shocks.local_demand]]
+        points = [{ date = "2021-06", value = 1.0 }, { date = "2021-01", value = 0.9 }]
+        """,
+    )
+    message = _error_for(path)
+    assert "shocks.local_demand[0]" in message
+    assert "increasing date order" in message
+
+
+def test_gwanak_firms_are_all_outside_the_chains():
+    model = RegionModel("gwanak", rng=1, scale=0.1, months=1)
+    firms = model.firms
+    assert not np.isin(firms.sector, [SECTOR_CODE["auto"], SECTOR_CODE["appliance"]]).any()
+    assert firms.social_enterprise.any()
