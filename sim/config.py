@@ -337,30 +337,27 @@ class DemandPoint(_Section):
     value: NonNegative
 
 
-class FinalDemandPath(_Section):
-    chain: Literal["auto", "appliance"]
+class _DatedPath(_Section):
+    """A path of dated points, interpolated linearly between them."""
+
     points: list[DemandPoint] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _in_order(self) -> FinalDemandPath:
+    def _in_order(self) -> _DatedPath:
         months = [month_number(p.date) for p in self.points]
         if any(b <= a for a, b in itertools.pairwise(months)):
             raise ValueError("points must be in strictly increasing date order")
         return self
 
 
-class LocalDemandPath(_Section):
+class FinalDemandPath(_DatedPath):
+    chain: Literal["auto", "appliance"]
+
+
+class LocalDemandPath(_DatedPath):
     """Dated index points (1 = the start) scaling the autonomous part of local services demand."""
 
     description: str = ""
-    points: list[DemandPoint] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _in_order(self) -> LocalDemandPath:
-        months = [month_number(p.date) for p in self.points]
-        if any(b <= a for a, b in itertools.pairwise(months)):
-            raise ValueError("points must be in strictly increasing date order")
-        return self
 
 
 class Relocation(_Section):

@@ -9,6 +9,7 @@ import pytest
 
 from sim import RegionModel, load_scenario
 from sim.config import SCENARIO_DIR
+from sim.errors import ScenarioError
 
 DEFAULT_FILE = SCENARIO_DIR / "gwangju.toml"
 
@@ -23,6 +24,21 @@ def write_scenario(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def scenario_error():
+    """Load a scenario file that must be refused; check the error is one line naming the file; return it."""
+
+    def error_for(path: Path) -> str:
+        with pytest.raises(ScenarioError) as caught:
+            load_scenario(path)
+        message = str(caught.value)
+        assert "\n" not in message
+        assert str(path) in message
+        return message
+
+    return error_for
 
 
 def no_shock_overrides() -> dict:

@@ -46,37 +46,28 @@ def test_inherited_scenario_overrides_parent(write_scenario):
     assert scenario.population.labour_force == load_scenario().population.labour_force
 
 
-def _error_for(path) -> str:
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario(path)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert str(path) in message
-    return message
-
-
-def test_unknown_key_is_named_with_the_allowed_keys(write_scenario):
-    message = _error_for(write_scenario("[population]\nlabour_forse = 10\n"))
+def test_unknown_key_is_named_with_the_allowed_keys(write_scenario, scenario_error):
+    message = scenario_error(write_scenario("[population]\nlabour_forse = 10\n"))
     assert "population.labour_forse" in message
     assert "unknown key" in message
     assert "labour_force" in message  # the allowed keys are listed
 
 
-def test_wrong_type_names_key_and_value(write_scenario):
-    message = _error_for(write_scenario('[population]\nlabour_force = "many"\n'))
+def test_wrong_type_names_key_and_value(write_scenario, scenario_error):
+    message = scenario_error(write_scenario('[population]\nlabour_force = "many"\n'))
     assert "population.labour_force" in message
     assert "'many'" in message
 
 
-def test_negative_size_is_refused(write_scenario):
-    message = _error_for(write_scenario("[chains.auto.tier1]\nemployees = -5\n"))
+def test_negative_size_is_refused(write_scenario, scenario_error):
+    message = scenario_error(write_scenario("[chains.auto.tier1]\nemployees = -5\n"))
     assert "chains.auto.tier1.employees" in message
     assert "-5" in message
     assert "greater than or equal to 0" in message
 
 
-def test_dates_out_of_order_are_refused(write_scenario):
-    message = _error_for(
+def test_dates_out_of_order_are_refused(write_scenario, scenario_error):
+    message = scenario_error(
         write_scenario("""
         [[shocks.final_demand]]
         chain = "auto"
@@ -87,8 +78,8 @@ def test_dates_out_of_order_are_refused(write_scenario):
     assert "increasing date order" in message
 
 
-def test_tariff_ending_before_it_starts_is_refused(write_scenario):
-    message = _error_for(
+def test_tariff_ending_before_it_starts_is_refused(write_scenario, scenario_error):
+    message = scenario_error(
         write_scenario("""
         [[shocks.tariff]]
         sectors = ["auto"]
@@ -102,20 +93,20 @@ def test_tariff_ending_before_it_starts_is_refused(write_scenario):
     assert "end must come after start" in message
 
 
-def test_bad_month_format_is_refused(write_scenario):
-    message = _error_for(write_scenario('[scenario]\nstart = "2021-13"\n'))
+def test_bad_month_format_is_refused(write_scenario, scenario_error):
+    message = scenario_error(write_scenario('[scenario]\nstart = "2021-13"\n'))
     assert "scenario.start" in message
     assert "YYYY-MM" in message
 
 
-def test_shares_that_do_not_sum_to_one_are_refused(write_scenario):
-    message = _error_for(write_scenario("[workforce.auto]\nskill_mix = [0.5, 0.5, 0.5]\n"))
+def test_shares_that_do_not_sum_to_one_are_refused(write_scenario, scenario_error):
+    message = scenario_error(write_scenario("[workforce.auto]\nskill_mix = [0.5, 0.5, 0.5]\n"))
     assert "workforce.auto" in message
     assert "sum to 1" in message
 
 
-def test_occupation_mix_must_name_the_scenario_occupations(write_scenario):
-    message = _error_for(
+def test_occupation_mix_must_name_the_scenario_occupations(write_scenario, scenario_error):
+    message = scenario_error(
         write_scenario("""
         [workforce.auto]
         occupation_mix = { mechanical_assembly = 0.5, welding = 0.5 }
@@ -124,8 +115,8 @@ def test_occupation_mix_must_name_the_scenario_occupations(write_scenario):
     assert "occupation" in message
 
 
-def test_relocation_of_an_unknown_plant_is_refused(write_scenario):
-    message = _error_for(
+def test_relocation_of_an_unknown_plant_is_refused(write_scenario, scenario_error):
+    message = scenario_error(
         write_scenario("""
         [[shocks.relocation]]
         assembler = "No such plant"
@@ -137,21 +128,21 @@ def test_relocation_of_an_unknown_plant_is_refused(write_scenario):
     assert "No such plant" in message
 
 
-def test_missing_file_is_named(tmp_path):
+def test_missing_file_is_named(tmp_path, scenario_error):
     missing = tmp_path / "nowhere.toml"
-    message = _error_for(missing)
+    message = scenario_error(missing)
     assert "no such file" in message
 
 
-def test_toml_syntax_error_is_reported_with_the_file(tmp_path):
+def test_toml_syntax_error_is_reported_with_the_file(tmp_path, scenario_error):
     path = tmp_path / "broken.toml"
     path.write_text("[scenario\nname = 1\n")
-    message = _error_for(path)
+    message = scenario_error(path)
     assert "TOML syntax error" in message
 
 
-def test_infinite_values_are_refused(write_scenario):
-    message = _error_for(write_scenario("[firms]\nbank_rate_annual = inf\n"))
+def test_infinite_values_are_refused(write_scenario, scenario_error):
+    message = scenario_error(write_scenario("[firms]\nbank_rate_annual = inf\n"))
     assert "firms.bank_rate_annual" in message
 
 

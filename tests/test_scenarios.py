@@ -34,15 +34,6 @@ def _write(tmp_path, body: str, parent: str = "gwangju", name: str = "case.toml"
     return path
 
 
-def _error_for(path) -> str:
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario(path)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert str(path) in message
-    return message
-
-
 # ----------------------------------------------------------------- every shipped file
 
 
@@ -244,7 +235,7 @@ def test_declining_county_labour_force_shrinks_and_vacancies_go_unfilled():
 # ----------------------------------------------------------------- schema errors
 
 
-def test_relocation_in_a_region_without_assembly_plants_is_refused(tmp_path):
+def test_relocation_in_a_region_without_assembly_plants_is_refused(tmp_path, scenario_error):
     path = _write(
         tmp_path,
         """
@@ -256,12 +247,12 @@ def test_relocation_in_a_region_without_assembly_plants_is_refused(tmp_path):
         """,
         parent="gyeongju",
     )
-    message = _error_for(path)
+    message = scenario_error(path)
     assert "shocks.relocation[0].assembler 'Kia Gwangju plant'" in message
     assert "no assembly plants" in message
 
 
-def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path):
+def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path, scenario_error):
     path = _write(
         tmp_path,
         """
@@ -272,12 +263,12 @@ def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path):
         export_share = 1.0
         """,
     )
-    message = _error_for(path)  # gwangju relocates its appliance plant, which is gone here
+    message = scenario_error(path)  # gwangju relocates its appliance plant, which is gone here
     assert "'Gwangju appliance plant' is not an assembler" in message
     assert "allowed: ['Kia Gwangju plant']" in message
 
 
-def test_final_demand_path_for_a_chain_without_assemblers_is_refused(tmp_path):
+def test_final_demand_path_for_a_chain_without_assemblers_is_refused(tmp_path, scenario_error):
     path = _write(
         tmp_path,
         """
@@ -287,13 +278,13 @@ def test_final_demand_path_for_a_chain_without_assemblers_is_refused(tmp_path):
         """,
         parent="gyeongju",
     )
-    message = _error_for(path)
+    message = scenario_error(path)
     assert "shocks.final_demand[0]" in message
     assert "no assemblers" in message
 
 
-def test_tier1_without_local_buyers_must_sell_everything_outside(tmp_path):
-    message = _error_for(_write(tmp_path, "[chains.auto.tier1]\nexport_share = 0.9\n", parent="gyeongju"))
+def test_tier1_without_local_buyers_must_sell_everything_outside(tmp_path, scenario_error):
+    message = scenario_error(_write(tmp_path, "[chains.auto.tier1]\nexport_share = 0.9\n", parent="gyeongju"))
     assert "chains.auto" in message
     assert "tier1.export_share must be 1" in message
 
@@ -309,8 +300,8 @@ def test_tier1_without_local_buyers_must_sell_everything_outside(tmp_path):
     ],
     ids=["both", "neither"],
 )
-def test_other_manufacturing_needs_exactly_one_sizing_key(tmp_path, body, which):
-    message = _error_for(_write(tmp_path, body))
+def test_other_manufacturing_needs_exactly_one_sizing_key(tmp_path, body, which, scenario_error):
+    message = scenario_error(_write(tmp_path, body))
     assert "industries.other_manufacturing" in message
     assert "exactly one of industries.other_manufacturing.employees" in message
     assert which in message
@@ -323,8 +314,8 @@ def test_other_manufacturing_employees_are_taken_as_given():
     assert int(other.sizes.sum()) == scenario.industries.other_manufacturing.employees
 
 
-def test_dropping_a_key_the_parent_lacks_is_refused(tmp_path):
-    message = _error_for(_write(tmp_path, 'drop_inherited = ["shocks.no_such_shock"]\n'))
+def test_dropping_a_key_the_parent_lacks_is_refused(tmp_path, scenario_error):
+    message = scenario_error(_write(tmp_path, 'drop_inherited = ["shocks.no_such_shock"]\n'))
     assert "drop_inherited[0]" in message
     assert "not a key of the inherited scenario" in message
 
@@ -344,7 +335,7 @@ def test_local_demand_shock_needs_an_autonomous_part(tmp_path):
         RegionModel(path, rng=1, scale=0.02, months=1)
 
 
-def test_local_demand_points_out_of_order_are_refused(tmp_path):
+def test_local_demand_points_out_of_order_are_refused(tmp_path, scenario_error):
     path = _write(
         tmp_path,
         """
@@ -352,7 +343,7 @@ def test_local_demand_points_out_of_order_are_refused(tmp_path):
         points = [{ date = "2021-06", value = 1.0 }, { date = "2021-01", value = 0.9 }]
         """,
     )
-    message = _error_for(path)
+    message = scenario_error(path)
     assert "shocks.local_demand[0]" in message
     assert "increasing date order" in message
 
