@@ -76,7 +76,7 @@ def main() -> None:
             for count in worker_counts if repeat % 2 == 0 else worker_counts[::-1]:
                 out = Path(scratch) / f"r{repeat}-w{count}"
                 command = [
-                    sys.executable, "-m", "sim.experiment.compare_cli", "compare", args.scenario,
+                    sys.executable, "-m", "sim.cli", "compare", args.scenario,
                     "--reps", str(args.reps), "--scale", str(args.scale), "--workers", str(count),
                     "--out", str(out), "--quiet",
                 ]  # fmt: skip
