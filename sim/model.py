@@ -804,17 +804,37 @@ class RegionModel(mesa.Model):
         count = int(generator.poisson(investment.arrivals_per_year / 12.0))
         if count == 0:
             return
-        sectors = generator.choice(len(investment.sectors), size=count)
+        ids = self.add_arriving_firms(generator, count, investment.sectors, month, "new firm", "inward_investment")
+        self._month_counts["firms_arrived"] += len(ids)
+
+    def add_arriving_firms(
+        self,
+        generator: np.random.Generator,
+        count: int,
+        sectors: list[str],
+        month: int,
+        name_prefix: str,
+        origin: str,
+    ) -> np.ndarray:
+        """``count`` firms arriving from outside, each in one of ``sectors`` (equally likely).
+
+        Sizes follow the scenario's ``[investment]`` law and are sampled at the run's scale
+        (``scale_sizes``: firms not sampled do not come). Used for arrivals without
+        incentives and for those an incentive attracts. Returns the new firm ids.
+        """
+        investment = self.config.investment
+        sector_index = generator.choice(len(sectors), size=count)
         sizes = draw_firm_size_list(
             generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
         )
         sampled = scale_sizes(generator, sizes, self.scale)
-        for index, sector in enumerate(investment.sectors):
-            chosen = (sectors == index) & (sampled > 0)
+        new = []
+        for index, sector in enumerate(sectors):
+            chosen = (sector_index == index) & (sampled > 0)
             if chosen.any():
                 factor = sampled[chosen] / sizes[chosen]
-                self.add_firms(sector, sampled[chosen], month, "new firm", "inward_investment", factor)
-        self._month_counts["firms_arrived"] += int((sampled > 0).sum())
+                new.append(self.add_firms(sector, sampled[chosen], month, name_prefix, origin, factor))
+        return np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
 
     def add_policy_cost(self, policy: Intervention, cost_krw: float) -> None:
         """Count a cost that is not a payment (e.g. a policy loan written off when a firm fails)."""

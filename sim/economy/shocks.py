@@ -36,6 +36,11 @@ def _ramp(calendar_month: int, start: int, phase_in_months: int) -> float:
     return float(np.clip((calendar_month - start + 1) / phase_in_months, 0.0, 1.0))
 
 
+def _path_arrays(points: list) -> tuple[np.ndarray, np.ndarray]:
+    """A dated path's months (since year 0) and values, for ``np.interp``."""
+    return np.array([month_number(p.date) for p in points], dtype=float), np.array([p.value for p in points])
+
+
 class ShockSchedule:
     """Answers, for any model month, how shocks change each firm's demand and capacity."""
 
@@ -45,8 +50,7 @@ class ShockSchedule:
         shocks = scenario.shocks
         self._paths = {}
         for path in shocks.final_demand:
-            months = np.array([month_number(p.date) for p in path.points], dtype=float)
-            values = np.array([p.value for p in path.points])
+            months, values = _path_arrays(path.points)
             base = sum(a.final_demand_units_per_year for a in getattr(scenario.chains, path.chain).assemblers)
             self._paths[path.chain] = (months, values / base)
         self._assembler_index = {firms.name[i]: i for i in np.flatnonzero(firms.role == ASSEMBLER)}
@@ -56,13 +60,7 @@ class ShockSchedule:
         }
         transition = shocks.electric_transition
         self._electric_base = self.electric_share(1) if transition is not None else None
-        self._local_paths = [
-            (
-                np.array([month_number(p.date) for p in path.points], dtype=float),
-                np.array([p.value for p in path.points]),
-            )
-            for path in shocks.local_demand
-        ]
+        self._local_paths = [_path_arrays(path.points) for path in shocks.local_demand]
 
     def calendar_month(self, model_month: int) -> int:
         """Months since year 0 of model month ``model_month`` (1 = the scenario's first month)."""

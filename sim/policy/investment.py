@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.economy.firms import ACTIVE, draw_firm_size_list, scale_sizes
+from sim.economy.firms import ACTIVE
 from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
 
 if TYPE_CHECKING:
@@ -136,18 +136,7 @@ class InvestmentAttraction(Intervention):
         if count == 0:
             return np.zeros(0, dtype=np.int64)
         shared = [sector for sector in investment.sectors if sector in self.settings.sectors]
-        sectors = generator.choice(len(shared), size=count)
-        sizes = draw_firm_size_list(
-            generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
-        )
-        sampled = scale_sizes(generator, sizes, model.scale)
-        new = []
-        for index, sector in enumerate(shared):
-            chosen = (sectors == index) & (sampled > 0)
-            if chosen.any():
-                factor = sampled[chosen] / sizes[chosen]
-                new.append(model.add_firms(sector, sampled[chosen], month, "attracted firm", self.name, factor))
-        attracted = np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
+        attracted = model.add_arriving_firms(generator, count, shared, month, "attracted firm", self.name)
         return self._offer(model, month, attracted)
 
     def _pay_for_hires(self, model: RegionModel, month: int) -> None:
