@@ -29,8 +29,8 @@ SCALE = 0.05
 
 def golden_runs() -> list[tuple[str, str | None, int]]:
     """(scenario, package or None for the baseline, seed) for every shipped scenario and its packages."""
-    from sim.policy.package import load_package, shipped_packages
     from sim.config import shipped_scenarios
+    from sim.policy.package import load_package, shipped_packages
 
     runs = []
     for scenario in shipped_scenarios():
@@ -74,7 +74,9 @@ def _differences(expected: dict, actual: dict) -> list[str]:
     missing = sorted(set(expected["columns"]) - set(actual["columns"]))
     if missing:
         problems.append(f"missing columns {missing}")
-    changed = sorted(c for c in expected["columns"] if c in actual["columns"] and expected["columns"][c] != actual["columns"][c])
+    changed = sorted(
+        c for c in expected["columns"] if c in actual["columns"] and expected["columns"][c] != actual["columns"][c]
+    )
     if changed:
         problems.append(f"changed columns {changed}")
     if expected["ledger"] != actual["ledger"]:
