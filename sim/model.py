@@ -804,23 +804,19 @@ class RegionModel(mesa.Model):
         count = int(generator.poisson(investment.arrivals_per_year / 12.0))
         if count == 0:
             return
-        ids = self.add_arriving_firms(generator, count, investment.sectors, month, "new firm", "inward_investment")
+        plan = self.plan_arriving_firms(generator, count, investment.sectors)
+        ids = self.add_planned_firms(plan, month, "new firm", "inward_investment")
         self._month_counts["firms_arrived"] += len(ids)
 
-    def add_arriving_firms(
-        self,
-        generator: np.random.Generator,
-        count: int,
-        sectors: list[str],
-        month: int,
-        name_prefix: str,
-        origin: str,
-    ) -> np.ndarray:
-        """``count`` firms arriving from outside, each in one of ``sectors`` (equally likely).
+    def plan_arriving_firms(
+        self, generator: np.random.Generator, count: int, sectors: list[str]
+    ) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """Draw ``count`` firms arriving from outside, each in one of ``sectors`` (equally likely).
 
         Sizes follow the scenario's ``[investment]`` law and are sampled at the run's scale
-        (``scale_sizes``: firms not sampled do not come). Used for arrivals without
-        incentives and for those an incentive attracts. Returns the new firm ids.
+        (``scale_sizes``: firms not sampled do not come). Returns, in the order the firms
+        would be added, (sector, sampled employees, size factor) per sector with arrivals;
+        nothing is added yet, so an incentive can first check what it can pay for.
         """
         investment = self.config.investment
         sector_index = generator.choice(len(sectors), size=count)
@@ -828,12 +824,22 @@ class RegionModel(mesa.Model):
             generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
         )
         sampled = scale_sizes(generator, sizes, self.scale)
-        new = []
+        plan = []
         for index, sector in enumerate(sectors):
             chosen = (sector_index == index) & (sampled > 0)
             if chosen.any():
-                factor = sampled[chosen] / sizes[chosen]
-                new.append(self.add_firms(sector, sampled[chosen], month, name_prefix, origin, factor))
+                plan.append((sector, sampled[chosen], sampled[chosen] / sizes[chosen]))
+        return plan
+
+    def add_planned_firms(
+        self, plan: list[tuple[str, np.ndarray, np.ndarray]], month: int, name_prefix: str, origin: str
+    ) -> np.ndarray:
+        """Add the firms of a :meth:`plan_arriving_firms` plan; return their ids."""
+        new = [
+            self.add_firms(sector, employees, month, name_prefix, origin, factor)
+            for sector, employees, factor in plan
+            if len(employees)
+        ]
         return np.concatenate(new) if new else np.zeros(0, dtype=np.int64)
 
     def add_policy_cost(self, policy: Intervention, cost_krw: float) -> None:

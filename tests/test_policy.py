@@ -67,6 +67,18 @@ def test_zero_budget_package_gives_the_baseline_bit_for_bit():
     assert (package.filter(like="policy_spend_") == 0).all().all()
 
 
+@pytest.mark.parametrize("seed", [4, 16])
+def test_zero_budget_investment_attraction_brings_no_unpaid_firms(seed):
+    # Firms an incentive cannot pay for must not come. Before the budget was checked ahead of
+    # their arrival, seeds 4 and 16 (scale 0.03, 24 months) differed from the baseline: at seed
+    # 16, firms_active was 1,464 against the baseline's 1,463.
+    zero = load_package("single_investment").with_total_budget(0.0)
+    baseline = RegionModel(rng=seed, scale=0.03, months=24).run()
+    package = RegionModel(rng=seed, scale=0.03, months=24, package=zero).run()
+    pd.testing.assert_frame_equal(baseline[list(COLUMNS)], package[list(COLUMNS)], check_exact=True)
+    assert (package["investment_firms_attracted"] == 0).all()
+
+
 @pytest.fixture(scope="module")
 def everything_run():
     """Every instrument at once, with small budgets so that several run out."""

@@ -63,11 +63,10 @@ class InvestmentAttraction(Intervention):
             "subsidised_hires": "regular hires paid for by the facility subsidy this month",
         }
 
-    def _facility_cap(self, model: RegionModel, firms: np.ndarray) -> np.ndarray:
+    def _facility_cap(self, planned_employees: np.ndarray, size_factor: np.ndarray) -> np.ndarray:
         """The most each firm can receive: per hire for its planned workforce, up to the cap."""
-        planned = model.firms.base_employees[firms]
-        cap = self.settings.max_subsidy_per_firm_krw * model.firms.size_factor[firms]
-        return np.minimum(planned * self.settings.subsidy_per_hire_krw, cap)
+        cap = self.settings.max_subsidy_per_firm_krw * size_factor
+        return np.minimum(planned_employees * self.settings.subsidy_per_hire_krw, cap)
 
     def _baseline_rate(self, model: RegionModel) -> float:
         """Arrivals per year in the incentivised sectors without the incentive."""
@@ -106,11 +105,8 @@ class InvestmentAttraction(Intervention):
     def _offer(self, model: RegionModel, month: int, arriving: np.ndarray) -> np.ndarray:
         """Give the incentive to arriving firms while the budget can cover each one's full subsidy."""
         logistics = self.settings.logistics_support_per_firm_krw * model.firms.size_factor[arriving]
-        caps = self._facility_cap(model, arriving)
-        room = self.budget.remaining_krw - self.committed_krw
-        affordable = np.cumsum(caps + logistics) <= room * (1 + 1e-12)
-        if not affordable.all():
-            self.budget.refuse(month)
+        caps = self._facility_cap(model.firms.base_employees[arriving], model.firms.size_factor[arriving])
+        affordable = self._affordable(caps + logistics, month)
         taken, caps, logistics = arriving[affordable], caps[affordable], logistics[affordable]
         if len(taken) == 0:
             return taken
@@ -124,6 +120,14 @@ class InvestmentAttraction(Intervention):
         self.paid_krw = np.concatenate([self.paid_krw, np.zeros(len(taken))])
         return taken
 
+    def _affordable(self, potential_krw: np.ndarray, month: int) -> np.ndarray:
+        """Mask of firms, in order, whose full potential payments the uncommitted budget covers."""
+        room = self.budget.remaining_krw - self.committed_krw
+        affordable = np.cumsum(potential_krw) <= room * (1 + 1e-12)
+        if not affordable.all():
+            self.budget.refuse(month)
+        return affordable
+
     def _attract(self, model: RegionModel, month: int) -> np.ndarray:
         """Firms that come only because of the incentive: (1 - d) / d of those that come anyway."""
         investment = model.config.investment
@@ -136,7 +140,18 @@ class InvestmentAttraction(Intervention):
         if count == 0:
             return np.zeros(0, dtype=np.int64)
         shared = [sector for sector in investment.sectors if sector in self.settings.sectors]
-        attracted = model.add_arriving_firms(generator, count, shared, month, "attracted firm", self.name)
+        plan = model.plan_arriving_firms(generator, count, shared)
+        # Only firms the incentive can pay for come: the budget is checked before they arrive.
+        employees = np.concatenate([planned for _, planned, _ in plan]) if plan else np.zeros(0)
+        factors = np.concatenate([factor for _, _, factor in plan]) if plan else np.zeros(0)
+        potential = self._facility_cap(employees, factors) + self.settings.logistics_support_per_firm_krw * factors
+        affordable = self._affordable(potential, month)
+        start = 0
+        for index, (sector, planned, factor) in enumerate(plan):
+            keep = affordable[start : start + len(planned)]
+            plan[index] = (sector, planned[keep], factor[keep])
+            start += len(planned)
+        attracted = model.add_planned_firms(plan, month, "attracted firm", self.name)
         return self._offer(model, month, attracted)
 
     def _pay_for_hires(self, model: RegionModel, month: int) -> None:
