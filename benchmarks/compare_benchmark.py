@@ -57,8 +57,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from sim.config import load_scenario
-    from sim.policy.package import load_package, shipped_packages
+    from sim.inputs.package import load_package, shipped_packages
+    from sim.inputs.scenario import load_scenario
 
     scenario_name = load_scenario(args.scenario).scenario.name
     packages = args.packages or [p for p in shipped_packages() if load_package(p).written_for(scenario_name)]

@@ -2,9 +2,9 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from sim.config import Scenario, load_scenario
 from sim.errors import InputError, ResultsFolderError, ScenarioError
 from sim.experiment.compare import compare
+from sim.inputs.scenario import Scenario, load_scenario
 from sim.model import RegionModel
 
 try:

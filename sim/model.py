@@ -9,9 +9,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.config import CHAINS, PART_TYPES, SECTORS, Scenario, load_scenario
-from sim.economy import demographics, labour_market, production
-from sim.economy.firms import (
+from sim.errors import ScenarioError
+from sim.inputs.package import Package, combine_packages, load_package
+from sim.inputs.scenario import CHAINS, PART_TYPES, SECTORS, Scenario, load_scenario
+from sim.policy.base import REGISTRY, Intervention
+from sim.policy.ledger import Ledger
+from sim.records import MonthlyRecords
+from sim.region import demographics, labour_market, production
+from sim.region.firms import (
     ACTIVE,
     ASSEMBLER,
     CLOSED,
@@ -30,10 +35,10 @@ from sim.economy.firms import (
     scale_sizes,
     settle_initial_finances,
 )
-from sim.economy.random_streams import RandomStreams, agent_keys
-from sim.economy.shocks import ShockSchedule
-from sim.economy.supply_chain import build_supply_network
-from sim.economy.workforce import (
+from sim.region.random_streams import RandomStreams, agent_keys
+from sim.region.shocks import ShockSchedule
+from sim.region.supply_chain import build_supply_network
+from sim.region.workforce import (
     EMPLOYED,
     IN_TRAINING,
     INACTIVE,
@@ -43,11 +48,6 @@ from sim.economy.workforce import (
     add_entrants,
     populate,
 )
-from sim.errors import ScenarioError
-from sim.policy.base import REGISTRY, Intervention
-from sim.policy.budget import Ledger
-from sim.policy.package import Package, combine_packages, load_package
-from sim.records import MonthlyRecords
 
 _MAX_SEED = 2**63
 
@@ -87,7 +87,7 @@ def seed_from(rng: Any) -> int:
 class RegionModel(mesa.Model):
     """A regional economy hit by industrial shocks, in monthly steps.
 
-    Build it from a scenario (a :class:`~sim.config.Scenario`, a TOML path, a shipped
+    Build it from a scenario (a :class:`~sim.inputs.scenario.Scenario`, a TOML path, a shipped
     scenario's name, or ``None`` for the default Gwangju scenario)::
 
         model = RegionModel("gwangju", rng=42, scale=0.1, months=24)

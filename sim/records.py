@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import CHAINS, SECTORS, year_month
+from sim.inputs.scenario import CHAINS, SECTORS, year_month
 
 ROLE_COLUMNS = tuple(f"employed_{chain}_{role}" for chain in CHAINS for role in ("assembly", "tier1", "tier2"))
 

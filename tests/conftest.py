@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sim import RegionModel, load_scenario
-from sim.config import SCENARIO_DIR
 from sim.errors import ScenarioError
+from sim.inputs.scenario import SCENARIO_DIR
 
 DEFAULT_FILE = SCENARIO_DIR / "gwangju.toml"
 

@@ -9,7 +9,6 @@ import pytest
 
 from sim import RegionModel, load_scenario
 from sim.cli import main as shocksim_main
-from sim.config import SCENARIO_DIR
 from sim.errors import ResultsFolderError, ScenarioError
 from sim.experiment.calibration import (
     MOMENTS,
@@ -20,6 +19,7 @@ from sim.experiment.calibration import (
     set_path,
     write_fitted_scenario,
 )
+from sim.inputs.scenario import SCENARIO_DIR
 
 SCALE = 0.05
 SHARE = "shocks.relocation[0].share"

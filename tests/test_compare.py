@@ -464,7 +464,7 @@ def test_plot_methods_return_figures(reference):
 
 
 def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path):
-    from sim.policy.package import load_package, shipped_packages
+    from sim.inputs.package import load_package, shipped_packages
 
     result = compare("gwanak", None, reps=1, scale=0.02, months=1, out=tmp_path / "c", figures=False)
     compared = set(result.summary["package"]) - {"baseline"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim import RegionModel, ScenarioError, load_scenario
-from sim.config import SCENARIO_DIR, shipped_scenarios
+from sim.inputs.scenario import SCENARIO_DIR, shipped_scenarios
 
 
 def test_default_scenario_loads_and_is_gwangju():

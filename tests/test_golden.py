@@ -29,8 +29,8 @@ SCALE = 0.05
 
 def golden_runs() -> list[tuple[str, str | None, int]]:
     """(scenario, package or None for the baseline, seed) for every shipped scenario and its packages."""
-    from sim.config import shipped_scenarios
-    from sim.policy.package import load_package, shipped_packages
+    from sim.inputs.package import load_package, shipped_packages
+    from sim.inputs.scenario import shipped_scenarios
 
     runs = []
     for scenario in shipped_scenarios():

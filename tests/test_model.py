@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from sim import RegionModel, load_scenario
-from sim.economy import workforce as wf
-from sim.economy.firms import ACTIVE, CLOSED, SECTOR_CODE, TIER1, TIER2
 from sim.records import COLUMNS
+from sim.region import workforce as wf
+from sim.region.firms import ACTIVE, CLOSED, SECTOR_CODE, TIER1, TIER2
 
 NO_SHOCKS = {"shocks": {}}
 

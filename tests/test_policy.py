@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from sim import RegionModel, ScenarioError
-from sim.economy.firms import ACTIVE, SECTOR_CODE, TIER1, TIER2
-from sim.economy.workforce import EMPLOYED, NEVER
-from sim.policy.package import combine_packages, load_package, shipped_packages
+from sim.inputs.package import combine_packages, load_package, shipped_packages
 from sim.records import COLUMNS
+from sim.region.firms import ACTIVE, SECTOR_CODE, TIER1, TIER2
+from sim.region.workforce import EMPLOYED, NEVER
 
 # A credit squeeze: car output falls by 64% for a year and recovers, and banks lend to
 # no firm with more than two loss-making months in a row.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from sim.economy.random_streams import RandomStreams
+from sim.region.random_streams import RandomStreams
 
 
 def test_a_draw_does_not_depend_on_which_other_ids_are_drawn():

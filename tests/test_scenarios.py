@@ -16,12 +16,12 @@ import pytest
 
 from sim import RegionModel, ScenarioError, load_scenario
 from sim.cli import main
-from sim.config import SCENARIO_DIR, shipped_scenarios, validate_scenario
-from sim.economy.firms import ACTIVE, ASSEMBLER, SECTOR_CODE, TIER1, plan_firm_groups
-from sim.economy.shocks import COMBUSTION, ELECTRIC
-from sim.economy.workforce import EMPLOYED
-from sim.policy.package import load_package, shipped_packages
+from sim.inputs.package import load_package, shipped_packages
+from sim.inputs.scenario import SCENARIO_DIR, shipped_scenarios, validate_scenario
 from sim.records import ROLE_COLUMNS
+from sim.region.firms import ACTIVE, ASSEMBLER, SECTOR_CODE, TIER1, plan_firm_groups
+from sim.region.shocks import COMBUSTION, ELECTRIC
+from sim.region.workforce import EMPLOYED
 
 NEW_SCENARIOS = ("gyeongju", "gwanak", "declining_county")
 #: Each new scenario and the package that carries its source's measures.

@@ -20,7 +20,7 @@ from sim.experiment.sensitivity import (
     sensitivity,
     write_sensitivity,
 )
-from sim.policy.package import load_package
+from sim.inputs.package import load_package
 
 SCALE = 0.02
 MONTHS = 12
@@ -127,8 +127,8 @@ def test_parameters_file_is_read_and_checked(tmp_path):
 
 
 def test_default_parameters_are_valid_for_the_default_scenario():
-    from sim.config import load_scenario
     from sim.experiment.sensitivity import _lookup, check_parameters
+    from sim.inputs.scenario import load_scenario
 
     scenario = load_scenario()
     check_parameters(scenario, DEFAULT_PARAMETERS)

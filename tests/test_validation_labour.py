@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from sim import RegionModel
-from sim.economy.firms import SECTOR_CODE
-from sim.economy.workforce import EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER
-from sim.policy.package import load_package
+from sim.inputs.package import load_package
+from sim.region.firms import SECTOR_CODE
+from sim.region.workforce import EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER
 
 # ---------------------------------------------------------------- displaced workers' earnings
 

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import Scenario, load_scenario, resolve_scenario_path, validate_scenario
 from sim.errors import ResultsFolderError, ScenarioError
+from sim.inputs.scenario import Scenario, load_scenario, resolve_scenario_path, validate_scenario
 
 FIRST_YEAR = 12
 DEFAULT_MAX_EVALUATIONS = 60

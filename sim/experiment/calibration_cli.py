@@ -46,7 +46,6 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_calibrate(args: argparse.Namespace) -> int:
     """Run ``shocksim calibrate`` from parsed arguments; input errors propagate as InputError."""
-    from sim.config import load_scenario, resolve_scenario_path
     from sim.experiment.calibration import (
         Evaluation,
         calibrate,
@@ -55,6 +54,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
         write_fitted_scenario,
     )
     from sim.experiment.results_io import utc_now
+    from sim.inputs.scenario import load_scenario, resolve_scenario_path
 
     path = resolve_scenario_path(args.scenario)
     base = load_scenario(path)

@@ -3,7 +3,7 @@
 ``compare`` runs the baseline (no package) and every package for the same seeds. Replicate
 ``r`` of every arm uses the same seed, derived from the base seed and ``r`` only (never
 from the worker that runs it), and the model draws its randomness by purpose
-(:mod:`sim.economy.random_streams`), so each package's effect is measured seed by seed
+(:mod:`sim.region.random_streams`), so each package's effect is measured seed by seed
 against its own baseline twin (common random numbers). A package with zero budget has
 exactly zero effect.
 
@@ -41,14 +41,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.config import Scenario, load_scenario, validate_scenario
 from sim.errors import InputError, ResultsFolderError
 from sim.experiment import compare_stats
 from sim.experiment.compare_stats import BASELINE, CONFIDENCE
 from sim.experiment.executors import RunExecutor, make_executor
 from sim.experiment.results_io import environment, new_folder, read_run, sha256_of, utc_now, write_run
+from sim.inputs.package import Package, load_package, shipped_packages, validate_package
+from sim.inputs.scenario import Scenario, load_scenario, validate_scenario
 from sim.model import RegionModel
-from sim.policy.package import Package, load_package, shipped_packages, validate_package
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -59,7 +59,7 @@ RUNS_DIR = "runs"
 FIGURES = ("employment", "jobs_saved", "cost_per_job", "sectors")
 _SIM_DIR = Path(__file__).resolve().parent.parent
 #: Code that shapes a run's numbers; a resumed comparison must be made by the same code.
-_MODEL_CODE = ("config.py", "model.py", "records.py", "economy", "policy")
+_MODEL_CODE = ("inputs", "model.py", "records.py", "region", "policy")
 
 
 class RunFailedWarning(RuntimeWarning):

@@ -77,11 +77,11 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Run ``shocksim compare`` from parsed arguments; input errors propagate as InputError."""
-    from sim.config import DEFAULT_SCENARIO, resolve_scenario_path
     from sim.errors import InputError
     from sim.experiment.compare import ProgressBar, RunFailedWarning, compare, describe_run
     from sim.experiment.executors import executor_from_options
     from sim.experiment.results_io import utc_now
+    from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
 
     if args.resume and args.out is None:
         raise InputError("--resume needs --out: the folder of the comparison to finish")

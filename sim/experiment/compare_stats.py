@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.config import CHAINS, SECTORS
+from sim.inputs.scenario import CHAINS, SECTORS
 
 CONFIDENCE = 0.90
 BASELINE = "baseline"

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.config import Scenario
 from sim.experiment.results_io import check_new_folder, default_run_folder, environment, utc_now, write_run
+from sim.inputs.scenario import Scenario
 from sim.model import RegionModel
 
 

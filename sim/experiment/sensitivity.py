@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.config import Scenario, load_scenario
 from sim.errors import InputError, ScenarioError
 from sim.experiment.executors import RunExecutor, make_executor
 from sim.experiment.results_io import environment, new_folder, sha256_of, utc_now
+from sim.inputs.package import Package, load_package
+from sim.inputs.scenario import Scenario, load_scenario
 from sim.model import RegionModel
-from sim.policy.package import Package, load_package
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -55,11 +55,11 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     """Run ``shocksim sensitivity`` from parsed arguments; input errors propagate as InputError."""
     from tqdm import tqdm
 
-    from sim.config import DEFAULT_SCENARIO, resolve_scenario_path
     from sim.experiment.executors import executor_from_options
     from sim.experiment.results_io import check_new_folder, utc_now
     from sim.experiment.sensitivity import sensitivity, write_sensitivity
-    from sim.policy.package import load_package
+    from sim.inputs.package import load_package
+    from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
 
     scenario = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
     path = resolve_scenario_path(scenario)

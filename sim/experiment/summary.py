@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.config import SECTORS
+from sim.inputs.scenario import SECTORS
 from sim.model import RegionModel
 
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from sim.config import YearMonth, month_number
-from sim.policy.budget import Budget, Ledger
+from sim.inputs.scenario import YearMonth, month_number
+from sim.policy.ledger import Budget, Ledger
 
 if TYPE_CHECKING:
     from sim.model import RegionModel
@@ -127,14 +127,14 @@ class Intervention:
 
 
 def sector_codes(sectors: list[str]) -> np.ndarray:
-    from sim.config import SECTORS
+    from sim.inputs.scenario import SECTORS
 
     return np.array([SECTORS.index(sector) for sector in sectors], dtype=np.int8)
 
 
 def eligible_firms(model: RegionModel, sectors: list[str], sme_only: bool) -> np.ndarray:
     """Mask of active firms of the given sectors (SMEs only if asked)."""
-    from sim.economy.firms import ACTIVE
+    from sim.region.firms import ACTIVE
 
     firms = model.firms
     mask = (firms.status == ACTIVE) & np.isin(firms.sector, sector_codes(sectors))

@@ -15,8 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from sim.config import SECTORS
 from sim.experiment.compare_stats import BASELINE, COMPONENT_LABELS, COMPONENTS, CONFIDENCE
+from sim.inputs.scenario import SECTORS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

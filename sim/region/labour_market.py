@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import SECTORS, Scenario
-from sim.economy.random_streams import RandomStreams
-from sim.economy.workforce import (
+from sim.inputs.scenario import SECTORS, Scenario
+from sim.region.random_streams import RandomStreams
+from sim.region.workforce import (
     EMPLOYED,
     NEVER,
     NO_EMPLOYER,

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.economy.workforce import EMPLOYED, UNEMPLOYED
 from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+from sim.region.workforce import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.model import RegionModel

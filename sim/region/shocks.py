@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import CHAINS, PART_TYPES, SECTORS, Scenario, month_number
-from sim.economy.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
+from sim.inputs.scenario import CHAINS, PART_TYPES, SECTORS, Scenario, month_number
+from sim.region.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
 
 COMBUSTION = PART_TYPES.index("combustion")
 ELECTRIC = PART_TYPES.index("electric")

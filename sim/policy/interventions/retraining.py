@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.economy.workforce import IN_TRAINING, NEVER, UNEMPLOYED
 from sim.errors import ScenarioError
 from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+from sim.region.workforce import IN_TRAINING, NEVER, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.model import RegionModel

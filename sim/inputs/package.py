@@ -28,11 +28,13 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.config import SCENARIO_DIR
 from sim.errors import ScenarioError
+from sim.inputs.pydantic_errors import error_from
+from sim.inputs.scenario import SCENARIO_DIR
+from sim.policy.base import REGISTRY
 
 # Importing the intervention modules registers them.
-from sim.policy import (  # noqa: F401
+from sim.policy.interventions import (  # noqa: F401
     administration,
     foreign_workforce,
     hiring_subsidy,
@@ -43,8 +45,6 @@ from sim.policy import (  # noqa: F401
     retraining,
     social_economy,
 )
-from sim.policy.base import REGISTRY
-from sim.validation import error_from
 
 PACKAGE_DIR = SCENARIO_DIR / "packages"
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import FirmBehaviour
-from sim.economy.firms import ACTIVE, ASSEMBLER, FirmTable
+from sim.inputs.scenario import FirmBehaviour
+from sim.region.firms import ACTIVE, ASSEMBLER, FirmTable
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.economy.firms import ACTIVE
 from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+from sim.region.firms import ACTIVE
 
 if TYPE_CHECKING:
     from sim.model import RegionModel

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.config import SECTORS, Scenario
-from sim.economy.random_streams import RandomStreams, agent_keys
+from sim.inputs.scenario import SECTORS, Scenario
+from sim.region.random_streams import RandomStreams, agent_keys
 
 EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT = 0, 1, 2, 3, 4
 STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out")

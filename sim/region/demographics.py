@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import Scenario
-from sim.economy.random_streams import RandomStreams
-from sim.economy.workforce import (
+from sim.inputs.scenario import Scenario
+from sim.region.random_streams import RandomStreams
+from sim.region.workforce import (
     EMPLOYED,
     INACTIVE,
     MOVED_OUT,

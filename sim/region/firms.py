@@ -14,8 +14,8 @@ from dataclasses import dataclass, fields
 import mesa
 import numpy as np
 
-from sim.config import CHAINS, GROWTH_BRANCHES, PART_TYPES, SECTORS, FirmGroup, Scenario
 from sim.errors import ScenarioError
+from sim.inputs.scenario import CHAINS, GROWTH_BRANCHES, PART_TYPES, SECTORS, FirmGroup, Scenario
 
 # Status codes
 ACTIVE, CLOSED, RELOCATED = 0, 1, 2

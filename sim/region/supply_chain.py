@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from sim.config import CHAINS, PART_TYPES, Scenario
-from sim.economy.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
+from sim.inputs.scenario import CHAINS, PART_TYPES, Scenario
+from sim.region.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
 
 
 @dataclass

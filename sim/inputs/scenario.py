@@ -34,9 +34,9 @@ from pydantic import (
 )
 
 from sim.errors import ScenarioError
-from sim.validation import error_from
+from sim.inputs.pydantic_errors import error_from
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 DEFAULT_SCENARIO = "gwangju"
 
 SECTORS = ("auto", "appliance", "growth", "other_manufacturing", "services")

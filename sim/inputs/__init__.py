@@ -1,0 +1,1 @@
+"""Scenario and package files: schemas, the TOML reader, key paths and one-line errors."""

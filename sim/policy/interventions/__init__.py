@@ -1,0 +1,1 @@
+"""One module per policy instrument (each registers itself with the intervention registry)."""
