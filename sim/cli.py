@@ -21,7 +21,7 @@ from sim.experiment.compare_cli import add_compare_parser, run_compare
 from sim.experiment.sensitivity_cli import add_sensitivity_parser, run_sensitivity
 from sim.inputs.package import load_package
 from sim.inputs.scenario import DEFAULT_SCENARIO, load_scenario, resolve_scenario_path, shipped_scenarios
-from sim.region.firms import plan_firm_groups
+from sim.region.build import plan_firm_groups
 
 EXIT_INPUT_ERROR = 2
 

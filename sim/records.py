@@ -1,74 +1,113 @@
-"""The monthly table: its columns, their units, and preallocated storage.
+"""The monthly table: its columns with dtype and unit, preallocated storage, and the month's row.
 
 Values are written into numpy arrays (one per column, one element per month) rather than
 through Mesa's DataCollector, which deep-copies every value it collects; the DataCollector
 reads the same arrays (see RegionModel). Row 0 is the state at the start, before the first
 month; row ``t`` is the state at the end of model month ``t`` and that month's flows.
+
+Recording only reads: flows were counted by the stage that caused them (``state.tally``),
+stocks are counted here from the state, and the policy columns come from the ledger.
+Columns follow the scenario's names: ``employed_<sector>``, ``employed_<chain>_<tier>``, ...
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from sim.inputs.scenario import CHAINS, SECTORS, year_month
+from sim.inputs.scenario import Scenario, year_month
+from sim.region.region_state import MONTH_EVENTS, RegionState
+from sim.region.state import (
+    ACTIVE,
+    EMPLOYED,
+    IN_TRAINING,
+    INACTIVE,
+    MOVED_OUT,
+    ROLE_LABELS,
+    UNEMPLOYED,
+)
 
-ROLE_COLUMNS = tuple(f"employed_{chain}_{role}" for chain in CHAINS for role in ("assembly", "tier1", "tier2"))
+INT, REAL = "int64", "float64"
 
-#: column name -> unit / meaning. Counts are people or firms in the model (at the run's scale).
-COLUMNS: dict[str, str] = {
-    "month": "model month (0 = start state, 1 = first simulated month)",
-    "employed": "workers employed (end of month)",
-    "unemployed": "workers unemployed and searching (end of month)",
-    "unemployment_rate": "unemployed / labour_force",
-    "labour_force": "employed + unemployed (trainees are counted separately)",
-    **{f"employed_{sector}": f"employees of {sector} firms" for sector in SECTORS},
-    **dict.fromkeys(ROLE_COLUMNS, "employees of this chain tier"),
-    "layoffs": "workers laid off this month (downsizing, failures, relocations; not quits or retirements)",
-    **{f"layoffs_{sector}": f"workers laid off by {sector} firms this month" for sector in SECTORS},
-    "quits": "workers who quit into unemployment this month",
-    "retirements": "workers who reached retirement age this month",
-    "hires": "job seekers hired this month",
-    "vacancies": "vacancies open this month before matching",
-    "firms_active": "firms active (end of month)",
-    "firm_failures": "firms that failed this month",
-    **{f"firm_failures_{sector}": f"{sector} firms that failed this month" for sector in SECTORS},
-    "in_training": "workers in training (end of month)",
-    "out_of_labour_force": "workers outside the labour force, retired or not (end of month)",
-    "moved_out": "workers who have left the region (cumulative stock)",
-    "entrants": "young people who entered the labour force this month",
-    "foreign_entrants": "foreign workers placed in jobs by policy this month",
-    "firms_arrived": "new firms that came to the region this month without incentives",
-    "long_term_unemployed": "unemployed for at least the long-term threshold (end of month)",
-    **{f"output_{sector}": f"output of {sector} firms, KRW per month" for sector in SECTORS},
-    "output_manufacturing": "output of all manufacturing (auto, appliance, growth, other), KRW per month",
-    "wage_income": "wages paid by the region's firms, KRW per month",
-    "benefit_income": "unemployment benefits paid, KRW per month",
-    "mean_wage": "mean monthly wage of the employed, KRW",
-    "borrowing": "new bank lending to firms, KRW per month",
-    "bad_debt": "debt written off when firms failed, KRW per month",
-    "household_transfers": "policy payments to workers (training allowances), KRW per month",
-    "policy_spend": "payments of all interventions, KRW per month (loans at face value)",
-    "policy_cost": "expected cost of all interventions, KRW per month (grants, subsidies, allowances, fees, "
-    "interest subsidies, policy loans written off)",
-    "policy_returns": "repayments of policy loans and clawbacks, KRW per month",
-    "firms_rescued": "firms in distress (no bank credit) whose cash a policy restored this month",
-    "foreign_workers": "foreign workers placed by policy and still in the region (end of month)",
-    "displaced": "workers laid off during the run (latest layoff from month 1 on), still in the region",
-    "displaced_reemployed_12m_rate": "share of workers laid off 12 or more months ago who found a job within 12 months",
-    "displaced_earnings_rate": "earnings of workers laid off during the run (wage if employed, else 0) relative to "
-    "their pay before the layoff, mean",
-}
+
+@dataclass(frozen=True)
+class RecordColumn:
+    """A column of the monthly table: its dtype and its unit or meaning."""
+
+    dtype: str
+    unit: str
+
+
+def columns_for(config: Scenario) -> dict[str, RecordColumn]:
+    """The monthly table's columns for a scenario (its sectors and chains), before policy columns."""
+    sectors, chains = config.sector_names, config.chain_names
+    traded = ", ".join(config.traded_names)
+    return {
+        "month": RecordColumn(INT, "model month (0 = start state, 1 = first simulated month)"),
+        "employed": RecordColumn(INT, "workers employed (end of month)"),
+        "unemployed": RecordColumn(INT, "workers unemployed and searching (end of month)"),
+        "unemployment_rate": RecordColumn(REAL, "unemployed / labour_force"),
+        "labour_force": RecordColumn(INT, "employed + unemployed (trainees are counted separately)"),
+        **{f"employed_{s}": RecordColumn(INT, f"employees of {s} firms") for s in sectors},
+        **{
+            f"employed_{chain}_{label}": RecordColumn(INT, f"employees of the {chain} chain's {label} firms")
+            for chain in chains
+            for label in ROLE_LABELS.values()
+        },
+        "layoffs": RecordColumn(INT, "workers laid off this month (downsizing, failures, relocations; not quits)"),
+        **{f"layoffs_{s}": RecordColumn(INT, f"workers laid off by {s} firms this month") for s in sectors},
+        "quits": RecordColumn(INT, "workers who quit into unemployment this month"),
+        "retirements": RecordColumn(INT, "workers who reached retirement age this month"),
+        "hires": RecordColumn(INT, "job seekers hired this month"),
+        "vacancies": RecordColumn(INT, "vacancies open this month before matching"),
+        "firms_active": RecordColumn(INT, "firms active (end of month)"),
+        "firm_failures": RecordColumn(INT, "firms that failed this month"),
+        **{f"firm_failures_{s}": RecordColumn(INT, f"{s} firms that failed this month") for s in sectors},
+        "in_training": RecordColumn(INT, "workers in training (end of month)"),
+        "out_of_labour_force": RecordColumn(INT, "workers outside the labour force, retired or not (end of month)"),
+        "moved_out": RecordColumn(INT, "workers who have left the region (cumulative stock)"),
+        "entrants": RecordColumn(INT, "young people who entered the labour force this month"),
+        "foreign_entrants": RecordColumn(INT, "foreign workers placed in jobs by policy this month"),
+        "firms_arrived": RecordColumn(INT, "new firms that came to the region this month without incentives"),
+        "long_term_unemployed": RecordColumn(INT, "unemployed for at least the long-term threshold (end of month)"),
+        **{f"output_{s}": RecordColumn(REAL, f"output of {s} firms, KRW per month") for s in sectors},
+        "output_manufacturing": RecordColumn(REAL, f"output of the traded sectors ({traded}), KRW per month"),
+        "wage_income": RecordColumn(REAL, "wages paid by the region's firms, KRW per month"),
+        "benefit_income": RecordColumn(REAL, "unemployment benefits paid, KRW per month"),
+        "mean_wage": RecordColumn(REAL, "mean monthly wage of the employed, KRW"),
+        "borrowing": RecordColumn(REAL, "new bank lending to firms, KRW per month"),
+        "bad_debt": RecordColumn(REAL, "bank debt written off when firms failed, KRW per month"),
+        "household_transfers": RecordColumn(REAL, "policy payments to workers (allowances), KRW per month"),
+        "policy_spend": RecordColumn(REAL, "payments of all interventions, KRW per month (loans at face value)"),
+        "policy_cost": RecordColumn(
+            REAL,
+            "expected cost of all interventions, KRW per month (grants, subsidies, allowances, fees, "
+            "interest subsidies, policy loans written off)",
+        ),
+        "policy_returns": RecordColumn(REAL, "repayments of policy loans and clawbacks, KRW per month"),
+        "firms_rescued": RecordColumn(INT, "firms in distress (no bank credit) whose cash a policy restored"),
+        "foreign_workers": RecordColumn(INT, "foreign workers placed by policy and still in the region (end of month)"),
+        "displaced": RecordColumn(INT, "workers laid off during the run (from month 1 on), still in the region"),
+        "displaced_reemployed_12m_rate": RecordColumn(
+            REAL, "share of workers laid off 12 or more months ago who found a job within 12 months"
+        ),
+        "displaced_earnings_rate": RecordColumn(
+            REAL,
+            "earnings of workers laid off during the run (wage if employed, else 0) relative to their pay "
+            "before the layoff, mean",
+        ),
+    }
 
 
 class MonthlyRecords:
     """Preallocated arrays, one per column, for rows 0..months (grown if a run goes on)."""
 
-    def __init__(self, months: int, start_calendar_month: int, extra_columns: dict[str, str] | None = None) -> None:
+    def __init__(self, months: int, start_calendar_month: int, columns: dict[str, RecordColumn]) -> None:
         self.rows = months + 1
         self.start_calendar_month = start_calendar_month
-        self.extra_columns = dict(extra_columns or {})
-        self.columns = {**COLUMNS, **self.extra_columns}
+        self.columns = dict(columns)
         self._data = {name: np.zeros(self.rows) for name in self.columns}
         self.last_row = -1
 
@@ -96,25 +135,80 @@ class MonthlyRecords:
         """The rows written so far as a DataFrame, with a ``date`` column (first day of the month)."""
         rows = self.last_row + 1
         frame = pd.DataFrame({name: self._data[name][:rows].copy() for name in self.columns})
-        integer_columns = [c for c in self.columns if not _is_real(c)]
+        integer_columns = [name for name, column in self.columns.items() if column.dtype == INT]
         frame[integer_columns] = frame[integer_columns].round().astype(np.int64)
         dates = [year_month(self.start_calendar_month + m - 1) + "-01" for m in range(rows)]
         frame.insert(1, "date", pd.to_datetime(dates))
         return frame
 
 
-def _is_real(column: str) -> bool:
-    """Money and rates are kept as floats; counts become integers."""
-    return (
-        column.startswith(("output_", "policy_"))
-        or column.endswith(("_krw", "_rate", "_share"))
-        or column
-        in {
-            "wage_income",
-            "benefit_income",
-            "mean_wage",
-            "borrowing",
-            "bad_debt",
-            "household_transfers",
-        }
+def displaced_outcomes(state: RegionState, month: int) -> dict[str, float]:
+    """Re-employment and earnings of workers laid off during the run (still in the region)."""
+    workforce = state.workforce
+    displaced = np.flatnonzero(
+        (workforce.displaced_month >= 1) & (workforce.displaced_month <= month) & (workforce.status != MOVED_OUT)
     )
+    displaced = displaced[~workforce.retired[displaced]]
+    since = workforce.displaced_month[displaced]
+    mature = displaced[month - since >= 12]
+    found = workforce.reemployed_month[mature] - workforce.displaced_month[mature] <= 12
+    earnings = np.where(workforce.status[displaced] == EMPLOYED, workforce.wage[displaced], 0.0)
+    before = workforce.pre_displacement_wage[displaced]
+    ratio = np.divide(earnings, before, out=np.zeros(len(displaced)), where=before > 0)
+    return {
+        "displaced": len(displaced),
+        "displaced_reemployed_12m_rate": float(found.mean()) if len(mature) else 0.0,
+        "displaced_earnings_rate": float(ratio.mean()) if len(displaced) else 0.0,
+    }
+
+
+def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -> dict[str, float]:
+    """Every column's value for the month: stocks counted from the state, flows from the tally."""
+    firms, workforce, config = state.firms, state.workforce, state.config
+    sectors = config.sector_names
+    statuses = workforce.status_counts()
+    employed, unemployed = int(statuses[EMPLOYED]), int(statuses[UNEMPLOYED])
+    labour_force = employed + unemployed
+    by_sector = np.bincount(firms.sector, weights=firms.employees, minlength=len(sectors))
+    output_by_sector = np.bincount(firms.sector, weights=firms.output, minlength=len(sectors))
+    unemployed_ids = np.flatnonzero(workforce.status == UNEMPLOYED)
+    long_term = int(
+        (
+            (month - workforce.unemployed_since[unemployed_ids]) >= config.labour_market.long_term_unemployment_months
+        ).sum()
+    )
+    traded_codes = [config.sector_code(name) for name in config.traded_names]
+    values: dict[str, float] = {
+        "month": month,
+        "employed": employed,
+        "unemployed": unemployed,
+        "unemployment_rate": unemployed / labour_force if labour_force else 0.0,
+        "labour_force": labour_force,
+        "in_training": int(statuses[IN_TRAINING]),
+        "out_of_labour_force": int(statuses[INACTIVE]),
+        "moved_out": int(statuses[MOVED_OUT]),
+        "firms_active": int((firms.status == ACTIVE).sum()),
+        "long_term_unemployed": long_term,
+        "output_manufacturing": float(output_by_sector[traded_codes].sum()),
+        "wage_income": state.local.wage_income_krw,
+        "benefit_income": state.local.benefit_income_krw,
+        "mean_wage": float(firms.wage_bill.sum() / employed) if employed else 0.0,
+        "borrowing": float(firms.flow_borrowing.sum()),
+        "household_transfers": state.household_transfers_krw,
+        "foreign_workers": int(workforce.foreign.sum()),
+        **policy_values,
+    }
+    values.update(displaced_outcomes(state, month))
+    for code, sector in enumerate(sectors):
+        values[f"employed_{sector}"] = int(by_sector[code])
+        values[f"output_{sector}"] = float(output_by_sector[code])
+    for chain in config.chain_names:
+        in_chain = firms.sector == config.sector_code(chain)
+        for role, label in ROLE_LABELS.items():
+            values[f"employed_{chain}_{label}"] = int(firms.employees[in_chain & (firms.role == role)].sum())
+    for name in MONTH_EVENTS:
+        values[name] = state.tally.get(name, 0.0)
+    for sector in sectors:
+        values[f"layoffs_{sector}"] = state.tally.get(f"layoffs_{sector}", 0.0)
+        values[f"firm_failures_{sector}"] = state.tally.get(f"firm_failures_{sector}", 0.0)
+    return values

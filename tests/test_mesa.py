@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim import RegionModel
-from sim.region.firms import Firm
+from sim.region.agents import Firm
 
 
 def test_region_model_is_a_mesa_model_with_firm_agents():

@@ -7,9 +7,17 @@ import pandas as pd
 import pytest
 
 from sim import RegionModel, load_scenario
-from sim.records import COLUMNS
-from sim.region import workforce as wf
-from sim.region.firms import ACTIVE, CLOSED, SECTOR_CODE, TIER1, TIER2
+from sim.records import columns_for
+from sim.region import state as wf
+from sim.region.state import ACTIVE, CLOSED, TIER1, TIER2
+
+#: Sector codes of the shipped scenarios (chains then industries, as Gwangju declares them).
+SECTOR_CODE = {
+    name: code for code, name in enumerate(("auto", "appliance", "growth", "other_manufacturing", "services"))
+}
+
+#: The monthly table of the default scenario before any policy columns.
+COLUMNS = list(columns_for(load_scenario()))
 
 NO_SHOCKS = {"shocks": {}}
 
@@ -116,11 +124,11 @@ def test_money_in_equals_money_out_plus_change_in_cash_for_every_firm():
         # Firms that arrived at the start of this month were active all month too.
         arrived = model.firms.count - len(active_before)
         active_before = np.concatenate([active_before, np.ones(arrived, dtype=bool)])
-        flows = model.last_flows
-        change = flows.cash_after - flows.cash_before
-        np.testing.assert_allclose(change[active_before], flows.net()[active_before], rtol=1e-9, atol=1e-3)
+        firms = model.firms
+        change = firms.flow_cash_after - firms.flow_cash_before
+        np.testing.assert_allclose(change[active_before], firms.net_flow()[active_before], rtol=1e-9, atol=1e-3)
         np.testing.assert_array_equal(change[~active_before], 0.0)
-        borrowed += flows.borrowing.sum()
+        borrowed += firms.flow_borrowing.sum()
     assert borrowed > 0
     assert model.results().firm_failures.sum() > 0
 
@@ -165,7 +173,7 @@ def test_demand_cut_reaches_tier2_later_and_less_fully_than_tier1():
     assert first2 > first1, (first1, first2)
     assert drop2[-1] < drop1[-1]
     # Suppliers that sell everything locally to one buyer are hit harder than diversified ones.
-    network = shocked.network
+    network = shocked.region.network
     auto_tier2 = np.flatnonzero((shocked.firms.sector == SECTOR_CODE["auto"]) & (shocked.firms.role == TIER2))
     assert network.dependence_on_largest_customer()[auto_tier2].max() == pytest.approx(1.0)
 
@@ -202,7 +210,7 @@ def test_firm_short_of_cash_with_credit_borrows_and_survives():
     model.step()
     assert firms.status[target] == ACTIVE
     assert firms.debt[target] > debt_before * 0.99
-    assert model.last_flows.borrowing[target] > 0
+    assert model.firms.flow_borrowing[target] > 0
 
 
 def test_manufacturing_job_losses_reduce_services_employment():
@@ -252,7 +260,7 @@ def test_relocating_a_whole_plant_lays_off_all_its_workers():
         ],
     }
     model = RegionModel(rng=3, scale=0.05, months=4, overrides=overrides)
-    plant = model.firms.name.index("Gwangju appliance plant")
+    plant = list(model.firms.name).index("Gwangju appliance plant")
     model.step()
     staff = int(model.firms.employees[plant])  # at the end of January, just before the move
     table = model.run()
@@ -272,7 +280,7 @@ def test_tariff_cuts_output_of_the_chosen_sector_only():
     shocked = RegionModel(rng=3, scale=0.05, months=6, overrides=tariff).run()
     ratio = shocked.output_other_manufacturing.iloc[3] / baseline.output_other_manufacturing.iloc[3]
     # Only the exported share of their sales is exposed to the tariff.
-    export_share = load_scenario().industries.other_manufacturing.export_share
+    export_share = load_scenario().industries["other_manufacturing"].export_share
     assert ratio == pytest.approx(1.0 - 0.3 * export_share, abs=0.02)
     assert shocked.output_auto.iloc[3] == pytest.approx(baseline.output_auto.iloc[3], rel=0.01)
 
@@ -297,5 +305,5 @@ def test_electric_transition_moves_demand_from_combustion_to_electric_parts():
     electric = np.flatnonzero(firms.part_type == 2)
     base = firms.base_output.copy()
     model.run()
-    assert model.last_output[combustion].sum() / base[combustion].sum() < 0.7
-    assert model.last_output[electric].sum() / base[electric].sum() > 1.5
+    assert model.firms.output[combustion].sum() / base[combustion].sum() < 0.7
+    assert model.firms.output[electric].sum() / base[electric].sum() > 1.5

@@ -10,11 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import RegionModel, ScenarioError
+from sim import RegionModel, ScenarioError, load_scenario
 from sim.inputs.package import combine_packages, load_package, shipped_packages
-from sim.records import COLUMNS
-from sim.region.firms import ACTIVE, SECTOR_CODE, TIER1, TIER2
-from sim.region.workforce import EMPLOYED, NEVER
+from sim.records import columns_for
+from sim.region.state import ACTIVE, EMPLOYED, NEVER, TIER1, TIER2
+
+#: Sector codes of the shipped scenarios (chains then industries, as Gwangju declares them).
+SECTOR_CODE = {
+    name: code for code, name in enumerate(("auto", "appliance", "growth", "other_manufacturing", "services"))
+}
+
+#: The monthly table of the default scenario before any policy columns.
+COLUMNS = list(columns_for(load_scenario()))
 
 # A credit squeeze: car output falls by 64% for a year and recovers, and banks lend to
 # no firm with more than two loss-making months in a row.
@@ -115,9 +122,9 @@ def test_no_worker_or_won_appears_or_vanishes_with_policies():
         model.step()
         added = model.firms.count - len(active_before)
         active_before = np.concatenate([active_before, np.ones(added, dtype=bool)])
-        flows = model.last_flows
-        change = flows.cash_after - flows.cash_before
-        np.testing.assert_allclose(change[active_before], flows.net()[active_before], rtol=1e-9, atol=1e-3)
+        firms = model.firms
+        change = firms.flow_cash_after - firms.flow_cash_before
+        np.testing.assert_allclose(change[active_before], firms.net_flow()[active_before], rtol=1e-9, atol=1e-3)
         arrivals += int(model.records.latest("entrants") + model.records.latest("foreign_entrants"))
         assert model.workforce.count == initial + arrivals
         assert model.workforce.status_counts().sum() == model.workforce.count
@@ -313,7 +320,7 @@ clawback = true
         (("budget_krw = 1e9", "budget_krw = -1e9"), "interventions[0].budget_krw", "greater than or equal to 0"),
         (("budget_krw = 1e9\n", ""), "interventions[0].budget_krw", "required"),
         (('end = "2021-12"', 'end = "2020-12"'), "interventions[0]", "end must not come before start"),
-        (('sectors = ["auto"]', 'sectors = ["shipbuilding"]'), "interventions[0].sectors[0]", "auto"),
+        (('sectors = ["auto"]', 'sectors = ["Auto"]'), "interventions[0].sectors[0]", "lower-case name"),
         (("clawback = true", "clawback = true\nbonus = 1"), "interventions[0].bonus", "unknown key"),
     ],
 )
@@ -323,6 +330,19 @@ def test_bad_package_files_get_one_line_errors(tmp_path, change, key, message):
         load_package(path)
     text = str(caught.value)
     assert str(path) in text and key in text and message in text and "\n" not in text
+
+
+def test_sector_the_scenario_does_not_declare_gets_a_one_line_error(tmp_path):
+    path = _package_file(tmp_path, RETENTION.replace('sectors = ["auto"]', 'sectors = ["auto", "shipbuilding"]'))
+    load_package(path)  # a package may name any sector; the scenario it is laid on decides
+    with pytest.raises(ScenarioError) as caught:
+        RegionModel(rng=1, scale=0.01, months=1, package=path)
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith(
+        f"{path}: interventions[0].sectors[1]: got 'shipbuilding'; not one of the scenario's sectors"
+    )
+    assert "['auto', 'appliance', 'growth', 'other_manufacturing', 'services']" in text
 
 
 def test_occupation_the_scenario_lacks_is_an_input_error(tmp_path):

@@ -18,10 +18,14 @@ from sim import RegionModel, ScenarioError, load_scenario
 from sim.cli import main
 from sim.inputs.package import load_package, shipped_packages
 from sim.inputs.scenario import SCENARIO_DIR, shipped_scenarios, validate_scenario
-from sim.records import ROLE_COLUMNS
-from sim.region.firms import ACTIVE, ASSEMBLER, SECTOR_CODE, TIER1, plan_firm_groups
+from sim.region.build import plan_firm_groups
 from sim.region.shocks import COMBUSTION, ELECTRIC
-from sim.region.workforce import EMPLOYED
+from sim.region.state import ACTIVE, ASSEMBLER, EMPLOYED, TIER1
+
+#: Sector codes of the shipped scenarios (chains then industries, as Gwangju declares them).
+SECTOR_CODE = {
+    name: code for code, name in enumerate(("auto", "appliance", "growth", "other_manufacturing", "services"))
+}
 
 NEW_SCENARIOS = ("gyeongju", "gwanak", "declining_county")
 #: Each new scenario and the package that carries its source's measures.
@@ -114,7 +118,24 @@ def test_new_scenarios_run_to_the_end_and_conserve_workers(stepped_run):
     # Chains without a local assembler report zero assembly employment, not an error.
     firms = model.firms
     assert not (firms.role == ASSEMBLER).any()
-    assert (table[[c for c in ROLE_COLUMNS if c.endswith("_assembly")]] == 0).all().all()
+    assert (
+        (
+            table[
+                [
+                    c
+                    for c in [
+                        f"employed_{chain}_{role}"
+                        for chain in ("auto", "appliance")
+                        for role in ("assembly", "tier1", "tier2")
+                    ]
+                    if c.endswith("_assembly")
+                ]
+            ]
+            == 0
+        )
+        .all()
+        .all()
+    )
     assert (table.employed_appliance == 0).all()
 
 
@@ -134,7 +155,7 @@ def gyeongju_pair():
         assert shocked.firms.count == untaxed.firms.count  # the same firms arrive in both
         both = (shocked.firms.status == ACTIVE) & (untaxed.firms.status == ACTIVE)
         tier1 = np.flatnonzero(both & (shocked.firms.role == TIER1))
-        demand_ratio[month] = shocked.current_demand[tier1] / untaxed.current_demand[tier1]
+        demand_ratio[month] = shocked.firms.orders[tier1] / untaxed.firms.orders[tier1]
     return shocked, untaxed, demand_ratio
 
 
@@ -171,29 +192,29 @@ def test_electric_transition_reaches_tier1_without_a_local_assembler():
     month = model.steps
     suppliers = np.flatnonzero((firms.role == TIER1) & (firms.status == ACTIVE))  # firms have arrived meanwhile
     expected = (
-        model.network.base_outside_sales[suppliers]
+        model.firms.base_outside_sales[suppliers]
         * np.exp(firms.demand_noise[suppliers])
-        * model.shocks.part_multiplier(month)[suppliers]
+        * model.region.shocks.part_multiplier(month)[suppliers]
     )
-    np.testing.assert_allclose(model.current_demand[suppliers], expected, rtol=1e-9)
+    np.testing.assert_allclose(model.firms.orders[suppliers], expected, rtol=1e-9)
     assert (
-        model.shocks.part_multiplier(month)[combustion].max()
+        model.region.shocks.part_multiplier(month)[combustion].max()
         < 1.0
-        < model.shocks.part_multiplier(month)[electric].min()
+        < model.region.shocks.part_multiplier(month)[electric].min()
     )
-    assert model.last_output[combustion].sum() / base[combustion].sum() < 0.97
-    assert model.last_output[electric].sum() / base[electric].sum() > 1.1
+    assert model.firms.output[combustion].sum() / base[combustion].sum() < 0.97
+    assert model.firms.output[electric].sum() / base[electric].sum() > 1.1
 
 
 def test_local_demand_fall_lowers_services_employment_in_gwanak():
     shocked_model = RegionModel("gwanak", rng=1, scale=0.1, months=24)
     steady_model = RegionModel("gwanak", rng=1, scale=0.1, months=24, overrides={"shocks.local_demand": []})
     shocked, steady = shocked_model.run(), steady_model.run()
-    index = shocked_model.shocks.local_demand_index
+    index = shocked_model.region.shocks.local_demand_index
     path = shocked_model.config.shocks.local_demand[0].points
     assert index(1) == pytest.approx(path[0].value)
     assert index(12) == pytest.approx(path[1].value)  # 2024-12
-    assert steady_model.shocks.local_demand_index(12) == 1.0
+    assert steady_model.region.shocks.local_demand_index(12) == 1.0
     assert (shocked.output_services.iloc[2:] < steady.output_services.iloc[2:]).all()
     assert shocked.employed_services.iloc[-1] < steady.employed_services.iloc[-1]
     assert shocked.unemployment_rate.iloc[-1] > steady.unemployment_rate.iloc[-1]
@@ -213,9 +234,9 @@ def test_local_demand_paths_multiply(tmp_path):
         """,
     )
     model = RegionModel(path, rng=1, scale=0.02, months=1)
-    assert model.shocks.local_demand_index(1) == pytest.approx(0.8)
-    assert model.shocks.local_demand_index(6) == pytest.approx(0.95 * 0.8)
-    assert model.shocks.local_demand_index(30) == pytest.approx(0.9 * 0.8)
+    assert model.region.shocks.local_demand_index(1) == pytest.approx(0.8)
+    assert model.region.shocks.local_demand_index(6) == pytest.approx(0.95 * 0.8)
+    assert model.region.shocks.local_demand_index(30) == pytest.approx(0.9 * 0.8)
 
 
 def test_declining_county_labour_force_shrinks_and_vacancies_go_unfilled():
@@ -248,8 +269,8 @@ def test_relocation_in_a_region_without_assembly_plants_is_refused(tmp_path, sce
         parent="gyeongju",
     )
     message = scenario_error(path)
-    assert "shocks.relocation[0].assembler 'Kia Gwangju plant'" in message
-    assert "no assembly plants" in message
+    assert "shocks.relocation[0].assembler: got 'Kia Gwangju plant'" in message
+    assert "assembly plants; it declares: none" in message
 
 
 def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path, scenario_error):
@@ -264,8 +285,8 @@ def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path, scenario
         """,
     )
     message = scenario_error(path)  # gwangju relocates its appliance plant, which is gone here
-    assert "'Gwangju appliance plant' is not an assembler" in message
-    assert "allowed: ['Kia Gwangju plant']" in message
+    assert "shocks.relocation[0].assembler: got 'Gwangju appliance plant'" in message
+    assert "not one of the scenario's assembly plants; it declares: ['Kia Gwangju plant']" in message
 
 
 def test_final_demand_path_for_a_chain_without_assemblers_is_refused(tmp_path, scenario_error):
@@ -289,29 +310,24 @@ def test_tier1_without_local_buyers_must_sell_everything_outside(tmp_path, scena
     assert "tier1.export_share must be 1" in message
 
 
-@pytest.mark.parametrize(
-    ("body", "which"),
-    [
-        ("[industries.other_manufacturing]\nemployees = 5000\n", "both are given"),
-        (
-            'drop_inherited = ["industries.other_manufacturing.auto_share_of_manufacturing_output"]\n',
-            "neither is given",
-        ),
-    ],
-    ids=["both", "neither"],
-)
-def test_other_manufacturing_needs_exactly_one_sizing_key(tmp_path, body, which, scenario_error):
+def test_an_industry_gives_at_most_one_sizing_key(tmp_path, scenario_error):
+    message = scenario_error(_write(tmp_path, "[industries.other_manufacturing]\nemployees = 5000\n"))
+    assert "industries.other_manufacturing: got" in message
+    assert "give at most one of employees and size_by_chain_output_share" in message
+
+
+def test_exactly_one_industry_takes_the_rest_of_the_labour_force(tmp_path, scenario_error):
+    body = 'drop_inherited = ["industries.other_manufacturing.size_by_chain_output_share"]\n'
     message = scenario_error(_write(tmp_path, body))
-    assert "industries.other_manufacturing" in message
-    assert "exactly one of industries.other_manufacturing.employees" in message
-    assert which in message
+    assert "industries: got ['other_manufacturing', 'services']" in message
+    assert "exactly one industry gives neither employees nor size_by_chain_output_share" in message
 
 
 def test_other_manufacturing_employees_are_taken_as_given():
     scenario = load_scenario("gyeongju")
     specs = plan_firm_groups(scenario, np.random.default_rng(0), 1.0)
     other = next(spec for spec in specs if spec.sector == "other_manufacturing")
-    assert int(other.sizes.sum()) == scenario.industries.other_manufacturing.employees
+    assert int(other.sizes.sum()) == scenario.industries["other_manufacturing"].employees
 
 
 def test_dropping_a_key_the_parent_lacks_is_refused(tmp_path, scenario_error):

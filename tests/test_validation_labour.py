@@ -16,8 +16,12 @@ import pytest
 
 from sim import RegionModel
 from sim.inputs.package import load_package
-from sim.region.firms import SECTOR_CODE
-from sim.region.workforce import EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER
+from sim.region.state import EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER
+
+#: Sector codes of the shipped scenarios (chains then industries, as Gwangju declares them).
+SECTOR_CODE = {
+    name: code for code, name in enumerate(("auto", "appliance", "growth", "other_manufacturing", "services"))
+}
 
 # ---------------------------------------------------------------- displaced workers' earnings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.inputs.scenario import SECTORS
 from sim.model import RegionModel
 
 
@@ -26,7 +25,7 @@ def format_run_summary(model: RegionModel, folder: Path | None = None) -> str:
         return f"{label:32}{start:>12,.0f}{end:>12,.0f}{end - start:>+12,.0f}"
 
     lines.append(row("employed", first.employed, last.employed))
-    for sector in SECTORS:
+    for sector in model.config.sector_names:
         lines.append(row(f"  {sector.replace('_', ' ')}", first[f"employed_{sector}"], last[f"employed_{sector}"]))
     lines.append(row("unemployed", first.unemployed, last.unemployed))
     lines.append(
@@ -39,7 +38,8 @@ def format_run_summary(model: RegionModel, folder: Path | None = None) -> str:
         row("manufacturing output, bn KRW/mo", first.output_manufacturing, last.output_manufacturing, money=True)
     )
     lines.append(f"{'layoffs over the run':32}{table.layoffs.sum():>36,.0f}")
-    lines.append(f"{'  auto / appliance':32}{table.layoffs_auto.sum():>24,.0f} / {table.layoffs_appliance.sum():,.0f}")
+    for chain in model.config.chain_names:
+        lines.append(f"{'  ' + chain.replace('_', ' '):32}{table[f'layoffs_{chain}'].sum():>36,.0f}")
     lines.append(f"{'firm failures over the run':32}{table.firm_failures.sum():>36,.0f}")
     lines.append(f"{'moved out of the region':32}{last.moved_out:>36,.0f}")
     if folder is not None:

@@ -22,34 +22,21 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError
+from sim.inputs.interventions import SETTINGS
 from sim.inputs.pydantic_errors import error_from
 from sim.inputs.scenario import SCENARIO_DIR
-from sim.policy.base import REGISTRY
-
-# Importing the intervention modules registers them.
-from sim.policy.interventions import (  # noqa: F401
-    administration,
-    foreign_workforce,
-    hiring_subsidy,
-    infrastructure,
-    investment,
-    loans,
-    retention,
-    retraining,
-    social_economy,
-)
+from sim.inputs.toml_reader import load_with_inherits, resolve_path, shipped_names
 
 PACKAGE_DIR = SCENARIO_DIR / "packages"
 
 InterventionSpec = Annotated[
-    Union[tuple(cls.Settings for cls in REGISTRY.values())],  # noqa: UP007 - built from the registry
+    Union[tuple(SETTINGS.values())],  # noqa: UP007 - built from the settings of every instrument
     Field(discriminator="type"),
 ]
 
@@ -125,15 +112,11 @@ def combine_packages(packages: list[Package]) -> Package:
 
 def resolve_package_path(name_or_path: str | Path) -> Path:
     """A path as given, or a shipped package's file for a bare name like ``gwangju_2021``."""
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
-        return path
-    shipped = PACKAGE_DIR / f"{name_or_path}.toml"
-    return shipped if shipped.exists() else path
+    return resolve_path(name_or_path, PACKAGE_DIR)
 
 
 def shipped_packages() -> list[str]:
-    return sorted(p.stem for p in PACKAGE_DIR.glob("*.toml"))
+    return shipped_names(PACKAGE_DIR)
 
 
 def validate_package(raw: dict[str, Any], source: str = "<package>") -> Package:
@@ -150,18 +133,4 @@ def load_package(package: str | Path | Package | dict[str, Any]) -> Package:
     if isinstance(package, dict):
         return validate_package(copy.deepcopy(package))
     path = resolve_package_path(package)
-    if not path.exists():
-        raise ScenarioError(
-            str(path),
-            "",
-            str(path),
-            f"no such package file; give a package .toml file or one of the shipped names {shipped_packages()}",
-        )
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), "", "invalid TOML", f"TOML syntax error: {error}") from None
-    except OSError as error:
-        raise ScenarioError(str(path), "", str(path), f"cannot read file: {error.strerror}") from None
-    return validate_package(raw, str(path))
+    return validate_package(load_with_inherits(path, "package", PACKAGE_DIR), str(path))

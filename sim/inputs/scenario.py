@@ -1,11 +1,11 @@
 """Scenario schema, loading and validation.
 
 A scenario is a TOML file. Its numbers live in the file, each with a comment naming its
-source; this module only says what shape and range they must have. A scenario may start
-from another with ``inherits = "gwangju"`` (a shipped name or a path relative to the
-file) and override any key, so that derived scenarios restate only what differs;
-``drop_inherited = ["industries.other_manufacturing.auto_share_of_manufacturing_output"]``
-removes inherited keys that do not apply (TOML has no null to override them with).
+source; this module only says what shape and range they must have. Supply chains and
+industries are named in the scenario (``[chains.shipbuilding]``, ``[industries.food]``);
+those names become the sector names of everything else: workforce mixes, shocks, package
+files and the monthly table's columns (``employed_<name>``). Reading files, inheritance and
+encodings are :mod:`sim.inputs.toml_reader`'s.
 
 Every problem is raised as :class:`~sim.errors.ScenarioError` naming the file, the key
 path, the bad value and what is allowed.
@@ -18,7 +18,7 @@ import hashlib
 import itertools
 import json
 import re
-import tomllib
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,22 +28,22 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 
 from sim.errors import ScenarioError
 from sim.inputs.pydantic_errors import error_from
+from sim.inputs.toml_reader import SHIPPED_DIR, load_with_inherits, resolve_path, shipped_names
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = SHIPPED_DIR
 DEFAULT_SCENARIO = "gwangju"
 
-SECTORS = ("auto", "appliance", "growth", "other_manufacturing", "services")
-MANUFACTURING_SECTORS = ("auto", "appliance", "growth", "other_manufacturing")
-CHAINS = ("auto", "appliance")
+#: Part types of a chain whose parts follow a technology shift (the electric transition).
 PART_TYPES = ("neutral", "combustion", "electric")
-GROWTH_BRANCHES = ("ai_software", "aviation_parts", "eco_vehicle_parts")
+#: Kinds of industry: ``traded`` firms sell outside the region as well as inside (their
+#: output counts as manufacturing output); ``local_services`` firms sell to the region's
+#: households, whose spending follows local income.
+INDUSTRY_KINDS = ("traded", "local_services")
 SHARE_TOLERANCE = 1e-6
 
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -57,6 +57,18 @@ def _check_year_month(text: str) -> str:
 
 
 YearMonth = Annotated[str, AfterValidator(_check_year_month)]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_name(text: str) -> str:
+    if not _NAME.match(text):
+        raise ValueError("a lower-case name such as shipbuilding (letters, digits, underscores)")
+    return text
+
+
+#: A chain's or an industry's name: it becomes part of column names (``employed_<name>``).
+SectorName = Annotated[str, AfterValidator(_check_name)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -183,7 +195,6 @@ class FirmBehaviour(_Section):
 class FirmGroup(_Section):
     """Economics and size distribution of one group of firms (a tier or an industry)."""
 
-    employees: NonNegativeInt | None = None
     wage_krw_per_month: Positive
     productivity_krw_per_worker_month: Positive
     input_cost_share: Share
@@ -227,9 +238,11 @@ class Chain(_Section):
     """A supply chain: assembly plants in the region (possibly none), tier-1 and tier-2 suppliers.
 
     Without a local assembler (``assemblers = []``, e.g. Gyeongju's parts makers supplying
-    carmakers elsewhere) the tier-1 suppliers sell all their output outside the region, so
-    their ``export_share`` must be 1; likewise tier-2 suppliers must sell everything outside
-    when the chain has no tier-1 firms. A chain may be empty (no assemblers, no employees).
+    carmakers elsewhere, or battery-cell makers selling to carmakers in other regions) the
+    tier-1 suppliers sell all their output outside the region, so their ``export_share`` must
+    be 1; likewise tier-2 suppliers must sell everything outside when the chain has no tier-1
+    firms. A chain may be empty (no assemblers, no employees). ``part_type_shares`` tags tier-1
+    suppliers by the parts a technology shift acts on (the electric transition).
     """
 
     final_demand_unit: str = Field(min_length=1)
@@ -257,60 +270,53 @@ class Chain(_Section):
                 )
         return self
 
-
-class Chains(_Section):
-    auto: Chain
-    appliance: Chain
-
-
-class Growth(FirmGroup):
-    employees: NonNegativeInt
-    branch_shares: dict[Literal["ai_software", "aviation_parts", "eco_vehicle_parts"], Share]
-
-    @model_validator(mode="after")
-    def _branches(self) -> Growth:
-        _sums_to_one(self.branch_shares, "branch_shares")
-        return self
+    @property
+    def employees(self) -> int:
+        """Full-scale employees of the chain's assemblers and suppliers."""
+        return sum(a.employees for a in self.assemblers) + self.tier1.employees + self.tier2.employees
 
 
-class OtherManufacturing(FirmGroup):
-    """Other manufacturing, sized by exactly one of ``employees`` or ``auto_share_of_manufacturing_output``.
+class ChainOutputShare(_Section):
+    """Size an industry so that ``chain`` makes ``share`` of the region's manufacturing output."""
 
-    ``auto_share_of_manufacturing_output`` derives its employment so that the auto chain makes
-    that share of manufacturing output (Gwangju, seed 000); ``employees`` gives it directly
-    (regions where the auto chain is small, absent or sells outside the region).
+    chain: SectorName
+    share: Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class Industry(FirmGroup):
+    """An industry outside the supply chains, of a ``kind`` (see ``INDUSTRY_KINDS``).
+
+    Its employment is given (``employees``), or derived so that a chain makes a stated share
+    of manufacturing output (``size_by_chain_output_share``, Gwangju: auto makes 45%, seed 000),
+    or, for exactly one industry of the scenario giving neither, it takes the rest of the
+    employed labour force. ``branch_shares`` splits its firms into named branches (Gwangju's
+    growth industries). A ``local_services`` industry gives the ``local_multiplier`` its
+    demand is tied to local income by, and the share of its firms that are social enterprises.
     """
 
-    auto_share_of_manufacturing_output: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
-        default=None, validate_default=True
-    )
+    kind: Literal["traded", "local_services"]
+    employees: NonNegativeInt | None = None
+    size_by_chain_output_share: ChainOutputShare | None = None
+    branch_shares: dict[SectorName, Share] | None = None
+    local_multiplier: NonNegative | None = None
+    social_enterprise_share: Share = 0.0
 
-    @field_validator("auto_share_of_manufacturing_output")
-    @classmethod
-    def _exactly_one_sizing(cls, value: float | None, info: ValidationInfo) -> float | None:
-        # Runs after ``employees`` (declared first); skipped by pydantic if employees was invalid.
-        if "employees" not in info.data:
-            return value
-        has_employees = info.data["employees"] is not None
-        if (value is None) == (not has_employees):
-            which = "both are given" if has_employees else "neither is given"
-            raise ValueError(
-                "give exactly one of industries.other_manufacturing.employees (employment directly) and "
-                "industries.other_manufacturing.auto_share_of_manufacturing_output (sized from the auto chain); "
-                + which
-            )
-        return value
+    @model_validator(mode="after")
+    def _consistent(self) -> Industry:
+        if self.employees is not None and self.size_by_chain_output_share is not None:
+            raise ValueError("give at most one of employees and size_by_chain_output_share")
+        if self.branch_shares is not None:
+            _sums_to_one(self.branch_shares, "branch_shares")
+        if self.kind == "local_services" and self.local_multiplier is None:
+            raise ValueError("a local_services industry needs local_multiplier (local jobs per traded job lost)")
+        if self.kind != "local_services" and (self.local_multiplier is not None or self.social_enterprise_share):
+            raise ValueError("local_multiplier and social_enterprise_share are for local_services industries only")
+        return self
 
-
-class Services(FirmGroup):
-    local_multiplier: NonNegative
-    social_enterprise_share: Share
-
-
-class Industries(_Section):
-    growth: Growth
-    other_manufacturing: OtherManufacturing
-    services: Services
+    @property
+    def is_residual(self) -> bool:
+        """Whether the industry takes the rest of the employed labour force."""
+        return self.employees is None and self.size_by_chain_output_share is None
 
 
 class SectorWorkforce(_Section):
@@ -322,14 +328,6 @@ class SectorWorkforce(_Section):
         _sums_to_one(self.occupation_mix, "occupation_mix shares")
         _sums_to_one(self.skill_mix, "skill_mix shares")
         return self
-
-
-class Workforce(_Section):
-    auto: SectorWorkforce
-    appliance: SectorWorkforce
-    growth: SectorWorkforce
-    other_manufacturing: SectorWorkforce
-    services: SectorWorkforce
 
 
 class DemandPoint(_Section):
@@ -351,7 +349,7 @@ class _DatedPath(_Section):
 
 
 class FinalDemandPath(_DatedPath):
-    chain: Literal["auto", "appliance"]
+    chain: SectorName
 
 
 class LocalDemandPath(_DatedPath):
@@ -368,7 +366,7 @@ class Relocation(_Section):
 
 
 class Tariff(_Section):
-    sectors: list[Literal["auto", "appliance", "growth", "other_manufacturing"]] = Field(min_length=1)
+    sectors: list[SectorName] = Field(min_length=1)
     start: YearMonth
     end: YearMonth | None = None
     sales_cut: Share
@@ -382,6 +380,8 @@ class Tariff(_Section):
 
 
 class ElectricTransition(_Section):
+    """Electric cars' share of the output of the chains that tag their parts (``part_type_shares``)."""
+
     start: YearMonth
     end: YearMonth
     electric_share_start: Share
@@ -406,7 +406,7 @@ class InwardInvestment(_Section):
     """New firms that arrive without any incentive (the baseline that incentives add to)."""
 
     arrivals_per_year: NonNegative
-    sectors: list[Literal["growth", "other_manufacturing", "services"]] = Field(min_length=1)
+    sectors: list[SectorName] = Field(min_length=1)
     firm_size_pareto_alpha: Positive
     firm_size_min: PositiveInt
     firm_size_max: PositiveInt
@@ -419,54 +419,46 @@ class InwardInvestment(_Section):
 
 
 class Scenario(_Section):
-    """A validated scenario: the whole description of one region and its shocks."""
+    """A validated scenario: the whole description of one region and its shocks.
+
+    Sectors are the scenario's chains then its industries, in the order the file declares
+    them; a firm's sector code is the position of its sector's name in ``sector_names``.
+    """
 
     scenario: ScenarioInfo
     population: Population
     labour_market: LabourMarket
     firms: FirmBehaviour
-    chains: Chains
-    industries: Industries
-    workforce: Workforce
+    chains: dict[SectorName, Chain] = Field(default_factory=dict)
+    industries: dict[SectorName, Industry] = Field(min_length=1)
+    workforce: dict[SectorName, SectorWorkforce]
     investment: InwardInvestment | None = None
     shocks: Shocks = Field(default_factory=Shocks)
-
-    @model_validator(mode="after")
-    def _cross_checks(self) -> Scenario:
-        occupations = set(self.labour_market.occupations)
-        for sector in SECTORS:
-            mix = getattr(self.workforce, sector).occupation_mix
-            if set(mix) != occupations:
-                raise ValueError(
-                    f"workforce.{sector}.occupation_mix must name exactly the occupations "
-                    f"{sorted(occupations)} (it names {sorted(mix)})"
-                )
-        assemblers = {a.name: chain for chain in CHAINS for a in getattr(self.chains, chain).assemblers}
-        for i, relocation in enumerate(self.shocks.relocation):
-            if relocation.assembler not in assemblers:
-                allowed = (
-                    f"allowed: {sorted(assemblers)}"
-                    if assemblers
-                    else "the scenario has no assembly plants (chains.*.assemblers are empty), so none can relocate"
-                )
-                raise ValueError(
-                    f"shocks.relocation[{i}].assembler {relocation.assembler!r} is not an assembler of the "
-                    f"scenario; {allowed}"
-                )
-        for i, path in enumerate(self.shocks.final_demand):
-            if not getattr(self.chains, path.chain).assemblers:
-                raise ValueError(
-                    f"shocks.final_demand[{i}]: chain {path.chain!r} has no assemblers in the region, and a "
-                    "final-demand path sets their output; for suppliers selling outside the region use "
-                    "shocks.tariff or the tiers' outside_demand_trend_per_year"
-                )
-        if self.chains.auto.part_type_shares is None and self.shocks.electric_transition is not None:
-            raise ValueError("shocks.electric_transition needs chains.auto.part_type_shares")
-        return self
 
     @property
     def start_month(self) -> int:
         return month_number(self.scenario.start)
+
+    @cached_property
+    def sector_names(self) -> tuple[str, ...]:
+        """Chains then industries, as declared: index = sector code."""
+        return (*self.chains, *self.industries)
+
+    @cached_property
+    def chain_names(self) -> tuple[str, ...]:
+        return tuple(self.chains)
+
+    @cached_property
+    def traded_names(self) -> tuple[str, ...]:
+        """Sectors whose output is the region's manufacturing output: every chain and traded industry."""
+        return (*self.chains, *(name for name, i in self.industries.items() if i.kind == "traded"))
+
+    @cached_property
+    def local_services_names(self) -> tuple[str, ...]:
+        return tuple(name for name, industry in self.industries.items() if industry.kind == "local_services")
+
+    def sector_code(self, name: str) -> int:
+        return self.sector_names.index(name)
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data, ready to write back to TOML or JSON."""
@@ -478,101 +470,111 @@ class Scenario(_Section):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def unknown_name_error(source: str, key_path: str, value: object, kind: str, allowed: tuple[str, ...]) -> ScenarioError:
+    """A one-line error for a sector, chain or industry name the scenario does not declare."""
+    listed = list(allowed) if allowed else "none"
+    return ScenarioError(source, key_path, value, f"not one of the scenario's {kind}s; it declares: {listed}")
+
+
+def check_names(scenario: Scenario, source: str) -> None:
+    """Cross-checks of names between sections, each failure a one-line error with its key path."""
+    sectors, chains = scenario.sector_names, scenario.chain_names
+    overlap = sorted(set(scenario.chains) & set(scenario.industries))
+    if overlap:
+        raise ScenarioError(source, "industries", overlap, "names already used by chains; a sector name is unique")
+    occupations = set(scenario.labour_market.occupations)
+    if list(scenario.workforce) != list(sectors) and set(scenario.workforce) != set(sectors):
+        extra = sorted(set(scenario.workforce) - set(sectors))
+        missing = sorted(set(sectors) - set(scenario.workforce))
+        if extra:
+            raise unknown_name_error(source, f"workforce.{extra[0]}", extra[0], "sector", sectors)
+        raise ScenarioError(source, "workforce", missing, f"every sector needs its workforce mix; missing: {missing}")
+    for sector, mix in scenario.workforce.items():
+        if set(mix.occupation_mix) != occupations:
+            raise ScenarioError(
+                source,
+                f"workforce.{sector}.occupation_mix",
+                sorted(mix.occupation_mix),
+                f"must name exactly the occupations {sorted(occupations)}",
+            )
+    residual = [name for name, industry in scenario.industries.items() if industry.is_residual]
+    if len(residual) != 1:
+        raise ScenarioError(
+            source,
+            "industries",
+            residual or "none",
+            "exactly one industry gives neither employees nor size_by_chain_output_share: it takes the rest of the "
+            "employed labour force",
+        )
+    share_sized = [name for name, industry in scenario.industries.items() if industry.size_by_chain_output_share]
+    if len(share_sized) > 1:
+        raise ScenarioError(
+            source, "industries", share_sized, "at most one industry may be sized by size_by_chain_output_share"
+        )
+    for name in share_sized:
+        sizing = scenario.industries[name].size_by_chain_output_share
+        if sizing.chain not in chains:
+            raise unknown_name_error(
+                source, f"industries.{name}.size_by_chain_output_share.chain", sizing.chain, "chain", chains
+            )
+    assemblers = {a.name: chain for chain in chains for a in scenario.chains[chain].assemblers}
+    for i, relocation in enumerate(scenario.shocks.relocation):
+        if relocation.assembler not in assemblers:
+            raise unknown_name_error(
+                source, f"shocks.relocation[{i}].assembler", relocation.assembler, "assembly plant", tuple(assemblers)
+            )
+    for i, path in enumerate(scenario.shocks.final_demand):
+        if path.chain not in chains:
+            raise unknown_name_error(source, f"shocks.final_demand[{i}].chain", path.chain, "chain", chains)
+        if not scenario.chains[path.chain].assemblers:
+            raise ScenarioError(
+                source,
+                f"shocks.final_demand[{i}].chain",
+                path.chain,
+                "this chain has no assemblers in the region, and a final-demand path sets their output; for "
+                "suppliers selling outside the region use shocks.tariff or the tiers' outside_demand_trend_per_year",
+            )
+    for i, tariff in enumerate(scenario.shocks.tariff):
+        for j, sector in enumerate(tariff.sectors):
+            if sector not in scenario.traded_names:
+                raise unknown_name_error(
+                    source, f"shocks.tariff[{i}].sectors[{j}]", sector, "traded sector", scenario.traded_names
+                )
+    if scenario.shocks.electric_transition is not None and not any(
+        chain.part_type_shares for chain in scenario.chains.values()
+    ):
+        raise ScenarioError(
+            source,
+            "shocks.electric_transition",
+            "this section",
+            "needs a chain with part_type_shares (the parts the transition acts on)",
+        )
+    if scenario.investment is not None:
+        for j, sector in enumerate(scenario.investment.sectors):
+            if sector not in scenario.industries:
+                raise unknown_name_error(
+                    source, f"investment.sectors[{j}]", sector, "industry", tuple(scenario.industries)
+                )
+
+
 def shipped_scenarios() -> list[str]:
     """Names of the scenarios shipped in ``scenarios/``."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+    return shipped_names(SCENARIO_DIR)
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """A path as given, or a shipped scenario's file for a bare name like ``gwangju``."""
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
-        return path
-    shipped = SCENARIO_DIR / f"{name_or_path}.toml"
-    if shipped.exists():
-        return shipped
-    return path
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise ScenarioError(
-            str(path),
-            "",
-            str(path),
-            f"no such file; give a scenario file or one of the shipped names {shipped_scenarios()}",
-        )
-    if path.is_dir():
-        raise ScenarioError(str(path), "", str(path), "this is a folder; give a scenario .toml file")
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), "", "invalid TOML", f"TOML syntax error: {error}") from None
-    except OSError as error:
-        raise ScenarioError(str(path), "", str(path), f"cannot read file: {error.strerror}") from None
-
-
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value (numbers, lists) replaces the base's."""
-    merged = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-def _drop_key(data: dict[str, Any], dotted: str) -> bool:
-    """Remove ``a.b.c`` from nested tables; False if it is not there."""
-    *tables, last = dotted.split(".")
-    node: Any = data
-    for part in tables:
-        node = node.get(part) if isinstance(node, dict) else None
-    if not isinstance(node, dict) or last not in node:
-        return False
-    del node[last]
-    return True
-
-
-def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    raw = _read_toml(path)
-    parent = raw.pop("inherits", None)
-    dropped = raw.pop("drop_inherited", [])
-    if not isinstance(dropped, list) or not all(isinstance(key, str) for key in dropped):
-        raise ScenarioError(
-            str(path), "drop_inherited", dropped, "allowed: a list of key paths such as 'shocks.tariff'"
-        )
-    if parent is None:
-        if dropped:
-            raise ScenarioError(str(path), "drop_inherited", dropped, "allowed only with inherits")
-        return raw
-    if not isinstance(parent, str):
-        raise ScenarioError(str(path), "inherits", parent, "allowed: a shipped scenario name or a .toml path")
-    parent_path = resolve_scenario_path(parent)
-    if not parent_path.is_absolute() and not parent_path.exists():
-        parent_path = path.parent / parent_path
-    parent_path = parent_path.resolve()
-    if parent_path in seen or parent_path == path.resolve():
-        raise ScenarioError(str(path), "inherits", parent, "a scenario may not inherit from itself")
-    inherited = _load_raw(parent_path, (*seen, path.resolve()))
-    # Keys of the parent that do not apply here (e.g. a sizing rule replaced by another) are
-    # removed before this file's values are laid on.
-    for index, key in enumerate(dropped):
-        if not _drop_key(inherited, key):
-            raise ScenarioError(
-                str(path), f"drop_inherited[{index}]", key, f"not a key of the inherited scenario {parent!r}"
-            )
-    return deep_merge(inherited, raw)
+    return resolve_path(name_or_path, SCENARIO_DIR)
 
 
 def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate plain data as a scenario, or raise ScenarioError naming the first problem."""
     try:
-        return Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw)
     except ValidationError as error:
         raise error_from(error, source, raw, Scenario) from None
+    check_names(scenario, source)
+    return scenario
 
 
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:
@@ -604,7 +606,7 @@ def load_scenario(scenario: str | Path | Scenario | None = None, overrides: dict
             return scenario
         return validate_scenario(apply_overrides(scenario.to_dict(), overrides, "<overrides>"), "<overrides>")
     path = resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO)
-    raw = _load_raw(path)
+    raw = load_with_inherits(path, "scenario", SCENARIO_DIR)
     source = str(path)
     if overrides:
         raw = apply_overrides(raw, overrides, source)

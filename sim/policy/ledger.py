@@ -1,10 +1,16 @@
-"""Money out of policy budgets: the ledger (one row per payment) and each intervention's budget.
+"""Money of policy: the ledger, where every won is counted once, and each intervention's budget.
 
 Every won an intervention pays is a ledger row: month, intervention, recipient (firm or
 worker id), kind (loan, grant, subsidy, allowance, course_fee, interest_subsidy, ...),
-amount in KRW and whether it is repayable. A budget is never exceeded: a payment that does
-not fit is refused whole, the intervention stops taking new cases, and the ledger gets one
-``budget_exhausted`` row (amount 0) in the month it happened.
+amount in KRW and whether it is repayable; repayments and clawbacks are rows with negative
+amounts. Everything else is read from the ledger: what a budget has spent, and the monthly
+table's spending, expected cost and returns per intervention. A budget is never exceeded: a
+payment that does not fit is refused whole, the intervention stops taking new cases, and
+the ledger gets one ``budget_exhausted`` row (amount 0) in the month it happened.
+
+Spending counts loans at face value; expected cost counts what is not repaid by design
+(grants, subsidies, allowances, fees) plus policy loans written off; returns are
+repayments and clawbacks. A clawback also lowers the cost and frees budget.
 """
 
 from __future__ import annotations
@@ -43,31 +49,34 @@ PAYMENT_KINDS = (
 
 
 @dataclass
+class _Account:
+    """Running sums of one intervention: over the run (budget) and this month (monthly table)."""
+
+    spent_krw: float = 0.0  # against the budget: payments at face value, less clawbacks
+    exhausted_month: int | None = None
+    month_spend_krw: float = 0.0
+    month_cost_krw: float = 0.0
+    month_returns_krw: float = 0.0
+
+
+@dataclass
 class Ledger:
-    """All payments of a run, appended as they happen."""
+    """All policy money of a run: one row per payment or collection, and the sums read from them."""
 
     _rows: dict[str, list] = field(default_factory=lambda: {name: [] for name in LEDGER_COLUMNS})
+    _accounts: dict[str, _Account] = field(default_factory=dict)
+    month_household_income_krw: float = 0.0
 
-    def record(
-        self,
-        month: int,
-        intervention: str,
-        recipient_kind: str,
-        recipient: int,
-        kind: str,
-        amount_krw: float,
-        repayable: bool = False,
-    ) -> None:
-        if kind not in PAYMENT_KINDS:
-            raise ValueError(f"unknown ledger kind {kind!r}; allowed: {PAYMENT_KINDS}")
-        for name, value in zip(
-            LEDGER_COLUMNS,
-            (month, intervention, recipient_kind, recipient, kind, float(amount_krw), repayable),
-            strict=True,
-        ):
-            self._rows[name].append(value)
+    def account(self, intervention: str) -> _Account:
+        return self._accounts.setdefault(intervention, _Account())
 
-    def record_many(
+    def start_month(self) -> None:
+        """Zero this month's sums (at the policy point)."""
+        for account in self._accounts.values():
+            account.month_spend_krw = account.month_cost_krw = account.month_returns_krw = 0.0
+        self.month_household_income_krw = 0.0
+
+    def _append(
         self,
         month: int,
         intervention: str,
@@ -75,7 +84,7 @@ class Ledger:
         recipients: np.ndarray,
         kind: str,
         amounts_krw: np.ndarray,
-        repayable: bool = False,
+        repayable: bool,
     ) -> None:
         if kind not in PAYMENT_KINDS:
             raise ValueError(f"unknown ledger kind {kind!r}; allowed: {PAYMENT_KINDS}")
@@ -87,6 +96,62 @@ class Ledger:
         self._rows["kind"].extend([kind] * count)
         self._rows["amount_krw"].extend(np.asarray(amounts_krw, dtype=float).tolist())
         self._rows["repayable"].extend([repayable] * count)
+
+    def pay(
+        self,
+        month: int,
+        intervention: str,
+        recipient_kind: str,
+        recipients: np.ndarray,
+        kind: str,
+        amounts_krw: np.ndarray,
+        repayable: bool = False,
+        household_income: bool = False,
+    ) -> float:
+        """Record payments (already checked against the budget); return their total, KRW.
+
+        ``household_income``: the money is income of the region's households (allowances),
+        which they spend locally.
+        """
+        amounts = np.asarray(amounts_krw, dtype=float)
+        if len(amounts) == 0:
+            return 0.0
+        self._append(month, intervention, recipient_kind, recipients, kind, amounts, repayable)
+        total = float(amounts.sum())
+        account = self.account(intervention)
+        account.spent_krw += total
+        account.month_spend_krw += total
+        account.month_cost_krw += 0.0 if repayable else total
+        if household_income:
+            self.month_household_income_krw += total
+        return total
+
+    def collect(
+        self, month: int, intervention: str, recipients: np.ndarray, kind: str, collected_krw: np.ndarray
+    ) -> float:
+        """Record repayments or clawbacks collected from firms (zeros are not rows); return the total."""
+        collected = np.asarray(collected_krw, dtype=float)
+        taken = collected > 0
+        if taken.any():
+            self._append(month, intervention, "firm", np.asarray(recipients)[taken], kind, -collected[taken], False)
+        total = float(collected.sum())
+        account = self.account(intervention)
+        if kind == "clawback":
+            account.spent_krw -= total
+            account.month_cost_krw += -total
+        account.month_returns_krw += total
+        return total
+
+    def write_off(self, intervention: str, amount_krw: float) -> None:
+        """Count policy loans that will not be repaid as a cost (they were spent when lent)."""
+        self.account(intervention).month_cost_krw += amount_krw
+
+    def exhausted(self, month: int, intervention: str) -> None:
+        """Note that a case was turned away for lack of money (once, as a ledger row)."""
+        account = self.account(intervention)
+        if account.exhausted_month is None:
+            account.exhausted_month = month
+            self._append(month, intervention, "none", np.array([-1]), "budget_exhausted", np.array([0.0]), False)
 
     def __len__(self) -> int:
         return len(self._rows["month"])
@@ -103,14 +168,20 @@ def empty_ledger() -> pd.DataFrame:
 
 
 class Budget:
-    """What an intervention may still spend, in KRW of the simulated population."""
+    """What an intervention may still spend, in KRW of the simulated population (read from the ledger)."""
 
     def __init__(self, total_krw: float, intervention: str, ledger: Ledger) -> None:
         self.total_krw = float(total_krw)
-        self.spent_krw = 0.0
         self.intervention = intervention
         self.ledger = ledger
-        self.exhausted_month: int | None = None
+
+    @property
+    def spent_krw(self) -> float:
+        return self.ledger.account(self.intervention).spent_krw
+
+    @property
+    def exhausted_month(self) -> int | None:
+        return self.ledger.account(self.intervention).exhausted_month
 
     @property
     def remaining_krw(self) -> float:
@@ -121,33 +192,6 @@ class Budget:
         amounts = np.asarray(amounts_krw, dtype=float)
         return np.cumsum(amounts) <= self.remaining_krw * (1 + 1e-12)
 
-    def pay(
-        self,
-        month: int,
-        recipient_kind: str,
-        recipients: np.ndarray,
-        kind: str,
-        amounts_krw: np.ndarray,
-        repayable: bool = False,
-    ) -> np.ndarray:
-        """Pay whole amounts in order while money lasts; return the mask of payments made.
-
-        The first refusal for lack of money marks the budget exhausted (a ledger row).
-        """
-        recipients = np.asarray(recipients)
-        amounts = np.asarray(amounts_krw, dtype=float)
-        paid = self.affordable(amounts) & (amounts > 0)
-        if paid.any():
-            self.spent_krw += float(amounts[paid].sum())
-            self.ledger.record_many(
-                month, self.intervention, recipient_kind, recipients[paid], kind, amounts[paid], repayable
-            )
-        if ((amounts > 0) & ~paid).any():
-            self.refuse(month)
-        return paid
-
     def refuse(self, month: int) -> None:
-        """Note that a case was turned away for lack of money (once, as a ledger row)."""
-        if self.exhausted_month is None:
-            self.exhausted_month = month
-            self.ledger.record(month, self.intervention, "none", -1, "budget_exhausted", 0.0)
+        """Note that a case was turned away for lack of money (a ``budget_exhausted`` row, once)."""
+        self.ledger.exhausted(month, self.intervention)

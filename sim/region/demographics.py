@@ -8,20 +8,17 @@ everyone retires at the retirement age, so ten-year runs keep a sensible age str
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.inputs.scenario import Scenario
+from sim.region.arrivals import add_entrants
 from sim.region.random_streams import RandomStreams
-from sim.region.workforce import (
-    EMPLOYED,
-    INACTIVE,
-    MOVED_OUT,
-    NEVER,
-    NO_EMPLOYER,
-    UNEMPLOYED,
-    Workforce,
-)
+from sim.region.state import EMPLOYED, INACTIVE, MOVED_OUT, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
+
+if TYPE_CHECKING:
+    from sim.region.region_state import RegionState
 
 
 @dataclass
@@ -96,3 +93,17 @@ def entrant_count(scenario: Scenario, initial_labour_force: int, month: int, str
     """How many young people join the labour force this month (Poisson around the entry rate)."""
     expected = scenario.population.entry_rate_per_month * initial_labour_force
     return int(streams.generator("entrant_count", month).poisson(expected))
+
+
+def run_demographics(state: RegionState, month: int) -> None:
+    """Stage: retirement, visas ending, leaving and returning to the labour force, entrants."""
+    workforce, firms = state.workforce, state.firms
+    flows = retire(workforce, month)
+    firms.employees -= np.bincount(flows.retired_from_jobs, minlength=firms.count)
+    visa_ended = end_visas(workforce, month)
+    firms.employees -= np.bincount(visa_ended, minlength=firms.count)
+    leave_and_return(workforce, state.config, month, state.streams, flows)
+    entrants = entrant_count(state.config, state.initial_labour_force, month, state.streams)
+    add_entrants(state, entrants, month)
+    state.tally["retirements"] = float(flows.retired)
+    state.tally["entrants"] = float(entrants)

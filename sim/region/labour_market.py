@@ -11,20 +11,33 @@ both, with ``mu`` set at the start so that the job-finding rate equals the scena
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.inputs.scenario import SECTORS, Scenario
+from sim.inputs.scenario import Scenario
+from sim.region import production
 from sim.region.random_streams import RandomStreams
-from sim.region.workforce import (
-    EMPLOYED,
-    NEVER,
-    NO_EMPLOYER,
-    UNEMPLOYED,
-    Workforce,
-    benefit_months,
-    draw_quit_months,
-)
+from sim.region.state import EMPLOYED, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
+
+if TYPE_CHECKING:
+    from sim.region.region_state import RegionState
+
+
+def draw_quit_months(streams: RandomStreams, keys: np.ndarray, after_month: int, quit_rate: float) -> np.ndarray:
+    """The month each worker (by random key) will quit, if nothing else happens first (geometric waiting time)."""
+    if quit_rate <= 0.0:
+        return np.full(len(keys), NEVER, dtype=np.int32)
+    u = streams.uniform("quit", after_month, keys)
+    wait = np.floor(np.log1p(-u) / np.log1p(-quit_rate)).astype(np.int64) + 1
+    return np.minimum(after_month + wait, NEVER).astype(np.int32)
+
+
+def benefit_months(scenario: Scenario, tenure_months: np.ndarray) -> np.ndarray:
+    """Months of unemployment benefit for a given tenure (Employment Insurance Act table)."""
+    table = np.array(scenario.labour_market.benefit_months_by_tenure_years)
+    row = np.searchsorted(table[:, 0] * 12.0, tenure_months, side="right") - 1
+    return table[np.maximum(row, 0), 1].astype(np.int32)
 
 
 @dataclass
@@ -287,9 +300,114 @@ def hire(
 def occupation_cdf_by_sector(scenario: Scenario) -> np.ndarray:
     """Cumulative occupation mix of each sector's jobs (sectors x occupations)."""
     occupations = scenario.labour_market.occupations
-    cdf = np.zeros((len(SECTORS), len(occupations)))
-    for code, name in enumerate(SECTORS):
-        mix = getattr(scenario.workforce, name).occupation_mix
+    cdf = np.zeros((len(scenario.sector_names), len(occupations)))
+    for code, name in enumerate(scenario.sector_names):
+        mix = scenario.workforce[name].occupation_mix
         cdf[code] = np.cumsum([mix[o] for o in occupations])
     cdf[:, -1] = 1.0
     return cdf
+
+
+def lay_off(state: RegionState, workers: np.ndarray, month: int) -> None:
+    """Lay workers off (with benefit rights) and count the layoffs by firm and sector."""
+    if len(workers) == 0:
+        return
+    firms = state.firms
+    employer = state.workforce.employer[workers]
+    by_sector = np.bincount(firms.sector[employer], minlength=len(state.sectors))
+    state.tally["layoffs"] += len(workers)
+    firms.layoffs += np.bincount(employer, minlength=firms.count)
+    for code, sector in enumerate(state.sectors):
+        state.tally[f"layoffs_{sector}"] += int(by_sector[code])
+    firms.employees -= np.bincount(employer, minlength=firms.count)
+    separate(
+        state.workforce,
+        workers,
+        month,
+        laid_off=True,
+        firm_sector=firms.sector,
+        scenario=state.config,
+        streams=state.streams,
+    )
+
+
+def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int) -> None:
+    """Hire job seekers directly into openings (a programme's placement), in their own occupation."""
+    if len(workers) == 0:
+        return
+    result = MatchResult(workers, firms, state.workforce.occupation[workers].copy())
+    labour = state.config.labour_market
+    hire(
+        state.workforce,
+        result,
+        state.firms.wage_level,
+        state.matching,
+        month,
+        labour.quit_rate_per_month,
+        state.streams,
+    )
+    state.firms.employees += np.bincount(firms, minlength=state.firms.count)
+    state.tally["hires"] += len(workers)
+
+
+def run_labour_market(state: RegionState, month: int) -> None:
+    """Stage: quits; expectations and capacity; layoffs and vacancies from workforce plans; matching.
+
+    Firms' expected orders follow this month's orders (``firms.orders``); each firm's
+    workforce plan (production.workforce_plans) sets its layoffs and openings; job seekers
+    are matched to the openings (``match``) and hired (``hire``).
+    """
+    workforce, firms = state.workforce, state.firms
+    labour = state.config.labour_market
+    employed = np.flatnonzero(workforce.status == EMPLOYED)
+    quitting = employed[workforce.quit_month[employed] == month]
+    firms.employees -= np.bincount(workforce.employer[quitting], minlength=firms.count)
+    separate(
+        workforce,
+        quitting,
+        month,
+        laid_off=False,
+        firm_sector=firms.sector,
+        scenario=state.config,
+        streams=state.streams,
+    )
+    state.tally["quits"] = float(len(quitting))
+
+    production.update_expectations_and_capacity(firms, firms.orders, firms.capacity_factor, state.config.firms)
+    cuts, openings = production.workforce_plans(firms, firms.capacity_factor, state.config.firms)
+    employed = employed[workforce.status[employed] == EMPLOYED]
+    lay_off(state, choose_layoffs(workforce, employed, cuts, month, state.streams), month)
+
+    vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
+    seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
+    result = match(workforce, seekers, vacancies, state.matching, month, state.streams)
+    hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams)
+    filled = np.bincount(result.firms, minlength=firms.count)
+    firms.employees += filled
+    firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)
+    state.last_hires = result
+    state.tally["vacancies"] = float(vacancies.count)
+    state.tally["hires"] += float(len(result.workers))
+
+
+def calibrate_matching(state: RegionState) -> None:
+    """Choose the matching efficiency so that the starting job-finding rate is the scenario's."""
+    workforce = state.workforce
+    config = state.config
+    labour = config.labour_market
+    seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
+    employed = np.flatnonzero(workforce.status == EMPLOYED)
+    occupations = len(labour.occupations)
+    monthly_separations = len(employed) * (
+        labour.quit_rate_per_month
+        + 1.0 / (12 * config.population.retirement_age_years - 12 * config.population.age_min_years)
+    )
+    occupation_share = np.bincount(workforce.occupation[employed], minlength=occupations) / max(len(employed), 1)
+    vacancies = occupation_share * monthly_separations * labour.vacancy_duration_months
+    state.matching.calibrate_efficiency(
+        labour.job_finding_rate_per_month,
+        workforce.occupation[seekers],
+        workforce.skill[seekers],
+        -workforce.unemployed_since[seekers],
+        vacancies,
+    )

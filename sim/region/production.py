@@ -10,39 +10,28 @@ Every flow is KRW per month. For each active firm, within the month:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.inputs.scenario import FirmBehaviour
-from sim.region.firms import ACTIVE, ASSEMBLER, FirmTable
+from sim.region.state import ACTIVE, ASSEMBLER, FirmTable
+
+if TYPE_CHECKING:
+    from sim.region.region_state import RegionState
 
 
-@dataclass
-class FirmFlows:
-    """One month's money flows of every firm, KRW."""
+def produce_and_pay(state: RegionState, month: int) -> None:
+    """Stage: produce this month's orders within capacity and labour, settle accounts, borrow.
 
-    revenue: np.ndarray
-    borrowing: np.ndarray
-    wages: np.ndarray
-    inputs: np.ndarray
-    fixed: np.ndarray
-    interest: np.ndarray
-    repayment: np.ndarray
-    cash_before: np.ndarray
-    cash_after: np.ndarray
-    policy_in: np.ndarray  # grants, subsidies and policy loans received
-    policy_out: np.ndarray  # policy loan repayments, interest and clawbacks paid back
-
-    @classmethod
-    def zeros(cls, count: int) -> FirmFlows:
-        return cls(*(np.zeros(count) for _ in range(11)))
-
-    def net(self) -> np.ndarray:
-        """Money in minus money out, per firm."""
-        money_in = self.revenue + self.borrowing + self.policy_in
-        money_out = self.wages + self.inputs + self.fixed + self.interest + self.repayment + self.policy_out
-        return money_in - money_out
+    Sets ``firms.output``, the month's ``flow_*`` columns and ``firms.distressed`` (short of
+    cash with no bank credit: such a firm fails at the end of the month unless a policy
+    restores its cash).
+    """
+    firms = state.firms
+    output = produce(firms, firms.orders, firms.capacity_factor)
+    firms.distressed = pay_and_borrow(firms, output, firms.capacity_factor, state.config.firms)
+    firms.output = output
 
 
 def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -> np.ndarray:
@@ -54,8 +43,8 @@ def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -
 
 def pay_and_borrow(
     firms: FirmTable, output: np.ndarray, capacity_factor: np.ndarray, behaviour: FirmBehaviour
-) -> tuple[FirmFlows, np.ndarray]:
-    """Settle the month's accounts; return the flows and a mask of firms in distress.
+) -> np.ndarray:
+    """Settle the month's accounts into the ``flow_*`` columns; return the mask of firms in distress.
 
     Fixed costs are the overheads of the capacity in use this month (capacity moved
     abroad costs nothing here; infrastructure policies may discount them).
@@ -97,20 +86,18 @@ def pay_and_borrow(
 
     firms.debt = debt_after_repayment + borrowing
     firms.cash = cash_after_payments + borrowing
-    flows = FirmFlows(
-        revenue=revenue,
-        borrowing=borrowing,
-        wages=wages,
-        inputs=inputs,
-        fixed=fixed,
-        interest=interest,
-        repayment=repayment,
-        cash_before=cash_before,
-        cash_after=firms.cash.copy(),
-        policy_in=np.zeros(len(revenue)),
-        policy_out=np.zeros(len(revenue)),
-    )
-    return flows, distressed
+    firms.flow_revenue = revenue
+    firms.flow_borrowing = borrowing
+    firms.flow_wages = wages
+    firms.flow_inputs = inputs
+    firms.flow_fixed = fixed
+    firms.flow_interest = interest
+    firms.flow_repayment = repayment
+    firms.flow_cash_before = cash_before
+    firms.flow_cash_after = firms.cash
+    firms.flow_policy_in = 0.0
+    firms.flow_policy_out = 0.0
+    return distressed
 
 
 def update_expectations_and_capacity(

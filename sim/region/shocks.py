@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.inputs.scenario import CHAINS, PART_TYPES, SECTORS, Scenario, month_number
-from sim.region.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
+from sim.inputs.scenario import PART_TYPES, Scenario, month_number
+from sim.region.state import ASSEMBLER, TIER1, TIER2, FirmTable
 
 COMBUSTION = PART_TYPES.index("combustion")
 ELECTRIC = PART_TYPES.index("electric")
@@ -51,13 +51,10 @@ class ShockSchedule:
         self._paths = {}
         for path in shocks.final_demand:
             months, values = _path_arrays(path.points)
-            base = sum(a.final_demand_units_per_year for a in getattr(scenario.chains, path.chain).assemblers)
+            base = sum(a.final_demand_units_per_year for a in scenario.chains[path.chain].assemblers)
             self._paths[path.chain] = (months, values / base)
         self._assembler_index = {firms.name[i]: i for i in np.flatnonzero(firms.role == ASSEMBLER)}
         self._firms = firms  # read at every call: firms may be added during a run
-        self._chain_of_assembler = {
-            a.name: chain for chain in CHAINS for a in getattr(scenario.chains, chain).assemblers
-        }
         transition = shocks.electric_transition
         self._electric_base = self.electric_share(1) if transition is not None else None
         self._local_paths = [_path_arrays(path.points) for path in shocks.local_demand]
@@ -98,14 +95,15 @@ class ShockSchedule:
 
     def tariff_cut(self, model_month: int) -> np.ndarray:
         """Per sector, the share of out-of-region sales lost to tariffs this month."""
-        cut = np.zeros(len(SECTORS))
+        cut = np.zeros(len(self.scenario.sector_names))
         month = self.calendar_month(model_month)
         for tariff in self.scenario.shocks.tariff:
             if tariff.end is not None and month >= month_number(tariff.end):
                 continue
             ramp = _ramp(month, month_number(tariff.start), tariff.phase_in_months)
             for sector in tariff.sectors:
-                cut[SECTOR_CODE[sector]] = 1.0 - (1.0 - cut[SECTOR_CODE[sector]]) * (1.0 - tariff.sales_cut * ramp)
+                code = self.scenario.sector_code(sector)
+                cut[code] = 1.0 - (1.0 - cut[code]) * (1.0 - tariff.sales_cut * ramp)
         return cut
 
     def electric_share(self, model_month: int) -> float:
@@ -137,9 +135,9 @@ class ShockSchedule:
     def final_demand_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, final demand relative to base (assembly plants only; ones elsewhere)."""
         multiplier = np.ones(self._firms.count)
-        for chain in CHAINS:
+        for chain in self.scenario.chain_names:
             if chain in self._paths:
-                plants = (self._firms.role == ASSEMBLER) & (self._firms.sector == SECTOR_CODE[chain])
+                plants = (self._firms.role == ASSEMBLER) & (self._firms.sector == self.scenario.sector_code(chain))
                 multiplier[plants] = self.final_demand_index(chain, model_month)
         return multiplier
 

@@ -14,33 +14,27 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from sim.inputs.scenario import CHAINS, PART_TYPES, Scenario
-from sim.region.firms import ASSEMBLER, SECTOR_CODE, TIER1, TIER2, FirmTable
+from sim.inputs.scenario import PART_TYPES, Scenario
+from sim.region.state import ASSEMBLER, TIER1, TIER2, FirmTable
 
 
 @dataclass
 class SupplyNetwork:
-    """Input coefficients and the split of every firm's base sales by market (KRW per month)."""
+    """Input coefficients between the region's firms; the split of base sales by market is in firm columns."""
 
     input_coefficients: sparse.csr_matrix  # supplier x buyer, KRW ordered per KRW of buyer output
-    base_final_demand: np.ndarray  # assemblers' sales to final buyers
-    base_outside_sales: np.ndarray  # sales to buyers outside the region (not through the network)
-    base_local_sales: np.ndarray  # services' sales to local households
     base_buyer_output: np.ndarray  # every firm's output at the start, to turn coefficients into sales
 
     def orders(self, buyer_output: np.ndarray) -> np.ndarray:
         """Orders each supplier receives from the region's buyers for the given buyer output."""
         return self.input_coefficients @ buyer_output
 
-    def extend(self, base_output: np.ndarray, outside_sales: np.ndarray, local_sales: np.ndarray) -> None:
-        """Make room for new firms that buy and sell outside the supply chains."""
-        added = len(base_output)
-        size = self.input_coefficients.shape[0] + added
-        self.input_coefficients.resize((size, size))
-        self.base_final_demand = np.concatenate([self.base_final_demand, np.zeros(added)])
-        self.base_outside_sales = np.concatenate([self.base_outside_sales, outside_sales])
-        self.base_local_sales = np.concatenate([self.base_local_sales, local_sales])
-        self.base_buyer_output = np.concatenate([self.base_buyer_output, base_output])
+    def grow_to(self, count: int, base_output: np.ndarray) -> None:
+        """Make room for arriving firms, which buy and sell outside the supply chains."""
+        added = count - self.input_coefficients.shape[0]
+        if added > 0:
+            self.input_coefficients.resize((count, count))
+            self.base_buyer_output = np.concatenate([self.base_buyer_output, base_output])
 
     def dependence_on_largest_customer(self) -> np.ndarray:
         """For each firm, the share of its in-region network sales that goes to its largest customer."""
@@ -65,9 +59,8 @@ def build_supply_network(table: FirmTable, scenario: Scenario, generator: np.ran
     cols: list[np.ndarray] = []
     sales: list[np.ndarray] = []
     network_sales = np.zeros(count)
-    for chain_name in CHAINS:
-        chain = getattr(scenario.chains, chain_name)
-        in_chain = table.sector == SECTOR_CODE[chain_name]
+    for chain_name, chain in scenario.chains.items():
+        in_chain = table.sector == scenario.sector_code(chain_name)
         assemblers = np.flatnonzero(in_chain & (table.role == ASSEMBLER))
         tier1 = np.flatnonzero(in_chain & (table.role == TIER1))
         tier2 = np.flatnonzero(in_chain & (table.role == TIER2))
@@ -112,7 +105,7 @@ def build_supply_network(table: FirmTable, scenario: Scenario, generator: np.ran
         network_sales = coefficients @ base_output
     coefficients.eliminate_zeros()
 
-    is_services = table.sector == SECTOR_CODE["services"]
+    is_services = np.isin(table.sector, [scenario.sector_code(name) for name in scenario.local_services_names])
     is_assembler = table.role == ASSEMBLER
     base_final = np.where(is_assembler, base_output, 0.0)
     outside = np.where(is_services, table.export_share * base_output, 0.0)
@@ -121,10 +114,7 @@ def build_supply_network(table: FirmTable, scenario: Scenario, generator: np.ran
     suppliers = (table.role == TIER1) | (table.role == TIER2)
     outside = np.where(suppliers, base_output - network_sales, outside)
     local = np.where(is_services, (1.0 - table.export_share) * base_output, 0.0)
-    return SupplyNetwork(
-        input_coefficients=coefficients,
-        base_final_demand=base_final,
-        base_outside_sales=np.maximum(outside, 0.0),
-        base_local_sales=local,
-        base_buyer_output=base_output.copy(),
-    )
+    table.base_final_demand = base_final
+    table.base_outside_sales = np.maximum(outside, 0.0)
+    table.base_local_sales = local
+    return SupplyNetwork(input_coefficients=coefficients, base_buyer_output=base_output.copy())

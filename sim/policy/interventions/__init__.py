@@ -1,1 +1,13 @@
-"""One module per policy instrument (each registers itself with the intervention registry)."""
+"""One module per policy instrument; importing this package registers every one of them."""
+
+from sim.policy.interventions import (  # noqa: F401 - importing registers each instrument
+    administration,
+    foreign_workforce,
+    hiring_subsidy,
+    infrastructure,
+    investment,
+    loans,
+    retention,
+    retraining,
+    social_economy,
+)

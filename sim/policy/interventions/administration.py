@@ -7,27 +7,24 @@ keeps the package's total and its cost per job honest.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.policy.base import Intervention, InterventionSettings, register
+from sim.inputs.interventions import AdministrationSettings
+from sim.policy.base import Intervention, register
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-
-class AdministrationSettings(InterventionSettings):
-    type: Literal["administration"]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
 class Administration(Intervention):
     Settings = AdministrationSettings
 
-    def step(self, model: RegionModel, month: int) -> None:
-        if not self.open_in(model, month):
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        if not self.open_in(desk, month):
             return
-        months = self.last_month(model) - self.first_month(model) + 1
+        months = self.last_month(desk) - self.first_month(desk) + 1
         amount = self.budget.total_krw / months
-        model.pay_for_services(self, "project", np.array([-1]), np.array([amount]), "administration")
+        desk.pay_for_services(self, "project", np.array([-1]), np.array([amount]), "administration")

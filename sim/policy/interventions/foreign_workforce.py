@@ -11,29 +11,16 @@ Foreign workers stay with their employer until their visa ends, then leave the r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
-from sim.region.firms import ACTIVE
+from sim.inputs.interventions import ForeignWorkforceSettings
+from sim.policy.base import Intervention, register
+from sim.region.state import ACTIVE
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
-
-
-class ForeignWorkforceSettings(InterventionSettings):
-    type: Literal["foreign_workforce"]
-    sectors: list[Sector] = Field(min_length=1)
-    quota_per_year: Annotated[float, Field(ge=0.0)]
-    hard_to_fill_only: bool
-    min_months_unfilled: Annotated[int, Field(ge=1)]
-    visa_months: Annotated[int, Field(gt=0)]
-    skill_level: Annotated[int, Field(ge=1, le=3)]
-    recruitment_cost_per_worker_krw: Annotated[float, Field(gt=0.0)]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -49,32 +36,32 @@ class ForeignWorkforce(Intervention):
     def count_columns(cls) -> dict[str, str]:
         return {"workers_placed": "foreign workers placed in jobs this month"}
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        in_sectors = np.isin(model.firms.sector, sector_codes(self.settings.sectors))
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        in_sectors = np.isin(desk.firms.sector, desk.sector_codes(self.settings.sectors))
         if not in_sectors.any():
             self.warn(source, index, f"no firm in {self.settings.sectors}")
 
-    def step(self, model: RegionModel, month: int) -> None:
-        if not self.open_in(model, month):
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        if not self.open_in(desk, month):
             return
-        firms = model.firms
+        firms = desk.firms
         settings = self.settings
         self.quota_credit += settings.quota_per_year * self.budget_scale / 12.0
         places = int(self.quota_credit)
         if places == 0:
             return
-        openings = model.planned_openings()
-        wanting = (firms.status == ACTIVE) & np.isin(firms.sector, sector_codes(settings.sectors)) & (openings > 0)
+        openings = desk.planned_openings()
+        wanting = (firms.status == ACTIVE) & np.isin(firms.sector, desk.sector_codes(settings.sectors)) & (openings > 0)
         if settings.hard_to_fill_only:
             wanting &= firms.unfilled_months >= settings.min_months_unfilled
         candidates = np.flatnonzero(wanting)
         if len(candidates) == 0:
             return
-        order = np.argsort(model.streams.uniform(f"{self.name}/firms", month, firms.key[candidates]), kind="stable")
+        order = np.argsort(desk.streams.uniform(f"{self.name}/firms", month, firms.key[candidates]), kind="stable")
         slots = np.repeat(candidates[order], openings[candidates[order]])[:places]
         cost = settings.recruitment_cost_per_worker_krw * np.ones(len(slots))
-        paid = model.pay_for_services(self, "firm", slots, cost, "recruitment")
+        paid = desk.pay_for_services(self, "firm", slots, cost, "recruitment")
         slots = slots[paid]
-        model.add_foreign_workers(slots, month, settings.visa_months, settings.skill_level)
+        desk.add_foreign_workers(slots, settings.visa_months, settings.skill_level)
         self.quota_credit -= len(slots)
         self.counts["workers_placed"] = float(len(slots))

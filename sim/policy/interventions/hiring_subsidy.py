@@ -12,27 +12,16 @@ comparison with the baseline twin shows how many did not.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
-from sim.region.workforce import EMPLOYED, UNEMPLOYED
+from sim.inputs.interventions import HiringSubsidySettings
+from sim.policy.base import Intervention, register
+from sim.region.state import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
-
-
-class HiringSubsidySettings(InterventionSettings):
-    type: Literal["hiring_subsidy"]
-    displaced_from: list[Sector] = Field(min_length=1)
-    max_months_since_layoff: Annotated[int, Field(gt=0)]
-    wage_share: Annotated[float, Field(gt=0.0, le=1.0)]
-    months: Annotated[int, Field(gt=0)]
-    hiring_boost: Annotated[float, Field(ge=0.0)]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -53,25 +42,25 @@ class HiringSubsidy(Intervention):
             "subsidised_jobs": "subsidised jobs paid for this month",
         }
 
-    def _eligible(self, model: RegionModel, workers: np.ndarray, at_month: np.ndarray | int) -> np.ndarray:
-        workforce = model.workforce
+    def _eligible(self, desk: PolicyDesk, workers: np.ndarray, at_month: np.ndarray | int) -> np.ndarray:
+        workforce = desk.workforce
         since = np.asarray(at_month) - workforce.displaced_month[workers]
         return (
-            np.isin(workforce.displaced_sector[workers], sector_codes(self.settings.displaced_from))
+            np.isin(workforce.displaced_sector[workers], desk.sector_codes(self.settings.displaced_from))
             & (since >= 0)
             & (since <= self.settings.max_months_since_layoff)
         )
 
-    def step(self, model: RegionModel, month: int) -> None:
-        workforce = model.workforce
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        workforce = desk.workforce
         settings = self.settings
-        boosting = self.open_in(model, month - 1) and self.budget.exhausted_month is None
+        boosting = self.open_in(desk, month - 1) and self.budget.exhausted_month is None
 
         # Last month's hires of eligible workers (made while the boost was on) join the scheme.
         if boosting and self.budget.remaining_krw > 0:
-            hires = model.last_hires
-            hired = hires.workers[self._eligible(model, hires.workers, month - 1)]
-            firms = hires.firms[self._eligible(model, hires.workers, month - 1)]
+            hires = desk.last_hires
+            hired = hires.workers[self._eligible(desk, hires.workers, month - 1)]
+            firms = hires.firms[self._eligible(desk, hires.workers, month - 1)]
             self.workers = np.concatenate([self.workers, hired])
             self.employers = np.concatenate([self.employers, firms])
             self.months_left = np.concatenate([self.months_left, np.full(len(hired), settings.months)])
@@ -87,13 +76,13 @@ class HiringSubsidy(Intervention):
         )
         if len(self.workers):
             amounts = workforce.wage[self.workers] * settings.wage_share
-            paid = model.pay_firms(self, self.employers, amounts, "subsidy")
+            paid = desk.pay_firms(self, self.employers, amounts, "subsidy")
             self.months_left[paid] -= 1
             self.months_left[~paid] = 0
             self.counts["subsidised_jobs"] = float(paid.sum())
 
         # This month's boost for eligible job seekers, while the programme is open and has money.
-        if self.open_in(model, month) and self.budget.remaining_krw > 0 and self.budget.exhausted_month is None:
+        if self.open_in(desk, month) and self.budget.remaining_krw > 0 and self.budget.exhausted_month is None:
             unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
-            eligible = unemployed[self._eligible(model, unemployed, month)]
-            workforce.search_boost[eligible] = 1.0 + settings.hiring_boost
+            eligible = unemployed[self._eligible(desk, unemployed, month)]
+            desk.boost_search(eligible, 1.0 + settings.hiring_boost)

@@ -10,26 +10,16 @@ actually spent.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
 from sim.errors import ScenarioError
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
+from sim.inputs.interventions import InfrastructureSettings
+from sim.policy.base import Intervention, register
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
-
-
-class InfrastructureSettings(InterventionSettings):
-    type: Literal["infrastructure"]
-    sectors: list[Sector] = Field(min_length=1)
-    complexes: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
-    fixed_cost_reduction: Annotated[float, Field(ge=0.0, le=0.5)]
-    build_months: Annotated[int, Field(gt=0)]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -45,15 +35,15 @@ class Infrastructure(Intervention):
     def count_columns(cls) -> dict[str, str]:
         return {"firms_served": "firms whose fixed costs the finished works lower (end of month)"}
 
-    def targets(self, model: RegionModel) -> np.ndarray:
-        firms = model.firms
-        mask = np.isin(firms.sector, sector_codes(self.settings.sectors))
+    def targets(self, desk: PolicyDesk) -> np.ndarray:
+        firms = desk.firms
+        mask = np.isin(firms.sector, desk.sector_codes(self.settings.sectors))
         if self.settings.complexes:
             mask &= np.isin(firms.complex_id, self.settings.complexes)
         return mask
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        available = model.config.firms.industrial_complexes
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        available = desk.config.firms.industrial_complexes
         for position, complex_id in enumerate(self.settings.complexes):
             if complex_id >= available:
                 raise ScenarioError(
@@ -62,18 +52,18 @@ class Infrastructure(Intervention):
                     complex_id,
                     f"allowed: complex numbers 0 to {available - 1} (firms.industrial_complexes)",
                 )
-        if not self.targets(model).any():
+        if not self.targets(desk).any():
             self.warn(source, index, "no firm in the chosen sectors and complexes")
 
-    def step(self, model: RegionModel, month: int) -> None:
+    def step(self, desk: PolicyDesk, month: int) -> None:
         settings = self.settings
-        if self.months_built < settings.build_months and self.open_in(model, month):
+        if self.months_built < settings.build_months and self.open_in(desk, month):
             monthly = self.budget.total_krw / settings.build_months
-            model.pay_for_services(self, "project", np.array([-1]), np.array([monthly]), "infrastructure")
+            desk.pay_for_services(self, "project", np.array([-1]), np.array([monthly]), "infrastructure")
             self.months_built += 1
-        finished = self.months_built >= settings.build_months or month > self.last_month(model)
+        finished = self.months_built >= settings.build_months or month > self.last_month(desk)
         if finished and self.budget.spent_krw > 0:
-            served = self.targets(model)
+            served = self.targets(desk)
             spent_share = min(self.budget.spent_krw / self.budget.total_krw, 1.0)
-            model.firms.overhead_discount[served] = settings.fixed_cost_reduction * spent_share
+            desk.set_fixed_cost_discount(served, settings.fixed_cost_reduction * spent_share)
             self.counts["firms_served"] = float(served.sum())

@@ -17,27 +17,16 @@ its full potential subsidy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
-from sim.region.firms import ACTIVE
+from sim.inputs.interventions import InvestmentSettings
+from sim.policy.base import Intervention, register
+from sim.region.state import ACTIVE
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-
-class InvestmentSettings(InterventionSettings):
-    type: Literal["investment_attraction"]
-    sectors: list[Literal["growth", "other_manufacturing", "services"]] = Field(min_length=1)
-    deadweight_share: Annotated[float, Field(gt=0.0, le=1.0)]
-    subsidy_per_hire_krw: Annotated[float, Field(ge=0.0)]
-    max_subsidy_per_firm_krw: Annotated[float, Field(ge=0.0)]
-    min_regular_hires: Annotated[int, Field(ge=0)]
-    payment_window_months: Annotated[int, Field(gt=0)]
-    logistics_support_per_firm_krw: Annotated[float, Field(ge=0.0)]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -68,16 +57,16 @@ class InvestmentAttraction(Intervention):
         cap = self.settings.max_subsidy_per_firm_krw * size_factor
         return np.minimum(planned_employees * self.settings.subsidy_per_hire_krw, cap)
 
-    def _baseline_rate(self, model: RegionModel) -> float:
+    def _baseline_rate(self, desk: PolicyDesk) -> float:
         """Arrivals per year in the incentivised sectors without the incentive."""
-        investment = model.config.investment
+        investment = desk.config.investment
         if investment is None:
             return 0.0
         shared = [sector for sector in investment.sectors if sector in self.settings.sectors]
         return investment.arrivals_per_year * len(shared) / len(investment.sectors)
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        if self._baseline_rate(model) <= 0:
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        if self._baseline_rate(desk) <= 0:
             self.warn(
                 source,
                 index,
@@ -85,33 +74,33 @@ class InvestmentAttraction(Intervention):
                 f"{self.settings.sectors} (its [investment] section), so the incentive attracts nobody",
             )
 
-    def step(self, model: RegionModel, month: int) -> None:
-        firms = model.firms
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        firms = desk.firms
         settings = self.settings
-        open_now = self.open_in(model, month)
+        open_now = self.open_in(desk, month)
         if open_now:
             # Arrivals of this month: those that came anyway, then those the incentive attracts.
             anyway = np.flatnonzero(
-                (firms.entry_month == month) & np.isin(firms.sector, sector_codes(settings.sectors))
+                (firms.entry_month == month) & np.isin(firms.sector, desk.sector_codes(settings.sectors))
             )
-            offered = self._offer(model, month, anyway)
+            offered = self._offer(desk, month, anyway)
             self.counts["firms_incentivised"] = float(len(offered))
             if len(offered) == len(anyway) and self.budget.exhausted_month is None:
-                attracted = self._attract(model, month)
+                attracted = self._attract(desk, month)
                 self.counts["firms_attracted"] = float(len(attracted))
                 self.counts["firms_incentivised"] += float(len(attracted))
-        self._pay_for_hires(model, month)
+        self._pay_for_hires(desk, month)
 
-    def _offer(self, model: RegionModel, month: int, arriving: np.ndarray) -> np.ndarray:
+    def _offer(self, desk: PolicyDesk, month: int, arriving: np.ndarray) -> np.ndarray:
         """Give the incentive to arriving firms while the budget can cover each one's full subsidy."""
-        logistics = self.settings.logistics_support_per_firm_krw * model.firms.size_factor[arriving]
-        caps = self._facility_cap(model.firms.base_employees[arriving], model.firms.size_factor[arriving])
+        logistics = self.settings.logistics_support_per_firm_krw * desk.firms.size_factor[arriving]
+        caps = self._facility_cap(desk.firms.base_employees[arriving], desk.firms.size_factor[arriving])
         affordable = self._affordable(caps + logistics, month)
         taken, caps, logistics = arriving[affordable], caps[affordable], logistics[affordable]
         if len(taken) == 0:
             return taken
         if (logistics > 0).any():
-            model.pay_firms(self, taken, logistics, "grant")
+            desk.pay_firms(self, taken, logistics, "grant")
         self.committed_krw += float(caps.sum())
         self.caps = np.concatenate([self.caps, caps])
         self.incentivised = np.concatenate([self.incentivised, taken])
@@ -128,19 +117,19 @@ class InvestmentAttraction(Intervention):
             self.budget.refuse(month)
         return affordable
 
-    def _attract(self, model: RegionModel, month: int) -> np.ndarray:
+    def _attract(self, desk: PolicyDesk, month: int) -> np.ndarray:
         """Firms that come only because of the incentive: (1 - d) / d of those that come anyway."""
-        investment = model.config.investment
-        baseline = self._baseline_rate(model)
+        investment = desk.config.investment
+        baseline = self._baseline_rate(desk)
         if investment is None or baseline <= 0:
             return np.zeros(0, dtype=np.int64)
         d = self.settings.deadweight_share
-        generator = model.streams.generator(f"{self.name}/arrivals", month)
+        generator = desk.streams.generator(f"{self.name}/arrivals", month)
         count = int(generator.poisson(baseline * (1.0 - d) / d / 12.0))
         if count == 0:
             return np.zeros(0, dtype=np.int64)
         shared = [sector for sector in investment.sectors if sector in self.settings.sectors]
-        plan = model.plan_arriving_firms(generator, count, shared)
+        plan = desk.plan_arriving_firms(generator, count, shared)
         # Only firms the incentive can pay for come: the budget is checked before they arrive.
         employees = np.concatenate([planned for _, planned, _ in plan]) if plan else np.zeros(0)
         factors = np.concatenate([factor for _, _, factor in plan]) if plan else np.zeros(0)
@@ -151,14 +140,14 @@ class InvestmentAttraction(Intervention):
             keep = affordable[start : start + len(planned)]
             plan[index] = (sector, planned[keep], factor[keep])
             start += len(planned)
-        attracted = model.add_planned_firms(plan, month, "attracted firm", self.name)
-        return self._offer(model, month, attracted)
+        attracted = desk.add_planned_firms(plan, "attracted firm", self.name)
+        return self._offer(desk, month, attracted)
 
-    def _pay_for_hires(self, model: RegionModel, month: int) -> None:
+    def _pay_for_hires(self, desk: PolicyDesk, month: int) -> None:
         """Facility subsidy per regular hire, once a firm has made the minimum number of hires."""
         if len(self.incentivised) == 0:
             return
-        firms = model.firms
+        firms = desk.firms
         settings = self.settings
         in_window = (month - self.arrived <= settings.payment_window_months) & (
             firms.status[self.incentivised] == ACTIVE
@@ -171,7 +160,7 @@ class InvestmentAttraction(Intervention):
         amount = np.maximum(amount, 0.0)
         paying = amount > 0
         if paying.any():
-            paid = model.pay_firms(self, self.incentivised[paying], amount[paying], "subsidy")
+            paid = desk.pay_firms(self, self.incentivised[paying], amount[paying], "subsidy")
             index = np.flatnonzero(paying)[paid]
             self.paid_krw[index] += amount[index]
             self.hires_paid[index] += due_hires[index]

@@ -16,29 +16,16 @@ default).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
-from sim.policy.base import Intervention, InterventionSettings, eligible_firms, extend_to, register
-from sim.region.firms import ACTIVE
+from sim.inputs.interventions import LoanSettings
+from sim.policy.base import Intervention, register
+from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
-
-
-class LoanSettings(InterventionSettings):
-    type: Literal["working_capital_loans"]
-    sectors: list[Sector] = Field(min_length=1)
-    sme_only: bool
-    max_loan_per_firm_krw: Annotated[float, Field(gt=0.0)]
-    loan_rate_annual: Annotated[float, Field(ge=0.0, le=1.0)]
-    interest_subsidy_pp: Annotated[float, Field(ge=0.0, le=100.0)]
-    loan_term_months: Annotated[int, Field(gt=0)]
-    cash_buffer_months: Annotated[float, Field(ge=0.0)]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -48,8 +35,13 @@ class WorkingCapitalLoans(Intervention):
     def __init__(self, settings: LoanSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
         self.settings: LoanSettings = settings
-        self.balance = np.zeros(0)  # KRW owed per firm id
-        self.months_left = np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def firm_columns(cls) -> dict[str, Column]:
+        return {
+            "balance": Column(np.float64, 0.0, "policy loan owed, KRW", "working_capital_loans"),
+            "months_left": Column(np.int64, 0, "months left to repay the policy loan", "working_capital_loans"),
+        }
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -61,11 +53,11 @@ class WorkingCapitalLoans(Intervention):
             "interest_subsidy_krw": "interest subsidies paid this month, KRW",
         }
 
-    def eligible(self, model: RegionModel) -> np.ndarray:
-        return eligible_firms(model, self.settings.sectors, self.settings.sme_only)
+    def eligible(self, desk: PolicyDesk) -> np.ndarray:
+        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        if not self.eligible(model).any():
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        if not self.eligible(desk).any():
             self.warn(
                 source,
                 index,
@@ -73,49 +65,48 @@ class WorkingCapitalLoans(Intervention):
                 f"sme_only={self.settings.sme_only})",
             )
 
-    def step(self, model: RegionModel, month: int) -> None:
-        firms = model.firms
-        self.balance = extend_to(self.balance, firms.count)
-        self.months_left = extend_to(self.months_left, firms.count)
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        firms = desk.firms
+        balance, months_left = desk.own(self, "balance"), desk.own(self, "months_left")
         settings = self.settings
-        owing = np.flatnonzero(self.balance > 0)
+        owing = np.flatnonzero(balance > 0)
 
         # Borrowers that failed since last month default on what they owe.
         gone = owing[firms.status[owing] != ACTIVE]
         if len(gone):
-            written_off = float(self.balance[gone].sum())
-            model.add_policy_cost(self, written_off)
+            written_off = float(balance[gone].sum())
+            desk.write_off(self, written_off)
             self.counts["defaults"] = float(len(gone))
             self.counts["defaults_krw"] = written_off
-            self.balance[gone] = 0.0
-            self.months_left[gone] = 0
+            balance[gone] = 0.0
+            months_left[gone] = 0
         owing = owing[firms.status[owing] == ACTIVE]
 
         # Interest subsidy, then interest and principal due from each borrower.
         if len(owing):
-            interest = self.balance[owing] * settings.loan_rate_annual / 12.0
-            subsidy = self.balance[owing] * settings.interest_subsidy_pp / 100.0 / 12.0
-            paid = model.pay_firms(self, owing, subsidy, "interest_subsidy")
+            interest = balance[owing] * settings.loan_rate_annual / 12.0
+            subsidy = balance[owing] * settings.interest_subsidy_pp / 100.0 / 12.0
+            paid = desk.pay_firms(self, owing, subsidy, "interest_subsidy")
             self.counts["interest_subsidy_krw"] = float(subsidy[paid].sum())
-            principal = self.balance[owing] / np.maximum(self.months_left[owing], 1)
-            collected = model.collect_from_firms(self, owing, interest + principal, "repayment")
+            principal = balance[owing] / np.maximum(months_left[owing], 1)
+            collected = desk.collect_from_firms(self, owing, interest + principal, "repayment")
             principal_repaid = np.clip(collected - interest, 0.0, None)
-            self.balance[owing] = np.maximum(self.balance[owing] - principal_repaid, 0.0)
-            self.months_left[owing] = np.maximum(self.months_left[owing] - 1, 1)
+            balance[owing] = np.maximum(balance[owing] - principal_repaid, 0.0)
+            months_left[owing] = np.maximum(months_left[owing] - 1, 1)
 
         # New loans to eligible firms short of cash, while the programme is open.
-        if self.open_in(model, month):
-            short = np.flatnonzero(self.eligible(model) & (firms.cash < 0.0))
-            cap = settings.max_loan_per_firm_krw * firms.size_factor[short] - self.balance[short]
+        if self.open_in(desk, month):
+            short = np.flatnonzero(self.eligible(desk) & (firms.cash < 0.0))
+            cap = settings.max_loan_per_firm_krw * firms.size_factor[short] - balance[short]
             monthly_costs = firms.wage_bill[short] + firms.fixed_costs[short]
             wanted = -firms.cash[short] + settings.cash_buffer_months * monthly_costs
             amount = np.minimum(wanted, cap)
             # A loan that cannot cover the shortfall would not save the firm: none is made.
             viable = amount >= -firms.cash[short]
             short, amount = short[viable], amount[viable]
-            lent = model.pay_firms(self, short, amount, "loan", repayable=True)
+            lent = desk.pay_firms(self, short, amount, "loan", repayable=True)
             borrowers = short[lent]
-            self.balance[borrowers] += amount[lent]
-            self.months_left[borrowers] = settings.loan_term_months
+            balance[borrowers] += amount[lent]
+            months_left[borrowers] = settings.loan_term_months
             self.counts["firms_supported"] = float(len(borrowers))
-        self.counts["loans_outstanding_krw"] = float(self.balance.sum())
+        self.counts["loans_outstanding_krw"] = float(balance.sum())

@@ -10,27 +10,16 @@ orders come back before the subsidy ends, and only delays the layoffs when they 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
-from sim.policy.base import Intervention, InterventionSettings, eligible_firms, extend_to, register
-from sim.region.firms import ACTIVE
+from sim.inputs.interventions import RetentionSettings
+from sim.policy.base import Intervention, register
+from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
-
-
-class RetentionSettings(InterventionSettings):
-    type: Literal["employment_retention"]
-    sectors: list[Sector] = Field(min_length=1)
-    sme_only: bool
-    wage_share: Annotated[float, Field(gt=0.0, le=1.0)]
-    max_months: Annotated[int, Field(gt=0)]
-    clawback: bool
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -40,9 +29,15 @@ class EmploymentRetention(Intervention):
     def __init__(self, settings: RetentionSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
         self.settings: RetentionSettings = settings
-        self.covered = np.zeros(0, dtype=np.int64)  # jobs covered per firm id
-        self.months_used = np.zeros(0, dtype=np.int64)
-        self.received = np.zeros(0)  # KRW received under the current agreement
+
+    @classmethod
+    def firm_columns(cls) -> dict[str, Column]:
+        owner = "employment_retention"
+        return {
+            "covered": Column(np.int64, 0, "jobs covered by the current agreement", owner),
+            "months_used": Column(np.int64, 0, "months of support used", owner),
+            "received": Column(np.float64, 0.0, "KRW received under the current agreement", owner),
+        }
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -52,51 +47,50 @@ class EmploymentRetention(Intervention):
             "clawbacks": "firms that laid workers off while covered and repaid this month",
         }
 
-    def eligible(self, model: RegionModel) -> np.ndarray:
-        return eligible_firms(model, self.settings.sectors, self.settings.sme_only)
+    def eligible(self, desk: PolicyDesk) -> np.ndarray:
+        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        if not self.eligible(model).any():
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        if not self.eligible(desk).any():
             self.warn(source, index, "no firm in the scenario is eligible")
 
-    def step(self, model: RegionModel, month: int) -> None:
-        firms = model.firms
-        self.covered = extend_to(self.covered, firms.count)
-        self.months_used = extend_to(self.months_used, firms.count)
-        self.received = extend_to(self.received, firms.count)
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        firms = desk.firms
+        covered, months_used = desk.own(self, "covered"), desk.own(self, "months_used")
+        received = desk.own(self, "received")
         settings = self.settings
 
         # Firms that laid workers off (or failed) while covered repay and leave.
-        enrolled = np.flatnonzero(self.covered > 0)
-        broke = enrolled[(model.firm_layoffs_last_month[enrolled] > 0) | (firms.status[enrolled] != ACTIVE)]
+        enrolled = np.flatnonzero(covered > 0)
+        broke = enrolled[(firms.layoffs_last_month[enrolled] > 0) | (firms.status[enrolled] != ACTIVE)]
         if len(broke) and settings.clawback:
-            collected = model.collect_from_firms(self, broke, self.received[broke], "clawback")
+            collected = desk.collect_from_firms(self, broke, received[broke], "clawback")
             self.counts["clawbacks"] = float((collected > 0).sum())
-        self.covered[broke] = 0
-        self.received[broke] = 0.0
-        done = self.months_used >= settings.max_months
-        self.covered[done] = 0
-        self.received[done] = 0.0
+        covered[broke] = 0
+        received[broke] = 0.0
+        done = months_used >= settings.max_months
+        covered[done] = 0
+        received[done] = 0.0
 
         # New and growing agreements: cover the layoffs each eligible firm plans this month.
-        if self.open_in(model, month):
-            planned = model.planned_layoffs()
-            offer = self.eligible(model) & (planned > 0) & (self.months_used < settings.max_months)
-            self.covered[offer] = np.maximum(self.covered[offer], planned[offer])
+        if self.open_in(desk, month):
+            planned = desk.planned_layoffs()
+            offer = self.eligible(desk) & (planned > 0) & (months_used < settings.max_months)
+            covered[offer] = np.maximum(covered[offer], planned[offer])
 
         # Pay for this month's covered jobs; only paid jobs are kept.
-        paying = np.flatnonzero(self.covered > 0)
+        paying = np.flatnonzero(covered > 0)
         if len(paying) == 0:
             return
         mean_wage = firms.wage_bill[paying] / np.maximum(firms.employees[paying], 1)
-        amounts = self.covered[paying] * mean_wage * settings.wage_share
-        paid = model.pay_firms(self, paying, amounts, "subsidy")
+        amounts = covered[paying] * mean_wage * settings.wage_share
+        paid = desk.pay_firms(self, paying, amounts, "subsidy")
         unpaid = paying[~paid]
-        self.covered[unpaid] = 0
-        self.received[unpaid] = 0.0
+        covered[unpaid] = 0
+        received[unpaid] = 0.0
         kept = paying[paid]
-        firms.retention_covered[kept] = self.covered[kept]
-        self.received[kept] += amounts[paid]
-        self.months_used[kept] += 1
+        desk.shield_jobs(kept, covered[kept])
+        received[kept] += amounts[paid]
+        months_used[kept] += 1
         self.counts["firms_supported"] = float(len(kept))
-        self.counts["jobs_covered"] = float(self.covered[kept].sum())
+        self.counts["jobs_covered"] = float(covered[kept].sum())

@@ -22,37 +22,17 @@ zero or negative, and the gain comes later (Card, Kluve and Weber 2018).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
 from sim.errors import ScenarioError
-from sim.policy.base import Intervention, InterventionSettings, register, sector_codes
-from sim.region.workforce import IN_TRAINING, NEVER, UNEMPLOYED
+from sim.inputs.interventions import RetrainingSettings
+from sim.policy.base import Intervention, register
+from sim.region.state import IN_TRAINING, UNEMPLOYED
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-Sector = Literal["auto", "appliance", "growth", "other_manufacturing", "services"]
-
-
-class RetrainingSettings(InterventionSettings):
-    type: Literal["retraining"]
-    displaced_from: list[Sector] = Field(min_length=1)
-    skill_levels: list[Annotated[int, Field(ge=1, le=3)]] = Field(min_length=1)
-    min_months_unemployed: Annotated[int, Field(ge=0)]
-    seats_per_year: Annotated[float, Field(ge=0.0)]
-    course_months: Annotated[int, Field(gt=0)]
-    course_fee_krw: Annotated[float, Field(ge=0.0)]
-    allowance_krw_per_month: Annotated[float, Field(ge=0.0)]
-    take_up_rate: Annotated[float, Field(ge=0.0, le=1.0)]
-    completion_rate: Annotated[float, Field(ge=0.0, le=1.0)]
-    target_occupations: list[str] = Field(min_length=1)
-    skill_upgrade_probability: Annotated[float, Field(ge=0.0, le=1.0)]
-    placement_sectors: list[Sector] = Field(default_factory=list)
-    placement_rate_per_month: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
-    placement_window_months: Annotated[int, Field(ge=0)] = 0
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -78,8 +58,8 @@ class Retraining(Intervention):
             "graduates_placed": "course graduates placed in jobs of the placement sectors this month",
         }
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        occupations = model.config.labour_market.occupations
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        occupations = desk.config.labour_market.occupations
         for position, name in enumerate(self.settings.target_occupations):
             if name not in occupations:
                 raise ScenarioError(
@@ -91,17 +71,17 @@ class Retraining(Intervention):
         if self.settings.seats_per_year * self.budget_scale < 1 / 12:
             self.warn(source, index, "fewer than one seat a year at this scale")
 
-    def _target_for(self, model: RegionModel, occupation: np.ndarray) -> np.ndarray:
+    def _target_for(self, desk: PolicyDesk, occupation: np.ndarray) -> np.ndarray:
         """The target occupation nearest to each worker's current one."""
-        occupations = model.config.labour_market.occupations
+        occupations = desk.config.labour_market.occupations
         targets = np.array([occupations.index(name) for name in self.settings.target_occupations])
-        distance = model.matching.distance[np.asarray(occupation)[:, None], targets[None, :]]
+        distance = desk.occupation_distance[np.asarray(occupation)[:, None], targets[None, :]]
         return targets[np.argmin(distance, axis=1)].astype(np.int8)
 
-    def step(self, model: RegionModel, month: int) -> None:
-        workforce = model.workforce
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        workforce = desk.workforce
         settings = self.settings
-        streams = model.streams
+        streams = desk.streams
 
         # Courses ending this month.
         ending = self.trainees[workforce.training_end_month[self.trainees] <= month]
@@ -112,76 +92,73 @@ class Retraining(Intervention):
                 streams.uniform(f"{self.name}/complete", month, workforce.key[ending]) < settings.completion_rate
             )
             done = ending[completes]
-            workforce.occupation[done] = self._target_for(model, workforce.occupation[done])
             upgrade = (
                 streams.uniform(f"{self.name}/skill", month, workforce.key[done]) < settings.skill_upgrade_probability
             )
-            workforce.skill[done[upgrade]] = np.minimum(workforce.skill[done[upgrade]] + 1, 3)
-            workforce.courses_completed[done] += 1
-            workforce.status[ending] = UNEMPLOYED
-            workforce.unemployed_since[ending] = month
-            workforce.training_end_month[ending] = NEVER
+            desk.end_courses(ending, done, self._target_for(desk, workforce.occupation[done]), done[upgrade])
             self.counts["trainees_completed"] = float(len(done))
             self.counts["trainees_dropped"] = float(len(ending) - len(done))
             self.graduates = np.concatenate([self.graduates, done])
             self.graduated = np.concatenate([self.graduated, np.full(len(done), month)])
-        self._place_graduates(model, month)
+        self._place_graduates(desk, month)
         self.trainees = self.trainees[workforce.status[self.trainees] == IN_TRAINING]
 
         # Allowances for those in a course (committed when they enrolled).
         if len(self.trainees) and settings.allowance_krw_per_month > 0:
             amounts = np.full(len(self.trainees), settings.allowance_krw_per_month)
-            paid = model.pay_workers(self, self.trainees, amounts, "allowance")
+            paid = desk.pay_workers(self, self.trainees, amounts, "allowance")
             self.committed_krw = max(self.committed_krw - float(amounts[paid].sum()), 0.0)
 
         # New enrolments.
-        if self.open_in(model, month):
+        if self.open_in(desk, month):
             self.seat_credit += settings.seats_per_year * self.budget_scale / 12.0
             seats = int(self.seat_credit)
             self.seat_credit -= seats
-            started = self._enrol(model, month, seats) if seats > 0 else 0
+            started = self._enrol(desk, month, seats) if seats > 0 else 0
             self.counts["trainees_started"] = float(started)
         self.counts["trainees_in_course"] = float(len(self.trainees))
 
-    def _place_graduates(self, model: RegionModel, month: int) -> None:
+    def _place_graduates(self, desk: PolicyDesk, month: int) -> None:
         """Place unemployed recent graduates in openings of the placement sectors."""
         settings = self.settings
         recent = month - self.graduated <= settings.placement_window_months
         self.graduates, self.graduated = self.graduates[recent], self.graduated[recent]
         if not settings.placement_sectors or settings.placement_rate_per_month <= 0 or len(self.graduates) == 0:
             return
-        workforce = model.workforce
+        workforce = desk.workforce
         seeking = self.graduates[workforce.status[self.graduates] == UNEMPLOYED]
-        draw = model.streams.uniform(f"{self.name}/placement", month, workforce.key[seeking])
+        draw = desk.streams.uniform(f"{self.name}/placement", month, workforce.key[seeking])
         seeking = seeking[draw < settings.placement_rate_per_month]
         if len(seeking) == 0:
             return
-        firms = model.firms
-        openings = model.planned_openings()
-        in_sectors = np.flatnonzero(np.isin(firms.sector, sector_codes(settings.placement_sectors)) & (openings > 0))
+        firms = desk.firms
+        openings = desk.planned_openings()
+        in_sectors = np.flatnonzero(
+            np.isin(firms.sector, desk.sector_codes(settings.placement_sectors)) & (openings > 0)
+        )
         if len(in_sectors) == 0:
             return
         order = np.argsort(
-            model.streams.uniform(f"{self.name}/placement_firms", month, firms.key[in_sectors]), kind="stable"
+            desk.streams.uniform(f"{self.name}/placement_firms", month, firms.key[in_sectors]), kind="stable"
         )
         slots = np.repeat(in_sectors[order], openings[in_sectors[order]])[: len(seeking)]
-        model.place_in_jobs(seeking[: len(slots)], slots)
+        desk.place_in_jobs(seeking[: len(slots)], slots)
         self.counts["graduates_placed"] = float(len(slots))
 
-    def _enrol(self, model: RegionModel, month: int, seats: int) -> int:
-        workforce = model.workforce
+    def _enrol(self, desk: PolicyDesk, month: int, seats: int) -> int:
+        workforce = desk.workforce
         settings = self.settings
         unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
         eligible = unemployed[
-            np.isin(workforce.displaced_sector[unemployed], sector_codes(settings.displaced_from))
+            np.isin(workforce.displaced_sector[unemployed], desk.sector_codes(settings.displaced_from))
             & np.isin(workforce.skill[unemployed], settings.skill_levels)
             & (month - workforce.unemployed_since[unemployed] >= settings.min_months_unemployed)
         ]
         if len(eligible) == 0:
             return 0
-        order = np.argsort(model.streams.uniform(f"{self.name}/offer", month, workforce.key[eligible]), kind="stable")
+        order = np.argsort(desk.streams.uniform(f"{self.name}/offer", month, workforce.key[eligible]), kind="stable")
         offered = eligible[order]
-        accepts = model.streams.uniform(f"{self.name}/take_up", month, workforce.key[offered]) < settings.take_up_rate
+        accepts = desk.streams.uniform(f"{self.name}/take_up", month, workforce.key[offered]) < settings.take_up_rate
         candidates = offered[accepts][:seats]
         course_cost = settings.course_fee_krw + settings.allowance_krw_per_month * settings.course_months
         affordable = int((self.budget.remaining_krw - self.committed_krw) // course_cost) if course_cost > 0 else seats
@@ -191,15 +168,11 @@ class Retraining(Intervention):
                 self.budget.refuse(month)
             return 0
         if settings.course_fee_krw > 0:
-            paid = model.pay_for_services(
+            paid = desk.pay_for_services(
                 self, "worker", candidates, np.full(len(candidates), settings.course_fee_krw), "course_fee"
             )
             candidates = candidates[paid]
         self.committed_krw += settings.allowance_krw_per_month * settings.course_months * len(candidates)
-        workforce.status[candidates] = IN_TRAINING
-        workforce.training_end_month[candidates] = month + settings.course_months
-        # Unemployment benefit is held over: its end moves back by the length of the course.
-        receiving = workforce.benefit_end_month[candidates] > month
-        workforce.benefit_end_month[candidates[receiving]] += settings.course_months
+        desk.start_courses(candidates, settings.course_months)
         self.trainees = np.concatenate([self.trainees, candidates])
         return len(candidates)

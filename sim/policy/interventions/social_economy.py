@@ -14,25 +14,16 @@ equally, as orders they fill the next month.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import Field
 
-from sim.policy.base import Intervention, InterventionSettings, register
-from sim.region.firms import ACTIVE
+from sim.inputs.interventions import SocialEconomySettings
+from sim.policy.base import Intervention, register
+from sim.region.state import ACTIVE
 
 if TYPE_CHECKING:
-    from sim.model import RegionModel
-
-
-class SocialEconomySettings(InterventionSettings):
-    type: Literal["social_economy"]
-    grant_krw: Annotated[float, Field(ge=0.0)]
-    grants_per_year: Annotated[float, Field(ge=0.0)]
-    sales_uplift: Annotated[float, Field(ge=0.0, le=2.0)]
-    uplift_months: Annotated[int, Field(ge=0)]
-    procurement_krw_per_year: Annotated[float, Field(ge=0.0)]
+    from sim.policy.desk import PolicyDesk
 
 
 @register
@@ -53,19 +44,21 @@ class SocialEconomy(Intervention):
             "procurement_krw": "orders placed with social enterprises this month, KRW",
         }
 
-    def check(self, model: RegionModel, source: str, index: int) -> None:
-        if not model.firms.social_enterprise.any():
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        if not desk.firms.social_enterprise.any():
             self.warn(
-                source, index, "the scenario has no social enterprises (industries.services.social_enterprise_share)"
+                source,
+                index,
+                "the scenario has no social enterprises (social_enterprise_share of its local_services industries)",
             )
 
-    def step(self, model: RegionModel, month: int) -> None:
-        firms = model.firms
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        firms = desk.firms
         settings = self.settings
         # Sales uplifts that have run their course end.
         ended = self.granted[self.uplift_ends <= month]
-        firms.demand_uplift[ended] = 0.0
-        if not self.open_in(model, month):
+        desk.set_sales_uplift(ended, 0.0)
+        if not self.open_in(desk, month):
             return
         enterprises = np.flatnonzero(firms.social_enterprise & (firms.status == ACTIVE))
 
@@ -74,11 +67,11 @@ class SocialEconomy(Intervention):
         self.grant_credit -= grants
         candidates = np.setdiff1d(enterprises, self.granted)
         if grants > 0 and len(candidates) and settings.grant_krw > 0:
-            order = np.argsort(model.streams.uniform(f"{self.name}/grant", month, firms.key[candidates]), kind="stable")
+            order = np.argsort(desk.streams.uniform(f"{self.name}/grant", month, firms.key[candidates]), kind="stable")
             chosen = candidates[order][:grants]
-            paid = model.pay_firms(self, chosen, settings.grant_krw * firms.size_factor[chosen], "grant")
+            paid = desk.pay_firms(self, chosen, settings.grant_krw * firms.size_factor[chosen], "grant")
             chosen = chosen[paid]
-            firms.demand_uplift[chosen] = settings.sales_uplift
+            desk.set_sales_uplift(chosen, settings.sales_uplift)
             self.granted = np.concatenate([self.granted, chosen])
             self.uplift_ends = np.concatenate([self.uplift_ends, np.full(len(chosen), month + settings.uplift_months)])
             self.counts["grants"] = float(len(chosen))
@@ -86,6 +79,6 @@ class SocialEconomy(Intervention):
         monthly = settings.procurement_krw_per_year * self.budget_scale / 12.0
         if monthly > 0 and len(enterprises):
             shares = np.full(len(enterprises), monthly / len(enterprises))
-            paid = model.pay_for_services(self, "firm", enterprises, shares, "procurement")
-            firms.policy_demand[enterprises[paid]] += shares[paid]
+            paid = desk.pay_for_services(self, "firm", enterprises, shares, "procurement")
+            desk.buy_from(enterprises[paid], shares[paid])
             self.counts["procurement_krw"] = float(shares[paid].sum())

@@ -1,0 +1,163 @@
+"""Settings of every policy instrument: what a package file may say about each intervention.
+
+One pydantic class per instrument, tagged by its ``type``; the runtime classes that act on
+the model are in :mod:`sim.policy.interventions` and take these settings. Sector names are
+plain names here; :func:`check_package_names` checks them against the scenario a package is
+laid on, naming the sectors the scenario declares.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from sim.inputs.scenario import Scenario, SectorName, YearMonth, month_number, unknown_name_error
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_slug(text: str) -> str:
+    if not _SLUG.match(text):
+        raise ValueError("a lower-case identifier such as sme_loans (letters, digits, underscores)")
+    return text
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+
+
+class InterventionSettings(BaseModel):
+    """Settings every intervention has. Subclasses add their own and a ``type`` literal.
+
+    ``sector_fields`` names the fields that hold sector names and what they must name:
+    any ``sector`` of the scenario, or an ``industry`` (firms outside the chains).
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    sector_fields: ClassVar[dict[str, str]] = {}
+
+    name: Slug
+    label: str = ""
+    start: YearMonth
+    end: YearMonth
+    budget_krw: Annotated[float, Field(ge=0.0)]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> InterventionSettings:
+        if month_number(self.end) < month_number(self.start):
+            raise ValueError("end must not come before start")
+        return self
+
+
+class AdministrationSettings(InterventionSettings):
+    type: Literal["administration"]
+
+
+class ForeignWorkforceSettings(InterventionSettings):
+    type: Literal["foreign_workforce"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    quota_per_year: Annotated[float, Field(ge=0.0)]
+    hard_to_fill_only: bool
+    min_months_unfilled: Annotated[int, Field(ge=1)]
+    visa_months: Annotated[int, Field(gt=0)]
+    skill_level: Annotated[int, Field(ge=1, le=3)]
+    recruitment_cost_per_worker_krw: Annotated[float, Field(gt=0.0)]
+
+
+class HiringSubsidySettings(InterventionSettings):
+    type: Literal["hiring_subsidy"]
+    sector_fields: ClassVar[dict[str, str]] = {"displaced_from": "sector"}
+    displaced_from: list[SectorName] = Field(min_length=1)
+    max_months_since_layoff: Annotated[int, Field(gt=0)]
+    wage_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    months: Annotated[int, Field(gt=0)]
+    hiring_boost: Annotated[float, Field(ge=0.0)]
+
+
+class InfrastructureSettings(InterventionSettings):
+    type: Literal["infrastructure"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    complexes: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
+    fixed_cost_reduction: Annotated[float, Field(ge=0.0, le=0.5)]
+    build_months: Annotated[int, Field(gt=0)]
+
+
+class InvestmentSettings(InterventionSettings):
+    type: Literal["investment_attraction"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "industry"}
+    sectors: list[SectorName] = Field(min_length=1)
+    deadweight_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    subsidy_per_hire_krw: Annotated[float, Field(ge=0.0)]
+    max_subsidy_per_firm_krw: Annotated[float, Field(ge=0.0)]
+    min_regular_hires: Annotated[int, Field(ge=0)]
+    payment_window_months: Annotated[int, Field(gt=0)]
+    logistics_support_per_firm_krw: Annotated[float, Field(ge=0.0)]
+
+
+class LoanSettings(InterventionSettings):
+    type: Literal["working_capital_loans"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    max_loan_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    loan_rate_annual: Annotated[float, Field(ge=0.0, le=1.0)]
+    interest_subsidy_pp: Annotated[float, Field(ge=0.0, le=100.0)]
+    loan_term_months: Annotated[int, Field(gt=0)]
+    cash_buffer_months: Annotated[float, Field(ge=0.0)]
+
+
+class RetentionSettings(InterventionSettings):
+    type: Literal["employment_retention"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    wage_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    max_months: Annotated[int, Field(gt=0)]
+    clawback: bool
+
+
+class RetrainingSettings(InterventionSettings):
+    type: Literal["retraining"]
+    sector_fields: ClassVar[dict[str, str]] = {"displaced_from": "sector", "placement_sectors": "sector"}
+    displaced_from: list[SectorName] = Field(min_length=1)
+    skill_levels: list[Annotated[int, Field(ge=1, le=3)]] = Field(min_length=1)
+    min_months_unemployed: Annotated[int, Field(ge=0)]
+    seats_per_year: Annotated[float, Field(ge=0.0)]
+    course_months: Annotated[int, Field(gt=0)]
+    course_fee_krw: Annotated[float, Field(ge=0.0)]
+    allowance_krw_per_month: Annotated[float, Field(ge=0.0)]
+    take_up_rate: Annotated[float, Field(ge=0.0, le=1.0)]
+    completion_rate: Annotated[float, Field(ge=0.0, le=1.0)]
+    target_occupations: list[str] = Field(min_length=1)
+    skill_upgrade_probability: Annotated[float, Field(ge=0.0, le=1.0)]
+    placement_sectors: list[SectorName] = Field(default_factory=list)
+    placement_rate_per_month: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    placement_window_months: Annotated[int, Field(ge=0)] = 0
+
+
+class SocialEconomySettings(InterventionSettings):
+    type: Literal["social_economy"]
+    grant_krw: Annotated[float, Field(ge=0.0)]
+    grants_per_year: Annotated[float, Field(ge=0.0)]
+    sales_uplift: Annotated[float, Field(ge=0.0, le=2.0)]
+    uplift_months: Annotated[int, Field(ge=0)]
+    procurement_krw_per_year: Annotated[float, Field(ge=0.0)]
+
+
+#: Settings class of every intervention type, by its ``type`` tag.
+SETTINGS: dict[str, type[InterventionSettings]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()
+}
+
+
+def check_package_names(interventions: list[InterventionSettings], scenario: Scenario, source: str) -> None:
+    """Every sector an intervention names must be one the scenario declares (one-line error if not)."""
+    for index, settings in enumerate(interventions):
+        for field, kind in settings.sector_fields.items():
+            allowed = scenario.sector_names if kind == "sector" else tuple(scenario.industries)
+            for position, name in enumerate(getattr(settings, field)):
+                if name not in allowed:
+                    raise unknown_name_error(source, f"interventions[{index}].{field}[{position}]", name, kind, allowed)

@@ -1,0 +1,329 @@
+"""The policy desk: the only way an intervention acts on the region.
+
+At the model's policy point the desk clears last month's levers, then lets each
+intervention act. An intervention reads the region through read-only views
+(``desk.firms``, ``desk.workforce``) and changes it only by asking the desk:
+
+- money: pay firms, workers or suppliers of services, collect repayments and clawbacks,
+  write loans off; every won goes through the intervention's budget into the ledger;
+- people: start and end training courses, place job seekers in openings, bring foreign
+  workers, boost this month's job search (a lever);
+- firms: shield jobs from this month's layoffs, buy from firms, lower fixed costs, raise
+  sales (levers), bring arriving firms an incentive has paid for;
+- looking ahead: the layoffs and openings firms plan this month.
+
+Its own per-firm state an intervention declares in ``firm_columns`` and writes through
+:meth:`PolicyDesk.own`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.policy.base import Intervention
+from sim.policy.ledger import Ledger
+from sim.records import INT, REAL, RecordColumn
+from sim.region import arrivals, labour_market, production
+from sim.region.arrivals import ArrivalPlan
+from sim.region.region_state import RegionState
+from sim.region.state import ACTIVE, IN_TRAINING, NEVER, UNEMPLOYED, ColumnTable
+
+#: Firm and worker columns that are levers reset at every policy point, with their reset values.
+MONTHLY_LEVERS = {"firms": {"retention_covered": 0, "policy_demand": 0.0}, "workforce": {"search_boost": 1.0}}
+
+
+class ReadOnlyColumns:
+    """Read-only views of a column table's live rows: ``view.cash`` cannot be written."""
+
+    def __init__(self, table: ColumnTable) -> None:
+        self._table = table
+
+    @property
+    def count(self) -> int:
+        return self._table.count
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        array = getattr(self._table, name).view()
+        array.flags.writeable = False
+        return array
+
+
+class PolicyDesk:
+    """Acts for the interventions of a run on one region's state; counts their money in the ledger."""
+
+    def __init__(self, state: RegionState, ledger: Ledger, policies: list[Intervention]) -> None:
+        self._state = state
+        self.ledger = ledger
+        self.policies = policies
+        self.month = 0
+        self.firms = ReadOnlyColumns(state.firms)
+        self.workforce = ReadOnlyColumns(state.workforce)
+        for policy in policies:
+            for column, spec in policy.firm_columns().items():
+                state.firms.register(f"{policy.name}__{column}", spec)
+
+    # ---------------------------------------------------------------- what interventions read
+    @property
+    def config(self):  # noqa: ANN201 - the validated Scenario
+        return self._state.config
+
+    @property
+    def streams(self):  # noqa: ANN201 - the run's RandomStreams
+        return self._state.streams
+
+    @property
+    def occupation_distance(self) -> np.ndarray:
+        return self._state.matching.distance
+
+    @property
+    def last_hires(self) -> labour_market.MatchResult:
+        return self._state.last_hires
+
+    def sector_codes(self, names: list[str]) -> np.ndarray:
+        """Sector codes of sector names the scenario declares (checked when the package was laid on)."""
+        return np.array([self.config.sector_code(name) for name in names], dtype=np.int8)
+
+    def eligible_firms(self, sectors: list[str], sme_only: bool) -> np.ndarray:
+        """Mask of active firms of the given sectors (SMEs only if asked)."""
+        firms = self._state.firms
+        mask = (firms.status == ACTIVE) & np.isin(firms.sector, self.sector_codes(sectors))
+        return mask & firms.is_sme if sme_only else mask
+
+    def own(self, policy: Intervention, column: str) -> np.ndarray:
+        """The intervention's own per-firm column (declared in its ``firm_columns``), writable."""
+        return getattr(self._state.firms, f"{policy.name}__{column}")
+
+    # ---------------------------------------------------------------- the policy point
+    def act(self, month: int) -> None:
+        """Clear last month's levers, then let every intervention that has opened act."""
+        if not self.policies:  # a baseline run has no levers to clear
+            return
+        state = self._state
+        self.month = month
+        for table, levers in MONTHLY_LEVERS.items():
+            for column, value in levers.items():
+                setattr(getattr(state, table), column, value)
+        self.ledger.start_month()
+        arrived_before = state.firms.count
+        for policy in self.policies:
+            policy.counts = {}
+            if month < policy.first_month(self):
+                continue
+            if not policy.started:
+                policy.start(self)
+                policy.started = True
+            policy.step(self, month)
+        state.household_transfers_krw = self.ledger.month_household_income_krw
+        # Firms that policies brought in at the policy point join the rest of the month with
+        # their planned output as this month's orders.
+        state.firms.orders[arrived_before:] = state.firms.base_output[arrived_before:]
+
+    def finish(self) -> None:
+        """The end of the run: every intervention that started runs its ``finish``."""
+        for policy in self.policies:
+            if policy.started and not policy.finished:
+                policy.finish(self)
+                policy.finished = True
+
+    # ---------------------------------------------------------------- money
+    def pay_firms(
+        self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray, kind: str, *, repayable: bool = False
+    ) -> np.ndarray:
+        """Pay firms from the policy's budget, whole payments in order while money lasts.
+
+        Returns the mask of payments made. Repayable payments (loans) count at face value
+        in spending but not in cost; the rest count in both.
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        paid = self._pay(policy, "firm", firms, kind, amounts, repayable=repayable)
+        table = self._state.firms
+        np.add.at(table.cash, firms[paid], amounts[paid])
+        np.add.at(table.flow_policy_in, firms[paid], amounts[paid])
+        return paid
+
+    def collect_from_firms(
+        self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray, kind: str
+    ) -> np.ndarray:
+        """Take repayments or clawbacks from firms, up to the cash each has; return what was collected.
+
+        Collections are ledger rows with negative amounts (``kind`` "repayment" or
+        "clawback"); a clawback also lowers the policy's cost and frees its budget.
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        due = np.asarray(amounts_krw, dtype=float)
+        table = self._state.firms
+        collected = np.minimum(due, np.maximum(table.cash[firms], 0.0))
+        np.subtract.at(table.cash, firms, collected)
+        np.add.at(table.flow_policy_out, firms, collected)
+        self.ledger.collect(self.month, policy.name, firms, kind, collected)
+        return collected
+
+    def pay_workers(self, policy: Intervention, workers: np.ndarray, amounts_krw: np.ndarray, kind: str) -> np.ndarray:
+        """Pay workers (allowances) from the budget; the money joins local household income."""
+        return self._pay(policy, "worker", workers, kind, amounts_krw, household_income=True)
+
+    def pay_for_services(
+        self, policy: Intervention, recipient_kind: str, recipients: np.ndarray, amounts_krw: np.ndarray, kind: str
+    ) -> np.ndarray:
+        """Pay for services bought by a policy (course fees, infrastructure works, recruitment)."""
+        return self._pay(policy, recipient_kind, recipients, kind, amounts_krw)
+
+    def write_off(self, policy: Intervention, amount_krw: float) -> None:
+        """Count policy loans that will not be repaid (e.g. the borrower failed) as a cost."""
+        self.ledger.write_off(policy.name, amount_krw)
+
+    def _pay(
+        self,
+        policy: Intervention,
+        recipient_kind: str,
+        recipients: np.ndarray,
+        kind: str,
+        amounts_krw: np.ndarray,
+        *,
+        repayable: bool = False,
+        household_income: bool = False,
+    ) -> np.ndarray:
+        """Pay whole amounts in order while the budget lasts; the first refusal marks it exhausted."""
+        recipients = np.asarray(recipients, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        budget = policy.budget
+        paid = budget.affordable(amounts) & (amounts > 0)
+        if paid.any():
+            self.ledger.pay(
+                self.month,
+                policy.name,
+                recipient_kind,
+                recipients[paid],
+                kind,
+                amounts[paid],
+                repayable,
+                household_income,
+            )
+        if ((amounts > 0) & ~paid).any():
+            budget.refuse(self.month)
+        return paid
+
+    # ---------------------------------------------------------------- looking ahead
+    def _expected_orders_ahead(self) -> np.ndarray:
+        """Expected orders as the labour-market stage will update them this month."""
+        firms = self._state.firms
+        weight = self.config.firms.expectation_weight
+        active = firms.status == ACTIVE
+        updated = (1 - weight) * firms.expected_demand + weight * firms.orders
+        return np.where(active, updated, firms.expected_demand)
+
+    def planned_layoffs(self) -> np.ndarray:
+        """Per firm, the layoffs its workforce plan would make this month with no retention support."""
+        firms = self._state.firms
+        cuts, _ = production.workforce_plans(
+            firms,
+            firms.capacity_factor,
+            self.config.firms,
+            expected_demand=self._expected_orders_ahead(),
+            retention_covered=np.zeros(firms.count, dtype=np.int64),
+        )
+        return cuts
+
+    def planned_openings(self) -> np.ndarray:
+        """Per firm, the vacancies its workforce plan would post this month (looking ahead as above)."""
+        firms = self._state.firms
+        _, openings = production.workforce_plans(
+            firms, firms.capacity_factor, self.config.firms, expected_demand=self._expected_orders_ahead()
+        )
+        return openings
+
+    # ---------------------------------------------------------------- people
+    def place_in_jobs(self, workers: np.ndarray, firms: np.ndarray) -> None:
+        """Hire job seekers directly into openings (a programme's placement), in their own occupation."""
+        labour_market.place(
+            self._state, np.asarray(workers, dtype=np.int64), np.asarray(firms, dtype=np.int64), self.month
+        )
+
+    def add_foreign_workers(self, firms: np.ndarray, visa_months: int, skill: int) -> np.ndarray:
+        """Place foreign workers in jobs at ``firms`` (one each) on visas; return their ids."""
+        return arrivals.add_foreign_workers(
+            self._state, np.asarray(firms, dtype=np.int64), self.month, visa_months, skill
+        )
+
+    def start_courses(self, workers: np.ndarray, course_months: int) -> None:
+        """Job seekers start a training course; unemployment benefit is held over for its length."""
+        workforce = self._state.workforce
+        workforce.status[workers] = IN_TRAINING
+        workforce.training_end_month[workers] = self.month + course_months
+        receiving = workforce.benefit_end_month[workers] > self.month
+        workforce.benefit_end_month[workers[receiving]] += course_months
+
+    def end_courses(
+        self, ending: np.ndarray, completed: np.ndarray, new_occupation: np.ndarray, upgraded: np.ndarray
+    ) -> None:
+        """Courses end: graduates take their new occupation (some a skill level up); all search again."""
+        workforce = self._state.workforce
+        workforce.occupation[completed] = new_occupation
+        workforce.skill[upgraded] = np.minimum(workforce.skill[upgraded] + 1, 3)
+        workforce.courses_completed[completed] += 1
+        workforce.status[ending] = UNEMPLOYED
+        workforce.unemployed_since[ending] = self.month
+        workforce.training_end_month[ending] = NEVER
+
+    def boost_search(self, workers: np.ndarray, boost: float) -> None:
+        """Lever for this month: the workers' applications succeed ``boost`` times as often."""
+        self._state.workforce.search_boost[workers] = boost
+
+    # ---------------------------------------------------------------- firms
+    def shield_jobs(self, firms: np.ndarray, jobs: np.ndarray) -> None:
+        """Lever for this month: the firms keep ``jobs`` workers their plans would lay off."""
+        self._state.firms.retention_covered[firms] = jobs
+
+    def buy_from(self, firms: np.ndarray, amounts_krw: np.ndarray) -> None:
+        """Lever for this month: orders bought by policy (paid through ``pay_for_services``)."""
+        self._state.firms.policy_demand[firms] += amounts_krw
+
+    def set_fixed_cost_discount(self, firms: np.ndarray, share: float) -> None:
+        """Lasting lever: the firms' fixed costs are ``share`` lower (until set again)."""
+        self._state.firms.overhead_discount[firms] = share
+
+    def set_sales_uplift(self, firms: np.ndarray, uplift: float) -> None:
+        """Lasting lever: the firms' market sales are ``uplift`` higher (until set again)."""
+        self._state.firms.demand_uplift[firms] = uplift
+
+    def plan_arriving_firms(self, generator: np.random.Generator, count: int, sectors: list[str]) -> ArrivalPlan:
+        """Draw firms that could arrive (not added yet: an incentive checks first what it can pay)."""
+        return arrivals.plan_arriving_firms(self._state, generator, count, sectors)
+
+    def add_planned_firms(self, plan: ArrivalPlan, name_prefix: str, origin: str) -> np.ndarray:
+        """Bring the planned firms to the region; return their ids."""
+        return arrivals.add_planned_firms(self._state, plan, self.month, name_prefix, origin)
+
+    # ---------------------------------------------------------------- the monthly table
+    def columns(self) -> dict[str, RecordColumn]:
+        """The monthly table's columns of the interventions: money from the ledger, and their counts."""
+        columns: dict[str, RecordColumn] = {}
+        for policy in self.policies:
+            label = policy.settings.label or policy.name
+            columns[f"policy_spend_{policy.name}"] = RecordColumn(
+                REAL, f"payments of {label}, KRW per month (loans at face value)"
+            )
+            columns[f"policy_cost_{policy.name}"] = RecordColumn(REAL, f"expected cost of {label}, KRW per month")
+            columns[f"policy_returns_{policy.name}"] = RecordColumn(
+                REAL, f"repayments and clawbacks to {label}, KRW per month"
+            )
+            for key, meaning in policy.count_columns().items():
+                dtype = REAL if key.endswith(("_krw", "_rate", "_share")) else INT
+                columns[f"{policy.name}_{key}"] = RecordColumn(dtype, meaning)
+        return columns
+
+    def month_values(self) -> dict[str, float]:
+        """This month's values of the interventions' columns and the totals over them."""
+        values: dict[str, float] = {}
+        accounts = [self.ledger.account(policy.name) for policy in self.policies]
+        for policy, account in zip(self.policies, accounts, strict=True):
+            values[f"policy_spend_{policy.name}"] = account.month_spend_krw
+            values[f"policy_cost_{policy.name}"] = account.month_cost_krw
+            values[f"policy_returns_{policy.name}"] = account.month_returns_krw
+            for key, value in policy.month_counts().items():
+                values[f"{policy.name}_{key}"] = value
+        values["policy_spend"] = sum(account.month_spend_krw for account in accounts)
+        values["policy_cost"] = sum(account.month_cost_krw for account in accounts)
+        values["policy_returns"] = sum(account.month_returns_krw for account in accounts)
+        return values

@@ -1,0 +1,68 @@
+"""The month's orders: final demand, supplier orders through the network, sales outside, local demand.
+
+- Assembly plants sell to final buyers: their base sales follow the final-demand paths,
+  tariffs on their exported share and any production moved abroad (shocks.py).
+- Suppliers receive orders from last month's output of their buyers in the region (one
+  month per tier, supply_chain.py); parts ordered by assembly plants follow the electric
+  transition.
+- Sales outside the region follow each firm's trend, tariffs, the electric transition and
+  the firm's own persistent demand noise.
+- Local services share the region's household demand: an autonomous part (scaled by
+  local-demand shocks) plus last month's local income times the spending coefficient
+  (households.py).
+- Policy levers add last: ``demand_uplift`` (new products) and ``policy_demand`` (procurement).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.region.state import ACTIVE, ASSEMBLER
+
+if TYPE_CHECKING:
+    from sim.region.region_state import RegionState
+
+
+def place_orders(state: RegionState, month: int) -> None:
+    """Stage: set ``firms.orders``, ``firms.capacity_factor`` and ``firms.relocated_share`` for the month."""
+    firms, network, shocks = state.firms, state.network, state.shocks
+    behaviour = state.config.firms
+    relocated = shocks.relocated_share(month)
+    capacity_factor = 1.0 - relocated
+    shock = state.streams.normal("demand_noise", month, firms.key)
+    rho = behaviour.demand_noise_persistence
+    firms.demand_noise = rho * firms.demand_noise + behaviour.demand_noise_sd * np.sqrt(1 - rho**2) * shock
+    noise = np.exp(firms.demand_noise)
+
+    final = (
+        firms.base_final_demand
+        * shocks.final_demand_multiplier(month)
+        * shocks.assembler_tariff_multiplier(month)
+        * capacity_factor
+    )
+    # Parts orders placed by assembly plants follow the electric transition; orders further
+    # up the chain follow their buyers' output, which already reflects it.
+    parts = shocks.part_multiplier(month)
+    last_output = firms.output
+    assembler_output = np.where(firms.role == ASSEMBLER, last_output, 0.0)
+    supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)
+    trend = (1.0 + firms.outside_trend_per_year) ** (month / 12.0)
+    outside = firms.base_outside_sales * trend * shocks.export_multiplier(month) * noise * parts
+    demand = final + supplier_orders + outside
+
+    local = state.local
+    local_codes = [state.config.sector_code(name) for name in state.config.local_services_names]
+    services = np.isin(firms.sector, local_codes) & (firms.status == ACTIVE)
+    # A local-demand shock scales only the autonomous part; the part tied to local income follows it.
+    local_total = (
+        local.autonomous_demand_krw * shocks.local_demand_index(month) + local.spending_coefficient * local.income_krw
+    )
+    base_local = np.where(services, firms.base_local_sales, 0.0)
+    share = base_local / max(base_local.sum(), 1e-9)
+    demand = demand + np.maximum(local_total, 0.0) * share * noise
+    demand = demand * (1.0 + firms.demand_uplift) + firms.policy_demand
+    firms.orders = np.where(firms.status == ACTIVE, demand, 0.0)
+    firms.capacity_factor = capacity_factor
+    firms.relocated_share = relocated

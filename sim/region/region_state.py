@@ -1,0 +1,80 @@
+"""Everything one region's stages read and write in a month, in one object.
+
+The stages of a month (``sim.model.STAGES``) are functions of this state and the month;
+the policy desk is the only other writer, at the policy point. ``tally`` holds the counts of
+the month's events, reset at the start of each month: the stage that causes an event
+counts it, and the records only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.inputs.scenario import Scenario
+from sim.region.labour_market import MatchingMarket, MatchResult
+from sim.region.random_streams import RandomStreams
+from sim.region.shocks import ShockSchedule
+from sim.region.state import FirmTable, Workforce
+from sim.region.supply_chain import SupplyNetwork
+
+#: Counts of the month's events (columns of the monthly table), besides those by sector.
+MONTH_EVENTS = (
+    "layoffs",
+    "quits",
+    "hires",
+    "vacancies",
+    "firm_failures",
+    "retirements",
+    "entrants",
+    "bad_debt",
+    "firms_rescued",
+    "firms_arrived",
+    "foreign_entrants",
+)
+
+
+@dataclass
+class LocalEconomy:
+    """Households' income and the local services demand that follows it (see households.py)."""
+
+    income_krw: float = 0.0  # last month's wages, benefits and policy transfers paid in the region
+    spending_coefficient: float = 0.0  # services demand per KRW of local income
+    autonomous_demand_krw: float = 0.0  # services demand that does not follow local income
+    wage_income_krw: float = 0.0  # this month's wages paid by the region's firms
+    benefit_income_krw: float = 0.0  # this month's unemployment benefits
+
+
+@dataclass
+class RegionState:
+    """The region: its firms and people, the links between them, and the month's tallies."""
+
+    config: Scenario
+    scale: float
+    months: int
+    streams: RandomStreams
+    firms: FirmTable
+    workforce: Workforce
+    network: SupplyNetwork
+    shocks: ShockSchedule
+    matching: MatchingMarket
+    occupation_cdf: np.ndarray  # sectors x occupations, cumulative occupation mix of each sector's jobs
+    entrant_occupation_weights: np.ndarray
+    entrant_skill_weights: np.ndarray  # skill levels 1-3
+    initial_labour_force: int
+    local: LocalEconomy = field(default_factory=LocalEconomy)
+    tally: dict[str, float] = field(default_factory=dict)
+    household_transfers_krw: float = 0.0  # policy payments to workers this month (set at the policy point)
+    last_hires: MatchResult = field(default_factory=MatchResult.empty)
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        return self.config.sector_names
+
+    def start_month_tally(self) -> None:
+        """Zero the month's event counts."""
+        sectors = self.sectors
+        self.tally = dict.fromkeys(
+            [*MONTH_EVENTS, *(f"layoffs_{s}" for s in sectors), *(f"firm_failures_{s}" for s in sectors)], 0.0
+        )
