@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check sim tests benchmarks
 
 bench: $(STAMP)
-	$(PY) benchmarks/full_scale_run.py
+	$(PY) benchmarks/full_scale_run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV)
