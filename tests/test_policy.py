@@ -164,6 +164,17 @@ def test_loans_do_not_save_firms_whose_orders_are_gone():
     assert table.loans_firms_supported.sum() > 0
     assert table.loans_defaults.sum() > 0  # the money lent to them is lost
     assert table.policy_cost_loans.sum() >= table.loans_defaults_krw.sum()
+    # Money is counted once, in the ledger: write-offs are rows, and the monthly columns are read from it.
+    ledger = with_loans.ledger()
+    write_offs = ledger[ledger.kind == "write_off"]
+    assert len(write_offs) == table.loans_defaults.sum()
+    assert write_offs.amount_krw.sum() == pytest.approx(table.loans_defaults_krw.sum())
+    subsidies = ledger[ledger.kind == "interest_subsidy"].amount_krw.sum()
+    assert table.policy_cost_loans.sum() == pytest.approx(subsidies + write_offs.amount_krw.sum())
+    lent = ledger[ledger.kind == "loan"].amount_krw.sum()
+    assert table.policy_spend_loans.sum() == pytest.approx(lent + subsidies)
+    returned = -ledger[ledger.kind == "repayment"].amount_krw.sum()
+    assert table.policy_returns_loans.sum() == pytest.approx(returned)
 
 
 def test_retention_subsidy_reduces_layoffs_while_it_lasts():

@@ -169,9 +169,9 @@ class PolicyDesk:
         """Pay for services bought by a policy (course fees, infrastructure works, recruitment)."""
         return self._pay(policy, recipient_kind, recipients, kind, amounts_krw)
 
-    def write_off(self, policy: Intervention, amount_krw: float) -> None:
-        """Count policy loans that will not be repaid (e.g. the borrower failed) as a cost."""
-        self.ledger.write_off(policy.name, amount_krw)
+    def write_off(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> float:
+        """Write off policy loans that will not be repaid (the borrowers failed); return the total."""
+        return self.ledger.write_off(self.month, policy.name, np.asarray(firms, dtype=np.int64), amounts_krw)
 
     def _pay(
         self,

@@ -30,7 +30,9 @@ LEDGER_COLUMNS: dict[str, str] = {
     "repayable": "bool",
 }
 
-#: Kinds of ledger row. Loans are repayable; the others are spent for good.
+#: Kinds of ledger row. Loans are repayable; the others are spent for good. Repayments and
+#: clawbacks come back (negative amounts); a ``write_off`` row is a policy loan that will not
+#: be repaid (its amount was spent when lent; it counts in the expected cost only).
 PAYMENT_KINDS = (
     "loan",
     "interest_subsidy",
@@ -44,6 +46,7 @@ PAYMENT_KINDS = (
     "administration",
     "repayment",
     "clawback",
+    "write_off",
     "budget_exhausted",
 )
 
@@ -142,9 +145,16 @@ class Ledger:
         account.month_returns_krw += total
         return total
 
-    def write_off(self, intervention: str, amount_krw: float) -> None:
-        """Count policy loans that will not be repaid as a cost (they were spent when lent)."""
-        self.account(intervention).month_cost_krw += amount_krw
+    def write_off(self, month: int, intervention: str, firms: np.ndarray, amounts_krw: np.ndarray) -> float:
+        """Record policy loans that will not be repaid (rows of kind ``write_off``); return the total.
+
+        The money was spent when lent: a write-off adds to the expected cost only.
+        """
+        amounts = np.asarray(amounts_krw, dtype=float)
+        self._append(month, intervention, "firm", firms, "write_off", amounts, False)
+        total = float(amounts.sum())
+        self.account(intervention).month_cost_krw += total
+        return total
 
     def exhausted(self, month: int, intervention: str) -> None:
         """Note that a case was turned away for lack of money (once, as a ledger row)."""

@@ -74,8 +74,7 @@ class WorkingCapitalLoans(Intervention):
         # Borrowers that failed since last month default on what they owe.
         gone = owing[firms.status[owing] != ACTIVE]
         if len(gone):
-            written_off = float(balance[gone].sum())
-            desk.write_off(self, written_off)
+            written_off = desk.write_off(self, gone, balance[gone])
             self.counts["defaults"] = float(len(gone))
             self.counts["defaults_krw"] = written_off
             balance[gone] = 0.0
