@@ -576,21 +576,14 @@ def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenar
 
 
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:
-    """Set ``section.key`` (or ``section__key``) paths in plain scenario data.
+    """Set key paths (``section.key``, ``section__key``, ``list[0].key``) in plain scenario data.
 
-    Missing tables on the way are created; validation afterwards rejects any key the
-    schema does not know, naming it.
+    The one key-path grammar is :mod:`sim.inputs.keypath`; missing tables on the way are
+    created, and validation afterwards rejects any key the schema does not know, naming it.
     """
-    updated = copy.deepcopy(raw)
-    for dotted, value in overrides.items():
-        parts = dotted.replace("__", ".").split(".")
-        node = updated
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ScenarioError(source, dotted, value, f"cannot set a key inside {part!r}, which is not a table")
-        node[parts[-1]] = value
-    return updated
+    from sim.inputs.keypath import apply_overrides as apply_key_paths
+
+    return apply_key_paths(raw, overrides, source)
 
 
 def load_scenario(scenario: str | Path | Scenario | None = None, overrides: dict[str, Any] | None = None) -> Scenario:
