@@ -70,8 +70,9 @@ def _step_into(node: Any, step: Step, done: tuple[Step, ...], path: str, source:
         if not isinstance(node, list):
             raise ScenarioError(source, path, value, f"allowed: no index [{step}]: {where} is not a list")
         if step >= len(node):
+            entries = "entry" if len(node) == 1 else "entries"
             raise ScenarioError(
-                source, path, value, f"allowed: an index below {len(node)}: {where} has {len(node)} entries"
+                source, path, value, f"allowed: an index below {len(node)}: {where} has {len(node)} {entries}"
             )
         return node[step]
     if not isinstance(node, Mapping):

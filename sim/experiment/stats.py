@@ -27,10 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.experiment.design import BASELINE
 from sim.inputs.scenario import CHAINS, SECTORS
 
 CONFIDENCE = 0.90
-BASELINE = "baseline"
+
 
 #: Employment components and the monthly-table columns that make them up.
 COMPONENTS: dict[str, tuple[str, ...]] = {
