@@ -57,9 +57,6 @@ class Experiment:
         if not self.arm:
             object.__setattr__(self, "arm", self.package.name if self.package is not None else BASELINE)
 
-    def describe(self) -> str:
-        return f"package {self.arm}, seed {self.seed} (replicate {self.replicate})"
-
 
 @dataclass(eq=False)
 class Outcome:
@@ -79,6 +76,7 @@ class Outcome:
         return self.error is None and self.timeseries is not None
 
     def describe(self) -> str:
+        """The run in words, for messages: its package, seed and replicate."""
         return f"package {self.arm}, seed {self.seed} (replicate {self.replicate})"
 
     @classmethod

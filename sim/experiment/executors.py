@@ -438,7 +438,7 @@ def perform_experiments(
 
     try:
         tell(None)
-        for completed in run_executor.imap_unordered(runner, experiments):
+        for completed in run_executor.imap_unordered(runner, experiments) if experiments else ():
             experiment = experiments[completed.index]
             outcome = completed.value
             if completed.error is not None or not isinstance(outcome, Outcome):
