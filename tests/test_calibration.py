@@ -10,15 +10,15 @@ import pytest
 from sim import RegionModel, load_scenario
 from sim.cli import main as shocksim_main
 from sim.errors import ResultsFolderError, ScenarioError
-from sim.experiment.calibration import (
+from sim.experiment.calibrate import (
     MOMENTS,
     calibrate,
     evaluate,
     load_targets,
     scenario_with,
-    set_path,
     write_fitted_scenario,
 )
+from sim.experiment.executors import ProcessExecutor
 from sim.inputs.scenario import SCENARIO_DIR
 
 SCALE = 0.05
@@ -63,21 +63,30 @@ def recovery(tmp_path_factory):
     return target, targets, result, tmp_path
 
 
-def test_set_path_indexes_lists_and_leaves_the_original():
-    data = {"shocks": {"relocation": [{"share": 0.1}, {"share": 0.2}]}}
-    updated = set_path(data, "shocks.relocation[1].share", 0.5)
-    assert updated["shocks"]["relocation"][1]["share"] == 0.5
-    assert data["shocks"]["relocation"][1]["share"] == 0.2
-    with pytest.raises(KeyError):
-        set_path(data, "shocks.relocation[2].share", 0.5)
-
-
 def test_objective_is_deterministic_with_common_random_numbers(tmp_path):
     targets = write_targets(tmp_path, 750.0)
     first = evaluate("gwangju", targets, {SHARE: 0.2})
     second = evaluate("gwangju", targets, {SHARE: 0.2})
     assert first.objective == second.objective
     assert first.fit == second.fit
+
+
+def test_calibration_on_two_workers_gives_the_same_fit_as_serial(tmp_path):
+    targets = write_targets(tmp_path, 600.0, start=0.15)
+    seen: dict[str, list] = {"serial": [], "pool": []}
+
+    def recorder(name):
+        return lambda count, latest, best: seen[name].append(latest)
+
+    serial = calibrate("gwangju", targets, max_evaluations=5, progress=recorder("serial"))
+    with ProcessExecutor(2) as pool:
+        pooled = calibrate("gwangju", targets, max_evaluations=5, executor=pool, progress=recorder("pool"))
+    assert pooled.executor == {"kind": "processes", "workers": 2}
+    assert pooled.values == serial.values
+    assert pooled.objective == serial.objective
+    assert pooled.fit == serial.fit and pooled.start == serial.start
+    assert pooled.evaluations == serial.evaluations
+    assert seen["pool"] == seen["serial"]  # the same points, evaluated in the same order
 
 
 def test_calibration_recovers_a_simulated_target(recovery):
@@ -114,7 +123,18 @@ def test_cli_prints_the_fit_and_writes_the_scenario(tmp_path, capsys):
     targets = write_targets(tmp_path, 500.0, start=0.15)
     out = tmp_path / "out" / "fitted.toml"
     status = shocksim_main(
-        ["calibrate", "gwangju", "--targets", str(targets), "--out", str(out), "--max-evaluations", "3"]
+        [
+            "calibrate",
+            "gwangju",
+            "--targets",
+            str(targets),
+            "--out",
+            str(out),
+            "--max-evaluations",
+            "3",
+            "--workers",
+            "2",
+        ]
     )
     printed = capsys.readouterr().out
     assert status == 0

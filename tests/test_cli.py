@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ResultsFolderError
-from sim.experiment.results_io import RUN_FILES, read_run
+from sim.experiment.store import RUN_FILES, read_run
 
 
 def test_run_writes_a_complete_results_folder(tmp_path, capsys):
@@ -74,6 +75,58 @@ def test_set_overrides_a_parameter(tmp_path):
         == 0
     )
     assert read_run(out)["manifest"]["scenario"]["labour_market"]["quit_rate_per_month"] == 0.01
+
+
+def test_set_with_a_list_index_from_the_command_line_is_recorded_in_the_manifest(tmp_path):
+    out = tmp_path / "indexed"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "run",
+            "--quiet",
+            "--months",
+            "1",
+            "--scale",
+            "0.02",
+            "--out",
+            str(out),
+            "--set",
+            "shocks.relocation[0].share=0.2",
+            "--set",
+            "labour_market__quit_rate_per_month=0.003",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    manifest = read_run(out)["manifest"]
+    assert manifest["overrides"] == {"shocks.relocation[0].share": 0.2, "labour_market__quit_rate_per_month": 0.003}
+    assert manifest["scenario"]["shocks"]["relocation"][0]["share"] == 0.2
+    assert manifest["scenario"]["labour_market"]["quit_rate_per_month"] == 0.003
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("shocks.relocation[3].share=0.2", r"shocks\.relocation\[3\]\.share: got 0\.2; allowed: an index below 1"),
+        ("shocks.relocation[0.share=0.2", "unbalanced brackets"),
+        ("chains.auto[0]=1", r"chains\.auto is not a list"),
+    ],
+)
+def test_set_with_a_bad_key_path_exits_2_in_one_line(tmp_path, capsys, assignment, message):
+    out = tmp_path / "never"
+    try:  # a malformed path is refused by the argument parser, a path the scenario lacks when it is loaded
+        status = main(["run", "--quiet", "--months", "1", "--scale", "0.02", "--out", str(out), "--set", assignment])
+    except SystemExit as stopped:
+        status = stopped.code
+    assert status == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and error.startswith("shocksim") and "error: " in error
+    assert re.search(message, error)
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

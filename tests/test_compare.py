@@ -19,20 +19,18 @@ from scipy import stats
 from sim.cli import main as shocksim_main
 from sim.errors import InputError, ResultsFolderError, ScenarioError
 from sim.experiment.compare import (
-    Progress,
     RunFailedWarning,
-    RunOutcome,
-    RunTask,
     build_plan,
     compare,
     identity_difference,
     load_comparison,
-    replicate_seed,
-    run_task,
 )
-from sim.experiment.compare_stats import COMPONENTS
-from sim.experiment.executors import DaskExecutor, ProcessExecutor
-from sim.records import COLUMNS
+from sim.experiment.design import Experiment, Outcome, replicate_seed, run_experiment
+from sim.experiment.executors import DaskExecutor, ProcessExecutor, Progress
+from sim.experiment.stats import COMPONENTS
+from sim.inputs.scenario import load_scenario
+from sim.records import columns_for
+from sim.viz import compare_figures
 
 SCALE = 0.03
 MONTHS = 18
@@ -114,7 +112,7 @@ def test_zero_budget_package_has_exactly_zero_effect_in_every_seed(reference):
     # Not because nothing moves: the funded package changes employment in these same seeds.
     assert (effects.loc["broad", "jobs"] != 0).any()
     # Every model column of every month, not only the summary measures, equals the baseline twin's.
-    model_columns = [column for column in COLUMNS if column != "month"]
+    model_columns = [column for column in columns_for(load_scenario()) if column != "month"]
     runs = reference.runs.set_index(["package", "replicate", "month"]).sort_index()
     for replicate in range(REPS):
         base = runs.loc[("baseline", replicate)][model_columns]
@@ -211,12 +209,13 @@ def test_serial_process_pool_and_dask_local_cluster_give_identical_results(refer
 # ---------------------------------------------------------------------- interruptions
 HANGING_SCRIPT = """\
 import sys, time
-from sim.experiment.compare import compare, run_task
+from sim.experiment.compare import compare
+from sim.experiment.design import run_experiment
 
-def hang_on_last_zero(task):
-    if task.package == "zero" and task.replicate == {hang_replicate}:
+def hang_on_last_zero(experiment):
+    if experiment.arm == "zero" and experiment.replicate == {hang_replicate}:
         time.sleep(600)  # killed here, in the middle of a run
-    return run_task(task)
+    return run_experiment(experiment)
 
 if __name__ == "__main__":
     compare(None, {packages!r}, reps={reps}, seed={seed}, scale={scale}, months={months},
@@ -322,11 +321,11 @@ def test_cli_refuses_in_one_line_with_status_2(reference, package_files, capsys)
 
 
 # ---------------------------------------------------------------------- failures
-def fail_broad_replicate_1(task: RunTask) -> RunOutcome:
+def fail_broad_replicate_1(experiment: Experiment) -> Outcome:
     """A runner that breaks one run on purpose (module level, so worker processes can import it)."""
-    if task.package == "broad" and task.replicate == 1:
+    if experiment.arm == "broad" and experiment.replicate == 1:
         raise RuntimeError("deliberate failure for the test")
-    return run_task(task)
+    return run_experiment(experiment)
 
 
 def test_a_failing_run_is_reported_and_the_others_complete(package_files, tmp_path):
@@ -434,6 +433,8 @@ def test_cli_prints_the_summary_shows_progress_and_writes_every_output(package_f
             "2",
             "--out",
             str(out),
+            "--set",
+            "shocks.relocation[0].share=0.2",
         ]
     )
     captured = capsys.readouterr()
@@ -452,11 +453,13 @@ def test_cli_prints_the_summary_shows_progress_and_writes_every_output(package_f
     assert manifest["identity"]["reps"] == 2 and manifest["status"] == "complete"
     assert [p["name"] for p in manifest["packages"]] == ["broad", "chain"]
     assert set(manifest["files"]) >= {"summary.csv", "replications.parquet", "ledgers.parquet"}
+    assert manifest["overrides"] == {"shocks.relocation[0].share": 0.2}
+    assert manifest["scenario"]["shocks"]["relocation"][0]["share"] == 0.2
 
 
-def test_plot_methods_return_figures(reference):
-    for name in ("employment", "jobs_saved", "cost_per_job", "sectors"):
-        figure = getattr(reference, f"plot_{name}")()
+def test_figure_functions_return_figures(reference):
+    for name in compare_figures.FIGURES:
+        figure = getattr(compare_figures, name)(reference)
         assert isinstance(figure, Figure) and figure.axes
     assert not math.isnan(reference.metric("jobs").loc["broad", "mean"])
     table = reference.table()
@@ -466,7 +469,7 @@ def test_plot_methods_return_figures(reference):
 def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path):
     from sim.inputs.package import load_package, shipped_packages
 
-    result = compare("gwanak", None, reps=1, scale=0.02, months=1, out=tmp_path / "c", figures=False)
+    result = compare("gwanak", None, reps=1, scale=0.02, months=1, out=tmp_path / "c")
     compared = set(result.summary["package"]) - {"baseline"}
     singles = {p for p in shipped_packages() if p.startswith("single_")}
     assert compared == singles | {"gwanak_2024"}

@@ -1,4 +1,4 @@
-"""Compare intervention packages: which saves or creates the most jobs for the money, and how sure we are.
+"""Compare policy packages (levers): which saves or creates the most jobs for the money, and how sure we are.
 
 ``compare`` runs the baseline (no package) and every package for the same seeds. Replicate
 ``r`` of every arm uses the same seed, derived from the base seed and ``r`` only (never
@@ -13,117 +13,43 @@ exactly zero effect.
 
     result = compare("gwangju", ["loans.toml", "retraining.toml"], reps=20, scale=0.1, executor=2)
     result.summary          # one row per package and metric: mean, 90% interval, n
-    result.plot_jobs_saved()
 
-With ``out`` every finished run is saved as it finishes (``runs/<arm>/rep-NNNN/``), and
-``resume=True`` runs only what is missing; a folder of another comparison is refused. The
-statistics are in :mod:`sim.experiment.compare_stats`; the executors in
-:mod:`sim.experiment.executors`.
+With ``out`` every finished run is saved as it finishes (``runs/<arm>/rep-NNNN/``, see
+:class:`~sim.experiment.store.ExperimentStore`), and ``resume=True`` runs only what is
+missing; a folder of another comparison is refused. The statistics are in
+:mod:`sim.experiment.stats`; figures in :mod:`sim.viz.compare_figures` (pass
+``figures=sim.viz.compare_figures.save_figures`` to write them into ``out``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
-import re
-import shutil
 import sys
 import time
-import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import InputError, ResultsFolderError
-from sim.experiment import compare_stats
-from sim.experiment.compare_stats import BASELINE, CONFIDENCE
-from sim.experiment.executors import RunExecutor, make_executor
-from sim.experiment.results_io import environment, new_folder, read_run, sha256_of, utc_now, write_run
+from sim.experiment import stats
+from sim.experiment.design import BASELINE, Experiment, Outcome, design_scenario, replicate_seed, run_experiment
+from sim.experiment.executors import Progress, ProgressBar, RunExecutor, perform_experiments
+from sim.experiment.stats import CONFIDENCE
+from sim.experiment.store import MANIFEST, ExperimentStore, model_code_hash, utc_now
 from sim.inputs.package import Package, load_package, shipped_packages, validate_package
-from sim.inputs.scenario import Scenario, load_scenario, validate_scenario
-from sim.model import RegionModel
+from sim.inputs.scenario import Scenario, validate_scenario
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-COMPARISON_FORMAT = 1
-MANIFEST = "manifest.json"
-RUNS_DIR = "runs"
-FIGURES = ("employment", "jobs_saved", "cost_per_job", "sectors")
-_SIM_DIR = Path(__file__).resolve().parent.parent
-#: Code that shapes a run's numbers; a resumed comparison must be made by the same code.
-_MODEL_CODE = ("inputs", "model.py", "records.py", "region", "policy")
+KIND = "comparison"
 
 
 class RunFailedWarning(RuntimeWarning):
     """Some runs of a comparison failed; the others finished and were summarised."""
-
-
-# ---------------------------------------------------------------------- one run
-@dataclass(frozen=True, eq=False)
-class RunTask:
-    """One run of a comparison: an arm (``baseline`` or a package) and a replicate with its seed."""
-
-    package: str
-    replicate: int
-    seed: int
-    scenario: Scenario
-    spec: Package | None
-
-
-@dataclass(eq=False)
-class RunOutcome:
-    """What one run gave: its monthly table and ledger, or the error that stopped it."""
-
-    package: str
-    replicate: int
-    seed: int
-    timeseries: pd.DataFrame | None = None
-    ledger: pd.DataFrame | None = None
-    seconds: float = 0.0
-    error: str | None = None
-    detail: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.timeseries is not None
-
-
-def run_task(task: RunTask) -> RunOutcome:
-    """Run one arm for one seed; a model error comes back as a failed outcome, not an exception."""
-    clock = time.perf_counter()
-    try:
-        model = RegionModel(task.scenario, rng=task.seed, package=task.spec)
-        table = model.run()
-        ledger = model.ledger()
-    except Exception as error:
-        return RunOutcome(
-            task.package,
-            task.replicate,
-            task.seed,
-            seconds=time.perf_counter() - clock,
-            error=f"{type(error).__name__}: {' '.join(str(error).split())}",
-            detail=traceback.format_exc(),
-        )
-    return RunOutcome(task.package, task.replicate, task.seed, table, ledger, time.perf_counter() - clock)
-
-
-def replicate_seed(base_seed: int, replicate: int) -> int:
-    """The seed of replicate ``replicate``: a function of the base seed and the index only.
-
-    numpy's SeedSequence spawning (``SeedSequence(base).spawn(n)[replicate]``), so that
-    comparisons with nearby base seeds do not share runs. A 63-bit integer that
-    ``shocksim run --seed`` accepts, to rerun one run alone.
-    """
-    sequence = np.random.SeedSequence(entropy=int(base_seed), spawn_key=(int(replicate),))
-    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
 # ---------------------------------------------------------------------- the plan
@@ -137,6 +63,7 @@ class ComparisonPlan:
     reps: int
     seed: int
     equal_budget_krw: float | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
     seeds: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -149,10 +76,10 @@ class ComparisonPlan:
     def spec(self, arm: str) -> Package | None:
         return None if arm == BASELINE else self.packages[self.arms.index(arm) - 1]
 
-    def tasks(self) -> list[RunTask]:
+    def experiments(self) -> list[Experiment]:
         """Every run, replicate by replicate (a seed's arms finish close together)."""
         return [
-            RunTask(arm, replicate, self.seeds[replicate], self.scenario, self.spec(arm))
+            Experiment(self.scenario, self.spec(arm), self.seeds[replicate], arm=arm, replicate=replicate)
             for replicate in range(self.reps)
             for arm in self.arms
         ]
@@ -172,9 +99,23 @@ class ComparisonPlan:
             "model_code": model_code_hash(),
         }
 
-    def arm_folder(self, arm: str) -> str:
-        index = self.arms.index(arm)
-        return f"{index:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', arm)[:40]}"
+    def contents(self) -> dict[str, Any]:
+        """What the manifest records besides the identity: the scenario and packages in full, the seeds."""
+        return {
+            "scenario": self.scenario.to_dict(),
+            "overrides": self.overrides,
+            "packages": [
+                {
+                    "name": package.name,
+                    "source": source,
+                    "hash": package.content_hash(),
+                    "total_budget_krw": package.total_budget_krw,
+                    "package": package.to_dict(),
+                }
+                for package, source in zip(self.packages, self.sources, strict=True)
+            ],
+            "seeds": self.seeds,
+        }
 
 
 def build_plan(
@@ -195,12 +136,7 @@ def build_plan(
         raise InputError(f"seed: got {seed!r}; allowed: a non-negative whole number")
     if equal_budget is not None and (not math.isfinite(float(equal_budget)) or float(equal_budget) < 0):
         raise InputError(f"equal budget: got {equal_budget!r}; allowed: a non-negative amount of KRW")
-    all_overrides = dict(overrides or {})
-    if scale is not None:
-        all_overrides["scenario.scale"] = float(scale)
-    if months is not None:
-        all_overrides["scenario.months"] = int(months)
-    config = load_scenario(scenario, all_overrides or None)
+    config = design_scenario(scenario, scale=scale, months=months, overrides=overrides)
 
     if packages is None or (isinstance(packages, Sequence) and not isinstance(packages, str) and not packages):
         packages = [name for name in shipped_packages() if load_package(name).written_for(config.scenario.name)]
@@ -226,76 +162,14 @@ def build_plan(
                 f"packages {', '.join(sources)}: two packages are named {name!r}; names must differ within a comparison"
             )
     return ComparisonPlan(
-        config, loaded, sources, int(reps), int(seed), None if equal_budget is None else float(equal_budget)
+        config,
+        loaded,
+        sources,
+        int(reps),
+        int(seed),
+        None if equal_budget is None else float(equal_budget),
+        dict(overrides or {}),
     )
-
-
-def model_code_hash() -> str:
-    """SHA-256 of the model's source (scenario schema, model, economy, policies)."""
-    digest = hashlib.sha256()
-    for name in _MODEL_CODE:
-        path = _SIM_DIR / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            digest.update(file.relative_to(_SIM_DIR).as_posix().encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
-# ---------------------------------------------------------------------- progress
-@dataclass(frozen=True)
-class Progress:
-    """Where a comparison stands: runs done (saved before or finished now), failed, left, time left."""
-
-    done: int
-    total: int
-    failed: int
-    elapsed_seconds: float
-    remaining_seconds: float | None
-    last: RunOutcome | None = None
-
-    @property
-    def left(self) -> int:
-        return self.total - self.done
-
-
-class ProgressBar:
-    """A tqdm bar on stderr: runs done and left, time left; failed runs are printed as they fail."""
-
-    def __init__(self, disable: bool = False) -> None:
-        self.disable = disable
-        self._bar = None
-
-    def __call__(self, progress: Progress) -> None:
-        from tqdm import tqdm
-
-        if self._bar is None:
-            self._bar = tqdm(
-                total=progress.total,
-                initial=progress.done,
-                unit="run",
-                desc="comparing",
-                file=sys.stderr,
-                disable=self.disable,
-                bar_format="{desc}: {bar} {n_fmt}/{total_fmt} runs done{postfix} [{elapsed} elapsed, {remaining} left]",
-            )
-            self._bar.set_postfix_str(f"{progress.left} left", refresh=False)
-            self._bar.refresh()
-            return
-        last = progress.last
-        if last is not None and not last.ok:
-            self._bar.write(f"run failed: {describe_run(last)}: {last.error}", file=sys.stderr)
-        failed = f", {progress.failed} failed" if progress.failed else ""
-        self._bar.set_postfix_str(f"{progress.left} left{failed}", refresh=False)
-        self._bar.update(1)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-def describe_run(outcome: RunOutcome | RunTask) -> str:
-    return f"package {outcome.package}, seed {outcome.seed} (replicate {outcome.replicate})"
 
 
 # ---------------------------------------------------------------------- the result
@@ -348,7 +222,7 @@ class Comparison:
     @property
     def replicates_used(self) -> list[int]:
         """Replicates in the summary: those in which every arm finished."""
-        return compare_stats.complete_replicates(self.measures, self.arms)
+        return stats.complete_replicates(self.measures, self.arms)
 
     def metric(self, name: str) -> pd.DataFrame:
         """The summary rows of one metric, indexed by package."""
@@ -374,42 +248,7 @@ class Comparison:
 
     def table(self) -> str:
         """The summary as text for the terminal: key metrics, packages side by side."""
-        return self.header() + "\n\n" + compare_stats.format_table(self.summary, list(self.packages))
-
-    def plot_employment(self) -> Figure:
-        """Employment of each arm (mean, 5-95% of seeds) and jobs against the baseline twin (mean, 90% CI)."""
-        from sim.viz import compare_figures
-
-        return compare_figures.employment(self)
-
-    def plot_jobs_saved(self) -> Figure:
-        """Jobs at the horizon and job-years of each package, with 90% intervals."""
-        from sim.viz import compare_figures
-
-        return compare_figures.jobs_saved(self)
-
-    def plot_cost_per_job(self) -> Figure:
-        """Expected cost per job-year and per job at the horizon, with 90% Fieller intervals."""
-        from sim.viz import compare_figures
-
-        return compare_figures.cost_per_job(self)
-
-    def plot_sectors(self) -> Figure:
-        """Jobs at the horizon by component (direct, indirect, induced, other) and by sector."""
-        from sim.viz import compare_figures
-
-        return compare_figures.sectors(self)
-
-    def save_figures(self, folder: Path) -> list[Path]:
-        """Write every figure as a PNG into ``folder`` (atomically); return the paths."""
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name in FIGURES:
-            figure = getattr(self, f"plot_{name}")()
-            path = folder / f"{name}.png"
-            _write_atomic(path, lambda partial, figure=figure: figure.savefig(partial, dpi=120, format="png"))
-            paths.append(path)
-        return paths
+        return self.header() + "\n\n" + stats.format_table(self.summary, list(self.packages))
 
 
 # ---------------------------------------------------------------------- the comparison
@@ -427,8 +266,8 @@ def compare(
     equal_budget: float | None = None,
     progress: bool | Callable[[Progress], None] | None = None,
     overrides: dict[str, Any] | None = None,
-    figures: bool = True,
-    runner: Callable[[RunTask], RunOutcome] = run_task,
+    figures: Callable[[Comparison, Path], list[Path]] | None = None,
+    runner: Callable[[Experiment], Outcome] = run_experiment,
 ) -> Comparison:
     """Run the baseline and every package for the same ``reps`` seeds and summarise the effects.
 
@@ -447,8 +286,9 @@ def compare(
         equal_budget: rescale every package to this total budget (KRW, full population).
         progress: True for a progress bar on stderr, or a callable given a :class:`Progress`.
         overrides: scenario parameters to override by key path (as ``shocksim run --set``).
-        figures: write the PNG figures into ``out``.
-        runner: the function that runs one task (picklable for process and Dask executors).
+        figures: ``figures(result, folder)`` draws the figures into ``out/figures`` and returns
+            their paths (e.g. :func:`sim.viz.compare_figures.save_figures`); None draws none.
+        runner: the function that runs one experiment (picklable for process and Dask executors).
 
     Returns:
         A :class:`Comparison`. Runs that failed are in ``.failures`` (and a
@@ -469,84 +309,69 @@ def compare(
         equal_budget=equal_budget,
         overrides=overrides,
     )
-    folder = Path(out) if out is not None else None
-    if resume and folder is None:
+    if resume and out is None:
         raise InputError("resume: needs the output folder of the comparison to resume (--out)")
     started = utc_now()
-    done: dict[tuple[str, int], RunOutcome] = {}
-    if folder is not None:
-        done = open_folder(folder, plan, resume)
-    tasks = plan.tasks()
-    pending = [task for task in tasks if (task.package, task.replicate) not in done]
-    failures: list[RunOutcome] = []
-
-    report: Callable[[Progress], None] | None
-    own_report = progress is True
-    report = ProgressBar() if progress is True else (progress or None)
-    run_executor, own_executor = make_executor(executor)
     clock = time.perf_counter()
-    finished_now = 0
+    experiments = plan.experiments()
+    store: ExperimentStore | None = None
+    done: dict[tuple[str, int], Outcome] = {}
+    if out is not None:
+        store = ExperimentStore.open(
+            out,
+            kind=KIND,
+            arms=plan.arms,
+            identity=plan.identity(),
+            contents=plan.contents(),
+            resume=resume,
+            difference=identity_difference,
+        )
+        done = store.load(experiments)
+    pending = [experiment for experiment in experiments if (experiment.arm, experiment.replicate) not in done]
 
-    def tell(last: RunOutcome | None) -> None:
-        if report is None:
-            return
-        elapsed = time.perf_counter() - clock
-        done_total = len(done) + len(failures)
-        left = len(tasks) - done_total
-        remaining = elapsed / finished_now * left if finished_now else None
-        report(Progress(done_total, len(tasks), len(failures), elapsed, remaining, last))
+    def keep(experiment: Experiment, outcome: Outcome) -> None:
+        if outcome.ok and store is not None:
+            store.save(experiment, outcome)
 
+    report = ProgressBar("comparing") if progress is True else (progress or None)
     try:
-        tell(None)
-        for completed in run_executor.imap_unordered(runner, pending):
-            task = pending[completed.index]
-            outcome = completed.value
-            if completed.error is not None or not isinstance(outcome, RunOutcome):
-                error = completed.error or f"runner returned {type(outcome).__name__}, not a RunOutcome"
-                outcome = RunOutcome(task.package, task.replicate, task.seed, error=error, detail=completed.detail)
-            finished_now += 1
-            if outcome.ok:
-                if folder is not None:
-                    save_run(folder, plan, outcome)
-                done[(outcome.package, outcome.replicate)] = outcome
-            else:
-                failures.append(outcome)
-            tell(outcome)
-        executor_info = run_executor.describe()
+        outcomes, executor_info = perform_experiments(
+            pending, executor, runner=runner, done_before=len(done), progress=report, on_outcome=keep
+        )
     finally:
-        if own_executor:
-            run_executor.close()
-        if own_report and hasattr(report, "close"):
+        if progress is True:
             report.close()
+    failures = [outcome for outcome in outcomes if not outcome.ok]
+    done.update({(outcome.arm, outcome.replicate): outcome for outcome in outcomes if outcome.ok})
 
-    result = assemble(plan, done, failures, folder)
+    result = assemble(plan, done, failures, store.folder if store else None)
     if failures:
         warnings.warn(
-            f"{len(failures)} of {len(tasks)} runs failed (the others finished): "
-            + "; ".join(f"{describe_run(f)}: {f.error}" for f in failures[:5])
+            f"{len(failures)} of {len(experiments)} runs failed (the others finished): "
+            + "; ".join(f"{f.describe()}: {f.error}" for f in failures[:5])
             + ("; ..." if len(failures) > 5 else ""),
             RunFailedWarning,
             stacklevel=2,
         )
-    if folder is not None:
+    if store is not None:
         session = {
             "started_at": started.isoformat(),
             "finished_at": utc_now().isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "executor": executor_info,
-            "runs_loaded": len(tasks) - len(pending),
-            "runs_finished": finished_now - len(failures),
+            "runs_loaded": len(experiments) - len(pending),
+            "runs_finished": len(outcomes) - len(failures),
             "runs_failed": len(failures),
             "command": " ".join(sys.argv),
         }
-        write_outputs(folder, result, session, figures=figures)
+        write_outputs(store, result, session, figures=figures)
     return result
 
 
 def assemble(
     plan: ComparisonPlan,
-    done: dict[tuple[str, int], RunOutcome],
-    failures: list[RunOutcome],
+    done: dict[tuple[str, int], Outcome],
+    failures: list[Outcome],
     folder: Path | None = None,
 ) -> Comparison:
     """Stack the finished runs in plan order and compute the statistics (order of finishing is irrelevant)."""
@@ -557,16 +382,16 @@ def assemble(
         labels = {"package": arm, "replicate": replicate, "seed": outcome.seed}
         tables.append(_labelled(outcome.timeseries, labels))
         ledgers.append(_labelled(outcome.ledger, labels))
-        measures.append({**labels, **compare_stats.run_measures(outcome.timeseries)})
-    runs = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=compare_stats.KEYS)
-    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame(columns=compare_stats.KEYS)
-    measure_frame = pd.DataFrame(measures, columns=None if measures else compare_stats.KEYS)
-    effects = compare_stats.effects_frame(measure_frame, plan.arms) if measures else pd.DataFrame()
-    summary = compare_stats.summarise(measure_frame, effects, plan.arms) if measures else _empty_summary()
+        measures.append({**labels, **stats.run_measures(outcome.timeseries, plan.scenario)})
+    runs = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=stats.KEYS)
+    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame(columns=stats.KEYS)
+    measure_frame = pd.DataFrame(measures, columns=None if measures else stats.KEYS)
+    effects = stats.effects_frame(measure_frame, plan.arms, plan.scenario) if measures else pd.DataFrame()
+    summary = stats.summarise(measure_frame, effects, plan.arms, plan.scenario) if measures else _empty_summary()
     failed = pd.DataFrame(
         [
-            {"package": f.package, "replicate": f.replicate, "seed": f.seed, "error": f.error, "detail": f.detail}
-            for f in sorted(failures, key=lambda f: (plan.arms.index(f.package), f.replicate))
+            {"package": f.arm, "replicate": f.replicate, "seed": f.seed, "error": f.error, "detail": f.detail}
+            for f in sorted(failures, key=lambda f: (plan.arms.index(f.arm), f.replicate))
         ],
         columns=["package", "replicate", "seed", "error", "detail"],
     )
@@ -597,34 +422,48 @@ def _labelled(frame: pd.DataFrame, labels: dict[str, Any]) -> pd.DataFrame:
 
 
 def _empty_summary() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(compare_stats.SUMMARY_COLUMNS))
+    return pd.DataFrame(columns=list(stats.SUMMARY_COLUMNS))
 
 
 # ---------------------------------------------------------------------- the results folder
-def open_folder(folder: Path, plan: ComparisonPlan, resume: bool) -> dict[tuple[str, int], RunOutcome]:
-    """Create a new comparison folder, or check and load one to resume; return the runs saved in it."""
-    if not folder.exists():
-        _create_folder(folder, plan)
-        return {}
-    if not resume:
-        raise ResultsFolderError(
-            f"{folder}: results folder exists already; choose another --out, or --resume to finish the comparison in it"
-        )
-    manifest_path = folder / MANIFEST
-    if not folder.is_dir() or not manifest_path.is_file():
-        raise ResultsFolderError(f"{folder}: not a comparison folder (no {MANIFEST}); choose another --out")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-    except json.JSONDecodeError as error:
-        raise ResultsFolderError(f"{manifest_path}: corrupt manifest ({error.msg} at line {error.lineno})") from None
-    if manifest.get("kind") != "comparison":
-        raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a comparison")
-    reason = identity_difference(manifest.get("identity", {}), plan.identity())
-    if reason:
-        raise ResultsFolderError(
-            f"{folder}: holds another comparison ({reason}); refusing to mix results: choose another --out"
-        )
-    return load_saved_runs(folder, plan)
+def write_outputs(
+    store: ExperimentStore,
+    result: Comparison,
+    session: dict[str, Any],
+    *,
+    figures: Callable[[Comparison, Path], list[Path]] | None = None,
+) -> None:
+    """Write the summary, tables, ledgers, figures and the final manifest (each file atomically)."""
+    outputs: dict[str, Callable[[Path], Any]] = {
+        "summary.csv": lambda path: result.summary.to_csv(path, index=False),
+        "effects.csv": lambda path: result.effects.to_csv(path, index=False),
+        "replications.parquet": lambda path: result.runs.to_parquet(path, index=False),
+        "ledgers.parquet": lambda path: result.ledgers.to_parquet(path, index=False),
+    }
+    draw = None
+    if figures is not None and not result.summary.empty:
+        draw = lambda folder: figures(result, folder)  # noqa: E731
+    store.finish(
+        outputs,
+        session=session,
+        status="complete" if result.complete else "incomplete",
+        figures=draw,
+        extra={
+            "runs": {
+                "planned": result.reps * len(result.arms),
+                "finished": len(result.measures),
+                "failed": len(result.failures),
+                "replicates_in_summary": result.replicates_used,
+            },
+            "failures": result.failures.drop(columns=["detail"]).to_dict(orient="records"),
+            "statistics": {
+                "effects": "package run minus the baseline run of the same seed (common random numbers)",
+                "interval": f"{CONFIDENCE:.0%} two-sided Student t-interval across seeds (mean ± t·s/√n, ddof 1)",
+                "money_per_job": f"ratio of mean money to mean jobs, {CONFIDENCE:.0%} Fieller interval",
+                "shares": f"share of seeds with more job-years, {CONFIDENCE:.0%} Clopper-Pearson interval",
+            },
+        },
+    )
 
 
 def identity_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str | None:
@@ -662,126 +501,6 @@ def identity_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str | 
     return None
 
 
-def _create_folder(folder: Path, plan: ComparisonPlan) -> None:
-    """Create the folder with its manifest in one rename, so it never exists without one."""
-    with new_folder(folder) as partial:
-        (partial / RUNS_DIR).mkdir()
-        manifest = {
-            "kind": "comparison",
-            "manifest_format": COMPARISON_FORMAT,
-            "status": "running",
-            "identity": plan.identity(),
-            "created_at": utc_now().isoformat(),
-            "scenario": plan.scenario.to_dict(),
-            "packages": [
-                {
-                    "name": package.name,
-                    "source": source,
-                    "hash": package.content_hash(),
-                    "total_budget_krw": package.total_budget_krw,
-                    "folder": plan.arm_folder(package.name),
-                    "package": package.to_dict(),
-                }
-                for package, source in zip(plan.packages, plan.sources, strict=True)
-            ],
-            "seeds": plan.seeds,
-            "sessions": [],
-            "environment": environment(),
-        }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-
-
-def run_folder(folder: Path, plan: ComparisonPlan, arm: str, replicate: int) -> Path:
-    return folder / RUNS_DIR / plan.arm_folder(arm) / f"rep-{replicate:04d}"
-
-
-def save_run(folder: Path, plan: ComparisonPlan, outcome: RunOutcome) -> Path:
-    """Save one finished run (atomically: it appears whole or not at all)."""
-    spec = plan.spec(outcome.package)
-    manifest = {
-        "kind": "comparison_run",
-        "package": outcome.package,
-        "package_hash": spec.content_hash() if spec else None,
-        "replicate": outcome.replicate,
-        "seed": outcome.seed,
-        "scenario_hash": plan.scenario.content_hash(),
-        "run_seconds": round(outcome.seconds, 3),
-        "finished_at": utc_now().isoformat(),
-    }
-    return write_run(
-        run_folder(folder, plan, outcome.package, outcome.replicate), outcome.timeseries, outcome.ledger, manifest
-    )
-
-
-def load_saved_runs(folder: Path, plan: ComparisonPlan) -> dict[tuple[str, int], RunOutcome]:
-    """The runs saved in a comparison folder, checked against the plan; stale partial writes are removed."""
-    saved: dict[tuple[str, int], RunOutcome] = {}
-    for arm in plan.arms:
-        arm_dir = folder / RUNS_DIR / plan.arm_folder(arm)
-        if not arm_dir.is_dir():
-            continue
-        for partial in arm_dir.glob(".rep-*.partial-*"):  # a run interrupted while being written
-            shutil.rmtree(partial, ignore_errors=True)
-        spec = plan.spec(arm)
-        for replicate in range(plan.reps):
-            path = run_folder(folder, plan, arm, replicate)
-            if not path.is_dir():
-                continue
-            run = read_run(path)
-            info = run["manifest"]
-            expected = {
-                "package": arm,
-                "replicate": replicate,
-                "seed": plan.seeds[replicate],
-                "package_hash": spec.content_hash() if spec else None,
-                "scenario_hash": plan.scenario.content_hash(),
-            }
-            wrong = [key for key, value in expected.items() if info.get(key) != value]
-            if wrong:
-                raise ResultsFolderError(
-                    f"{path}: run does not belong to this comparison ({', '.join(wrong)} differ); "
-                    "refusing to mix results"
-                )
-            saved[(arm, replicate)] = RunOutcome(
-                arm, replicate, plan.seeds[replicate], run["timeseries"], run["ledger"], float(info["run_seconds"])
-            )
-    return saved
-
-
-def write_outputs(folder: Path, result: Comparison, session: dict[str, Any], *, figures: bool = True) -> None:
-    """Write the summary, tables, ledgers, figures and the final manifest (each file atomically)."""
-    files: list[Path] = []
-    for name, frame in (("summary.csv", result.summary), ("effects.csv", result.effects)):
-        _write_atomic(folder / name, lambda partial, frame=frame: frame.to_csv(partial, index=False))
-        files.append(folder / name)
-    for name, frame in (("replications.parquet", result.runs), ("ledgers.parquet", result.ledgers)):
-        _write_atomic(folder / name, lambda partial, frame=frame: frame.to_parquet(partial, index=False))
-        files.append(folder / name)
-    if figures and not result.summary.empty:
-        files.extend(result.save_figures(folder / "figures"))
-    manifest_path = folder / MANIFEST
-    manifest = json.loads(manifest_path.read_text())
-    manifest["status"] = "complete" if result.complete else "incomplete"
-    manifest["sessions"] = [*manifest.get("sessions", []), session]
-    manifest["runs"] = {
-        "planned": result.reps * len(result.arms),
-        "finished": len(result.measures),
-        "failed": len(result.failures),
-        "replicates_in_summary": result.replicates_used,
-    }
-    manifest["failures"] = result.failures.drop(columns=["detail"]).to_dict(orient="records")
-    manifest["statistics"] = {
-        "effects": "package run minus the baseline run of the same seed (common random numbers)",
-        "interval": f"{CONFIDENCE:.0%} two-sided Student t-interval across seeds (mean ± t·s/√n, ddof 1)",
-        "money_per_job": f"ratio of mean money to mean jobs, {CONFIDENCE:.0%} Fieller interval",
-        "shares": f"share of seeds with more job-years, {CONFIDENCE:.0%} Clopper-Pearson interval",
-    }
-    manifest["files"] = {path.relative_to(folder).as_posix(): sha256_of(path) for path in files}
-    _write_atomic(
-        manifest_path, lambda partial: partial.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    )
-
-
 def load_comparison(folder: str | Path) -> Comparison:
     """Read a comparison folder back (for notebooks): its runs, recomputed statistics, no new runs."""
     folder = Path(folder)
@@ -789,7 +508,7 @@ def load_comparison(folder: str | Path) -> Comparison:
     if not manifest_path.is_file():
         raise ResultsFolderError(f"{folder}: not a comparison folder (no {MANIFEST})")
     manifest = json.loads(manifest_path.read_text())
-    if manifest.get("kind") != "comparison":
+    if manifest.get("kind") != KIND:
         raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a comparison")
     identity = manifest["identity"]
     scenario = validate_scenario(manifest["scenario"], str(manifest_path))
@@ -801,20 +520,11 @@ def load_comparison(folder: str | Path) -> Comparison:
         int(identity["reps"]),
         int(identity["seed"]),
         identity.get("equal_budget_krw"),
+        manifest.get("overrides", {}),
     )
     failures = [
-        RunOutcome(f["package"], int(f["replicate"]), int(f["seed"]), error=f["error"])
+        Outcome(f["package"], int(f["replicate"]), int(f["seed"]), error=f["error"])
         for f in manifest.get("failures", [])
     ]
-    return assemble(plan, load_saved_runs(folder, plan), failures, folder)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write through a temporary name in the same folder, then rename over ``path``."""
-    partial = path.parent / f".{path.name}.partial-{os.getpid()}"
-    try:
-        write(partial)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    store = ExperimentStore(folder, KIND, plan.arms)
+    return assemble(plan, store.load(plan.experiments()), failures, folder)

@@ -1,9 +1,10 @@
-"""Where the runs of a comparison execute: this process, a local process pool, or a Dask cluster.
+"""Where experiments execute (the evaluators): this process, a local process pool, or a Dask cluster.
 
 All executors take the same picklable tasks and a module-level function, and yield each
 result as it finishes. Results do not depend on where a task ran: a run's seed travels with
-its task (it is fixed by the comparison's base seed and the replicate index), never by the
-worker process, so serial, process-pool and Dask runs agree bit for bit.
+its experiment (fixed by the design, never by the worker process), so serial, process-pool
+and Dask runs agree bit for bit. :func:`perform_experiments` is the one loop that compare,
+calibrate and screen run their experiments through, with progress reports.
 
 A task that raises inside the runner, or whose worker dies, comes back as a
 :class:`Completed` with ``error`` set; the executor carries on with the other tasks.
@@ -20,6 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import time
 import traceback
 import uuid
 import warnings
@@ -32,9 +35,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import InputError
+from sim.experiment.design import Experiment, Outcome, run_experiment
 
 #: Modules a fresh worker process imports before its first task (the model and its runner).
-PRELOAD_MODULES = ["sim.experiment.compare"]
+PRELOAD_MODULES = ["sim.experiment.design"]
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,7 @@ class DaskExecutor(RunExecutor):
 
     def check_environment(self) -> list[str]:
         """Warn (and return the lines) where workers run other versions than this process."""
-        from sim.experiment.results_io import environment
+        from sim.experiment.store import environment
 
         local = environment()
         keys = ("shocksim", "python", "mesa", "numpy", "scipy", "pandas")
@@ -268,19 +272,6 @@ class DaskExecutor(RunExecutor):
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "address": self.address, "workers": self.workers}
-
-
-def executor_from_options(workers: int | None, dask: str | None) -> Any:
-    """What ``--workers`` / ``--dask`` ask for, in the form ``make_executor`` takes.
-
-    A Dask scheduler address is checked for matching library versions before any run.
-    """
-    if dask is not None:
-        executor = DaskExecutor(dask)
-        if dask != "local":
-            executor.check_environment()
-        return executor
-    return workers
 
 
 def make_executor(
@@ -329,3 +320,138 @@ def _one_line(error: BaseException) -> str:
 def _remote_traceback(error: BaseException) -> str:
     cause = error.__cause__
     return str(cause) if cause is not None else "".join(traceback.format_exception(error))
+
+
+# ---------------------------------------------------------------------- performing experiments
+class RunsFailed(RuntimeError):
+    """Runs of a design that needs every run (a calibration point, a screening) failed."""
+
+
+def raise_failures(outcomes: Sequence[Outcome], what: str) -> None:
+    """Raise :class:`RunsFailed` naming the first failed run, if any run failed."""
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if failed:
+        raise RunsFailed(
+            f"{len(failed)} of {len(outcomes)} {what} runs failed; the first: {failed[0].describe()}: {failed[0].error}"
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a design stands: runs done (saved before or finished now), failed, left, time left."""
+
+    done: int
+    total: int
+    failed: int
+    elapsed_seconds: float
+    remaining_seconds: float | None
+    last: Outcome | None = None
+
+    @property
+    def left(self) -> int:
+        return self.total - self.done
+
+
+class ProgressBar:
+    """A tqdm bar on stderr, the one progress bar of every command.
+
+    Called with a :class:`Progress` (runs; failed runs are printed as they fail) or with
+    ``(done, total)`` counts (e.g. months of one run).
+    """
+
+    def __init__(self, desc: str = "running", unit: str = "run", *, disable: bool = False) -> None:
+        self.desc = desc
+        self.unit = unit
+        self.disable = disable
+        self._bar: Any = None
+
+    def _open(self, total: int, initial: int, bar_format: str | None = None) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=total,
+            initial=initial,
+            unit=self.unit,
+            desc=self.desc,
+            file=sys.stderr,
+            disable=self.disable,
+            bar_format=bar_format,
+        )
+
+    def __call__(self, progress: Progress | int, total: int | None = None) -> None:
+        if not isinstance(progress, Progress):
+            if self._bar is None:
+                self._open(int(total or 0), 0)
+            self._bar.update(int(progress) - self._bar.n)
+            return
+        if self._bar is None:
+            self._open(
+                progress.total,
+                progress.done,
+                "{desc}: {bar} {n_fmt}/{total_fmt} runs done{postfix} [{elapsed} elapsed, {remaining} left]",
+            )
+            self._bar.set_postfix_str(f"{progress.left} left", refresh=False)
+            self._bar.refresh()
+            return
+        last = progress.last
+        if last is not None and not last.ok:
+            self._bar.write(f"run failed: {last.describe()}: {last.error}", file=sys.stderr)
+        failed = f", {progress.failed} failed" if progress.failed else ""
+        self._bar.set_postfix_str(f"{progress.left} left{failed}", refresh=False)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def perform_experiments(
+    experiments: Sequence[Experiment],
+    executor: RunExecutor | FuturesExecutor | int | str | Any | None = None,
+    *,
+    runner: Callable[[Experiment], Outcome] = run_experiment,
+    done_before: int = 0,
+    progress: Callable[[Progress], None] | None = None,
+    on_outcome: Callable[[Experiment, Outcome], None] | None = None,
+) -> tuple[list[Outcome], dict[str, Any]]:
+    """Run every experiment on the executor; return the outcomes in the order of ``experiments``.
+
+    A run that raised, or whose worker died, comes back as a failed :class:`Outcome`; the
+    others carry on. ``on_outcome`` is called in this process as each run finishes (to save
+    it); ``progress`` before the first run and after each, counting ``done_before`` runs
+    (loaded from a store) as done. Executors made here are closed here. Also returns the
+    description of the executor, for manifests.
+    """
+    run_executor, own_executor = make_executor(executor)
+    total = done_before + len(experiments)
+    outcomes: list[Outcome | None] = [None] * len(experiments)
+    finished = failed = 0
+    clock = time.perf_counter()
+
+    def tell(last: Outcome | None) -> None:
+        if progress is None:
+            return
+        elapsed = time.perf_counter() - clock
+        done = done_before + finished
+        remaining = elapsed / finished * (total - done) if finished else None
+        progress(Progress(done, total, failed, elapsed, remaining, last))
+
+    try:
+        tell(None)
+        for completed in run_executor.imap_unordered(runner, experiments) if experiments else ():
+            experiment = experiments[completed.index]
+            outcome = completed.value
+            if completed.error is not None or not isinstance(outcome, Outcome):
+                error = completed.error or f"runner returned {type(outcome).__name__}, not an Outcome"
+                outcome = Outcome.failed(experiment, error, completed.detail)
+            finished += 1
+            failed += not outcome.ok
+            if on_outcome is not None:
+                on_outcome(experiment, outcome)
+            outcomes[completed.index] = outcome
+            tell(outcome)
+        description = run_executor.describe()
+    finally:
+        if own_executor:
+            run_executor.close()
+    return [outcome for outcome in outcomes if outcome is not None], description

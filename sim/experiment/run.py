@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.experiment.results_io import check_new_folder, default_run_folder, environment, utc_now, write_run
+from sim.experiment.store import check_new_folder, default_run_folder, environment, utc_now, write_run
 from sim.inputs.scenario import Scenario
 from sim.model import RegionModel
 
@@ -29,6 +29,8 @@ def run_and_save(
 
     ``on_month(done, total)`` is called after each month (for progress bars). The output
     folder is checked before the run starts, so a clash fails fast and costs nothing.
+    ``overrides`` (key paths, as ``--set``) are recorded in the manifest as given, beside
+    the scenario in full.
     """
     started = utc_now()
     if out is not None:
@@ -48,6 +50,7 @@ def run_and_save(
         "scenario_source": str(scenario) if isinstance(scenario, str | Path) else "<object or default>",
         "scenario_hash": model.config.content_hash(),
         "scenario": model.config.to_dict(),
+        "overrides": dict(overrides or {}),
         "package_sources": [str(p) for p in packages or []],
         "package": model.package.to_dict() if model.package else None,
         "package_hash": model.package.content_hash() if model.package else None,

@@ -13,7 +13,6 @@ path, the bad value and what is allowed.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import itertools
 import json
@@ -465,8 +464,12 @@ class Scenario(_Section):
         return self.model_dump(mode="json")
 
     def content_hash(self) -> str:
-        """SHA-256 of the scenario's canonical JSON: equal hashes mean equal scenarios."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of the scenario's JSON: equal hashes mean equal scenarios.
+
+        Keys keep their order: the order chains and industries are declared in is their
+        sector order, which the model's draws follow (so manifests are written unsorted too).
+        """
+        canonical = json.dumps(self.to_dict(), separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -578,21 +581,14 @@ def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenar
 
 
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str) -> dict[str, Any]:
-    """Set ``section.key`` (or ``section__key``) paths in plain scenario data.
+    """Set key paths (``section.key``, ``section__key``, ``list[0].key``) in plain scenario data.
 
-    Missing tables on the way are created; validation afterwards rejects any key the
-    schema does not know, naming it.
+    The one key-path grammar is :mod:`sim.inputs.keypath`; missing tables on the way are
+    created, and validation afterwards rejects any key the schema does not know, naming it.
     """
-    updated = copy.deepcopy(raw)
-    for dotted, value in overrides.items():
-        parts = dotted.replace("__", ".").split(".")
-        node = updated
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ScenarioError(source, dotted, value, f"cannot set a key inside {part!r}, which is not a table")
-        node[parts[-1]] = value
-    return updated
+    from sim.inputs.keypath import apply_overrides as apply_key_paths
+
+    return apply_key_paths(raw, overrides, source)
 
 
 def load_scenario(scenario: str | Path | Scenario | None = None, overrides: dict[str, Any] | None = None) -> Scenario:

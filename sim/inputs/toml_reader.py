@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError
+from sim.inputs.keypath import parse_key_path
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -88,13 +89,19 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def _drop_key(data: dict[str, Any], dotted: str) -> bool:
-    """Remove ``a.b.c`` from nested tables; False if it is not there."""
-    *tables, last = dotted.split(".")
+def _drop_key(data: dict[str, Any], path: str, source: str) -> bool:
+    """Remove the value at a key path (the one grammar of sim.inputs.keypath); False if it is not there."""
+    *parents, last = parse_key_path(path, source, path)
     node: Any = data
-    for part in tables:
-        node = node.get(part) if isinstance(node, dict) else None
-    if not isinstance(node, dict) or last not in node:
+    for step in parents:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+    if isinstance(last, int):
+        if not isinstance(node, list) or last >= len(node):
+            return False
+    elif not isinstance(node, dict) or last not in node:
         return False
     del node[last]
     return True
@@ -123,7 +130,7 @@ def load_with_inherits(path: Path, kind: str, folder: Path, seen: tuple[Path, ..
         raise ScenarioError(str(path), "inherits", parent, f"a {kind} may not inherit from itself")
     inherited = load_with_inherits(parent_path, kind, folder, (*seen, path.resolve()))
     for index, key in enumerate(dropped):
-        if not _drop_key(inherited, key):
+        if not _drop_key(inherited, key, f"{path}: drop_inherited[{index}]"):
             raise ScenarioError(
                 str(path), f"drop_inherited[{index}]", key, f"not a key of the inherited {kind} {parent!r}"
             )

@@ -3,25 +3,42 @@
 Each function takes a :class:`~sim.experiment.compare.Comparison` and returns a Figure:
 employment paths with uncertainty bands, jobs saved with intervals, money per job, and the
 breakdown of jobs by component and sector. Intervals are those of the summary (90%).
+:func:`save_figures` writes them all; the CLI passes it to ``compare(figures=...)`` so the
+experiment layer never imports figures.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
-from sim.experiment.compare_stats import BASELINE, COMPONENT_LABELS, COMPONENTS, CONFIDENCE
-from sim.inputs.scenario import SECTORS
+from sim.experiment.stats import BASELINE, COMPONENT_LABELS, COMPONENTS, CONFIDENCE
+from sim.experiment.store import write_atomic
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from sim.experiment.compare import Comparison
+
+#: The figures of a comparison, by file name (without .png).
+FIGURES = ("employment", "jobs_saved", "cost_per_job", "sectors")
+
+
+def save_figures(comparison: Comparison, folder: Path) -> list[Path]:
+    """Draw every figure of a comparison into ``folder`` as PNG (each file atomically); return the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in FIGURES:
+        figure = globals()[name](comparison)
+        path = folder / f"{name}.png"
+        write_atomic(path, lambda partial, figure=figure: figure.savefig(partial, dpi=120, format="png"))
+        paths.append(path)
+    return paths
 
 
 def _colours(arms: list[str]) -> dict[str, object]:
@@ -62,6 +79,8 @@ def employment(comparison: Comparison) -> Figure:
     top.set_title("Employment by package")
     top.legend(fontsize=8, ncols=2)
     baseline = paths[BASELINE].to_numpy(dtype=float)
+    from scipy import stats
+
     n = len(used)
     t = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) if n > 1 else math.nan
     for arm in comparison.packages:
@@ -167,12 +186,13 @@ def sectors(comparison: Comparison) -> Figure:
     )
     left.set_title("by component")
     left.set_ylabel("jobs at the horizon vs baseline twin")
+    names = comparison.scenario.sector_names
     _bars(
         right,
         comparison.summary,
         packages,
-        [f"jobs_{sector}" for sector in SECTORS],
-        [sector.replace("_", "\n") for sector in SECTORS],
+        [f"jobs_{sector}" for sector in names],
+        [sector.replace("_", "\n") for sector in names],
         colours,
     )
     right.set_title("by sector")

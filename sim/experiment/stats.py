@@ -27,24 +27,32 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.inputs.scenario import CHAINS, SECTORS
+from sim.experiment.design import BASELINE
+from sim.inputs.scenario import Scenario
 
 CONFIDENCE = 0.90
-BASELINE = "baseline"
 
-#: Employment components and the monthly-table columns that make them up.
-COMPONENTS: dict[str, tuple[str, ...]] = {
-    "direct": tuple(f"employed_{chain}_assembly" for chain in CHAINS),
-    "indirect": tuple(f"employed_{chain}_{tier}" for chain in CHAINS for tier in ("tier1", "tier2")),
-    "induced": ("employed_services",),
-    "other": ("employed_growth", "employed_other_manufacturing"),
-}
+
+#: Employment components of a scenario's jobs, by where the jobs are.
+COMPONENTS = ("direct", "indirect", "induced", "other")
 COMPONENT_LABELS = {
     "direct": "direct (assembly plants)",
     "indirect": "indirect (suppliers)",
-    "induced": "induced (services)",
-    "other": "other (growth, other mfg)",
+    "induced": "induced (local services)",
+    "other": "other (other traded industries)",
 }
+
+
+def component_columns(config: Scenario) -> dict[str, tuple[str, ...]]:
+    """The monthly-table columns that make up each employment component of a scenario."""
+    chains = config.chain_names
+    traded_industries = [name for name in config.traded_names if name not in chains]
+    return {
+        "direct": tuple(f"employed_{chain}_assembly" for chain in chains),
+        "indirect": tuple(f"employed_{chain}_{tier}" for chain in chains for tier in ("tier1", "tier2")),
+        "induced": tuple(f"employed_{name}" for name in config.local_services_names),
+        "other": tuple(f"employed_{name}" for name in traded_industries),
+    }
 
 
 @dataclass(frozen=True)
@@ -66,21 +74,23 @@ def _fieller(name: str, label: str) -> Metric:
     return Metric(name, label, "KRW", "ratio", f"{CONFIDENCE:.0%} Fieller")
 
 
-#: Effects of a package (package run minus its baseline twin), in summary order.
-EFFECTS: list[Metric] = [
-    _t("jobs", "jobs saved or created at the horizon", "jobs", "effect"),
-    *[_t(f"jobs_{part}", f"  {COMPONENT_LABELS[part]}", "jobs", "effect") for part in COMPONENTS],
-    _t("job_years", "job-years over the run", "job-years", "effect"),
-    *[_t(f"job_years_{part}", f"  {COMPONENT_LABELS[part]}", "job-years", "effect") for part in COMPONENTS],
-    *[
-        _t(f"jobs_{sector}", f"jobs at the horizon in {sector.replace('_', ' ')}", "jobs", "effect")
-        for sector in SECTORS
-    ],
-    _t("unemployment_rate_change", "unemployment rate at the horizon, change", "pp", "effect"),
-    _t("firm_failures_avoided", "firm failures avoided", "firms", "effect"),
-    _t("displaced_reemployed_12m_change", "displaced re-employed in 12 months, change", "pp", "effect"),
-    _t("displaced_earnings_change", "displaced workers' earnings, change", "pp", "effect"),
-]
+def effect_metrics(config: Scenario) -> list[Metric]:
+    """Effects of a package (package run minus its baseline twin), in summary order."""
+    return [
+        _t("jobs", "jobs saved or created at the horizon", "jobs", "effect"),
+        *[_t(f"jobs_{part}", f"  {COMPONENT_LABELS[part]}", "jobs", "effect") for part in COMPONENTS],
+        _t("job_years", "job-years over the run", "job-years", "effect"),
+        *[_t(f"job_years_{part}", f"  {COMPONENT_LABELS[part]}", "job-years", "effect") for part in COMPONENTS],
+        *[
+            _t(f"jobs_{sector}", f"jobs at the horizon in {sector.replace('_', ' ')}", "jobs", "effect")
+            for sector in config.sector_names
+        ],
+        _t("unemployment_rate_change", "unemployment rate at the horizon, change", "pp", "effect"),
+        _t("firm_failures_avoided", "firm failures avoided", "firms", "effect"),
+        _t("displaced_reemployed_12m_change", "displaced re-employed in 12 months, change", "pp", "effect"),
+        _t("displaced_earnings_change", "displaced workers' earnings, change", "pp", "effect"),
+    ]
+
 
 #: Spending of a package over the run (KRW of the simulated population).
 SPENDING: list[Metric] = [
@@ -110,25 +120,28 @@ LEVELS: list[Metric] = [
     _t("displaced_earnings_rate", "displaced workers' earnings, share of former pay", "share", "level"),
 ]
 
-#: Effect name -> (measure it is the difference of, sign, factor).
-_EFFECT_SOURCES: dict[str, tuple[str, float, float]] = {
-    "jobs": ("employed", 1.0, 1.0),
-    **{f"jobs_{part}": (f"employed_{part}", 1.0, 1.0) for part in COMPONENTS},
-    "job_years": ("employed_months", 1.0, 1.0 / 12.0),
-    **{f"job_years_{part}": (f"employed_months_{part}", 1.0, 1.0 / 12.0) for part in COMPONENTS},
-    **{f"jobs_{sector}": (f"employed_{sector}", 1.0, 1.0) for sector in SECTORS},
-    "unemployment_rate_change": ("unemployment_rate", 1.0, 100.0),
-    "firm_failures_avoided": ("firm_failures", -1.0, 1.0),
-    "displaced_reemployed_12m_change": ("displaced_reemployed_12m_rate", 1.0, 100.0),
-    "displaced_earnings_change": ("displaced_earnings_rate", 1.0, 100.0),
-}
+
+def effect_sources(config: Scenario) -> dict[str, tuple[str, float, float]]:
+    """Effect name -> (measure it is the difference of, sign, factor)."""
+    return {
+        "jobs": ("employed", 1.0, 1.0),
+        **{f"jobs_{part}": (f"employed_{part}", 1.0, 1.0) for part in COMPONENTS},
+        "job_years": ("employed_months", 1.0, 1.0 / 12.0),
+        **{f"job_years_{part}": (f"employed_months_{part}", 1.0, 1.0 / 12.0) for part in COMPONENTS},
+        **{f"jobs_{sector}": (f"employed_{sector}", 1.0, 1.0) for sector in config.sector_names},
+        "unemployment_rate_change": ("unemployment_rate", 1.0, 100.0),
+        "firm_failures_avoided": ("firm_failures", -1.0, 1.0),
+        "displaced_reemployed_12m_change": ("displaced_reemployed_12m_rate", 1.0, 100.0),
+        "displaced_earnings_change": ("displaced_earnings_rate", 1.0, 100.0),
+    }
+
 
 #: What a summary of a comparison holds, column by column.
 SUMMARY_COLUMNS = ("package", "metric", "label", "kind", "unit", "mean", "ci_low", "ci_high", "sd", "n", "interval")
 KEYS = ["package", "replicate", "seed"]
 
 
-def run_measures(table: pd.DataFrame) -> dict[str, float]:
+def run_measures(table: pd.DataFrame, config: Scenario) -> dict[str, float]:
     """What one run's monthly table says, as numbers the comparison needs.
 
     Stocks are taken at the horizon (the last row); flows and job-months are summed over
@@ -152,15 +165,15 @@ def run_measures(table: pd.DataFrame) -> dict[str, float]:
         "cost_krw": over_run("policy_cost"),
         "returns_krw": over_run("policy_returns"),
     }
-    for part, columns in COMPONENTS.items():
+    for part, columns in component_columns(config).items():
         measures[f"employed_{part}"] = last(*columns)
         measures[f"employed_months_{part}"] = over_run(*columns)
-    for sector in SECTORS:
+    for sector in config.sector_names:
         measures[f"employed_{sector}"] = last(f"employed_{sector}")
     return measures
 
 
-def effects_frame(measures: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
+def effects_frame(measures: pd.DataFrame, arms: list[str], config: Scenario) -> pd.DataFrame:
     """Per package and seed: effects against the baseline run of the same seed, and spending.
 
     ``measures`` has one row per run (columns ``package``, ``replicate``, ``seed`` and the
@@ -168,6 +181,7 @@ def effects_frame(measures: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
     """
     complete = complete_replicates(measures, arms)
     indexed = measures.set_index(["package", "replicate"]).sort_index()
+    sources = effect_sources(config)
     rows = []
     baseline = indexed.loc[BASELINE].loc[complete]
     for arm in arms:
@@ -175,14 +189,14 @@ def effects_frame(measures: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
             continue
         runs = indexed.loc[arm].loc[complete]
         frame = pd.DataFrame({"package": arm, "replicate": complete, "seed": runs["seed"].to_numpy()})
-        for name, (measure, sign, factor) in _EFFECT_SOURCES.items():
+        for name, (measure, sign, factor) in sources.items():
             difference = runs[measure].to_numpy(dtype=float) - baseline[measure].to_numpy(dtype=float)
             frame[name] = sign * factor * difference
         for metric in SPENDING:
             frame[metric.name] = runs[metric.name].to_numpy(dtype=float)
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=[*KEYS, *_EFFECT_SOURCES, *(m.name for m in SPENDING)])
+        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING)])
     return pd.concat(rows, ignore_index=True)
 
 
@@ -260,7 +274,7 @@ def share_interval(wins: int, n: int, confidence: float = CONFIDENCE) -> tuple[f
     return share, min(low, share), max(high, share)
 
 
-def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
+def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str], config: Scenario) -> pd.DataFrame:
     """The summary table: one row per package and metric (see the module docstring)."""
     rows: list[dict[str, object]] = []
     complete = complete_replicates(measures, arms)
@@ -287,7 +301,7 @@ def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str]) ->
     for arm in arms:
         if arm != BASELINE:
             mine = effects[effects["package"] == arm]
-            for metric in [*EFFECTS, *SPENDING]:
+            for metric in [*effect_metrics(config), *SPENDING]:
                 add(arm, metric, *t_interval(mine[metric.name].to_numpy(dtype=float)), n)
             for metric, money, jobs in RATIOS.values():
                 ratio, low, high = fieller_interval(mine[money].to_numpy(dtype=float), mine[jobs].to_numpy(dtype=float))
@@ -382,7 +396,6 @@ def format_table(summary: pd.DataFrame, packages: list[str], width: int = 30, co
     label_width = 48
     columns = columns or max(shutil.get_terminal_size((120, 24)).columns, 120)
     per_block = max(1, (columns - label_width) // width)
-    metrics = {m.name: m for m in [*EFFECTS, *SPENDING, *(r[0] for r in RATIOS.values())]}
     lines: list[str] = []
     indexed = summary.set_index(["package", "metric"])
     rows = [*TABLE_METRICS, *(f"beats_{other}" for other in [BASELINE, *packages])]
@@ -395,9 +408,13 @@ def format_table(summary: pd.DataFrame, packages: list[str], width: int = 30, co
             if metric.startswith("beats_"):
                 label = f"beats {metric.removeprefix('beats_')}, % of seeds"
             else:
-                spec = metrics[metric]
-                unit = display_unit(spec.unit, spec.kind)
-                label = spec.label if spec.label.startswith("  ") else f"{spec.label}, {unit}"
+                spec = summary[summary["metric"] == metric]
+                if spec.empty:
+                    continue
+                first = spec.iloc[0]
+                unit = display_unit(first["unit"], first["kind"])
+                part = metric.removeprefix("jobs_").removeprefix("job_years_")
+                label = f"  {first['label']}" if part in COMPONENTS else f"{first['label']}, {unit}"
             cells = [
                 format_cell(indexed.loc[(package, metric)]) if (package, metric) in indexed.index else ""
                 for package in block

@@ -8,18 +8,20 @@ simulated moment the mean over the seeds. The seeds are the same in every evalua
 (common random numbers), so the objective is a deterministic function of the parameters
 and differences between parameter values are not drowned in sampling noise.
 
-Parameters are key paths into the scenario data, with list indices where needed, e.g.
-``labour_market.quit_rate_per_month`` or ``shocks.relocation[0].share``.
+Parameters are key paths into the scenario data (:mod:`sim.inputs.keypath`), with list
+indices where needed, e.g. ``labour_market.quit_rate_per_month`` or
+``shocks.relocation[0].share``. Each evaluation's runs (one per seed) are experiments of the
+shared design (:mod:`sim.experiment.design`) and run on any executor: a process pool or a
+Dask cluster gives the same fit as this process, bit for bit.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,16 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ResultsFolderError, ScenarioError
+from sim.experiment.design import (
+    Experiment,
+    Parameter,
+    check_parameters,
+    design_scenario,
+    parameter_values,
+    read_parameters,
+)
+from sim.experiment.executors import RunExecutor, make_executor, perform_experiments, raise_failures
+from sim.inputs.keypath import format_key_path, get_path, parse_key_path, set_path
 from sim.inputs.scenario import Scenario, load_scenario, resolve_scenario_path, validate_scenario
 
 FIRST_YEAR = 12
@@ -88,17 +100,11 @@ MOMENTS: dict[str, Callable[[pd.DataFrame, float], float]] = {
 
 @dataclass(frozen=True)
 class Moment:
+    """A target moment: its name (a key of :data:`MOMENTS`), target value and weight."""
+
     name: str
     target: float
     weight: float = 1.0
-
-
-@dataclass(frozen=True)
-class Parameter:
-    key: str
-    low: float
-    high: float
-    start: float
 
 
 @dataclass(frozen=True)
@@ -113,62 +119,21 @@ class CalibrationTargets:
     source: str = "<targets>"
 
 
-_KEY_PART = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$")
-
-
-def parse_key(key: str) -> list[str | int]:
-    """``"shocks.relocation[0].share"`` -> ``["shocks", "relocation", 0, "share"]``; ValueError if malformed."""
-    steps: list[str | int] = []
-    for part in key.split("."):
-        match = _KEY_PART.match(part)
-        if not match:
-            raise ValueError(f"malformed key path {key!r}")
-        steps.append(match.group(1))
-        steps.extend(int(index) for index in re.findall(r"\[(\d+)\]", match.group(2)))
-    return steps
-
-
-def get_path(data: Any, key: str) -> Any:
-    """The value at a key path such as ``shocks.relocation[0].share``; KeyError if there is none."""
-    node = data
-    for step in parse_key(key):
-        if isinstance(step, int):
-            if not isinstance(node, list) or step >= len(node):
-                raise KeyError(key)
-        elif not isinstance(node, dict) or step not in node:
-            raise KeyError(key)
-        node = node[step]
-    return node
-
-
-def set_path(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
-    """A deep copy of ``data`` with the value at ``key`` (which must exist) replaced."""
-    updated = copy.deepcopy(data)
-    steps = parse_key(key)
-    get_path(updated, key)  # raises KeyError if the path does not exist
-    node: Any = updated
-    for step in steps[:-1]:
-        node = node[step]
-    node[steps[-1]] = value
-    return updated
-
-
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _require(table: dict[str, Any], key: str, where: str, source: str, *, default: Any = None) -> Any:
+def _require(table: dict[str, Any], key: str, where: str, source: str) -> Any:
     if key in table:
         return table[key]
-    if default is not None:
-        return default
     raise ScenarioError(source, f"{where}.{key}" if where else key, None, "missing; this key is required")
 
 
 def load_targets(path: str | Path, scenario: Scenario | None = None) -> CalibrationTargets:
     """Read and check a targets file; a bad entry raises ScenarioError naming the file and key path.
 
-    With ``scenario`` given, every parameter key must be a number in that scenario.
+    With ``scenario`` given, every parameter is checked against it (a number at that key
+    path, bounds in order and accepted by the scenario, start within them).
     """
     path = Path(path)
     if not path.exists() and path.parent == Path(".") and (TARGETS_DIR / f"{path.stem}.toml").exists():
@@ -199,7 +164,9 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Calibrat
         raise ScenarioError(source, "months", months, f"allowed: a whole number >= {FIRST_YEAR} (first-year moments)")
 
     moments = _load_moments(raw, source)
-    parameters = _load_parameters(raw, source, scenario)
+    parameters = read_parameters(raw.get("parameters"), source, start_at_midpoint=True)
+    if scenario is not None:
+        check_parameters(scenario, parameters, source)
     return CalibrationTargets(
         moments=tuple(moments),
         parameters=tuple(parameters),
@@ -210,16 +177,12 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Calibrat
     )
 
 
-def _entries(raw: dict[str, Any], name: str, source: str) -> list[dict[str, Any]]:
-    entries = raw.get(name)
-    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
-        raise ScenarioError(source, name, entries, f"allowed: one or more [[{name}]] tables")
-    return entries
-
-
 def _load_moments(raw: dict[str, Any], source: str) -> list[Moment]:
+    entries = raw.get("moments")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise ScenarioError(source, "moments", entries, "allowed: one or more [[moments]] tables")
     moments: list[Moment] = []
-    for i, entry in enumerate(_entries(raw, "moments", source)):
+    for i, entry in enumerate(entries):
         where = f"moments[{i}]"
         for key in entry:
             if key not in {"name", "target", "weight"}:
@@ -237,47 +200,6 @@ def _load_moments(raw: dict[str, Any], source: str) -> list[Moment]:
             raise ScenarioError(source, f"{where}.weight", weight, "allowed: a number >= 0")
         moments.append(Moment(name, float(target), float(weight)))
     return moments
-
-
-def _load_parameters(raw: dict[str, Any], source: str, scenario: Scenario | None) -> list[Parameter]:
-    data = scenario.to_dict() if scenario is not None else None
-    parameters: list[Parameter] = []
-    for i, entry in enumerate(_entries(raw, "parameters", source)):
-        where = f"parameters[{i}]"
-        for key in entry:
-            if key not in {"key", "low", "high", "start"}:
-                raise ScenarioError(source, f"{where}.{key}", entry[key], "unknown key; allowed: key, low, high, start")
-        key = _require(entry, "key", where, source)
-        try:
-            if not isinstance(key, str):
-                raise ValueError(key)
-            parse_key(key)
-        except ValueError:
-            raise ScenarioError(
-                source, f"{where}.key", key, "allowed: a key path such as shocks.relocation[0].share"
-            ) from None
-        if any(p.key == key for p in parameters):
-            raise ScenarioError(source, f"{where}.key", key, "this parameter is listed twice")
-        if data is not None:
-            try:
-                current = get_path(data, key)
-            except KeyError:
-                raise ScenarioError(
-                    source, f"{where}.key", key, "unknown parameter: no such key in the scenario"
-                ) from None
-            if not _number(current):
-                raise ScenarioError(source, f"{where}.key", key, "allowed: a key whose value is a number")
-        low, high = _require(entry, "low", where, source), _require(entry, "high", where, source)
-        for name, value in (("low", low), ("high", high)):
-            if not _number(value):
-                raise ScenarioError(source, f"{where}.{name}", value, "allowed: a number")
-        if low >= high:
-            raise ScenarioError(source, f"{where}.low", low, f"allowed: a number below high ({high})")
-        start = entry.get("start", (low + high) / 2)
-        if not _number(start) or not low <= start <= high:
-            raise ScenarioError(source, f"{where}.start", start, f"allowed: a number from low ({low}) to high ({high})")
-        parameters.append(Parameter(key, float(low), float(high), float(start)))
-    return parameters
 
 
 # ----------------------------------------------------------------- evaluation
@@ -318,27 +240,60 @@ def _base_scenario(scenario: str | Path | Scenario) -> tuple[Scenario, Path | No
 
 
 def scenario_with(base: Scenario, values: dict[str, float], source: str = "<calibration>") -> Scenario:
-    """``base`` with the parameter values set (key paths may index lists); validated again."""
+    """``base`` with the parameter values set (key paths may index lists; whole numbers rounded); validated."""
     data = base.to_dict()
     for key, value in values.items():
-        try:
-            current = get_path(data, key)
-        except KeyError:
-            raise ScenarioError(source, key, value, "unknown parameter: no such key in the scenario") from None
+        current = get_path(data, key, source)
         if isinstance(current, int) and not isinstance(current, bool):
             value = round(value)  # noqa: PLW2901 - whole-number parameters stay whole
-        data = set_path(data, key, value)
+        data = set_path(data, key, value, source)
     return validate_scenario(data, source)
 
 
-def _clean(values: dict[str, float], base: Scenario) -> dict[str, float]:
-    """Values as they are set in the scenario (whole-number parameters rounded)."""
-    data = base.to_dict()
-    return {key: (float(round(v)) if isinstance(get_path(data, key), int) else float(v)) for key, v in values.items()}
+class _Evaluator:
+    """Evaluates parameter points: one experiment per seed, many points in one batch on the executor."""
+
+    def __init__(self, base: Scenario, targets: CalibrationTargets, executor: RunExecutor) -> None:
+        self.targets = targets
+        self.parameters = targets.parameters
+        self.integers = check_parameters(base, self.parameters, targets.source)
+        self.config = design_scenario(base, scale=targets.scale, months=targets.months)
+        self.executor = executor
+
+    def clean(self, values: dict[str, float]) -> dict[str, float]:
+        """Values as set in the scenario (whole-number parameters rounded), as floats for reporting."""
+        row = [values[p.key] for p in self.parameters]
+        return {key: float(value) for key, value in parameter_values(self.parameters, self.integers, row).items()}
+
+    def evaluate(self, points: Sequence[dict[str, float]]) -> list[Evaluation]:
+        """Simulate every seed at every point (in one batch) and score the moments of each point."""
+        seeds = self.targets.seeds
+        experiments = [
+            Experiment(scenario_with(self.config, values, self.targets.source), None, seed, replicate=index)
+            for values in points
+            for index, seed in enumerate(seeds)
+        ]
+        outcomes, _ = perform_experiments(experiments, self.executor)
+        raise_failures(outcomes, "calibration")
+        scale = self.config.scenario.scale
+        evaluations = []
+        for number, values in enumerate(points):
+            tables = [outcome.timeseries for outcome in outcomes[number * len(seeds) : (number + 1) * len(seeds)]]
+            fit = tuple(
+                MomentFit(m.name, m.target, float(np.mean([MOMENTS[m.name](t, scale) for t in tables])), m.weight)
+                for m in self.targets.moments
+            )
+            objective = float(sum(f.weight * f.relative_error**2 for f in fit))
+            evaluations.append(Evaluation(dict(values), objective if math.isfinite(objective) else math.inf, fit))
+        return evaluations
 
 
 def evaluate(
-    scenario: str | Path | Scenario, targets: CalibrationTargets | str | Path, values: dict[str, float] | None = None
+    scenario: str | Path | Scenario,
+    targets: CalibrationTargets | str | Path,
+    values: dict[str, float] | None = None,
+    *,
+    executor: RunExecutor | int | str | Any | None = None,
 ) -> Evaluation:
     """Simulate every seed at ``values`` (default: each parameter's start) and score the moments."""
     base, _ = _base_scenario(scenario)
@@ -346,22 +301,13 @@ def evaluate(
         targets = load_targets(targets, base)
     if values is None:
         values = {p.key: p.start for p in targets.parameters}
-    return _evaluate(base, targets, values)
-
-
-def _evaluate(base: Scenario, targets: CalibrationTargets, values: dict[str, float]) -> Evaluation:
-    from sim.model import RegionModel
-
-    config = scenario_with(base, values, targets.source)
-    per_seed: dict[str, list[float]] = {m.name: [] for m in targets.moments}
-    for seed in targets.seeds:
-        model = RegionModel(config, rng=seed, scale=targets.scale, months=targets.months)
-        table = model.run()
-        for moment in targets.moments:
-            per_seed[moment.name].append(MOMENTS[moment.name](table, model.scale))
-    fit = tuple(MomentFit(m.name, m.target, float(np.mean(per_seed[m.name])), m.weight) for m in targets.moments)
-    objective = float(sum(f.weight * f.relative_error**2 for f in fit))
-    return Evaluation(_clean(values, base), objective if math.isfinite(objective) else math.inf, fit)
+    runner, owned = make_executor(executor)
+    try:
+        evaluator = _Evaluator(base, targets, runner)
+        return evaluator.evaluate([evaluator.clean(values)])[0]
+    finally:
+        if owned:
+            runner.close()
 
 
 # ----------------------------------------------------------------- calibration
@@ -379,6 +325,7 @@ class CalibrationResult:
     scenario_path: Path | None
     method: str
     message: str
+    executor: dict[str, Any] = field(default_factory=dict)
     finished: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -401,6 +348,7 @@ def calibrate(
     method: str = "Nelder-Mead",
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
     progress: Callable[[int, Evaluation, Evaluation], None] | None = None,
+    executor: RunExecutor | int | str | Any | None = None,
 ) -> CalibrationResult:
     """Fit the targets' parameters to their moments by the method of simulated moments.
 
@@ -410,7 +358,8 @@ def calibrate(
     cut staff only past a threshold), so gradients from finite differences are zero or
     meaningless and L-BFGS-B would stop at the start. The initial simplex takes steps of a
     quarter of each parameter's range, so the first moves are large enough to leave a flat
-    step. ``"Powell"`` (also bounded and derivative-free) can be chosen instead.
+    step; its points are evaluated in one batch, so an executor with several workers runs
+    them side by side. ``"Powell"`` (also bounded and derivative-free) can be chosen instead.
 
     Args:
         scenario: A shipped scenario name, a scenario file or a Scenario.
@@ -418,6 +367,8 @@ def calibrate(
         method: ``"Nelder-Mead"`` or ``"Powell"`` (any bounded method of scipy.optimize.minimize).
         max_evaluations: At most this many objective evaluations (each runs every seed once).
         progress: Called after each new evaluation with the count, that evaluation and the best so far.
+        executor: Where the runs execute (see :func:`sim.experiment.executors.make_executor`);
+            the fit does not depend on it.
 
     Returns:
         The best parameter values seen (never worse than the start), the fit and the fitted scenario.
@@ -427,55 +378,56 @@ def calibrate(
     base, path = _base_scenario(scenario)
     if not isinstance(targets, CalibrationTargets):
         targets = load_targets(targets, base)
-    else:
-        for i, parameter in enumerate(targets.parameters):
-            try:
-                get_path(base.to_dict(), parameter.key)
-            except KeyError:
-                raise ScenarioError(
-                    targets.source, f"parameters[{i}].key", parameter.key, "unknown parameter: no such key"
-                ) from None
     parameters = targets.parameters
     low = np.array([p.low for p in parameters])
     span = np.array([p.high - p.low for p in parameters])
+    runner, owned = make_executor(executor)
+    try:
+        evaluator = _Evaluator(base, targets, runner)
+        cache: dict[tuple[float, ...], Evaluation] = {}
+        state: dict[str, Evaluation] = {}
 
-    def to_values(unit: np.ndarray) -> dict[str, float]:
-        clipped = np.clip(unit, 0.0, 1.0)
-        return {p.key: float(low[i] + span[i] * clipped[i]) for i, p in enumerate(parameters)}
+        def values_at(unit: np.ndarray) -> dict[str, float]:
+            clipped = np.clip(unit, 0.0, 1.0)
+            return evaluator.clean({p.key: float(low[i] + span[i] * clipped[i]) for i, p in enumerate(parameters)})
 
-    cache: dict[tuple[float, ...], Evaluation] = {}
-    state: dict[str, Any] = {}
+        def evaluate_at(*units: np.ndarray) -> list[Evaluation]:
+            points = [values_at(unit) for unit in units]
+            keys = [tuple(values[p.key] for p in parameters) for values in points]
+            new = list(dict.fromkeys(key for key in keys if key not in cache))
+            fresh = evaluator.evaluate([dict(zip((p.key for p in parameters), key, strict=True)) for key in new])
+            for key, result in zip(new, fresh, strict=True):
+                cache[key] = result
+                if "best" not in state or result.objective < state["best"].objective:
+                    state["best"] = result
+                if progress is not None:
+                    progress(len(cache), result, state["best"])
+            return [cache[key] for key in keys]
 
-    def evaluate_at(unit: np.ndarray) -> Evaluation:
-        values = _clean(to_values(unit), base)
-        key = tuple(values[p.key] for p in parameters)
-        if key not in cache:
-            result = _evaluate(base, targets, values)
-            cache[key] = result
-            if "best" not in state or result.objective < state["best"].objective:
-                state["best"] = result
-            if progress is not None:
-                progress(len(cache), result, state["best"])
-        return cache[key]
-
-    x0 = np.array([(p.start - p.low) / (p.high - p.low) for p in parameters])
-    start = evaluate_at(x0)
-    options: dict[str, Any] = {"maxfev": max(max_evaluations - 1, 1)}
-    if method == "Nelder-Mead":
-        simplex = [x0]
-        for i in range(len(parameters)):
-            vertex = x0.copy()
-            vertex[i] = x0[i] + 0.25 if x0[i] + 0.25 <= 1.0 else x0[i] - 0.25
-            simplex.append(vertex)
-        options.update(initial_simplex=np.array(simplex), xatol=1e-3, fatol=1e-9)
-    outcome = minimize(
-        lambda unit: evaluate_at(unit).objective,
-        x0,
-        method=method,
-        bounds=[(0.0, 1.0)] * len(parameters),
-        options=options,
-    )
-    best: Evaluation = state["best"]
+        x0 = np.array([(p.start - p.low) / (p.high - p.low) for p in parameters])
+        options: dict[str, Any] = {"maxfev": max(max_evaluations - 1, 1)}
+        if method == "Nelder-Mead":
+            simplex = [x0]
+            for i in range(len(parameters)):
+                vertex = x0.copy()
+                vertex[i] = x0[i] + 0.25 if x0[i] + 0.25 <= 1.0 else x0[i] - 0.25
+                simplex.append(vertex)
+            options.update(initial_simplex=np.array(simplex), xatol=1e-3, fatol=1e-9)
+            start = evaluate_at(*simplex)[0]  # the simplex in one batch; the optimiser finds it cached
+        else:
+            start = evaluate_at(x0)[0]
+        outcome = minimize(
+            lambda unit: evaluate_at(unit)[0].objective,
+            x0,
+            method=method,
+            bounds=[(0.0, 1.0)] * len(parameters),
+            options=options,
+        )
+        where = runner.describe()
+    finally:
+        if owned:
+            runner.close()
+    best = state["best"]
     return CalibrationResult(
         start=start,
         best=best,
@@ -485,6 +437,7 @@ def calibrate(
         scenario_path=path,
         method=method,
         message=str(outcome.message),
+        executor=where,
     )
 
 
@@ -542,10 +495,10 @@ def fitted_overrides(result: CalibrationResult) -> dict[str, Any]:
     data = result.scenario.to_dict()
     nested: dict[str, Any] = {}
     for key in result.values:
-        steps = parse_key(key)
+        steps = parse_key_path(key)
         first_index = next((i for i, s in enumerate(steps) if isinstance(s, int)), len(steps))
         table_path = [str(s) for s in steps[: max(first_index, 1)]]
-        value = get_path(data, ".".join(table_path))  # a scalar, or the whole list the key indexes
+        value = get_path(data, format_key_path(table_path))  # a scalar, or the whole list the key indexes
         node = nested
         for step in table_path[:-1]:
             node = node.setdefault(step, {})

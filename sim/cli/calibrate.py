@@ -1,10 +1,7 @@
 """``shocksim calibrate``: fit scenario parameters to target moments and write the fitted scenario.
 
-Wired into ``sim.cli`` by ``add_calibrate_parser(sub)`` in ``build_parser`` and
-``run_calibrate(args)`` in ``main``. Until then (and in tests) ``main(["calibrate", ...])``
-here behaves as ``shocksim calibrate ...`` does.
-
-Exit status: 0 when the fitted scenario was written; 2 for bad input (one line, no traceback).
+Exit status: 0 when the fitted scenario was written; 1 when a run failed; 2 for bad input
+(one line, no traceback).
 """
 
 from __future__ import annotations
@@ -14,12 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli.options import add_executor_options, positive_int
+from sim.experiment.calibrate import DEFAULT_MAX_EVALUATIONS
 
-def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``calibrate`` command to ``shocksim``'s subparsers; return its parser."""
-    from sim.cli import _positive_int
-    from sim.experiment.calibration import DEFAULT_MAX_EVALUATIONS
 
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "calibrate",
         help="fit scenario parameters to target moments (method of simulated moments)",
@@ -36,35 +32,29 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-evaluations",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_EVALUATIONS,
         help=f"at most this many objective evaluations (default {DEFAULT_MAX_EVALUATIONS})",
     )
+    add_executor_options(parser)
     parser.add_argument("--quiet", action="store_true", help="print only the final fit")
     return parser
 
 
-def run_calibrate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``shocksim calibrate`` from parsed arguments; input errors propagate as InputError."""
-    from sim.experiment.calibration import (
-        Evaluation,
-        calibrate,
-        format_fit_table,
-        load_targets,
-        write_fitted_scenario,
-    )
-    from sim.experiment.results_io import utc_now
+    from sim.cli.options import executor_from_options
+    from sim.errors import ResultsFolderError
+    from sim.experiment.calibrate import Evaluation, calibrate, format_fit_table, load_targets, write_fitted_scenario
+    from sim.experiment.store import utc_now
     from sim.inputs.scenario import load_scenario, resolve_scenario_path
 
     path = resolve_scenario_path(args.scenario)
-    base = load_scenario(path)
-    targets = load_targets(args.targets, base)
+    targets = load_targets(args.targets, load_scenario(path))
     out = args.out
     if out is None:
         out = Path("results") / f"{path.stem}-fitted-{utc_now():%Y%m%d-%H%M%S}.toml"
     if out.exists():
-        from sim.errors import ResultsFolderError
-
         raise ResultsFolderError(f"{out}: file exists already; choose another --out or move it away")
 
     def progress(count: int, latest: Evaluation, best: Evaluation) -> None:
@@ -79,7 +69,12 @@ def run_calibrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    result = calibrate(path, targets, max_evaluations=args.max_evaluations, progress=progress)
+    executor = executor_from_options(args)
+    try:
+        result = calibrate(path, targets, max_evaluations=args.max_evaluations, progress=progress, executor=executor)
+    finally:
+        if executor is not None:
+            executor.close()
     print(f"Fit at the fitted values ({result.evaluations} evaluations; {result.message}):")
     for key, value in result.values.items():
         print(f"  {key}: {result.start.values[key]:.6g} -> {value:.6g}")

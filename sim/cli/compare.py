@@ -1,9 +1,5 @@
 """``shocksim compare``: the baseline and packages for the same seeds; the summary printed and saved.
 
-Wired into ``sim.cli`` by ``add_compare_parser(sub)`` in ``build_parser`` and
-``run_compare(args)`` in ``main``. Until then (and in tests) ``main(["compare", ...])`` here
-behaves as ``shocksim compare ...`` does.
-
 Exit status: 0 when every run finished; 1 when some runs failed (the others finished and
 were summarised; ``--resume`` retries the failed ones); 2 for bad input (one line, no
 traceback); 130 when interrupted (finished runs are kept for ``--resume``).
@@ -12,30 +8,25 @@ traceback); 130 when interrupted (finished runs are kept for ``--resume``).
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
-EXIT_RUNS_FAILED = 1
-EXIT_INTERRUPTED = 130
+from sim.cli.options import (
+    EXIT_INTERRUPTED,
+    EXIT_RUNS_FAILED,
+    add_executor_options,
+    add_scenario_argument,
+    add_set_option,
+    money,
+    positive_int,
+    scale,
+    seed,
+)
 
 
-def _money(text: str) -> float:
-    try:
-        value = float(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an amount of KRW such as 46.6e9, got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative amount of KRW, got {text!r}")
-    return value
-
-
-def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``compare`` command to ``shocksim``'s subparsers; return its parser."""
-    from sim.cli import _positive_int, _scale, _seed, add_executor_options, add_scenario_argument, add_set_option
-
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "compare",
         help="compare policy packages against the baseline over many seeds",
@@ -52,12 +43,12 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PACKAGE",
-        help="package file or shipped name to compare (repeatable; default: every shipped package)",
+        help="package file or shipped name to compare (repeatable; default: the shipped packages written for it)",
     )
-    parser.add_argument("--reps", type=_positive_int, default=20, help="seeds to run every arm with (default 20)")
-    parser.add_argument("--seed", type=_seed, default=1, help="base seed (default 1); replicate seeds derive from it")
-    parser.add_argument("--scale", type=_scale, help="fraction of the population to simulate, in (0, 1]")
-    parser.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
+    parser.add_argument("--reps", type=positive_int, default=20, help="seeds to run every arm with (default 20)")
+    parser.add_argument("--seed", type=seed, default=1, help="base seed (default 1); replicate seeds derive from it")
+    parser.add_argument("--scale", type=scale, help="fraction of the population to simulate, in (0, 1]")
+    parser.add_argument("--months", type=positive_int, help="months to simulate (default: the scenario's)")
     add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument(
@@ -65,7 +56,7 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--equal-budget",
-        type=_money,
+        type=money,
         metavar="KRW",
         help="rescale every package's budgets to this total (KRW, full population) so they compete on the same money",
     )
@@ -75,13 +66,15 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def run_compare(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``shocksim compare`` from parsed arguments; input errors propagate as InputError."""
+    from sim.cli.options import executor_from_options
     from sim.errors import InputError
-    from sim.experiment.compare import ProgressBar, RunFailedWarning, compare, describe_run
-    from sim.experiment.executors import executor_from_options
-    from sim.experiment.results_io import utc_now
+    from sim.experiment.compare import RunFailedWarning, compare
+    from sim.experiment.executors import ProgressBar
+    from sim.experiment.store import utc_now
     from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
+    from sim.viz.compare_figures import save_figures
 
     if args.resume and args.out is None:
         raise InputError("--resume needs --out: the folder of the comparison to finish")
@@ -90,8 +83,8 @@ def run_compare(args: argparse.Namespace) -> int:
     if out is None:
         out = Path("results") / f"compare-{resolve_scenario_path(scenario).stem}-{utc_now():%Y%m%d-%H%M%S}"
 
-    executor = executor_from_options(args.workers, args.dask)
-    bar = ProgressBar(disable=args.quiet)
+    executor = executor_from_options(args)
+    bar = ProgressBar("comparing", disable=args.quiet)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RunFailedWarning)  # failures are printed below
@@ -108,7 +101,7 @@ def run_compare(args: argparse.Namespace) -> int:
                 equal_budget=args.equal_budget,
                 progress=bar,
                 overrides=dict(args.overrides),
-                figures=not args.no_figures,
+                figures=None if args.no_figures else save_figures,
             )
     except KeyboardInterrupt:
         bar.close()
@@ -120,14 +113,17 @@ def run_compare(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         bar.close()
-        if executor is not None and not isinstance(executor, int):
+        if executor is not None:
             executor.close()
     if not args.quiet:
         print(result.table())
     if not result.complete:
         print(f"\n{len(result.failures)} run(s) failed; the others finished and were summarised:", file=sys.stderr)
         for failure in result.failures.itertuples():
-            print(f"  {describe_run(failure)}: {failure.error}", file=sys.stderr)
+            print(
+                f"  package {failure.package}, seed {failure.seed} (replicate {failure.replicate}): {failure.error}",
+                file=sys.stderr,
+            )
         print(f"run again with --out {out} --resume to retry them", file=sys.stderr)
     print(f"results: {out}")
     return 0 if result.complete else EXIT_RUNS_FAILED

@@ -1,0 +1,344 @@
+"""Results folders: one run's folder, and the folder of many runs that a design fills and resumes.
+
+A run folder holds ``timeseries.parquet`` and ``timeseries.csv`` (the monthly table),
+``ledger.parquet`` (policy payments) and ``manifest.json`` (what was run, with which seed
+and code, when, and checksums of the files). Folders are written under a temporary name
+and renamed when complete, so a folder with the final name is never half-written, and an
+existing folder is never overwritten.
+
+An :class:`ExperimentStore` is the folder of a comparison or a screening: a manifest with
+the design's identity, every run saved under ``runs/NN-<arm>/rep-RRRR/`` as it finishes,
+and the summary files written at the end. Opening it again with ``resume`` checks that it
+holds the same design and loads the runs saved there, so only the missing runs are run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import ResultsFolderError
+from sim.experiment.design import Experiment, Outcome
+
+RUN_FILES = ("timeseries.parquet", "timeseries.csv", "ledger.parquet", "manifest.json")
+MANIFEST_FORMAT = 1
+MANIFEST = "manifest.json"
+RUNS_DIR = "runs"
+_SIM_DIR = Path(__file__).resolve().parent.parent
+#: Code that shapes a run's numbers; a resumed design must be made by the same code.
+_MODEL_CODE = ("inputs", "model.py", "records.py", "region", "policy")
+
+
+def default_run_folder(results_root: Path, scenario_name: str, seed: int, when: datetime) -> Path:
+    """``results/<scenario>-seed<N>-<UTC time>``: a new name for every run."""
+    return results_root / f"{scenario_name}-seed{seed}-{when.strftime('%Y%m%d-%H%M%S')}"
+
+
+def check_new_folder(folder: Path) -> None:
+    """Refuse a results folder that exists already, so nothing is overwritten."""
+    if folder.exists():
+        raise ResultsFolderError(f"{folder}: results folder exists already; choose another --out or move it away")
+
+
+@contextmanager
+def new_folder(folder: Path) -> Iterator[Path]:
+    """Build a results folder under a temporary sibling name; rename it into place when complete.
+
+    Yields the temporary folder to write into. An existing ``folder`` is refused, before and
+    after the writing; on any error the temporary folder is removed, so a folder with the
+    final name is never half-written.
+    """
+    check_new_folder(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = folder.parent / f".{folder.name}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        yield partial
+        check_new_folder(folder)
+        partial.rename(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, manifest: dict[str, Any]) -> Path:
+    """Write a complete run folder atomically and return its path."""
+    with new_folder(folder) as partial:
+        timeseries.to_parquet(partial / "timeseries.parquet", index=False)
+        timeseries.to_csv(partial / "timeseries.csv", index=False)
+        ledger.to_parquet(partial / "ledger.parquet", index=False)
+        manifest = {
+            **manifest,
+            "manifest_format": MANIFEST_FORMAT,
+            "files": {name: sha256_of(partial / name) for name in RUN_FILES if name != "manifest.json"},
+        }
+        (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return folder
+
+
+def read_run(folder: str | Path) -> dict[str, Any]:
+    """Read a run folder back: ``{"timeseries", "ledger", "manifest"}``; refuse a corrupt one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsFolderError(f"{folder}: no such results folder")
+    missing = [name for name in RUN_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ResultsFolderError(f"{folder}: not a complete run folder; missing {', '.join(missing)}")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except json.JSONDecodeError as error:
+        raise ResultsFolderError(
+            f"{folder / 'manifest.json'}: corrupt manifest ({error.msg} at line {error.lineno})"
+        ) from None
+    for name, digest in manifest.get("files", {}).items():
+        if sha256_of(folder / name) != digest:
+            raise ResultsFolderError(
+                f"{folder / name}: file does not match the checksum in manifest.json (changed or corrupt)"
+            )
+    return {
+        "timeseries": pd.read_parquet(folder / "timeseries.parquet"),
+        "ledger": pd.read_parquet(folder / "ledger.parquet"),
+        "manifest": manifest,
+    }
+
+
+def environment() -> dict[str, str]:
+    """Versions of the interpreter and the libraries that shape results."""
+    import mesa
+    import numpy
+    import scipy
+
+    from sim import __version__
+
+    return {
+        "shocksim": __version__,
+        "python": platform.python_version(),
+        "mesa": mesa.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write through a temporary name in the same folder, then rename over ``path``."""
+    partial = path.parent / f".{path.name}.partial-{os.getpid()}"
+    try:
+        write(partial)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` as indented, key-sorted JSON, atomically."""
+    write_atomic(path, lambda partial: partial.write_text(json.dumps(data, indent=2) + "\n"))
+
+
+def model_code_hash() -> str:
+    """SHA-256 of the model's source (inputs, model, records, region, policies)."""
+    digest = hashlib.sha256()
+    for name in _MODEL_CODE:
+        path = _SIM_DIR / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.relative_to(_SIM_DIR).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def first_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str | None:
+    """The first identity entry that differs, in words; None when they are the same."""
+    for key, value in wanted.items():
+        if saved.get(key) != value:
+            return f"{key} {saved.get(key)}, not {value}"
+    return None
+
+
+class ExperimentStore:
+    """The results folder of a design of many runs (a comparison, a screening), saved run by run.
+
+    Created with its manifest in one rename, so it never exists without one; each run is
+    saved whole or not at all; :meth:`finish` writes the summary files and completes the
+    manifest. Only one process should write to a folder at a time.
+    """
+
+    def __init__(self, folder: Path, kind: str, arms: Sequence[str]) -> None:
+        self.folder = folder
+        self.kind = kind
+        self.arms = list(arms)
+
+    @classmethod
+    def open(
+        cls,
+        folder: str | Path,
+        *,
+        kind: str,
+        arms: Sequence[str],
+        identity: dict[str, Any],
+        contents: dict[str, Any],
+        resume: bool,
+        difference: Callable[[dict[str, Any], dict[str, Any]], str | None] = first_difference,
+    ) -> ExperimentStore:
+        """Create the folder of a new design, or check the folder of the same design to resume.
+
+        ``identity`` is what makes two designs the same; ``contents`` is recorded in the
+        manifest as well (the scenario and packages in full, seeds, ...).
+
+        Raises:
+            ResultsFolderError: the folder exists (without ``resume``), is not a folder of
+                this kind, or holds another design (``difference`` says how it differs).
+        """
+        store = cls(Path(folder), kind, arms)
+        folder = store.folder
+        if not folder.exists():
+            with new_folder(folder) as partial:
+                (partial / RUNS_DIR).mkdir()
+                manifest = {
+                    "kind": kind,
+                    "manifest_format": MANIFEST_FORMAT,
+                    "status": "running",
+                    "identity": identity,
+                    "created_at": utc_now().isoformat(),
+                    **contents,
+                    "sessions": [],
+                    "environment": environment(),
+                }
+                (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            return store
+        if not resume:
+            raise ResultsFolderError(
+                f"{folder}: results folder exists already; choose another --out, or --resume to finish the {kind} in it"
+            )
+        manifest_path = folder / MANIFEST
+        if not folder.is_dir() or not manifest_path.is_file():
+            raise ResultsFolderError(f"{folder}: not a {kind} folder (no {MANIFEST}); choose another --out")
+        manifest = store.manifest()
+        if manifest.get("kind") != kind:
+            raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a {kind}")
+        reason = difference(manifest.get("identity", {}), identity)
+        if reason:
+            raise ResultsFolderError(
+                f"{folder}: holds another {kind} ({reason}); refusing to mix results: choose another --out"
+            )
+        return store
+
+    def manifest(self) -> dict[str, Any]:
+        path = self.folder / MANIFEST
+        try:
+            return json.loads(path.read_text())
+        except json.JSONDecodeError as error:
+            raise ResultsFolderError(f"{path}: corrupt manifest ({error.msg} at line {error.lineno})") from None
+
+    def arm_folder(self, arm: str) -> str:
+        return f"{self.arms.index(arm):02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', arm)[:40]}"
+
+    def run_folder(self, arm: str, replicate: int) -> Path:
+        return self.folder / RUNS_DIR / self.arm_folder(arm) / f"rep-{replicate:04d}"
+
+    @staticmethod
+    def _run_identity(experiment: Experiment) -> dict[str, Any]:
+        return {
+            "package": experiment.arm,
+            "replicate": experiment.replicate,
+            "seed": experiment.seed,
+            "package_hash": experiment.package.content_hash() if experiment.package else None,
+            "scenario_hash": experiment.scenario.content_hash(),
+            "overrides": dict(experiment.overrides),
+        }
+
+    def save(self, experiment: Experiment, outcome: Outcome) -> Path:
+        """Save one finished run (atomically: it appears whole or not at all)."""
+        manifest = {
+            "kind": f"{self.kind}_run",
+            **self._run_identity(experiment),
+            "run_seconds": round(outcome.seconds, 3),
+            "finished_at": utc_now().isoformat(),
+        }
+        return write_run(
+            self.run_folder(experiment.arm, experiment.replicate), outcome.timeseries, outcome.ledger, manifest
+        )
+
+    def load(self, experiments: Sequence[Experiment]) -> dict[tuple[str, int], Outcome]:
+        """The runs of ``experiments`` saved in the folder, checked against them; stale partial writes removed."""
+        for arm in self.arms:
+            arm_dir = self.folder / RUNS_DIR / self.arm_folder(arm)
+            for partial in arm_dir.glob(".rep-*.partial-*"):  # a run interrupted while being written
+                shutil.rmtree(partial, ignore_errors=True)
+        saved: dict[tuple[str, int], Outcome] = {}
+        for experiment in experiments:
+            path = self.run_folder(experiment.arm, experiment.replicate)
+            if not path.is_dir():
+                continue
+            run = read_run(path)
+            info = {"overrides": {}, **run["manifest"]}
+            wrong = [key for key, value in self._run_identity(experiment).items() if info.get(key) != value]
+            if wrong:
+                raise ResultsFolderError(
+                    f"{path}: run does not belong to this {self.kind} ({', '.join(wrong)} differ); "
+                    "refusing to mix results"
+                )
+            saved[(experiment.arm, experiment.replicate)] = Outcome(
+                experiment.arm,
+                experiment.replicate,
+                experiment.seed,
+                run["timeseries"],
+                run["ledger"],
+                float(info["run_seconds"]),
+            )
+        return saved
+
+    def finish(
+        self,
+        outputs: dict[str, Callable[[Path], Any]],
+        *,
+        session: dict[str, Any],
+        status: str,
+        figures: Callable[[Path], list[Path]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> list[Path]:
+        """Write every output file (``{name: write(path)}``) and the figures atomically; complete the manifest.
+
+        The manifest gets the status, this session, ``extra`` and checksums of the files.
+        Returns the paths written.
+        """
+        files: list[Path] = []
+        for name, write in outputs.items():
+            write_atomic(self.folder / name, write)
+            files.append(self.folder / name)
+        if figures is not None:
+            files.extend(figures(self.folder / "figures"))
+        manifest = self.manifest()
+        manifest["status"] = status
+        manifest["sessions"] = [*manifest.get("sessions", []), session]
+        manifest.update(extra or {})
+        manifest["files"] = {path.relative_to(self.folder).as_posix(): sha256_of(path) for path in files}
+        write_json(self.folder / MANIFEST, manifest)
+        return files
