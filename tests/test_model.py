@@ -102,6 +102,24 @@ def test_every_worker_is_in_exactly_one_status_every_month():
     assert (counted == initial + table.entrants.cumsum()).all()
 
 
+@pytest.mark.parametrize(
+    ("scenario", "package"),
+    [("gwangju", "gwangju_2021"), ("declining_county", "sigungu_collaboration_2025"), ("gwangju", "single_retraining")],
+)
+def test_employee_counts_kept_as_workers_move_equal_a_recount_every_month(scenario, package):
+    # Firms' employee counts are kept incrementally by every stage that hires or separates
+    # (payroll does not recount them); placements, foreign workers, retirement and
+    # failures must all keep them right. Only the employed have an employer or a quit month.
+    model = RegionModel(scenario, rng=7, scale=0.05, months=24, package=package)
+    for _ in range(24):
+        model.step()
+        workforce, firms = model.workforce, model.firms
+        employed = workforce.status == wf.EMPLOYED
+        np.testing.assert_array_equal(firms.employees, np.bincount(workforce.employer[employed], minlength=firms.count))
+        assert ((workforce.employer >= 0) == employed).all()
+        assert (workforce.quit_month[~employed] == wf.NEVER).all()
+
+
 def test_money_in_equals_money_out_plus_change_in_cash_for_every_firm():
     # A harsh shock so that firms borrow and fail too.
     model = RegionModel(

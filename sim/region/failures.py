@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from sim.region.labour_market import lay_off
-from sim.region.state import ACTIVE, CLOSED, EMPLOYED, RELOCATED
+from sim.region.labour_market import employees_of, lay_off
+from sim.region.state import ACTIVE, CLOSED, RELOCATED
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -35,7 +33,4 @@ def settle_failures(state: RegionState, month: int) -> None:
     for code, sector in enumerate(state.sectors):
         state.tally[f"firm_failures_{sector}"] = float((failed & (firms.sector == code)).sum())
     if failed.any() or moved_away.any():
-        workforce = state.workforce
-        employed = np.flatnonzero(workforce.status == EMPLOYED)
-        gone = employed[(failed | moved_away)[workforce.employer[employed]]]
-        lay_off(state, gone, month)
+        lay_off(state, employees_of(state.workforce, failed | moved_away), month)

@@ -93,12 +93,13 @@ def separate(
     workforce.employer[workers] = NO_EMPLOYER
 
 
-def choose_layoffs(
-    workforce: Workforce, employed: np.ndarray, cuts: np.ndarray, month: int, streams: RandomStreams
-) -> np.ndarray:
-    """Pick ``cuts[f]`` employees of each firm ``f`` at random; return their ids."""
-    employer = workforce.employer[employed]
-    candidates = employed[cuts[employer] > 0]
+def choose_layoffs(workforce: Workforce, cuts: np.ndarray, month: int, streams: RandomStreams) -> np.ndarray:
+    """Pick ``cuts[f]`` employees of each firm ``f`` at random; return their ids (in increasing order)."""
+    if not cuts.any():
+        return np.zeros(0, dtype=np.int64)
+    # Only the employed have an employer; the extra zero catches NO_EMPLOYER (-1).
+    cutting = np.append(cuts, 0) > 0
+    candidates = np.flatnonzero(cutting[workforce.employer])
     if len(candidates) == 0:
         return candidates
     candidate_employer = workforce.employer[candidates]
@@ -108,6 +109,11 @@ def choose_layoffs(
     first_of_firm = np.searchsorted(sorted_employer, sorted_employer, side="left")
     rank = np.arange(len(order)) - first_of_firm
     return np.sort(candidates[order][rank < cuts[sorted_employer]])
+
+
+def employees_of(workforce: Workforce, firms: np.ndarray) -> np.ndarray:
+    """Ids of the workers employed by a mask of firms (in increasing order)."""
+    return np.flatnonzero(np.append(firms, False)[workforce.employer])
 
 
 def post_vacancies(
@@ -359,8 +365,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
     """
     workforce, firms = state.workforce, state.firms
     labour = state.config.labour_market
-    employed = np.flatnonzero(workforce.status == EMPLOYED)
-    quitting = employed[workforce.quit_month[employed] == month]
+    quitting = np.flatnonzero(workforce.quit_month == month)  # only the employed have a quit month
     firms.employees -= np.bincount(workforce.employer[quitting], minlength=firms.count)
     separate(
         workforce,
@@ -375,8 +380,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
 
     production.update_expectations_and_capacity(firms, firms.orders, firms.capacity_factor, state.config.firms)
     cuts, openings = production.workforce_plans(firms, firms.capacity_factor, state.config.firms)
-    employed = employed[workforce.status[employed] == EMPLOYED]
-    lay_off(state, choose_layoffs(workforce, employed, cuts, month, state.streams), month)
+    lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
     seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
