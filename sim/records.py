@@ -145,10 +145,9 @@ class MonthlyRecords:
 def displaced_outcomes(state: RegionState, month: int) -> dict[str, float]:
     """Re-employment and earnings of workers laid off during the run (still in the region)."""
     workforce = state.workforce
-    displaced = np.flatnonzero(
-        (workforce.displaced_month >= 1) & (workforce.displaced_month <= month) & (workforce.status != MOVED_OUT)
-    )
-    displaced = displaced[~workforce.retired[displaced]]
+    # Layoffs happen from month 1 on; the never-displaced have displaced_month NEVER.
+    displaced = np.flatnonzero(workforce.displaced_month <= month)
+    displaced = displaced[(workforce.status[displaced] != MOVED_OUT) & ~workforce.retired[displaced]]
     since = workforce.displaced_month[displaced]
     mature = displaced[month - since >= 12]
     found = workforce.reemployed_month[mature] - workforce.displaced_month[mature] <= 12
@@ -171,11 +170,9 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
     labour_force = employed + unemployed
     by_sector = np.bincount(firms.sector, weights=firms.employees, minlength=len(sectors))
     output_by_sector = np.bincount(firms.sector, weights=firms.output, minlength=len(sectors))
-    unemployed_ids = np.flatnonzero(workforce.status == UNEMPLOYED)
+    long_term_since = month - config.labour_market.long_term_unemployment_months
     long_term = int(
-        (
-            (month - workforce.unemployed_since[unemployed_ids]) >= config.labour_market.long_term_unemployment_months
-        ).sum()
+        np.count_nonzero((workforce.unemployed_since <= long_term_since) & (workforce.status == UNEMPLOYED))
     )
     traded_codes = [config.sector_code(name) for name in config.traded_names]
     values: dict[str, float] = {
@@ -195,7 +192,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "mean_wage": float(firms.wage_bill.sum() / employed) if employed else 0.0,
         "borrowing": float(firms.flow_borrowing.sum()),
         "household_transfers": state.household_transfers_krw,
-        "foreign_workers": int(workforce.foreign.sum()),
+        "foreign_workers": int(np.count_nonzero(workforce.foreign)),
         **policy_values,
     }
     values.update(displaced_outcomes(state, month))

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 
 def benefits_paid(workforce: Workforce, month: int) -> float:
     """Unemployment benefits paid this month, KRW."""
-    unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
-    receiving = unemployed[workforce.benefit_end_month[unemployed] > month]
+    receiving = (workforce.benefit_end_month > month) & (workforce.status == UNEMPLOYED)
     return float(workforce.benefit_krw[receiving].sum())
 
 
