@@ -8,23 +8,11 @@ laid on, naming the sectors the scenario declares.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.inputs.scenario import Scenario, SectorName, YearMonth, month_number, unknown_name_error
-
-_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _check_slug(text: str) -> str:
-    if not _SLUG.match(text):
-        raise ValueError("a lower-case identifier such as sme_loans (letters, digits, underscores)")
-    return text
-
-
-Slug = Annotated[str, AfterValidator(_check_slug)]
+from sim.inputs.scenario import Name, Scenario, SectorName, YearMonth, month_number, unknown_name_error
 
 
 class InterventionSettings(BaseModel):
@@ -37,7 +25,7 @@ class InterventionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
     sector_fields: ClassVar[dict[str, str]] = {}
 
-    name: Slug
+    name: Name
     label: str = ""
     start: YearMonth
     end: YearMonth

@@ -62,12 +62,14 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _check_name(text: str) -> str:
     if not _NAME.match(text):
-        raise ValueError("a lower-case name such as shipbuilding (letters, digits, underscores)")
+        raise ValueError("a lower-case name of letters, digits and underscores, such as shipbuilding or sme_loans")
     return text
 
 
-#: A chain's or an industry's name: it becomes part of column names (``employed_<name>``).
-SectorName = Annotated[str, AfterValidator(_check_name)]
+#: A name that becomes part of column names (``employed_<sector>``, ``policy_spend_<intervention>``).
+Name = Annotated[str, AfterValidator(_check_name)]
+#: A chain's or an industry's name.
+SectorName = Name
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
