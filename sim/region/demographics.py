@@ -78,7 +78,8 @@ def leave_and_return(
 
 def end_visas(workforce: Workforce, month: int) -> np.ndarray:
     """Foreign workers whose visas end this month leave the region; return their employers (if employed)."""
-    leaving = np.flatnonzero((workforce.visa_end_month == month) & (workforce.status != MOVED_OUT))
+    leaving = np.flatnonzero(workforce.visa_end_month == month)
+    leaving = leaving[workforce.status[leaving] != MOVED_OUT]
     employers = workforce.employer[leaving]
     employers = employers[employers >= 0]
     workforce.status[leaving] = MOVED_OUT
