@@ -166,7 +166,8 @@ class RegionModel(mesa.Model):
            each firm's workforce plan; matching of job seekers to vacancies;
         7. demographics: retirement, visas ending, leaving the labour force or the region,
            returning, entrants;
-        8. payroll: each firm's employees and wage bill, from its workers;
+        8. payroll: each firm's wage bill, from its workers (employee counts are kept as
+           workers move);
         9. households: the month's wages, benefits and policy transfers, next month's local
            income;
         10. records: the month's row of the monthly table.

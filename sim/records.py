@@ -192,7 +192,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "mean_wage": float(firms.wage_bill.sum() / employed) if employed else 0.0,
         "borrowing": float(firms.flow_borrowing.sum()),
         "household_transfers": state.household_transfers_krw,
-        "foreign_workers": int(np.count_nonzero(workforce.foreign)),
+        "foreign_workers": int(np.count_nonzero(workforce.foreign & (workforce.status != MOVED_OUT))),
         **policy_values,
     }
     values.update(displaced_outcomes(state, month))

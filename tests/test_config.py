@@ -160,3 +160,21 @@ def test_labour_force_too_small_for_the_industries_is_an_input_error(write_scena
     path = write_scenario("[population]\nlabour_force = 50000\n")
     with pytest.raises(ScenarioError, match=r"population\.labour_force"):
         RegionModel(path, rng=1, scale=0.01, months=1)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [("utf-16", "UTF-16"), ("cp949", "CP949")],
+)
+def test_scenario_in_another_encoding_gets_a_one_line_error_naming_it(tmp_path, encoding, named, scenario_error):
+    # Korean editors save UTF-16 or CP949 (EUC-KR); the reader accepts UTF-8 only.
+    path = tmp_path / "korean.toml"
+    path.write_bytes(f'inherits = "gwangju"\n[scenario]\ndescription = "광주 시나리오"\n'.encode(encoding))
+    message = scenario_error(path)
+    assert named in message and "UTF-8" in message
+
+
+def test_utf8_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + 'inherits = "gwangju"\n[scenario]\ndescription = "광주"\n'.encode())
+    assert load_scenario(path).scenario.description == "광주"

@@ -401,3 +401,21 @@ def test_cli_run_refuses_a_package_naming_an_unknown_sector(package_on_unknown_s
     )
     _assert_cli_refuses(result, package_on_unknown_sector, "interventions[0].sectors[1]", load_scenario().sector_names)
     assert not out.exists()
+
+
+def test_a_moment_of_chains_the_scenario_lacks_is_a_one_line_error(shipyard_file, tmp_path):
+    from sim.experiment.calibrate import load_targets
+
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[moments]]\nname = "unemployment_rate"\ntarget = 0.035\n'
+        '[[moments]]\nname = "appliance_layoffs_first_year"\ntarget = 750\n'
+        '[[parameters]]\nkey = "labour_market.quit_rate_per_month"\nlow = 0.002\nhigh = 0.003\n'
+    )
+    load_targets(targets, load_scenario())  # Gwangju has an appliance chain
+    with pytest.raises(ScenarioError) as caught:
+        load_targets(targets, load_scenario(shipyard_file))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{targets}: moments[1].name: got 'appliance_layoffs_first_year'; needs")
+    assert "['shipbuilding', 'battery']" in message

@@ -283,6 +283,17 @@ def test_foreign_workers_fill_only_hard_to_fill_vacancies():
     assert np.isin(sectors, allowed).all()
 
 
+def test_foreign_workers_count_only_those_still_in_the_region():
+    data = load_package("single_foreign_workforce").to_dict()
+    data["interventions"][0].update(visa_months=3, hard_to_fill_only=False)
+    model = RegionModel(rng=2, scale=0.1, months=24, package=data)
+    table = model.run()
+    placed = table.foreign_entrants.cumsum()
+    assert placed.iloc[-1] > table.foreign_workers.iloc[-1] > 0  # visas of the early ones have ended
+    workforce = model.workforce
+    assert table.foreign_workers.iloc[-1] == np.count_nonzero(workforce.foreign & (workforce.status != 4))
+
+
 def test_infrastructure_lowers_fixed_costs_of_served_firms_after_the_works():
     package_data = load_package("single_infrastructure")
     build = package_data.interventions[0].build_months

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +41,8 @@ from sim.experiment.design import (
 from sim.experiment.executors import RunExecutor, make_executor, perform_experiments, raise_failures
 from sim.inputs.keypath import format_key_path, get_path, parse_key_path, set_path
 from sim.inputs.scenario import Scenario, load_scenario, resolve_scenario_path, validate_scenario
+from sim.inputs.toml_reader import read_toml, shipped_names
+from sim.records import columns_for
 
 FIRST_YEAR = 12
 DEFAULT_MAX_EVALUATIONS = 60
@@ -84,6 +85,11 @@ MOMENTS: dict[str, Callable[[pd.DataFrame, float], float]] = {
     "unemployment_rate": _unemployment_rate,
     "job_finding_rate_per_month": _job_finding_rate,
     "months_to_reemployment": _months_to_reemployment,
+}
+#: Monthly-table columns a moment reads that only some scenarios have (named after their chains).
+MOMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "auto_share_of_manufacturing_output": ("output_auto",),
+    "appliance_layoffs_first_year": ("layoffs_appliance",),
 }
 """Moments computed from a run's monthly table (row 0 is the start state) and its scale.
 
@@ -141,11 +147,7 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Calibrat
     source = str(path)
     if not path.is_file():
         raise ScenarioError(source, "", source, "no such targets file")
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(source, "", "invalid TOML", f"TOML syntax error: {error}") from None
+    raw = read_toml(path, "targets", shipped_names(TARGETS_DIR))
     allowed = {"scale", "seeds", "months", "moments", "parameters"}
     for key in raw:
         if key not in allowed:
@@ -167,6 +169,7 @@ def load_targets(path: str | Path, scenario: Scenario | None = None) -> Calibrat
     parameters = read_parameters(raw.get("parameters"), source, start_at_midpoint=True)
     if scenario is not None:
         check_parameters(scenario, parameters, source)
+        check_moments(scenario, moments, source)
     return CalibrationTargets(
         moments=tuple(moments),
         parameters=tuple(parameters),
@@ -200,6 +203,21 @@ def _load_moments(raw: dict[str, Any], source: str) -> list[Moment]:
             raise ScenarioError(source, f"{where}.weight", weight, "allowed: a number >= 0")
         moments.append(Moment(name, float(target), float(weight)))
     return moments
+
+
+def check_moments(scenario: Scenario, moments: list[Moment], source: str) -> None:
+    """Every moment must be computable from the scenario's monthly table (its chains are named)."""
+    columns = columns_for(scenario)
+    for index, moment in enumerate(moments):
+        missing = [column for column in MOMENT_COLUMNS.get(moment.name, ()) if column not in columns]
+        if missing:
+            raise ScenarioError(
+                source,
+                f"moments[{index}].name",
+                moment.name,
+                f"needs the monthly-table columns {missing}, which scenario {scenario.scenario.name!r} does not have "
+                f"(its chains: {list(scenario.chain_names)})",
+            )
 
 
 # ----------------------------------------------------------------- evaluation

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import InputError, ScenarioError
+from sim.errors import InputError
 from sim.experiment.design import (
     BASELINE,
     Experiment,
@@ -51,6 +50,7 @@ from sim.experiment.executors import Progress, RunExecutor, perform_experiments,
 from sim.experiment.store import ExperimentStore, model_code_hash, utc_now
 from sim.inputs.package import Package, load_package
 from sim.inputs.scenario import Scenario
+from sim.inputs.toml_reader import read_toml
 
 KIND = "screening"
 CONFIDENCE = 0.95
@@ -183,13 +183,7 @@ class ScreeningResult:
 def load_parameters(path: str | Path) -> list[Parameter]:
     """Read ``[[parameters]]`` tables (``key``, ``low``, ``high``, optional ``reason``) from a TOML file."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ScenarioError(str(path), "", str(path), "allowed: an existing TOML file of [[parameters]]") from None
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ScenarioError(str(path), "", str(path), f"allowed: readable TOML ({error})") from None
+    raw = read_toml(path, "parameters", [])
     return read_parameters(raw.get("parameters"), str(path))
 
 
