@@ -169,7 +169,7 @@ def test_labour_force_too_small_for_the_industries_is_an_input_error(write_scena
 def test_scenario_in_another_encoding_gets_a_one_line_error_naming_it(tmp_path, encoding, named, scenario_error):
     # Korean editors save UTF-16 or CP949 (EUC-KR); the reader accepts UTF-8 only.
     path = tmp_path / "korean.toml"
-    path.write_bytes(f'inherits = "gwangju"\n[scenario]\ndescription = "광주 시나리오"\n'.encode(encoding))
+    path.write_bytes('inherits = "gwangju"\n[scenario]\ndescription = "광주 시나리오"\n'.encode(encoding))
     message = scenario_error(path)
     assert named in message and "UTF-8" in message
 
