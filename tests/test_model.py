@@ -106,16 +106,19 @@ def test_every_worker_is_in_exactly_one_status_every_month():
     ("scenario", "package"),
     [("gwangju", "gwangju_2021"), ("declining_county", "sigungu_collaboration_2025"), ("gwangju", "single_retraining")],
 )
-def test_employee_counts_kept_as_workers_move_equal_a_recount_every_month(scenario, package):
-    # Firms' employee counts are kept incrementally by every stage that hires or separates
-    # (payroll does not recount them); placements, foreign workers, retirement and
-    # failures must all keep them right. Only the employed have an employer or a quit month.
+def test_employee_counts_and_payrolls_kept_as_workers_move_equal_a_recount_every_month(scenario, package):
+    # Firms' employee counts and payrolls are kept as workers join and leave (payroll does
+    # not recount them); placements, foreign workers, retirement and failures must all keep
+    # them right. Only the employed have an employer or a quit month.
     model = RegionModel(scenario, rng=7, scale=0.05, months=24, package=package)
     for _ in range(24):
         model.step()
         workforce, firms = model.workforce, model.firms
         employed = workforce.status == wf.EMPLOYED
-        np.testing.assert_array_equal(firms.employees, np.bincount(workforce.employer[employed], minlength=firms.count))
+        employer = workforce.employer[employed]
+        np.testing.assert_array_equal(firms.employees, np.bincount(employer, minlength=firms.count))
+        wages = np.bincount(employer, weights=workforce.wage[employed], minlength=firms.count)
+        np.testing.assert_allclose(firms.payroll, wages, rtol=1e-9, atol=1e-3)  # KRW: rounding only
         assert ((workforce.employer >= 0) == employed).all()
         assert (workforce.quit_month[~employed] == wf.NEVER).all()
 

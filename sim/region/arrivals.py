@@ -196,6 +196,6 @@ def add_foreign_workers(state: RegionState, firms: np.ndarray, month: int, visa_
     workforce.entry_month[ids] = month
     workforce.foreign[ids] = True
     workforce.visa_end_month[ids] = month + visa_months
-    state.firms.employees += np.bincount(firms, minlength=state.firms.count)
+    state.firms.hire(firms, workforce.wage[ids])
     state.tally["foreign_entrants"] += len(ids)
     return ids

@@ -480,7 +480,8 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
     employed = workforce.status == EMPLOYED
     employer = workforce.employer[employed]
     firms.employees = np.bincount(employer, minlength=firms.count)
-    firms.wage_bill = np.bincount(employer, weights=workforce.wage[employed], minlength=firms.count)
+    firms.payroll = np.bincount(employer, weights=workforce.wage[employed], minlength=firms.count)
+    firms.wage_bill = firms.payroll
     settle_initial_finances(firms, firms.wage_bill, config)
     place_firms(firms, config, streams)
 

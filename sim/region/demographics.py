@@ -27,6 +27,7 @@ class DemographicFlows:
 
     retired: int = 0
     retired_from_jobs: np.ndarray | None = None  # employer ids of employees who retired
+    retired_wages: np.ndarray | None = None  # their wages, KRW per month
     to_inactive: int = 0
     moved_out: int = 0
     returned: int = 0
@@ -37,7 +38,11 @@ def retire(workforce: Workforce, month: int) -> DemographicFlows:
     """Everyone who has reached the retirement age leaves the labour force for good."""
     due = np.flatnonzero((workforce.retire_month <= month) & (workforce.status != MOVED_OUT) & ~workforce.retired)
     was_employed = due[workforce.status[due] == EMPLOYED]
-    flows = DemographicFlows(retired=len(due), retired_from_jobs=workforce.employer[was_employed].copy())
+    flows = DemographicFlows(
+        retired=len(due),
+        retired_from_jobs=workforce.employer[was_employed].copy(),
+        retired_wages=workforce.wage[was_employed].copy(),
+    )
     workforce.status[due] = INACTIVE
     workforce.retired[due] = True
     workforce.employer[due] = NO_EMPLOYER
@@ -76,18 +81,18 @@ def leave_and_return(
     flows.returned = len(returning)
 
 
-def end_visas(workforce: Workforce, month: int) -> np.ndarray:
-    """Foreign workers whose visas end this month leave the region; return their employers (if employed)."""
+def end_visas(workforce: Workforce, month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Foreign workers whose visas end this month leave the region; return the employers and wages of those employed."""
     leaving = np.flatnonzero(workforce.visa_end_month == month)
     leaving = leaving[workforce.status[leaving] != MOVED_OUT]
-    employers = workforce.employer[leaving]
-    employers = employers[employers >= 0]
+    employed = leaving[workforce.employer[leaving] >= 0]
+    employers, wages = workforce.employer[employed].copy(), workforce.wage[employed].copy()
     workforce.status[leaving] = MOVED_OUT
     workforce.employer[leaving] = NO_EMPLOYER
     workforce.unemployed_since[leaving] = NEVER
     workforce.quit_month[leaving] = NEVER
     workforce.benefit_end_month[leaving] = 0
-    return employers
+    return employers, wages
 
 
 def entrant_count(scenario: Scenario, initial_labour_force: int, month: int, streams: RandomStreams) -> int:
@@ -100,9 +105,8 @@ def run_demographics(state: RegionState, month: int) -> None:
     """Stage: retirement, visas ending, leaving and returning to the labour force, entrants."""
     workforce, firms = state.workforce, state.firms
     flows = retire(workforce, month)
-    firms.employees -= np.bincount(flows.retired_from_jobs, minlength=firms.count)
-    visa_ended = end_visas(workforce, month)
-    firms.employees -= np.bincount(visa_ended, minlength=firms.count)
+    firms.release(flows.retired_from_jobs, flows.retired_wages)
+    firms.release(*end_visas(workforce, month))
     leave_and_return(workforce, state.config, month, state.streams, flows)
     entrants = entrant_count(state.config, state.initial_labour_force, month, state.streams)
     add_entrants(state, entrants, month)

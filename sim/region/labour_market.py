@@ -325,7 +325,7 @@ def lay_off(state: RegionState, workers: np.ndarray, month: int) -> None:
     firms.layoffs += np.bincount(employer, minlength=firms.count)
     for code, sector in enumerate(state.sectors):
         state.tally[f"layoffs_{sector}"] += int(by_sector[code])
-    firms.employees -= np.bincount(employer, minlength=firms.count)
+    firms.release(employer, state.workforce.wage[workers])
     separate(
         state.workforce,
         workers,
@@ -352,7 +352,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
         labour.quit_rate_per_month,
         state.streams,
     )
-    state.firms.employees += np.bincount(firms, minlength=state.firms.count)
+    state.firms.hire(firms, state.workforce.wage[workers])
     state.tally["hires"] += len(workers)
 
 
@@ -366,7 +366,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
     workforce, firms = state.workforce, state.firms
     labour = state.config.labour_market
     quitting = np.flatnonzero(workforce.quit_month == month)  # only the employed have a quit month
-    firms.employees -= np.bincount(workforce.employer[quitting], minlength=firms.count)
+    firms.release(workforce.employer[quitting], workforce.wage[quitting])
     separate(
         workforce,
         quitting,
@@ -386,8 +386,8 @@ def run_labour_market(state: RegionState, month: int) -> None:
     seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
     result = match(workforce, seekers, vacancies, state.matching, month, state.streams)
     hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams)
+    firms.hire(result.firms, workforce.wage[result.workers])
     filled = np.bincount(result.firms, minlength=firms.count)
-    firms.employees += filled
     firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)
     state.last_hires = result
     state.tally["vacancies"] = float(vacancies.count)

@@ -1,25 +1,21 @@
-"""Each firm's wage bill, as its workers' rows say at the end of the month.
+"""The wage bill firms pay next month: their payroll at the end of this month.
 
-The wage bill set here is what firms pay next month (production.pay_and_borrow). Each
-firm's employee count is kept as workers come and go (every stage that hires or separates
-adjusts ``firms.employees``), so it is not recounted here; the tests check that it always
-equals the count from the workers' rows.
+Each firm's employee count and payroll (the wages of its workers) are kept as workers join
+and leave (``FirmTable.hire`` and ``FirmTable.release``, called wherever a worker is hired,
+placed, quits, is laid off, retires or leaves with a visa); the tests check them against a
+recount from the workers' rows every month. The wage bill is fixed here, at the end of the
+month, and paid by production next month, so placements at a policy point count from the
+next month on.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
 
 
 def settle_payroll(state: RegionState, month: int) -> None:
-    """Stage: every firm's wage bill, the sum of its employees' wages (KRW per month)."""
-    workforce, firms = state.workforce, state.firms
-    # Only the employed have an employer; everyone else (NO_EMPLOYER = -1) falls in bin 0,
-    # which is dropped. Each firm's wages are summed in the order of its workers' ids.
-    bills = np.bincount(workforce.employer + 1, weights=workforce.wage, minlength=firms.count + 1)
-    firms.wage_bill = bills[1:]
+    """Stage: next month's wage bill of every firm is its payroll now (KRW per month)."""
+    state.firms.wage_bill = state.firms.payroll

@@ -150,8 +150,9 @@ def _firm_columns() -> dict[str, Column]:
         "expected_demand": Column(f8, 0.0, "KRW per month, adaptive expectation of orders"),
         "demand_noise": Column(f8, 0.0, "log of the firm's AR(1) demand shock"),
         "annual_sales": Column(f8, 0.0, "KRW per year, smoothed (for the leverage limit)"),
-        "employees": Column(i8, 0, "workers now"),
-        "wage_bill": Column(f8, 0.0, "KRW per month"),
+        "employees": Column(i8, 0, "workers now (kept as workers join and leave)"),
+        "payroll": Column(f8, 0.0, "wages of the workers now, KRW per month (kept as workers join and leave)"),
+        "wage_bill": Column(f8, 0.0, "wages paid this month: the payroll at the end of last month, KRW"),
         "closed_month": Column(i4, -1, "month the firm closed or left (-1 while active)"),
         "complex_id": Column(i4, -1, "industrial complex of a traded firm (-1 for local services)"),
         "social_enterprise": Column(b1, False, "social enterprise or cooperative (local services)"),
@@ -217,6 +218,16 @@ class FirmTable(ColumnTable):
 
     def __init__(self, capacity: int = 0) -> None:
         super().__init__(_firm_columns(), capacity)
+
+    def hire(self, employers: np.ndarray, wages: np.ndarray) -> None:
+        """Workers join firms: count them and add their wages to the firms' payroll."""
+        self.employees += np.bincount(employers, minlength=self.count)
+        self.payroll += np.bincount(employers, weights=wages, minlength=self.count)
+
+    def release(self, employers: np.ndarray, wages: np.ndarray) -> None:
+        """Workers leave firms (quits, layoffs, retirement, visas ending): the reverse of ``hire``."""
+        self.employees -= np.bincount(employers, minlength=self.count)
+        self.payroll -= np.bincount(employers, weights=wages, minlength=self.count)
 
     def net_flow(self) -> np.ndarray:
         """This month's money in minus money out, per firm (KRW)."""
