@@ -24,7 +24,18 @@ from sim.policy.base import REGISTRY, Intervention
 from sim.policy.desk import PolicyDesk
 from sim.policy.ledger import Ledger
 from sim.records import MonthlyRecords, columns_for, month_row
-from sim.region import arrivals, demographics, failures, households, labour_market, orders, payroll, production
+from sim.region import (
+    arrivals,
+    closures,
+    demographics,
+    failures,
+    households,
+    labour_market,
+    orders,
+    payroll,
+    production,
+    rules,
+)
 from sim.region.agents import Firm
 from sim.region.build import build_region
 from sim.region.random_streams import RandomStreams
@@ -56,9 +67,11 @@ Stage = Callable[["RegionModel", int], None]
 #: the month; the policy point is the only place where interventions act.
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("arrivals", lambda model, month: arrivals.inward_investment(model.region, month)),
+    ("rules", lambda model, month: rules.apply_rules(model.region, month)),
     ("orders", lambda model, month: orders.place_orders(model.region, month)),
     ("production", lambda model, month: production.produce_and_pay(model.region, month)),
     ("policy", lambda model, month: model.desk.act(month)),
+    ("closures", lambda model, month: closures.run_closures(model.region, month)),
     ("failures", lambda model, month: failures.settle_failures(model.region, month)),
     ("labour_market", lambda model, month: labour_market.run_labour_market(model.region, month)),
     ("demographics", lambda model, month: demographics.run_demographics(model.region, month)),
@@ -152,25 +165,28 @@ class RegionModel(mesa.Model):
 
         1. arrivals: the month's event counts start at zero; new firms arrive without
            incentives (the scenario's inward investment);
-        2. orders: final demand (paths, tariffs, relocations), supplier orders (last month's
-           buyer output through the supply network, electric transition), out-of-region
-           sales, local services demand (autonomous part times the local-demand index, plus
-           last month's local income times the spending coefficient), policy levers;
-        3. production: output, wages, inputs, fixed costs, interest, repayments, bank
+        2. rules: national rules of the month (a new minimum wage lifts the wages below it);
+        3. orders: final demand (paths, tariffs, relocations, closures), supplier orders (last
+           month's buyer output through the supply network, electric transition), out-of-region
+           sales (sector paths), local services demand (autonomous part times the local-demand
+           index, plus last month's local income times the spending coefficient), policy levers;
+        4. production: output, wages, inputs, fixed costs, interest, repayments, bank
            borrowing; firms that can neither pay nor borrow are in distress;
-        4. policy: the policy desk clears last month's levers and each intervention acts
+        5. policy: the policy desk clears last month's levers and each intervention acts
            (none in a baseline run): pay, lend, collect, place, set levers;
-        5. failures: firms still short of cash fail and lay off everyone; plants that have
+        6. closures: announced closures, production stops (transfers, unpaid leave, dismissals
+           with severance) and plants closing;
+        7. failures: firms still short of cash fail and lay off everyone; plants that have
            moved abroad entirely close;
-        6. labour market: quits; expected orders and capacity; layoffs and vacancies from
+        8. labour market: quits; expected orders and capacity; layoffs and vacancies from
            each firm's workforce plan; matching of job seekers to vacancies;
-        7. demographics: retirement, visas ending, leaving the labour force or the region,
+        9. demographics: retirement, visas ending, leaving the labour force or the region,
            returning, entrants;
-        8. payroll: each firm's wage bill, from its workers (employee counts are kept as
-           workers move);
-        9. households: the month's wages, benefits and policy transfers, next month's local
-           income;
-        10. records: the month's row of the monthly table.
+        10. payroll: each firm's wage bill for next month, its payroll now (employee counts
+            and payrolls are kept as workers join and leave);
+        11. households: the month's wages, benefits, allowances, transfers and severance
+            spent; next month's local income;
+        12. records: the month's row of the monthly table.
         """
         month = self.steps
         for _name, stage in STAGES:

@@ -71,6 +71,11 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "entrants": RecordColumn(INT, "young people who entered the labour force this month"),
         "foreign_entrants": RecordColumn(INT, "foreign workers placed in jobs by policy this month"),
         "firms_arrived": RecordColumn(INT, "new firms that came to the region this month without incentives"),
+        "transferred_out": RecordColumn(INT, "staff of closing plants transferred to plants outside the region"),
+        "plant_closures": RecordColumn(INT, "plants closed this month by a closure event"),
+        "severance_paid": RecordColumn(REAL, "severance paid to staff dismissed by closing plants, KRW"),
+        "minimum_wage_raises": RecordColumn(INT, "employees whose wage a new minimum wage raised this month"),
+        "on_unpaid_leave": RecordColumn(INT, "employees on unpaid leave with an allowance (end of month)"),
         "long_term_unemployed": RecordColumn(INT, "unemployed for at least the long-term threshold (end of month)"),
         **{f"output_{s}": RecordColumn(REAL, f"output of {s} firms, KRW per month") for s in sectors},
         "output_manufacturing": RecordColumn(REAL, f"output of the traded sectors ({traded}), KRW per month"),
@@ -193,6 +198,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "borrowing": float(firms.flow_borrowing.sum()),
         "household_transfers": state.household_transfers_krw,
         "foreign_workers": int(np.count_nonzero(workforce.foreign & (workforce.status != MOVED_OUT))),
+        "on_unpaid_leave": int(np.count_nonzero(workforce.on_leave)) if config.shocks.closure else 0,
         **policy_values,
     }
     values.update(displaced_outcomes(state, month))

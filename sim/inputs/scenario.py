@@ -129,6 +129,15 @@ class Population(_Section):
         return self
 
 
+def _check_benefit_table(rows: list[list[float]]) -> None:
+    for row in rows:
+        if len(row) != 2:
+            raise ValueError("benefit months by tenure: rows are [minimum tenure in years, months of benefit]")
+    tenures = [row[0] for row in rows]
+    if tenures != sorted(tenures) or tenures[0] != 0:
+        raise ValueError("benefit months by tenure must start at tenure 0 and rise")
+
+
 class LabourMarket(_Section):
     occupations: list[str] = Field(min_length=1)
     occupation_distance: list[list[Share]]
@@ -162,12 +171,7 @@ class LabourMarket(_Section):
             for j in range(n):
                 if self.occupation_distance[i][j] != self.occupation_distance[j][i]:
                     raise ValueError("occupation_distance must be symmetric")
-        for row in self.benefit_months_by_tenure_years:
-            if len(row) != 2:
-                raise ValueError("benefit_months_by_tenure_years rows are [minimum tenure in years, months of benefit]")
-        tenures = [row[0] for row in self.benefit_months_by_tenure_years]
-        if tenures != sorted(tenures) or tenures[0] != 0:
-            raise ValueError("benefit_months_by_tenure_years must start at tenure 0 and rise")
+        _check_benefit_table(self.benefit_months_by_tenure_years)
         return self
 
 
@@ -395,12 +399,98 @@ class ElectricTransition(_Section):
         return self
 
 
+class SectorPath(_DatedPath):
+    """Dated index points (1 = the start) for a sector's sales outside the region.
+
+    For a chain, its suppliers' outside sales (assembly plants follow ``final_demand``);
+    for an industry, its firms' outside sales. E.g. a shipyard's subcontractors losing
+    outside orders, or a new industry ramping up.
+    """
+
+    sector: SectorName
+
+
+class Closure(_Section):
+    """A plant that closes: announced, production stopped, then closed, with its staff's fates.
+
+    At ``production_stop`` the plant's orders end; of its staff then, ``transferred_share``
+    move to the group's plants outside the region, ``unpaid_leave_share`` go on unpaid
+    leave (still employed, paid an allowance of ``unpaid_leave_allowance_share`` of their
+    wage by employment insurance), ``skeleton_crew_share`` stay at work, and the rest are
+    dismissed. At ``closed`` everyone still there is dismissed and the plant closes. Each
+    dismissal pays severance of ``severance_months_per_year`` months' wages per year of
+    tenure plus ``extra_severance_months``. From ``announced`` the plant hires nobody.
+    """
+
+    plant: str = Field(min_length=1)
+    announced: YearMonth
+    production_stop: YearMonth
+    closed: YearMonth
+    skeleton_crew_share: Share
+    transferred_share: Share
+    unpaid_leave_share: Share
+    unpaid_leave_allowance_share: Share
+    severance_months_per_year: NonNegative
+    extra_severance_months: NonNegative
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Closure:
+        if not month_number(self.announced) <= month_number(self.production_stop) <= month_number(self.closed):
+            raise ValueError("dates must satisfy announced <= production_stop <= closed")
+        kept = self.skeleton_crew_share + self.transferred_share + self.unpaid_leave_share
+        if kept > 1.0 + SHARE_TOLERANCE:
+            raise ValueError(
+                f"skeleton_crew_share + transferred_share + unpaid_leave_share must not exceed 1 (they sum to {kept:g})"
+            )
+        return self
+
+
 class Shocks(_Section):
     final_demand: list[FinalDemandPath] = Field(default_factory=list)
     relocation: list[Relocation] = Field(default_factory=list)
     tariff: list[Tariff] = Field(default_factory=list)
     electric_transition: ElectricTransition | None = None
     local_demand: list[LocalDemandPath] = Field(default_factory=list)
+    sector_path: list[SectorPath] = Field(default_factory=list)
+    closure: list[Closure] = Field(default_factory=list)
+
+
+class BenefitRule(_Section):
+    """Unemployment benefit from a date on (a reform); keys left out keep the rule in force before."""
+
+    start: YearMonth
+    eligible_share: Share | None = None
+    replacement_rate: Share | None = None
+    cap_krw_per_month: Positive | None = None
+    months_by_tenure_years: list[list[NonNegative]] | None = None
+
+    @model_validator(mode="after")
+    def _table(self) -> BenefitRule:
+        if self.months_by_tenure_years is not None:
+            _check_benefit_table(self.months_by_tenure_years)
+        return self
+
+
+class MinimumWage(_Section):
+    """The statutory minimum wage from a date on, per month (hourly rate x 209 hours, the monthly standard)."""
+
+    start: YearMonth
+    krw_per_month: Positive
+
+
+class Rules(_Section):
+    """National rules that change on dates: unemployment benefit and the minimum wage."""
+
+    unemployment_benefit: list[BenefitRule] = Field(default_factory=list)
+    minimum_wage: list[MinimumWage] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Rules:
+        for name in ("unemployment_benefit", "minimum_wage"):
+            months = [month_number(rule.start) for rule in getattr(self, name)]
+            if any(b <= a for a, b in itertools.pairwise(months)):
+                raise ValueError(f"{name} entries must be in strictly increasing start order")
+        return self
 
 
 class InwardInvestment(_Section):
@@ -435,6 +525,7 @@ class Scenario(_Section):
     workforce: dict[SectorName, SectorWorkforce]
     investment: InwardInvestment | None = None
     shocks: Shocks = Field(default_factory=Shocks)
+    rules: Rules = Field(default_factory=Rules)
 
     @property
     def start_month(self) -> int:
@@ -555,6 +646,24 @@ def check_names(scenario: Scenario, source: str) -> None:
             "this section",
             "needs a chain with part_type_shares (the parts the transition acts on)",
         )
+    for i, path in enumerate(scenario.shocks.sector_path):
+        if path.sector not in sectors:
+            raise unknown_name_error(source, f"shocks.sector_path[{i}].sector", path.sector, "sector", sectors)
+    relocating = {relocation.assembler for relocation in scenario.shocks.relocation}
+    closing: set[str] = set()
+    for i, closure in enumerate(scenario.shocks.closure):
+        if closure.plant not in assemblers:
+            raise unknown_name_error(
+                source, f"shocks.closure[{i}].plant", closure.plant, "assembly plant", tuple(assemblers)
+            )
+        if closure.plant in closing or closure.plant in relocating:
+            raise ScenarioError(
+                source,
+                f"shocks.closure[{i}].plant",
+                closure.plant,
+                "this plant has another closure or a relocation already; one plant, one such event",
+            )
+        closing.add(closure.plant)
     if scenario.investment is not None:
         for j, sector in enumerate(scenario.investment.sectors):
             if sector not in scenario.industries:

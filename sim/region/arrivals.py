@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.region.build import draw_firm_size_list, scale_sizes
 from sim.region.random_streams import agent_keys
+from sim.region.rules import minimum_wage
 from sim.region.state import EMPLOYED, INDEPENDENT, UNEMPLOYED
 
 if TYPE_CHECKING:
@@ -191,7 +192,9 @@ def add_foreign_workers(state: RegionState, firms: np.ndarray, month: int, visa_
     workforce.retire_month[ids] = workforce.birth_month[ids] + round(state.config.population.retirement_age_years * 12)
     workforce.status[ids] = EMPLOYED
     workforce.employer[ids] = firms
-    workforce.wage[ids] = state.firms.wage_level[firms] * state.matching.skill_wage[skill - 1]
+    workforce.wage[ids] = np.maximum(
+        state.firms.wage_level[firms] * state.matching.skill_wage[skill - 1], minimum_wage(state.config, month)
+    )
     workforce.hire_month[ids] = month
     workforce.entry_month[ids] = month
     workforce.foreign[ids] = True

@@ -16,13 +16,13 @@ from sim.inputs.scenario import FirmGroup, Scenario
 from sim.region.households import benefits_paid, tie_local_demand_to_income
 from sim.region.labour_market import (
     MatchingMarket,
-    benefit_months,
     calibrate_matching,
     draw_quit_months,
     occupation_cdf_by_sector,
 )
 from sim.region.random_streams import RandomStreams
 from sim.region.region_state import RegionState
+from sim.region.rules import benefit_terms
 from sim.region.shocks import ShockSchedule
 from sim.region.state import (
     ASSEMBLER,
@@ -409,12 +409,11 @@ def populate(
     workforce.unemployed_since[ids] = -spell
     sector_wage = _mean_by_sector(firm_sector, firm_wage_level, firm_employees, len(scenario.sector_names))
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
-    eligible = generator.random(unemployed_total) < labour.benefit_eligible_share
-    months = benefit_months(scenario, np.full(unemployed_total, 36))  # assumption: three years insured
+    benefit = benefit_terms(scenario, 0)
+    eligible = generator.random(unemployed_total) < benefit.eligible_share
+    months = benefit.months(np.full(unemployed_total, 36))  # assumption: three years insured
     workforce.benefit_end_month[ids] = np.where(eligible, months - spell, 0)
-    workforce.benefit_krw[ids] = np.minimum(
-        workforce.wage[ids] * labour.benefit_replacement_rate, labour.benefit_cap_krw_per_month
-    )
+    workforce.benefit_krw[ids] = np.minimum(workforce.wage[ids] * benefit.replacement_rate, benefit.cap_krw_per_month)
 
     # Out of the labour force but able to return: the steady state of exits and re-entries.
     long_term_share = (1.0 - labour.job_finding_rate_per_month) ** labour.long_term_unemployment_months

@@ -41,9 +41,11 @@ def retire(workforce: Workforce, month: int) -> DemographicFlows:
     flows = DemographicFlows(
         retired=len(due),
         retired_from_jobs=workforce.employer[was_employed].copy(),
-        retired_wages=workforce.wage[was_employed].copy(),
+        retired_wages=workforce.paid_wage(was_employed),
     )
     workforce.status[due] = INACTIVE
+    workforce.on_leave[due] = False
+    workforce.leave_allowance_krw[due] = 0.0
     workforce.retired[due] = True
     workforce.employer[due] = NO_EMPLOYER
     workforce.unemployed_since[due] = NEVER
@@ -86,7 +88,7 @@ def end_visas(workforce: Workforce, month: int) -> tuple[np.ndarray, np.ndarray]
     leaving = np.flatnonzero(workforce.visa_end_month == month)
     leaving = leaving[workforce.status[leaving] != MOVED_OUT]
     employed = leaving[workforce.employer[leaving] >= 0]
-    employers, wages = workforce.employer[employed].copy(), workforce.wage[employed].copy()
+    employers, wages = workforce.employer[employed].copy(), workforce.paid_wage(employed)
     workforce.status[leaving] = MOVED_OUT
     workforce.employer[leaving] = NO_EMPLOYER
     workforce.unemployed_since[leaving] = NEVER

@@ -54,9 +54,25 @@ def tie_local_demand_to_income(state: RegionState) -> None:
     local.autonomous_demand_krw = firms.base_local_sales.sum() - local.spending_coefficient * local.income_krw
 
 
+#: Assumption, until households hold savings of their own: severance (a lump sum of months
+#: or years of wages) is spent evenly over the year after it is paid, not in one month.
+SEVERANCE_SPENDING_MONTHS = 12
+
+
 def settle_income(state: RegionState, month: int) -> None:
-    """Stage: the month's wages and benefits; with policy transfers, next month's local income."""
-    local = state.local
+    """Stage: the month's wages, benefits and allowances; with transfers, next month's local income.
+
+    Severance paid this month joins households' savings, spent over ``SEVERANCE_SPENDING_MONTHS``.
+    """
+    local, workforce = state.local, state.workforce
     local.wage_income_krw = float(state.firms.flow_wages.sum())
-    local.benefit_income_krw = benefits_paid(state.workforce, month)
+    local.benefit_income_krw = benefits_paid(workforce, month)
     local.income_krw = local.wage_income_krw + local.benefit_income_krw + state.household_transfers_krw
+    if state.config.shocks.closure:
+        allowances = float(workforce.leave_allowance_krw[workforce.on_leave].sum())
+        local.benefit_income_krw += allowances
+        local.severance_savings_krw += local.severance_received_krw
+        local.severance_received_krw = 0.0
+        spent = local.severance_savings_krw / SEVERANCE_SPENDING_MONTHS
+        local.severance_savings_krw -= spent
+        local.income_krw += allowances + spent

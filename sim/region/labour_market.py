@@ -18,6 +18,7 @@ import numpy as np
 from sim.inputs.scenario import Scenario
 from sim.region import production
 from sim.region.random_streams import RandomStreams
+from sim.region.rules import BenefitTerms, benefit_terms, minimum_wage
 from sim.region.state import EMPLOYED, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
 
 if TYPE_CHECKING:
@@ -31,13 +32,6 @@ def draw_quit_months(streams: RandomStreams, keys: np.ndarray, after_month: int,
     u = streams.uniform("quit", after_month, keys)
     wait = np.floor(np.log1p(-u) / np.log1p(-quit_rate)).astype(np.int64) + 1
     return np.minimum(after_month + wait, NEVER).astype(np.int32)
-
-
-def benefit_months(scenario: Scenario, tenure_months: np.ndarray) -> np.ndarray:
-    """Months of unemployment benefit for a given tenure (Employment Insurance Act table)."""
-    table = np.array(scenario.labour_market.benefit_months_by_tenure_years)
-    row = np.searchsorted(table[:, 0] * 12.0, tenure_months, side="right") - 1
-    return table[np.maximum(row, 0), 1].astype(np.int32)
 
 
 @dataclass
@@ -60,33 +54,34 @@ def separate(
     *,
     laid_off: bool,
     firm_sector: np.ndarray,
-    scenario: Scenario,
+    benefit: BenefitTerms,
     streams: RandomStreams,
 ) -> None:
     """Move employed workers into unemployment; laid-off workers may draw unemployment benefit.
 
     Korean employment insurance pays those who lose their job involuntarily (not those who
     quit), for a number of months set by their insured tenure, at a share of the former
-    wage up to a cap.
+    wage up to a cap (``benefit``: the rules in force this month, see rules.py).
     """
     if len(workers) == 0:
         return
-    labour = scenario.labour_market
     workforce.status[workers] = UNEMPLOYED
     workforce.unemployed_since[workers] = month
     workforce.quit_month[workers] = NEVER
+    workforce.on_leave[workers] = False
+    workforce.leave_allowance_krw[workers] = 0.0
     if laid_off:
         employer = workforce.employer[workers]
         workforce.displaced_sector[workers] = firm_sector[employer]
         workforce.displaced_month[workers] = month
         workforce.reemployed_month[workers] = NEVER
         workforce.pre_displacement_wage[workers] = workforce.wage[workers]
-        eligible = streams.uniform("benefit", month, workforce.key[workers]) < labour.benefit_eligible_share
-        months = benefit_months(scenario, month - workforce.hire_month[workers])
+        eligible = streams.uniform("benefit", month, workforce.key[workers]) < benefit.eligible_share
+        months = benefit.months(month - workforce.hire_month[workers])
         # Paid from the month of the layoff: ``months`` payments.
         workforce.benefit_end_month[workers] = np.where(eligible, month + months, 0)
         workforce.benefit_krw[workers] = np.minimum(
-            workforce.wage[workers] * labour.benefit_replacement_rate, labour.benefit_cap_krw_per_month
+            workforce.wage[workers] * benefit.replacement_rate, benefit.cap_krw_per_month
         )
     else:
         workforce.benefit_end_month[workers] = 0
@@ -277,20 +272,22 @@ def hire(
     month: int,
     quit_rate: float,
     streams: RandomStreams,
+    minimum_wage_krw: float = 0.0,
 ) -> None:
     """Move matched seekers into their new jobs at the new employer's pay.
 
     Pay is the firm's wage level times the worker's skill multiplier, less a share for the
-    occupational distance moved: skills that do not transfer are not paid for.
+    occupational distance moved (skills that do not transfer are not paid for), and at
+    least the minimum wage in force.
     """
     workers = result.workers
     if len(workers) == 0:
         return
     distance = market.distance[workforce.occupation[workers], result.occupations]
     skill = workforce.skill[workers]
-    workforce.wage[workers] = (
-        firm_wage_level[result.firms] * market.skill_wage[skill - 1] * (1.0 - market.wage_loss_per_distance * distance)
-    )
+    pay = firm_wage_level[result.firms] * market.skill_wage[skill - 1]
+    wage = pay * (1.0 - market.wage_loss_per_distance * distance)
+    workforce.wage[workers] = np.maximum(wage, minimum_wage_krw) if minimum_wage_krw > 0 else wage
     first_job_since_layoff = workforce.displaced_month[workers] != NEVER
     first_job_since_layoff &= workforce.reemployed_month[workers] == NEVER
     workforce.reemployed_month[workers[first_job_since_layoff]] = month
@@ -325,14 +322,14 @@ def lay_off(state: RegionState, workers: np.ndarray, month: int) -> None:
     firms.layoffs += np.bincount(employer, minlength=firms.count)
     for code, sector in enumerate(state.sectors):
         state.tally[f"layoffs_{sector}"] += int(by_sector[code])
-    firms.release(employer, state.workforce.wage[workers])
+    firms.release(employer, state.workforce.paid_wage(workers))
     separate(
         state.workforce,
         workers,
         month,
         laid_off=True,
         firm_sector=firms.sector,
-        scenario=state.config,
+        benefit=benefit_terms(state.config, month),
         streams=state.streams,
     )
 
@@ -351,6 +348,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
         month,
         labour.quit_rate_per_month,
         state.streams,
+        minimum_wage(state.config, month),
     )
     state.firms.hire(firms, state.workforce.wage[workers])
     state.tally["hires"] += len(workers)
@@ -366,14 +364,14 @@ def run_labour_market(state: RegionState, month: int) -> None:
     workforce, firms = state.workforce, state.firms
     labour = state.config.labour_market
     quitting = np.flatnonzero(workforce.quit_month == month)  # only the employed have a quit month
-    firms.release(workforce.employer[quitting], workforce.wage[quitting])
+    firms.release(workforce.employer[quitting], workforce.paid_wage(quitting))
     separate(
         workforce,
         quitting,
         month,
         laid_off=False,
         firm_sector=firms.sector,
-        scenario=state.config,
+        benefit=benefit_terms(state.config, month),
         streams=state.streams,
     )
     state.tally["quits"] = float(len(quitting))
@@ -385,7 +383,8 @@ def run_labour_market(state: RegionState, month: int) -> None:
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
     seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
     result = match(workforce, seekers, vacancies, state.matching, month, state.streams)
-    hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams)
+    floor = minimum_wage(state.config, month)
+    hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams, floor)
     firms.hire(result.firms, workforce.wage[result.workers])
     filled = np.bincount(result.firms, minlength=firms.count)
     firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)

@@ -5,8 +5,9 @@
 - Suppliers receive orders from last month's output of their buyers in the region (one
   month per tier, supply_chain.py); parts ordered by assembly plants follow the electric
   transition.
-- Sales outside the region follow each firm's trend, tariffs, the electric transition and
-  the firm's own persistent demand noise.
+- Sales outside the region follow each firm's trend, tariffs, the electric transition,
+  sector paths and the firm's own persistent demand noise.
+- A plant whose closure has stopped production gets no orders (its capacity factor is 0).
 - Local services share the region's household demand: an autonomous part (scaled by
   local-demand shocks) plus last month's local income times the spending coefficient
   (households.py).
@@ -31,6 +32,8 @@ def place_orders(state: RegionState, month: int) -> None:
     behaviour = state.config.firms
     relocated = shocks.relocated_share(month)
     capacity_factor = 1.0 - relocated
+    if state.config.shocks.closure:
+        capacity_factor = np.where(shocks.production_stopped(month), 0.0, capacity_factor)
     shock = state.streams.normal("demand_noise", month, firms.key)
     rho = behaviour.demand_noise_persistence
     firms.demand_noise = rho * firms.demand_noise + behaviour.demand_noise_sd * np.sqrt(1 - rho**2) * shock
@@ -50,6 +53,8 @@ def place_orders(state: RegionState, month: int) -> None:
     supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)
     trend = (1.0 + firms.outside_trend_per_year) ** (month / 12.0)
     outside = firms.base_outside_sales * trend * shocks.export_multiplier(month) * noise * parts
+    if state.config.shocks.sector_path:
+        outside = outside * shocks.sector_path_multiplier(month)
     demand = final + supplier_orders + outside
 
     local = state.local

@@ -97,6 +97,7 @@ def pay_and_borrow(
     firms.flow_cash_after = firms.cash
     firms.flow_policy_in = 0.0
     firms.flow_policy_out = 0.0
+    firms.flow_severance = 0.0
     return distressed
 
 
@@ -118,7 +119,8 @@ def update_expectations_and_capacity(
     in_use = np.maximum(capacity_factor, 1e-9)
     wanted = firms.expected_demand * (1.0 + behaviour.capacity_headroom) / in_use
     change = behaviour.capacity_adjustment_per_month * (wanted - firms.capacity)
-    firms.capacity = np.where(active, firms.capacity + change, firms.capacity)
+    # A plant producing nothing (production stopped for a closure) does not invest.
+    firms.capacity = np.where(active & (capacity_factor > 0), firms.capacity + change, firms.capacity)
 
 
 def workforce_plans(
@@ -137,7 +139,8 @@ def workforce_plans(
     Jobs covered by a retention subsidy are not cut. ``expected_demand`` and
     ``retention_covered`` default to the firms' own (policies pass others to look ahead).
     """
-    active = firms.status == ACTIVE
+    # A plant whose closure is announced neither hires nor follows its plan: the closure sets its staff.
+    active = (firms.status == ACTIVE) & ~firms.closing
     expected = firms.expected_demand if expected_demand is None else expected_demand
     covered = firms.retention_covered if retention_covered is None else retention_covered
     wanted_output = np.minimum(expected, firms.capacity * capacity_factor)

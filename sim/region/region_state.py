@@ -32,6 +32,10 @@ MONTH_EVENTS = (
     "firms_rescued",
     "firms_arrived",
     "foreign_entrants",
+    "transferred_out",
+    "plant_closures",
+    "severance_paid",
+    "minimum_wage_raises",
 )
 
 
@@ -43,7 +47,9 @@ class LocalEconomy:
     spending_coefficient: float = 0.0  # services demand per KRW of local income
     autonomous_demand_krw: float = 0.0  # services demand that does not follow local income
     wage_income_krw: float = 0.0  # this month's wages paid by the region's firms
-    benefit_income_krw: float = 0.0  # this month's unemployment benefits
+    benefit_income_krw: float = 0.0  # this month's unemployment benefits and unpaid-leave allowances
+    severance_received_krw: float = 0.0  # severance paid to the region's workers this month
+    severance_savings_krw: float = 0.0  # severance households have not spent yet
 
 
 @dataclass

@@ -15,6 +15,10 @@
 - Local demand: dated index points (1 = the start) scale the autonomous part of local
   services demand, the spending that does not follow the wages and benefits paid in the
   region (e.g. a fall in consumer demand in a recession).
+- Sector paths: dated index points (1 = the start) scale a sector's sales outside the
+  region (its suppliers' for a chain), e.g. a shipyard's subcontractors losing outside orders.
+- Closures: a plant's orders end at its closure's production stop (its staff's fates are
+  in closures.py).
 
 A chain without local assembly plants has no final-demand path or relocation (the
 scenario schema refuses them); tariffs on its sector cut its suppliers' outside sales.
@@ -58,6 +62,9 @@ class ShockSchedule:
         transition = shocks.electric_transition
         self._electric_base = self.electric_share(1) if transition is not None else None
         self._local_paths = [_path_arrays(path.points) for path in shocks.local_demand]
+        self._sector_paths = [
+            (scenario.sector_code(path.sector), _path_arrays(path.points)) for path in shocks.sector_path
+        ]
 
     def calendar_month(self, model_month: int) -> int:
         """Months since year 0 of model month ``model_month`` (1 = the scenario's first month)."""
@@ -92,6 +99,31 @@ class ShockSchedule:
             ramp = _ramp(self.calendar_month(model_month), month_number(relocation.date), relocation.phase_in_months)
             share[index] += relocation.share * ramp
         return np.minimum(share, 1.0)
+
+    def production_stopped(self, model_month: int) -> np.ndarray:
+        """Per firm, True for plants whose closure has stopped production by this month."""
+        stopped = np.zeros(self._firms.count, dtype=bool)
+        month = self.calendar_month(model_month)
+        for closure in self.scenario.shocks.closure:
+            index = self._assembler_index.get(closure.plant)
+            if index is not None and month >= month_number(closure.production_stop):
+                stopped[index] = True
+        return stopped
+
+    def sector_path_multiplier(self, model_month: int) -> np.ndarray:
+        """Per firm, the factor on its sales outside the region from ``shocks.sector_path`` (1 elsewhere).
+
+        Assembly plants are left to their final-demand paths; several paths of one sector multiply.
+        """
+        multiplier = np.ones(self._firms.count)
+        if not self._sector_paths:
+            return multiplier
+        month = self.calendar_month(model_month)
+        by_sector = np.ones(len(self.scenario.sector_names))
+        for code, (months, values) in self._sector_paths:
+            by_sector[code] *= float(np.interp(month, months, values))
+        factor = by_sector[self._firms.sector]
+        return np.where(self._firms.role == ASSEMBLER, 1.0, factor)
 
     def tariff_cut(self, model_month: int) -> np.ndarray:
         """Per sector, the share of out-of-region sales lost to tariffs this month."""

@@ -171,6 +171,7 @@ def _firm_columns() -> dict[str, Column]:
         "relocated_share": Column(f8, 0.0, "share of the plant moved abroad by this month"),
         "output": Column(f8, 0.0, "output last produced, KRW per month"),
         "distressed": Column(b1, False, "short of cash with no bank credit this month"),
+        "closing": Column(b1, False, "a closure of the plant has been announced (closures.py)"),
         "layoffs": Column(i8, 0, "workers laid off this month"),
         "layoffs_last_month": Column(i8, 0, "workers laid off last month"),
         # The month's money flows (production.pay_and_borrow), KRW per month.
@@ -188,6 +189,7 @@ def _firm_columns() -> dict[str, Column]:
                 ("cash_after", "cash after the policy point"),
                 ("policy_in", "grants, subsidies and policy loans received"),
                 ("policy_out", "policy loan repayments, interest and clawbacks paid back"),
+                ("severance", "severance paid to dismissed staff"),
             )
         },
         # Levers: policies set them at the policy point and the later stages read them.
@@ -196,21 +198,6 @@ def _firm_columns() -> dict[str, Column]:
         "demand_uplift": Column(f8, 0.0, "relative rise of the firm's market sales (e.g. new products)"),
         "retention_covered": Column(i8, 0, "jobs a retention subsidy pays the firm to keep this month"),
     }
-
-
-FLOW_NAMES = (
-    "revenue",
-    "borrowing",
-    "wages",
-    "inputs",
-    "fixed",
-    "interest",
-    "repayment",
-    "cash_before",
-    "cash_after",
-    "policy_in",
-    "policy_out",
-)
 
 
 class FirmTable(ColumnTable):
@@ -239,6 +226,7 @@ class FirmTable(ColumnTable):
             + self.flow_interest
             + self.flow_repayment
             + self.flow_policy_out
+            + self.flow_severance
         )
         return money_in - money_out
 
@@ -270,6 +258,8 @@ def _worker_columns() -> dict[str, Column]:
         "visa_end_month": Column(np.int32, NEVER, "a foreign worker leaves the region at the end of this month"),
         "reemployed_month": Column(np.int32, NEVER, "first hire after the latest layoff"),
         "search_boost": Column(np.float64, 1.0, "multiplies this month's application success (a lever)"),
+        "on_leave": Column(np.bool_, False, "on unpaid leave: employed, paid an allowance instead of a wage"),
+        "leave_allowance_krw": Column(np.float64, 0.0, "allowance while on unpaid leave, KRW per month"),
     }
 
 
@@ -278,6 +268,10 @@ class Workforce(ColumnTable):
 
     def __init__(self, capacity: int = 0) -> None:
         super().__init__(_worker_columns(), capacity)
+
+    def paid_wage(self, ids: np.ndarray) -> np.ndarray:
+        """What the employer pays each worker a month: the wage, or nothing while on unpaid leave."""
+        return np.where(self.on_leave[ids], 0.0, self.wage[ids])
 
     def status_counts(self) -> np.ndarray:
         """Number of workers in each status (index = status code)."""

@@ -1,0 +1,92 @@
+"""National rules that change on dates: unemployment benefit and the minimum wage.
+
+The scenario's ``[labour_market]`` benefit settings hold from the start; each
+``[[rules.unemployment_benefit]]`` entry changes some of them from its ``start`` on (keys it
+leaves out stay as they were), e.g. Korea's 2019 reform of the replacement rate and
+durations. ``[[rules.minimum_wage]]`` entries set the monthly minimum wage from their
+``start``: hires are paid at least that, and on the date the wages of employees below it
+rise to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.inputs.scenario import Scenario, month_number
+from sim.region.state import EMPLOYED
+
+if TYPE_CHECKING:
+    from sim.region.region_state import RegionState
+
+
+@dataclass(frozen=True)
+class BenefitTerms:
+    """Unemployment benefit in force: who is eligible, how much, for how long."""
+
+    eligible_share: float
+    replacement_rate: float
+    cap_krw_per_month: float
+    months_by_tenure_years: np.ndarray  # rows: [minimum tenure in years, months of benefit]
+
+    def months(self, tenure_months: np.ndarray) -> np.ndarray:
+        """Months of benefit for each tenure (Employment Insurance Act table)."""
+        table = self.months_by_tenure_years
+        row = np.searchsorted(table[:, 0] * 12.0, tenure_months, side="right") - 1
+        return table[np.maximum(row, 0), 1].astype(np.int32)
+
+
+def benefit_terms(scenario: Scenario, model_month: int) -> BenefitTerms:
+    """The benefit rules in force in a model month."""
+    labour = scenario.labour_market
+    values = {
+        "eligible_share": labour.benefit_eligible_share,
+        "replacement_rate": labour.benefit_replacement_rate,
+        "cap_krw_per_month": labour.benefit_cap_krw_per_month,
+        "months_by_tenure_years": labour.benefit_months_by_tenure_years,
+    }
+    calendar = scenario.start_month + model_month - 1
+    for rule in scenario.rules.unemployment_benefit:
+        if month_number(rule.start) > calendar:
+            break
+        for key in values:
+            if getattr(rule, key) is not None:
+                values[key] = getattr(rule, key)
+    return BenefitTerms(
+        values["eligible_share"],
+        values["replacement_rate"],
+        values["cap_krw_per_month"],
+        np.array(values["months_by_tenure_years"], dtype=float),
+    )
+
+
+def minimum_wage(scenario: Scenario, model_month: int) -> float:
+    """The monthly minimum wage in force in a model month, KRW (0 without one)."""
+    calendar = scenario.start_month + model_month - 1
+    floor = 0.0
+    for rule in scenario.rules.minimum_wage:
+        if month_number(rule.start) > calendar:
+            break
+        floor = rule.krw_per_month
+    return floor
+
+
+def apply_rules(state: RegionState, month: int) -> None:
+    """Stage: a minimum wage that rises this month lifts the wages of employees below it.
+
+    The employers' payroll and this month's wage bill rise by the same amounts.
+    """
+    floor = minimum_wage(state.config, month)
+    if floor <= 0 or (month > 1 and minimum_wage(state.config, month - 1) == floor):
+        return
+    workforce, firms = state.workforce, state.firms
+    below = np.flatnonzero((workforce.status == EMPLOYED) & (workforce.wage < floor))
+    raise_krw = floor - workforce.wage[below]
+    paid = ~workforce.on_leave[below]
+    workforce.wage[below] = floor
+    extra = np.bincount(workforce.employer[below[paid]], weights=raise_krw[paid], minlength=firms.count)
+    firms.payroll += extra
+    firms.wage_bill += extra
+    state.tally["minimum_wage_raises"] += len(below)
