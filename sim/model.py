@@ -33,6 +33,7 @@ from sim.region import (
     labour_market,
     orders,
     payroll,
+    powertrain,
     production,
     rules,
 )
@@ -73,6 +74,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("policy", lambda model, month: model.desk.act(month)),
     ("closures", lambda model, month: closures.run_closures(model.region, month)),
     ("failures", lambda model, month: failures.settle_failures(model.region, month)),
+    ("conversion", lambda model, month: powertrain.convert_suppliers(model.region, month)),
     ("labour_market", lambda model, month: labour_market.run_labour_market(model.region, month)),
     ("demographics", lambda model, month: demographics.run_demographics(model.region, month)),
     ("payroll", lambda model, month: payroll.settle_payroll(model.region, month)),
@@ -178,15 +180,16 @@ class RegionModel(mesa.Model):
            with severance) and plants closing;
         7. failures: firms still short of cash fail and lay off everyone; plants that have
            moved abroad entirely close;
-        8. labour market: quits; expected orders and capacity; layoffs and vacancies from
+        8. conversion: combustion-only suppliers start and finish converting to electric parts;
+        9. labour market: quits; expected orders and capacity; layoffs and vacancies from
            each firm's workforce plan; matching of job seekers to vacancies;
-        9. demographics: retirement, visas ending, leaving the labour force or the region,
+        10. demographics: retirement, visas ending, leaving the labour force or the region,
            returning, entrants;
-        10. payroll: each firm's wage bill for next month, its payroll now (employee counts
+        11. payroll: each firm's wage bill for next month, its payroll now (employee counts
             and payrolls are kept as workers join and leave);
-        11. households: the month's wages, benefits, allowances, transfers and severance
+        12. households: the month's wages, benefits, allowances, transfers and severance
             spent; next month's local income;
-        12. records: the month's row of the monthly table.
+        13. records: the month's row of the monthly table.
         """
         month = self.steps
         for _name, stage in STAGES:

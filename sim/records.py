@@ -75,6 +75,9 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "plant_closures": RecordColumn(INT, "plants closed this month by a closure event"),
         "severance_paid": RecordColumn(REAL, "severance paid to staff dismissed by closing plants, KRW"),
         "minimum_wage_raises": RecordColumn(INT, "employees whose wage a new minimum wage raised this month"),
+        "suppliers_converted": RecordColumn(
+            INT, "combustion-only suppliers that finished converting to electric parts"
+        ),
         "on_unpaid_leave": RecordColumn(INT, "employees on unpaid leave with an allowance (end of month)"),
         "long_term_unemployed": RecordColumn(INT, "unemployed for at least the long-term threshold (end of month)"),
         **{f"output_{s}": RecordColumn(REAL, f"output of {s} firms, KRW per month") for s in sectors},

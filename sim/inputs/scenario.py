@@ -239,6 +239,38 @@ class Assembler(_Section):
     export_share: Share
 
 
+class PartsContent(_Section):
+    """Parts a chain's local suppliers make for one vehicle, by part type, relative to a combustion vehicle's (= 1)."""
+
+    neutral: NonNegative
+    combustion: NonNegative = 0.0
+    electric: NonNegative = 0.0
+
+
+class Powertrain(_Section):
+    """How a chain's parts follow the electric transition: content per vehicle and suppliers converting.
+
+    Tier-1 suppliers are tagged neutral, combustion-only or electric-only in proportion to
+    the parts each type makes at the transition's starting electric share; orders of each
+    type then follow (1 - e) x combustion content + e x electric content as the electric
+    share e moves. Each year a share of combustion-only suppliers starts converting to
+    electric parts; the conversion takes ``conversion_months`` and costs
+    ``conversion_cost_krw`` (per full-scale firm), after which the firm makes electric parts.
+    """
+
+    combustion_vehicle: PartsContent
+    electric_vehicle: PartsContent
+    conversion_share_per_year: Share
+    conversion_months: PositiveInt
+    conversion_cost_krw: NonNegative
+
+    @model_validator(mode="after")
+    def _pure(self) -> Powertrain:
+        if self.combustion_vehicle.electric or self.electric_vehicle.combustion:
+            raise ValueError("a combustion vehicle has no electric-only parts, an electric vehicle no combustion-only")
+        return self
+
+
 class Chain(_Section):
     """A supply chain: assembly plants in the region (possibly none), tier-1 and tier-2 suppliers.
 
@@ -246,20 +278,18 @@ class Chain(_Section):
     carmakers elsewhere, or battery-cell makers selling to carmakers in other regions) the
     tier-1 suppliers sell all their output outside the region, so their ``export_share`` must
     be 1; likewise tier-2 suppliers must sell everything outside when the chain has no tier-1
-    firms. A chain may be empty (no assemblers, no employees). ``part_type_shares`` tags tier-1
-    suppliers by the parts a technology shift acts on (the electric transition).
+    firms. A chain may be empty (no assemblers, no employees). ``powertrain`` says how its
+    parts follow the electric transition.
     """
 
     final_demand_unit: str = Field(min_length=1)
     assemblers: list[Assembler] = Field(default_factory=list)
     tier1: Tier
     tier2: Tier
-    part_type_shares: dict[Literal["neutral", "combustion", "electric"], Share] | None = None
+    powertrain: Powertrain | None = None
 
     @model_validator(mode="after")
     def _shares(self) -> Chain:
-        if self.part_type_shares is not None:
-            _sums_to_one(self.part_type_shares, "part_type_shares")
         names = [a.name for a in self.assemblers]
         if len(set(names)) != len(names):
             raise ValueError("assembler names must be unique")
@@ -385,7 +415,7 @@ class Tariff(_Section):
 
 
 class ElectricTransition(_Section):
-    """Electric cars' share of the output of the chains that tag their parts (``part_type_shares``)."""
+    """Electric vehicles' share of the output of the chains with a ``powertrain`` table."""
 
     start: YearMonth
     end: YearMonth
@@ -637,14 +667,20 @@ def check_names(scenario: Scenario, source: str) -> None:
                 raise unknown_name_error(
                     source, f"shocks.tariff[{i}].sectors[{j}]", sector, "traded sector", scenario.traded_names
                 )
-    if scenario.shocks.electric_transition is not None and not any(
-        chain.part_type_shares for chain in scenario.chains.values()
-    ):
+    transition = scenario.shocks.electric_transition
+    if transition is not None and not any(chain.powertrain for chain in scenario.chains.values()):
         raise ScenarioError(
             source,
             "shocks.electric_transition",
             "this section",
-            "needs a chain with part_type_shares (the parts the transition acts on)",
+            "needs a chain with a powertrain table (the parts the transition acts on)",
+        )
+    if transition is not None and transition.electric_share_start <= 0:
+        raise ScenarioError(
+            source,
+            "shocks.electric_transition.electric_share_start",
+            transition.electric_share_start,
+            "allowed: a share above 0 (electric parts' orders are scaled from the starting share)",
         )
     for i, path in enumerate(scenario.shocks.sector_path):
         if path.sector not in sectors:

@@ -20,6 +20,7 @@ from sim.region.labour_market import (
     draw_quit_months,
     occupation_cdf_by_sector,
 )
+from sim.region.powertrain import PartsDemand
 from sim.region.random_streams import RandomStreams
 from sim.region.region_state import RegionState
 from sim.region.rules import benefit_terms
@@ -500,6 +501,7 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
         entrant_occupation_weights=np.bincount(workforce.occupation[employed], minlength=occupations) / employed_count,
         entrant_skill_weights=np.bincount(workforce.skill[employed] - 1, minlength=3) / employed_count,
         initial_labour_force=int(np.isin(workforce.status, (EMPLOYED, UNEMPLOYED)).sum()),
+        parts_demand=PartsDemand(config, firms),
     )
     calibrate_matching(state)
     state.start_month_tally()

@@ -47,7 +47,7 @@ def place_orders(state: RegionState, month: int) -> None:
     )
     # Parts orders placed by assembly plants follow the electric transition; orders further
     # up the chain follow their buyers' output, which already reflects it.
-    parts = shocks.part_multiplier(month)
+    parts = state.parts_demand.multiplier(shocks.electric_share(month))
     last_output = firms.output
     assembler_output = np.where(firms.role == ASSEMBLER, last_output, 0.0)
     supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)

@@ -66,8 +66,9 @@ def pay_and_borrow(
     repayment = np.where(active, firms.debt / behaviour.loan_term_months, 0.0)
     operating_profit = revenue - wages - inputs - fixed - interest
 
+    investment = np.where(active, firms.conversion_cost_per_month, 0.0)
     cash_before = firms.cash.copy()
-    cash_after_payments = cash_before + operating_profit - repayment
+    cash_after_payments = cash_before + operating_profit - repayment - investment
     shortfall = np.where(active, np.maximum(-cash_after_payments, 0.0), 0.0)
     firms.loss_months = np.where(active & (operating_profit < 0), firms.loss_months + 1, 0).astype(np.int32)
     firms.annual_sales = np.where(
@@ -98,6 +99,7 @@ def pay_and_borrow(
     firms.flow_policy_in = 0.0
     firms.flow_policy_out = 0.0
     firms.flow_severance = 0.0
+    firms.flow_investment = investment
     return distressed
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.inputs.scenario import Scenario
 from sim.region.labour_market import MatchingMarket, MatchResult
+from sim.region.powertrain import PartsDemand
 from sim.region.random_streams import RandomStreams
 from sim.region.shocks import ShockSchedule
 from sim.region.state import FirmTable, Workforce
@@ -36,6 +37,7 @@ MONTH_EVENTS = (
     "plant_closures",
     "severance_paid",
     "minimum_wage_raises",
+    "suppliers_converted",
 )
 
 
@@ -69,6 +71,7 @@ class RegionState:
     entrant_occupation_weights: np.ndarray
     entrant_skill_weights: np.ndarray  # skill levels 1-3
     initial_labour_force: int
+    parts_demand: PartsDemand
     local: LocalEconomy = field(default_factory=LocalEconomy)
     tally: dict[str, float] = field(default_factory=dict)
     household_transfers_krw: float = 0.0  # policy payments to workers this month (set at the policy point)

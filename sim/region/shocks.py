@@ -8,7 +8,7 @@
   the plant is gone.
 - Tariffs: a share of the out-of-region sales of chosen sectors is lost while in force.
 - Electric transition: the electric share of car output moves linearly between two dates;
-  combustion-specific parts suppliers lose demand in proportion, electric-specific gain.
+  what that does to each supplier's orders is powertrain.py's (parts content per vehicle).
   It acts on orders from local assembly plants and on suppliers' sales outside the region,
   so it also reaches a chain without a local assembler (its tier-1 firms supply carmakers
   elsewhere).
@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.inputs.scenario import PART_TYPES, Scenario, month_number
+from sim.inputs.scenario import Scenario, month_number
 from sim.region.state import ASSEMBLER, TIER1, TIER2, FirmTable
-
-COMBUSTION = PART_TYPES.index("combustion")
-ELECTRIC = PART_TYPES.index("electric")
 
 
 def _ramp(calendar_month: int, start: int, phase_in_months: int) -> float:
@@ -59,8 +56,6 @@ class ShockSchedule:
             self._paths[path.chain] = (months, values / base)
         self._assembler_index = {firms.name[i]: i for i in np.flatnonzero(firms.role == ASSEMBLER)}
         self._firms = firms  # read at every call: firms may be added during a run
-        transition = shocks.electric_transition
-        self._electric_base = self.electric_share(1) if transition is not None else None
         self._local_paths = [_path_arrays(path.points) for path in shocks.local_demand]
         self._sector_paths = [
             (scenario.sector_code(path.sector), _path_arrays(path.points)) for path in shocks.sector_path
@@ -150,19 +145,6 @@ class ShockSchedule:
                 [transition.electric_share_start, transition.electric_share_end],
             )
         )
-
-    def part_multiplier(self, model_month: int) -> np.ndarray:
-        """Per firm, the change in demand for its parts caused by the electric transition."""
-        multiplier = np.ones(self._firms.count)
-        if self._electric_base is None:
-            return multiplier
-        share = self.electric_share(model_month)
-        base = self._electric_base
-        combustion = (1.0 - share) / (1.0 - base) if base < 1.0 else 1.0
-        electric = share / base if base > 0.0 else 1.0
-        multiplier[self._firms.part_type == COMBUSTION] = combustion
-        multiplier[self._firms.part_type == ELECTRIC] = electric
-        return multiplier
 
     def final_demand_multiplier(self, model_month: int) -> np.ndarray:
         """Per firm, final demand relative to base (assembly plants only; ones elsewhere)."""

@@ -172,6 +172,8 @@ def _firm_columns() -> dict[str, Column]:
         "output": Column(f8, 0.0, "output last produced, KRW per month"),
         "distressed": Column(b1, False, "short of cash with no bank credit this month"),
         "closing": Column(b1, False, "a closure of the plant has been announced (closures.py)"),
+        "converting_until": Column(i4, -1, "month a conversion to electric parts is done (-1: not converting)"),
+        "conversion_cost_per_month": Column(f8, 0.0, "conversion cost paid each month while converting, KRW"),
         "layoffs": Column(i8, 0, "workers laid off this month"),
         "layoffs_last_month": Column(i8, 0, "workers laid off last month"),
         # The month's money flows (production.pay_and_borrow), KRW per month.
@@ -190,6 +192,7 @@ def _firm_columns() -> dict[str, Column]:
                 ("policy_in", "grants, subsidies and policy loans received"),
                 ("policy_out", "policy loan repayments, interest and clawbacks paid back"),
                 ("severance", "severance paid to dismissed staff"),
+                ("investment", "spending on converting to electric parts"),
             )
         },
         # Levers: policies set them at the policy point and the later stages read them.
@@ -227,6 +230,7 @@ class FirmTable(ColumnTable):
             + self.flow_repayment
             + self.flow_policy_out
             + self.flow_severance
+            + self.flow_investment
         )
         return money_in - money_out
 

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from sim.inputs.scenario import PART_TYPES, Scenario
+from sim.region.powertrain import tag_probabilities
 from sim.region.state import ASSEMBLER, TIER1, TIER2, FirmTable
 
 
@@ -64,9 +65,9 @@ def build_supply_network(table: FirmTable, scenario: Scenario, generator: np.ran
         assemblers = np.flatnonzero(in_chain & (table.role == ASSEMBLER))
         tier1 = np.flatnonzero(in_chain & (table.role == TIER1))
         tier2 = np.flatnonzero(in_chain & (table.role == TIER2))
-        if chain.part_type_shares is not None and len(tier1):
-            codes = np.array([PART_TYPES.index(p) for p in chain.part_type_shares], dtype=np.int8)
-            probs = np.array(list(chain.part_type_shares.values()))
+        if chain.powertrain is not None and len(tier1):
+            codes = np.arange(len(PART_TYPES), dtype=np.int8)
+            probs = tag_probabilities(chain.powertrain, scenario)
             table.part_type[tier1] = generator.choice(codes, size=len(tier1), p=probs)
         for suppliers, buyers, customers_max in (
             (tier1, assemblers, chain.tier1.customers_max),
@@ -84,7 +85,7 @@ def build_supply_network(table: FirmTable, scenario: Scenario, generator: np.ran
                 cols.append(chosen)
                 sales.append(shares * amount)
                 network_sales[supplier] = amount
-                if chain.part_type_shares is not None and table.role[supplier] == TIER2:
+                if chain.powertrain is not None and table.role[supplier] == TIER2:
                     table.part_type[supplier] = table.part_type[chosen[np.argmax(shares)]]
     if rows:
         row = np.concatenate(rows)
