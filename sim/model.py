@@ -34,6 +34,7 @@ from sim.region import (
     orders,
     payroll,
     powertrain,
+    prices,
     production,
     rules,
 )
@@ -69,6 +70,7 @@ Stage = Callable[["RegionModel", int], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("arrivals", lambda model, month: arrivals.inward_investment(model.region, month)),
     ("rules", lambda model, month: rules.apply_rules(model.region, month)),
+    ("prices", lambda model, month: prices.set_prices(model.region, month)),
     ("orders", lambda model, month: orders.place_orders(model.region, month)),
     ("production", lambda model, month: production.produce_and_pay(model.region, month)),
     ("policy", lambda model, month: model.desk.act(month)),
@@ -167,7 +169,8 @@ class RegionModel(mesa.Model):
 
         1. arrivals: the month's event counts start at zero; new firms arrive without
            incentives (the scenario's inward investment);
-        2. rules: national rules of the month (a new minimum wage lifts the wages below it);
+        2. rules: national rules of the month (a new bank rate, a new minimum wage);
+        2a. prices: each firm's price moves towards its unit cost (constant markup);
         3. orders: final demand (paths, tariffs, relocations, closures), supplier orders (last
            month's buyer output through the supply network, electric transition), out-of-region
            sales (sector paths), local services demand (autonomous part times the local-demand

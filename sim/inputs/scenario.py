@@ -401,16 +401,26 @@ class Relocation(_Section):
 
 
 class Tariff(_Section):
+    """A tariff on a sector's sales outside the region: a share of sales lost, or an ad-valorem rate.
+
+    ``sales_cut`` is the share of those sales lost; ``rate`` is an ad-valorem tariff on the
+    price outside buyers pay (demand falls with the Armington elasticity, prices.py). Exactly
+    one of the two.
+    """
+
     sectors: list[SectorName] = Field(min_length=1)
     start: YearMonth
     end: YearMonth | None = None
-    sales_cut: Share
+    sales_cut: Share | None = None
+    rate: NonNegative | None = None
     phase_in_months: PositiveInt
 
     @model_validator(mode="after")
     def _in_order(self) -> Tariff:
         if self.end is not None and month_number(self.end) <= month_number(self.start):
             raise ValueError("end must come after start")
+        if (self.sales_cut is None) == (self.rate is None):
+            raise ValueError("give exactly one of sales_cut (share of sales lost) and rate (ad-valorem tariff)")
         return self
 
 
@@ -501,6 +511,13 @@ class BenefitRule(_Section):
         return self
 
 
+class BankRate(_Section):
+    """The banks' lending rate from a date on (firms pay it plus their SME spread), per year."""
+
+    start: YearMonth
+    bank_rate_annual: Annotated[float, Field(ge=0.0, le=1.0)]
+
+
 class MinimumWage(_Section):
     """The statutory minimum wage from a date on, per month (hourly rate x 209 hours, the monthly standard)."""
 
@@ -513,14 +530,25 @@ class Rules(_Section):
 
     unemployment_benefit: list[BenefitRule] = Field(default_factory=list)
     minimum_wage: list[MinimumWage] = Field(default_factory=list)
+    bank_rate: list[BankRate] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _in_order(self) -> Rules:
-        for name in ("unemployment_benefit", "minimum_wage"):
+        for name in ("unemployment_benefit", "minimum_wage", "bank_rate"):
             months = [month_number(rule.start) for rule in getattr(self, name)]
             if any(b <= a for a, b in itertools.pairwise(months)):
                 raise ValueError(f"{name} entries must be in strictly increasing start order")
         return self
+
+
+class Markets(_Section):
+    """How prices move and how buyers respond to them (sim/region/prices.py)."""
+
+    price_adjustment_per_month: Annotated[float, Field(gt=0.0, le=1.0)]
+    outside_price_elasticity: NonNegative
+    chain_price_elasticity: NonNegative
+    local_price_elasticity: NonNegative
+    labour_demand_elasticity: NonNegative
 
 
 class InwardInvestment(_Section):
@@ -550,6 +578,7 @@ class Scenario(_Section):
     population: Population
     labour_market: LabourMarket
     firms: FirmBehaviour
+    markets: Markets
     chains: dict[SectorName, Chain] = Field(default_factory=dict)
     industries: dict[SectorName, Industry] = Field(min_length=1)
     workforce: dict[SectorName, SectorWorkforce]

@@ -29,7 +29,10 @@ from sim.region.region_state import RegionState
 from sim.region.state import ACTIVE, IN_TRAINING, NEVER, UNEMPLOYED, ColumnTable
 
 #: Firm and worker columns that are levers reset at every policy point, with their reset values.
-MONTHLY_LEVERS = {"firms": {"retention_covered": 0, "policy_demand": 0.0}, "workforce": {"search_boost": 1.0}}
+MONTHLY_LEVERS = {
+    "firms": {"retention_covered": 0, "policy_demand": 0.0, "wage_subsidy_krw": 0.0},
+    "workforce": {"search_boost": 1.0},
+}
 
 
 class ReadOnlyColumns:
@@ -169,6 +172,18 @@ class PolicyDesk:
         """Pay for services bought by a policy (course fees, infrastructure works, recruitment)."""
         return self._pay(policy, recipient_kind, recipients, kind, amounts_krw)
 
+    def subsidise_wages(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> np.ndarray:
+        """Pay firms part of their wage bill this month (a wage subsidy): cash, and a lower wage cost.
+
+        The subsidy lowers the firm's unit cost, and so its price (prices.py), and the wage
+        cost per worker its staffing plan weighs (production.workforce_plans).
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        paid = self.pay_firms(policy, firms, amounts, "subsidy")
+        np.add.at(self._state.firms.wage_subsidy_krw, firms[paid], amounts[paid])
+        return paid
+
     def write_off(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> float:
         """Write off policy loans that will not be repaid (the borrowers failed); return the total."""
         return self.ledger.write_off(self.month, policy.name, np.asarray(firms, dtype=np.int64), amounts_krw)
@@ -222,6 +237,7 @@ class PolicyDesk:
             self.config.firms,
             expected_demand=self._expected_orders_ahead(),
             retention_covered=np.zeros(firms.count, dtype=np.int64),
+            labour_demand_elasticity=self.config.markets.labour_demand_elasticity,
         )
         return cuts
 
@@ -229,7 +245,11 @@ class PolicyDesk:
         """Per firm, the vacancies its workforce plan would post this month (looking ahead as above)."""
         firms = self._state.firms
         _, openings = production.workforce_plans(
-            firms, firms.capacity_factor, self.config.firms, expected_demand=self._expected_orders_ahead()
+            firms,
+            firms.capacity_factor,
+            self.config.firms,
+            expected_demand=self._expected_orders_ahead(),
+            labour_demand_elasticity=self.config.markets.labour_demand_elasticity,
         )
         return openings
 

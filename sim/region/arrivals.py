@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.region.build import draw_firm_size_list, scale_sizes
 from sim.region.random_streams import agent_keys
-from sim.region.rules import minimum_wage
+from sim.region.rules import bank_rate, minimum_wage
 from sim.region.state import EMPLOYED, INDEPENDENT, UNEMPLOYED
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def add_firms(
             "base_output": base_output,
             "fixed_costs": fixed,
             "overhead_rate": fixed / capacity,
-            "interest_rate": behaviour.bank_rate_annual + np.where(sme, behaviour.sme_spread_annual, 0.0),
+            "interest_rate": bank_rate(config, month) + np.where(sme, behaviour.sme_spread_annual, 0.0),
             "is_sme": sme,
             "capacity": capacity,
             "cash": cash,
@@ -137,6 +137,9 @@ def add_firms(
             "size_factor": size_factor,
             "key": keys,
             "staffing_threshold": state.streams.uniform("staffing_threshold", 0, keys),
+            "labour_cost_share": group.wage_krw_per_month / group.productivity_krw_per_worker_month,
+            "fixed_cost_share": fixed / base_output,
+            "base_interest_rate": bank_rate(config, month) + np.where(sme, behaviour.sme_spread_annual, 0.0),
             "outside_trend_per_year": group.outside_demand_trend_per_year,
             "base_outside_sales": 0.0 if is_local else base_output,
             "base_local_sales": base_output if is_local else 0.0,

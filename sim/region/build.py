@@ -338,6 +338,10 @@ def settle_initial_finances(table: FirmTable, wage_bill: np.ndarray, scenario: S
     fixed = table.base_output * (1.0 - table.input_cost_share - margin) - wage_bill - interest
     table.fixed_costs = np.maximum(fixed, 0.0)
     table.overhead_rate = table.fixed_costs / table.capacity
+    table.labour_cost_share = wage_bill / table.base_output
+    table.interest_cost_share = interest / table.base_output
+    table.fixed_cost_share = table.fixed_costs / table.base_output
+    table.base_interest_rate = table.interest_rate
     table.wage_bill = wage_bill.copy()
     monthly_costs = wage_bill + table.base_output * table.input_cost_share + table.fixed_costs + interest
     table.cash = monthly_costs * scenario.firms.initial_cash_months_of_costs

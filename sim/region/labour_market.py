@@ -377,7 +377,12 @@ def run_labour_market(state: RegionState, month: int) -> None:
     state.tally["quits"] = float(len(quitting))
 
     production.update_expectations_and_capacity(firms, firms.orders, firms.capacity_factor, state.config.firms)
-    cuts, openings = production.workforce_plans(firms, firms.capacity_factor, state.config.firms)
+    cuts, openings = production.workforce_plans(
+        firms,
+        firms.capacity_factor,
+        state.config.firms,
+        labour_demand_elasticity=state.config.markets.labour_demand_elasticity,
+    )
     lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.region import prices
 from sim.region.state import ACTIVE, ASSEMBLER
 
 if TYPE_CHECKING:
@@ -45,14 +46,31 @@ def place_orders(state: RegionState, month: int) -> None:
         * shocks.assembler_tariff_multiplier(month)
         * capacity_factor
     )
+    markets = state.config.markets
+    rate_tariffs = any(tariff.rate is not None for tariff in state.config.shocks.tariff)
+    if rate_tariffs:
+        tariff_factor = shocks.tariff_price_factor(month, markets.outside_price_elasticity)
+        final = final * np.where(firms.role == ASSEMBLER, tariff_factor, 1.0)
+    price = firms.price
+    priced = not (price == 1.0).all()  # prices move only when costs do (prices.py)
     # Parts orders placed by assembly plants follow the electric transition; orders further
-    # up the chain follow their buyers' output, which already reflects it.
+    # up the chain follow their buyers' output, which already reflects it. Buyers shift their
+    # orders between their suppliers by price.
     parts = state.parts_demand.multiplier(shocks.electric_share(month))
     last_output = firms.output
     assembler_output = np.where(firms.role == ASSEMBLER, last_output, 0.0)
-    supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)
+    if priced:
+        coefficients, elasticity = network.input_coefficients, markets.chain_price_elasticity
+        supplier_orders = prices.supplier_orders(coefficients, assembler_output, price, elasticity) * parts
+        supplier_orders += prices.supplier_orders(coefficients, last_output - assembler_output, price, elasticity)
+    else:
+        supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)
     trend = (1.0 + firms.outside_trend_per_year) ** (month / 12.0)
     outside = firms.base_outside_sales * trend * shocks.export_multiplier(month) * noise * parts
+    if rate_tariffs:
+        outside = outside * np.where(firms.role == ASSEMBLER, 1.0, tariff_factor)
+    if priced:
+        outside = outside * prices.relative_demand(price, markets.outside_price_elasticity)
     if state.config.shocks.sector_path:
         outside = outside * shocks.sector_path_multiplier(month)
     demand = final + supplier_orders + outside
@@ -65,6 +83,8 @@ def place_orders(state: RegionState, month: int) -> None:
         local.autonomous_demand_krw * shocks.local_demand_index(month) + local.spending_coefficient * local.income_krw
     )
     base_local = np.where(services, firms.base_local_sales, 0.0)
+    if priced:
+        base_local = base_local * prices.relative_demand(price, markets.local_price_elasticity)
     share = base_local / max(base_local.sum(), 1e-9)
     demand = demand + np.maximum(local_total, 0.0) * share * noise
     demand = demand * (1.0 + firms.demand_uplift) + firms.policy_demand

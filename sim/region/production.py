@@ -58,9 +58,9 @@ def pay_and_borrow(
     active = firms.status == ACTIVE
     overheads = firms.overhead_rate * firms.capacity * capacity_factor * (1.0 - firms.overhead_discount)
     firms.fixed_costs = np.where(active, overheads, 0.0)
-    revenue = np.where(active, output, 0.0)
+    revenue = np.where(active, output * firms.price, 0.0)
     wages = np.where(active, firms.wage_bill, 0.0)
-    inputs = revenue * firms.input_cost_share
+    inputs = np.where(active, output, 0.0) * firms.input_cost_share
     fixed = np.where(active, firms.fixed_costs, 0.0)
     interest = np.where(active, firms.debt * firms.interest_rate / 12.0, 0.0)
     repayment = np.where(active, firms.debt / behaviour.loan_term_months, 0.0)
@@ -131,6 +131,7 @@ def workforce_plans(
     behaviour: FirmBehaviour,
     expected_demand: np.ndarray | None = None,
     retention_covered: np.ndarray | None = None,
+    labour_demand_elasticity: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per firm: how many workers to lay off and how many vacancies to post this month.
 
@@ -150,6 +151,12 @@ def workforce_plans(
     # n + 1 - staffing_threshold workers. Thresholds differ between firms (uniform on [0, 1)),
     # so across many small firms jobs follow the work in proportion, not in steps of 0.5 worker.
     workers_needed = wanted_output / firms.productivity
+    if firms.wage_subsidy_krw.any():
+        # Labour demand weighs the wage: a subsidy that pays part of the wage bill lowers the
+        # wage cost per worker, and firms want (1 - subsidy share) ** -elasticity as many
+        # workers (own-wage elasticity of labour demand, markets.labour_demand_elasticity).
+        share = np.divide(firms.wage_subsidy_krw, firms.wage_bill, out=np.zeros(firms.count), where=firms.wage_bill > 0)
+        workers_needed = workers_needed * (1.0 - np.minimum(share, 0.9)) ** (-labour_demand_elasticity)
     target = np.floor(workers_needed + firms.staffing_threshold).astype(np.int64)
     employees = firms.employees
     excess = employees - target

@@ -1,11 +1,12 @@
-"""National rules that change on dates: unemployment benefit and the minimum wage.
+"""National rules that change on dates: unemployment benefit, the minimum wage and the bank rate.
 
 The scenario's ``[labour_market]`` benefit settings hold from the start; each
 ``[[rules.unemployment_benefit]]`` entry changes some of them from its ``start`` on (keys it
 leaves out stay as they were), e.g. Korea's 2019 reform of the replacement rate and
 durations. ``[[rules.minimum_wage]]`` entries set the monthly minimum wage from their
 ``start``: hires are paid at least that, and on the date the wages of employees below it
-rise to it.
+rise to it. ``[[rules.bank_rate]]`` entries set the banks' lending rate from their ``start``
+(the Bank of Korea's base rate passing into loan rates), which firms' prices pass on.
 """
 
 from __future__ import annotations
@@ -73,11 +74,28 @@ def minimum_wage(scenario: Scenario, model_month: int) -> float:
     return floor
 
 
-def apply_rules(state: RegionState, month: int) -> None:
-    """Stage: a minimum wage that rises this month lifts the wages of employees below it.
+def bank_rate(scenario: Scenario, model_month: int) -> float:
+    """The banks' lending rate in force in a model month, per year (``firms.bank_rate_annual`` until a rule)."""
+    calendar = scenario.start_month + model_month - 1
+    rate = scenario.firms.bank_rate_annual
+    for rule in scenario.rules.bank_rate:
+        if month_number(rule.start) > calendar:
+            break
+        rate = rule.bank_rate_annual
+    return rate
 
-    The employers' payroll and this month's wage bill rise by the same amounts.
+
+def apply_rules(state: RegionState, month: int) -> None:
+    """Stage: this month's national rules: a new bank rate, a new minimum wage.
+
+    A new bank rate sets every firm's rate (plus its SME spread). A minimum wage that rises
+    lifts the wages of employees below it; the employers' payroll and this month's wage bill
+    rise by the same amounts.
     """
+    rate = bank_rate(state.config, month)
+    if month > 1 and rate != bank_rate(state.config, month - 1):
+        firms, behaviour = state.firms, state.config.firms
+        firms.interest_rate = rate + np.where(firms.is_sme, behaviour.sme_spread_annual, 0.0)
     floor = minimum_wage(state.config, month)
     if floor <= 0 or (month > 1 and minimum_wage(state.config, month - 1) == floor):
         return

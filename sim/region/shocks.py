@@ -127,11 +127,36 @@ class ShockSchedule:
         for tariff in self.scenario.shocks.tariff:
             if tariff.end is not None and month >= month_number(tariff.end):
                 continue
+            if tariff.sales_cut is None:
+                continue
             ramp = _ramp(month, month_number(tariff.start), tariff.phase_in_months)
             for sector in tariff.sectors:
                 code = self.scenario.sector_code(sector)
                 cut[code] = 1.0 - (1.0 - cut[code]) * (1.0 - tariff.sales_cut * ramp)
         return cut
+
+    def tariff_rate(self, model_month: int) -> np.ndarray:
+        """Per sector, the ad-valorem tariff on its sales outside the region this month (rate tariffs)."""
+        rate = np.zeros(len(self.scenario.sector_names))
+        month = self.calendar_month(model_month)
+        for tariff in self.scenario.shocks.tariff:
+            if tariff.rate is None or (tariff.end is not None and month >= month_number(tariff.end)):
+                continue
+            ramp = _ramp(month, month_number(tariff.start), tariff.phase_in_months)
+            for sector in tariff.sectors:
+                rate[self.scenario.sector_code(sector)] += tariff.rate * ramp
+        return rate
+
+    def tariff_price_factor(self, model_month: int, elasticity: float) -> np.ndarray:
+        """Per firm, the factor on its exposed sales from ad-valorem tariffs: ``(1 + rate) ** -elasticity``.
+
+        A supplier's outside sales are all exposed; an independent firm's and an assembly
+        plant's only their exported share (as for ``sales_cut`` tariffs).
+        """
+        factor = (1.0 + self.tariff_rate(model_month)[self._firms.sector]) ** (-elasticity)
+        supplier = (self._firms.role == TIER1) | (self._firms.role == TIER2)
+        exported = self._firms.export_share
+        return np.where(supplier, factor, 1.0 - exported + exported * factor)
 
     def electric_share(self, model_month: int) -> float:
         """Electric cars' share of car output this month."""

@@ -173,6 +173,11 @@ def _firm_columns() -> dict[str, Column]:
         "distressed": Column(b1, False, "short of cash with no bank credit this month"),
         "closing": Column(b1, False, "a closure of the plant has been announced (closures.py)"),
         "converting_until": Column(i4, -1, "month a conversion to electric parts is done (-1: not converting)"),
+        "price": Column(f8, 1.0, "price index (1 at the start; prices.py)"),
+        "labour_cost_share": Column(f8, 0.0, "wages per KRW of base output at the start"),
+        "interest_cost_share": Column(f8, 0.0, "interest per KRW of base output at the start"),
+        "fixed_cost_share": Column(f8, 0.0, "overheads per KRW of base output at the start"),
+        "base_interest_rate": Column(f8, 0.0, "the firm's interest rate at the start, per year"),
         "conversion_cost_per_month": Column(f8, 0.0, "conversion cost paid each month while converting, KRW"),
         "layoffs": Column(i8, 0, "workers laid off this month"),
         "layoffs_last_month": Column(i8, 0, "workers laid off last month"),
@@ -200,6 +205,7 @@ def _firm_columns() -> dict[str, Column]:
         "policy_demand": Column(f8, 0.0, "orders bought by policy this month (procurement), KRW"),
         "demand_uplift": Column(f8, 0.0, "relative rise of the firm's market sales (e.g. new products)"),
         "retention_covered": Column(i8, 0, "jobs a retention subsidy pays the firm to keep this month"),
+        "wage_subsidy_krw": Column(f8, 0.0, "wage subsidies the firm receives this month, KRW"),
     }
 
 

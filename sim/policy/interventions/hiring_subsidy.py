@@ -76,7 +76,7 @@ class HiringSubsidy(Intervention):
         )
         if len(self.workers):
             amounts = workforce.wage[self.workers] * settings.wage_share
-            paid = desk.pay_firms(self, self.employers, amounts, "subsidy")
+            paid = desk.subsidise_wages(self, self.employers, amounts)
             self.months_left[paid] -= 1
             self.months_left[~paid] = 0
             self.counts["subsidised_jobs"] = float(paid.sum())

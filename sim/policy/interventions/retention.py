@@ -84,7 +84,7 @@ class EmploymentRetention(Intervention):
             return
         mean_wage = firms.wage_bill[paying] / np.maximum(firms.employees[paying], 1)
         amounts = covered[paying] * mean_wage * settings.wage_share
-        paid = desk.pay_firms(self, paying, amounts, "subsidy")
+        paid = desk.subsidise_wages(self, paying, amounts)
         unpaid = paying[~paid]
         covered[unpaid] = 0
         received[unpaid] = 0.0

@@ -1,0 +1,97 @@
+"""Cost-side changes act through prices and labour demand (sim/region/prices.py), even when no firm is near failure.
+
+Firms price at a constant markup over unit cost and move a twelfth of the way a month (the
+median firm changes its price about once a year: Fabiani et al. 2005; Song, Yie and Park 2020
+for Korea); buyers respond with the elasticities in scenarios/gwangju.toml ([markets]): the
+Armington elasticity outside the region, less inside a supply chain; labour demand weighs
+the wage with the own-wage elasticity of about 0.4 (Lichter, Peichl and Siegloch 2015).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import RegionModel
+from sim.inputs.package import load_package
+from sim.region.prices import cost_index, set_prices
+from sim.region.state import ACTIVE, TIER1, TIER2
+
+NO_SHOCKS = {"shocks": {}}
+
+
+def _pair(months: int = 24, seed: int = 1, **overrides):
+    base = RegionModel(rng=seed, scale=0.2, months=months, overrides=NO_SHOCKS).run()
+    changed = RegionModel(rng=seed, scale=0.2, months=months, overrides={**NO_SHOCKS, **overrides}).run()
+    return base, changed
+
+
+def test_a_lower_interest_rate_for_ordinary_borrowers_gives_more_output_and_jobs():
+    base, cheaper = _pair(**{"rules.bank_rate": [{"start": "2021-02", "bank_rate_annual": 0.015}]})
+    assert cheaper.output_manufacturing.iloc[-1] > base.output_manufacturing.iloc[-1]
+    assert cheaper.employed.iloc[-1] > base.employed.iloc[-1]
+    # No firm is near failure in either world: the channel is the price, not rescue.
+    assert cheaper.firm_failures.sum() <= base.firm_failures.sum()
+
+
+def test_a_higher_tariff_gives_fewer_jobs_through_the_price():
+    tariff = [{"sectors": ["auto"], "start": "2021-03", "rate": 0.25, "phase_in_months": 1}]
+    base, taxed = _pair(**{"shocks.tariff": tariff})
+    assert taxed.employed_auto.iloc[-1] < base.employed_auto.iloc[-1]
+    assert taxed.employed.iloc[-1] < base.employed.iloc[-1]
+    # The mechanism: outside buyers pay 25% more, and buy (1.25) ** -2.8 as much of what is exposed.
+    model = RegionModel(rng=1, scale=0.2, months=3, overrides={**NO_SHOCKS, "shocks.tariff": tariff})
+    model.run()
+    firms = model.firms
+    suppliers = np.flatnonzero((firms.sector == 0) & np.isin(firms.role, (TIER1, TIER2)))
+    factor = model.region.shocks.tariff_price_factor(3, model.config.markets.outside_price_elasticity)
+    assert factor[suppliers] == pytest.approx(1.25**-2.8)
+
+
+def test_a_wage_subsidy_raises_hiring():
+    package = load_package("single_hiring_subsidy")
+    base = RegionModel(rng=1, scale=0.2, months=24).run()
+    subsidised = RegionModel(rng=1, scale=0.2, months=24, package=package).run()
+    assert subsidised.hires.sum() > base.hires.sum()
+    assert subsidised.employed.iloc[-1] > base.employed.iloc[-1]
+
+
+def test_a_subsidised_supplier_gains_orders_at_a_rivals_expense():
+    # Industrial-site works lower overheads of the auto firms in complex 0 only: their prices
+    # fall, and the chain's buyers shift orders to them from their suppliers elsewhere.
+    data = load_package("single_infrastructure").to_dict()
+    data["interventions"][0].update(sectors=["auto"], complexes=[0], fixed_cost_reduction=0.2, build_months=1)
+    base = RegionModel(rng=2, scale=0.2, months=18, overrides=NO_SHOCKS)
+    works = RegionModel(rng=2, scale=0.2, months=18, overrides=NO_SHOCKS, package=data)
+    base.run()
+    works.run()
+    firms = works.firms
+    suppliers = (firms.sector == 0) & np.isin(firms.role, (TIER1, TIER2)) & (firms.status == ACTIVE)
+    suppliers &= base.firms.status == ACTIVE
+    served = suppliers & (firms.complex_id == 0)
+    rivals = suppliers & (firms.complex_id != 0)
+    assert firms.price[served].max() < 1.0 and (firms.price[rivals] == 1.0).all()
+    ratio = firms.orders / np.where(base.firms.orders > 0, base.firms.orders, np.nan)
+    assert np.nanmedian(ratio[served]) > 1.0 > np.nanmedian(ratio[rivals])
+
+
+def test_cost_pass_through_is_a_twelfth_a_month_and_complete_in_the_long_run():
+    # Documented in docs/model.md: the price closes 1/12 of its gap to the cost index each
+    # month (half-life about 8 months); with a constant markup, long-run pass-through is one.
+    model = RegionModel(rng=1, scale=0.05, months=1, overrides=NO_SHOCKS)
+    firms, region = model.firms, model.region
+    np.testing.assert_array_equal(cost_index(firms), 1.0)
+    firms.overhead_discount = 0.5
+    target = cost_index(firms)
+    expected_drop = (
+        firms.fixed_cost_share
+        * 0.5
+        / (firms.labour_cost_share + firms.input_cost_share + firms.interest_cost_share + firms.fixed_cost_share)
+    )
+    np.testing.assert_allclose(1.0 - target, expected_drop)
+    set_prices(region, 1)
+    speed = model.config.markets.price_adjustment_per_month
+    np.testing.assert_allclose(1.0 - firms.price, speed * expected_drop)
+    for month in range(2, 121):
+        set_prices(region, month)
+    np.testing.assert_allclose(firms.price, target, rtol=1e-4)  # 120 months: (11/12) ** 120 of the gap is left
