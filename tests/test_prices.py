@@ -95,3 +95,45 @@ def test_cost_pass_through_is_a_twelfth_a_month_and_complete_in_the_long_run():
     for month in range(2, 121):
         set_prices(region, month)
     np.testing.assert_allclose(firms.price, target, rtol=1e-4)  # 120 months: (11/12) ** 120 of the gap is left
+
+
+def test_an_interest_subsidy_lowers_the_rate_ordinary_borrowers_pay_with_no_firm_near_failure():
+    # Gyeongju's programme (seed 002; Kookmin Ilbo and News1, 9 Feb 2025): the city pays 4 points
+    # of interest on working-capital loans of ordinary borrowers, not only of firms in distress.
+    base = RegionModel(rng=1, scale=0.2, months=24, overrides=NO_SHOCKS)
+    subsidised = RegionModel(rng=1, scale=0.2, months=24, overrides=NO_SHOCKS, package="single_interest_subsidy")
+    base.run()
+    table = subsidised.run()
+    firms = subsidised.firms
+    enrolled = np.flatnonzero(firms.interest_subsidy_krw > 0)  # subsidised this month
+    assert len(enrolled) > 10
+    assert table.interest_subsidy_firms_subsidised.iloc[-1] == len(enrolled)
+    assert not firms.distressed[enrolled].any() and (firms.cash[enrolled] > 0).all()
+    # The rate they pay is lower: 4 points on the debt the subsidy covers.
+    paid = firms.interest_subsidy_krw[enrolled] * 12 / firms.debt[enrolled]
+    assert np.all(paid > 0) and np.all(paid <= 0.04 + 1e-12)
+    longer = enrolled[firms.interest_subsidy__months_left[enrolled] < 22]  # subsidised for two months or more
+    assert len(longer) and (firms.price[longer] < 1.0).all()
+    # And they sell more than in the world without the subsidy.
+    still = base.firms.status[enrolled] == ACTIVE
+    assert np.median(firms.orders[enrolled][still] / base.firms.orders[enrolled][still]) > 1.0
+
+
+def test_the_money_sets_the_volume_of_an_interest_subsidy():
+    package = load_package("single_interest_subsidy")
+    enrolled = []
+    for total in (0.5e9, 1e9):  # far fewer firms than are eligible
+        model = RegionModel(rng=3, scale=0.2, months=6, overrides=NO_SHOCKS, package=package.with_total_budget(total))
+        enrolled.append(model.run().interest_subsidy_firms_enrolled.sum())
+    assert enrolled[1] == pytest.approx(2 * enrolled[0], rel=0.1)
+
+
+def test_the_gyeongju_package_acts_on_gyeongju_through_interest_costs_and_prices():
+    base = RegionModel("gyeongju", rng=1, scale=0.1, months=24)
+    package = RegionModel("gyeongju", rng=1, scale=0.1, months=24, package="gyeongju")
+    base_table, table = base.run(), package.run()
+    assert table.sme_interest_firms_enrolled.sum() > 0
+    assert table.policy_spend_sme_interest.sum() > 0
+    auto = package.firms.sector == package.config.sector_code("auto")
+    assert package.firms.price[auto].min() < 1.0
+    assert not table.employed.equals(base_table.employed)

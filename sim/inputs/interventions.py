@@ -135,6 +135,16 @@ class SocialEconomySettings(InterventionSettings):
     procurement_krw_per_year: Annotated[float, Field(ge=0.0)]
 
 
+class InterestSubsidySettings(InterventionSettings):
+    type: Literal["interest_subsidy"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    subsidy_pp: Annotated[float, Field(gt=0.0, le=20.0)]
+    loan_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    months: Annotated[int, Field(gt=0)]
+
+
 #: Settings class of every intervention type, by its ``type`` tag.
 SETTINGS: dict[str, type[InterventionSettings]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()

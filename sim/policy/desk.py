@@ -30,7 +30,7 @@ from sim.region.state import ACTIVE, IN_TRAINING, NEVER, UNEMPLOYED, ColumnTable
 
 #: Firm and worker columns that are levers reset at every policy point, with their reset values.
 MONTHLY_LEVERS = {
-    "firms": {"retention_covered": 0, "policy_demand": 0.0, "wage_subsidy_krw": 0.0},
+    "firms": {"retention_covered": 0, "policy_demand": 0.0, "wage_subsidy_krw": 0.0, "interest_subsidy_krw": 0.0},
     "workforce": {"search_boost": 1.0},
 }
 
@@ -182,6 +182,18 @@ class PolicyDesk:
         amounts = np.asarray(amounts_krw, dtype=float)
         paid = self.pay_firms(policy, firms, amounts, "subsidy")
         np.add.at(self._state.firms.wage_subsidy_krw, firms[paid], amounts[paid])
+        return paid
+
+    def subsidise_interest(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> np.ndarray:
+        """Pay part of firms' interest this month (an interest subsidy): cash, and a lower cost of credit.
+
+        The subsidy lowers the interest rate the firm effectively pays, and so its unit cost
+        and price (prices.py).
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        amounts = np.asarray(amounts_krw, dtype=float)
+        paid = self.pay_firms(policy, firms, amounts, "interest_subsidy")
+        np.add.at(self._state.firms.interest_subsidy_krw, firms[paid], amounts[paid])
         return paid
 
     def write_off(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> float:

@@ -3,8 +3,10 @@
 A firm's price index starts at 1. Its cost index is its unit cost relative to the start, from
 the parts of cost it had then (per unit of base output: labour, inputs, interest, overheads):
 
-    cost = (labour x (1 - wage subsidy share) + inputs + interest x rate / starting rate
+    cost = (labour x (1 - wage subsidy share) + inputs + interest x rate paid / starting rate
             + overheads x (1 - overhead discount)) / (labour + inputs + interest + overheads)
+
+where the rate paid is the bank rate less any interest subsidy (interest_subsidy.py)
 
 so a wage subsidy, a lower interest rate or cheaper overheads lower it. Each month the price
 closes ``price_adjustment_per_month`` of its gap to the cost index (prices are sticky; with a
@@ -36,8 +38,14 @@ def cost_index(firms: FirmTable) -> np.ndarray:
     wage_subsidy = np.divide(
         firms.wage_subsidy_krw, firms.wage_bill, out=np.zeros(firms.count), where=firms.wage_bill > 0
     )
+    subsidised = np.divide(
+        firms.interest_subsidy_krw * 12.0, firms.debt, out=np.zeros(firms.count), where=firms.debt > 0
+    )
     rate = np.divide(
-        firms.interest_rate, firms.base_interest_rate, out=np.ones(firms.count), where=firms.base_interest_rate > 0
+        firms.interest_rate - subsidised,
+        firms.base_interest_rate,
+        out=np.ones(firms.count),
+        where=firms.base_interest_rate > 0,
     )
     cost = (
         labour * (1.0 - np.minimum(wage_subsidy, 1.0))

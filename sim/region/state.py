@@ -206,6 +206,7 @@ def _firm_columns() -> dict[str, Column]:
         "demand_uplift": Column(f8, 0.0, "relative rise of the firm's market sales (e.g. new products)"),
         "retention_covered": Column(i8, 0, "jobs a retention subsidy pays the firm to keep this month"),
         "wage_subsidy_krw": Column(f8, 0.0, "wage subsidies the firm receives this month, KRW"),
+        "interest_subsidy_krw": Column(f8, 0.0, "interest a programme pays for the firm this month, KRW"),
     }
 
 

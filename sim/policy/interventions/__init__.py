@@ -5,6 +5,7 @@ from sim.policy.interventions import (  # noqa: F401 - importing registers each 
     foreign_workforce,
     hiring_subsidy,
     infrastructure,
+    interest_subsidy,
     investment,
     loans,
     retention,
