@@ -137,3 +137,19 @@ def test_the_gyeongju_package_acts_on_gyeongju_through_interest_costs_and_prices
     auto = package.firms.sector == package.config.sector_code("auto")
     assert package.firms.price[auto].min() < 1.0
     assert not table.employed.equals(base_table.employed)
+
+
+def test_a_minimum_wage_rise_raises_prices_and_lowers_labour_demand_where_it_bites():
+    # Own-wage elasticity of labour demand about 0.4 (Lichter, Peichl and Siegloch 2015): a
+    # minimum wage above some service wages raises those firms' wage cost per worker, their
+    # price (constant markup) and lowers the staff they want. A test value, not Korea's path.
+    rule = {"rules.minimum_wage": [{"start": "2021-02", "krw_per_month": 2_600_000}]}
+    base, floor = _pair(months=24, seed=2, **rule)
+    model = RegionModel(rng=2, scale=0.2, months=24, overrides={**NO_SHOCKS, **rule})
+    model.run()
+    firms = model.firms
+    services = firms.sector == model.config.sector_code("services")
+    raised = services & (firms.wage_index > 1.0)
+    assert raised.sum() > 50
+    assert (firms.price[raised] > 1.0).all()
+    assert floor.employed_services.iloc[-1] < base.employed_services.iloc[-1]

@@ -3,12 +3,13 @@
 A firm's price index starts at 1. Its cost index is its unit cost relative to the start, from
 the parts of cost it had then (per unit of base output: labour, inputs, interest, overheads):
 
-    cost = (labour x (1 - wage subsidy share) + inputs + interest x rate paid / starting rate
+    cost = (labour x wage index x (1 - wage subsidy share) + inputs + interest x rate paid / starting rate
             + overheads x (1 - overhead discount)) / (labour + inputs + interest + overheads)
 
 where the rate paid is the bank rate less any interest subsidy (interest_subsidy.py)
 
-so a wage subsidy, a lower interest rate or cheaper overheads lower it. Each month the price
+so a wage subsidy, a lower interest rate or cheaper overheads lower it, and a minimum-wage
+rise (the wage index, rules.py) raises it. Each month the price
 closes ``price_adjustment_per_month`` of its gap to the cost index (prices are sticky; with a
 constant markup the long-run pass-through of a cost change into the price is one).
 
@@ -48,7 +49,7 @@ def cost_index(firms: FirmTable) -> np.ndarray:
         where=firms.base_interest_rate > 0,
     )
     cost = (
-        labour * (1.0 - np.minimum(wage_subsidy, 1.0))
+        labour * firms.wage_index * (1.0 - np.minimum(wage_subsidy, 1.0))
         + firms.input_cost_share
         + firms.interest_cost_share * rate
         + firms.fixed_cost_share * (1.0 - firms.overhead_discount)

@@ -151,12 +151,14 @@ def workforce_plans(
     # n + 1 - staffing_threshold workers. Thresholds differ between firms (uniform on [0, 1)),
     # so across many small firms jobs follow the work in proportion, not in steps of 0.5 worker.
     workers_needed = wanted_output / firms.productivity
-    if firms.wage_subsidy_krw.any():
+    if firms.wage_subsidy_krw.any() or (firms.wage_index != 1.0).any():
         # Labour demand weighs the wage: a subsidy that pays part of the wage bill lowers the
-        # wage cost per worker, and firms want (1 - subsidy share) ** -elasticity as many
-        # workers (own-wage elasticity of labour demand, markets.labour_demand_elasticity).
+        # wage cost per worker, a minimum-wage rise raises it (the wage index), and firms want
+        # (wage cost relative to the start) ** -elasticity as many workers (the own-wage
+        # elasticity of labour demand, markets.labour_demand_elasticity).
         share = np.divide(firms.wage_subsidy_krw, firms.wage_bill, out=np.zeros(firms.count), where=firms.wage_bill > 0)
-        workers_needed = workers_needed * (1.0 - np.minimum(share, 0.9)) ** (-labour_demand_elasticity)
+        wage_cost = firms.wage_index * (1.0 - np.minimum(share, 0.9))
+        workers_needed = workers_needed * wage_cost ** (-labour_demand_elasticity)
     target = np.floor(workers_needed + firms.staffing_threshold).astype(np.int64)
     employees = firms.employees
     excess = employees - target

@@ -90,7 +90,9 @@ def apply_rules(state: RegionState, month: int) -> None:
 
     A new bank rate sets every firm's rate (plus its SME spread). A minimum wage that rises
     lifts the wages of employees below it; the employers' payroll and this month's wage bill
-    rise by the same amounts.
+    rise by the same amounts, and so does each employer's wage index (its wage cost per worker
+    relative to the start), which its price and its labour demand weigh (prices.py,
+    production.workforce_plans).
     """
     rate = bank_rate(state.config, month)
     if month > 1 and rate != bank_rate(state.config, month - 1):
@@ -105,6 +107,10 @@ def apply_rules(state: RegionState, month: int) -> None:
     paid = ~workforce.on_leave[below]
     workforce.wage[below] = floor
     extra = np.bincount(workforce.employer[below[paid]], weights=raise_krw[paid], minlength=firms.count)
+    # The firm's wage cost per worker rises by the share the raises add to its payroll.
+    firms.wage_index = firms.wage_index * np.divide(
+        firms.payroll + extra, firms.payroll, out=np.ones(firms.count), where=firms.payroll > 0
+    )
     firms.payroll += extra
     firms.wage_bill += extra
     state.tally["minimum_wage_raises"] += len(below)

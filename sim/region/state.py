@@ -174,6 +174,7 @@ def _firm_columns() -> dict[str, Column]:
         "closing": Column(b1, False, "a closure of the plant has been announced (closures.py)"),
         "converting_until": Column(i4, -1, "month a conversion to electric parts is done (-1: not converting)"),
         "price": Column(f8, 1.0, "price index (1 at the start; prices.py)"),
+        "wage_index": Column(f8, 1.0, "wage cost per worker relative to the start, from minimum-wage rises (rules.py)"),
         "labour_cost_share": Column(f8, 0.0, "wages per KRW of base output at the start"),
         "interest_cost_share": Column(f8, 0.0, "interest per KRW of base output at the start"),
         "fixed_cost_share": Column(f8, 0.0, "overheads per KRW of base output at the start"),
