@@ -240,30 +240,24 @@ class PolicyDesk:
         updated = (1 - weight) * firms.expected_demand + weight * firms.orders
         return np.where(active, updated, firms.expected_demand)
 
-    def planned_layoffs(self) -> np.ndarray:
-        """Per firm, the layoffs its workforce plan would make this month with no retention support."""
+    def _plans(self, retention_covered: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         firms = self._state.firms
-        cuts, _ = production.workforce_plans(
+        return production.workforce_plans(
             firms,
             firms.capacity_factor,
             self.config.firms,
             expected_demand=self._expected_orders_ahead(),
-            retention_covered=np.zeros(firms.count, dtype=np.int64),
+            retention_covered=retention_covered,
             labour_demand_elasticity=self.config.markets.labour_demand_elasticity,
         )
-        return cuts
+
+    def planned_layoffs(self) -> np.ndarray:
+        """Per firm, the layoffs its workforce plan would make this month with no retention support."""
+        return self._plans(retention_covered=np.zeros(self._state.firms.count, dtype=np.int64))[0]
 
     def planned_openings(self) -> np.ndarray:
         """Per firm, the vacancies its workforce plan would post this month (looking ahead as above)."""
-        firms = self._state.firms
-        _, openings = production.workforce_plans(
-            firms,
-            firms.capacity_factor,
-            self.config.firms,
-            expected_demand=self._expected_orders_ahead(),
-            labour_demand_elasticity=self.config.markets.labour_demand_elasticity,
-        )
-        return openings
+        return self._plans()[1]
 
     # ---------------------------------------------------------------- people
     def place_in_jobs(self, workers: np.ndarray, firms: np.ndarray) -> None:

@@ -63,26 +63,27 @@ def benefit_terms(scenario: Scenario, model_month: int) -> BenefitTerms:
     )
 
 
-def minimum_wage(scenario: Scenario, model_month: int) -> float:
-    """The monthly minimum wage in force in a model month, KRW (0 without one)."""
+def _in_force(scenario: Scenario, rules: list, field: str, model_month: int, before: float) -> float:
+    """The value of ``field`` of the latest rule started by a model month (``before`` until the first)."""
     calendar = scenario.start_month + model_month - 1
-    floor = 0.0
-    for rule in scenario.rules.minimum_wage:
+    value = before
+    for rule in rules:
         if month_number(rule.start) > calendar:
             break
-        floor = rule.krw_per_month
-    return floor
+        value = getattr(rule, field)
+    return value
+
+
+def minimum_wage(scenario: Scenario, model_month: int) -> float:
+    """The monthly minimum wage in force in a model month, KRW (0 without one)."""
+    return _in_force(scenario, scenario.rules.minimum_wage, "krw_per_month", model_month, 0.0)
 
 
 def bank_rate(scenario: Scenario, model_month: int) -> float:
     """The banks' lending rate in force in a model month, per year (``firms.bank_rate_annual`` until a rule)."""
-    calendar = scenario.start_month + model_month - 1
-    rate = scenario.firms.bank_rate_annual
-    for rule in scenario.rules.bank_rate:
-        if month_number(rule.start) > calendar:
-            break
-        rate = rule.bank_rate_annual
-    return rate
+    return _in_force(
+        scenario, scenario.rules.bank_rate, "bank_rate_annual", model_month, scenario.firms.bank_rate_annual
+    )
 
 
 def apply_rules(state: RegionState, month: int) -> None:
