@@ -304,9 +304,11 @@ def test_infrastructure_lowers_fixed_costs_of_served_firms_after_the_works():
     model.run()
     served = np.flatnonzero(model.firms.overhead_discount > 0)
     assert len(served) > 0
-    assert model.firms.overhead_discount[served].max() == pytest.approx(
-        package_data.interventions[0].fixed_cost_reduction
-    )
+    # The works save annual_saving_per_krw of their cost a year, as a share of the served firms' overheads.
+    settings = package_data.interventions[0]
+    overheads = model.firms.fixed_costs[served].sum() / (1.0 - model.firms.overhead_discount[served].max())
+    expected = min(settings.budget_krw * 0.05 * settings.annual_saving_per_krw / (overheads * 12.0), 0.5)
+    assert model.firms.overhead_discount[served].max() == pytest.approx(expected, rel=0.05)
     assert (model.firms.sector[served] != SECTOR_CODE["services"]).all()
 
 

@@ -60,7 +60,7 @@ def test_a_subsidised_supplier_gains_orders_at_a_rivals_expense():
     # Industrial-site works lower overheads of the auto firms in complex 0 only: their prices
     # fall, and the chain's buyers shift orders to them from their suppliers elsewhere.
     data = load_package("single_infrastructure").to_dict()
-    data["interventions"][0].update(sectors=["auto"], complexes=[0], fixed_cost_reduction=0.2, build_months=1)
+    data["interventions"][0].update(sectors=["auto"], complexes=[0], annual_saving_per_krw=1.0, build_months=1)
     base = RegionModel(rng=2, scale=0.2, months=18, overrides=NO_SHOCKS)
     works = RegionModel(rng=2, scale=0.2, months=18, overrides=NO_SHOCKS, package=data)
     base.run()

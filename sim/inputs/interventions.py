@@ -46,7 +46,6 @@ class ForeignWorkforceSettings(InterventionSettings):
     type: Literal["foreign_workforce"]
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
     sectors: list[SectorName] = Field(min_length=1)
-    quota_per_year: Annotated[float, Field(ge=0.0)]
     hard_to_fill_only: bool
     min_months_unfilled: Annotated[int, Field(ge=1)]
     visa_months: Annotated[int, Field(gt=0)]
@@ -69,7 +68,7 @@ class InfrastructureSettings(InterventionSettings):
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
     sectors: list[SectorName] = Field(min_length=1)
     complexes: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
-    fixed_cost_reduction: Annotated[float, Field(ge=0.0, le=0.5)]
+    annual_saving_per_krw: Annotated[float, Field(ge=0.0, le=1.0)]
     build_months: Annotated[int, Field(gt=0)]
 
 
@@ -113,7 +112,6 @@ class RetrainingSettings(InterventionSettings):
     displaced_from: list[SectorName] = Field(min_length=1)
     skill_levels: list[Annotated[int, Field(ge=1, le=3)]] = Field(min_length=1)
     min_months_unemployed: Annotated[int, Field(ge=0)]
-    seats_per_year: Annotated[float, Field(ge=0.0)]
     course_months: Annotated[int, Field(gt=0)]
     course_fee_krw: Annotated[float, Field(ge=0.0)]
     allowance_krw_per_month: Annotated[float, Field(ge=0.0)]
@@ -128,11 +126,10 @@ class RetrainingSettings(InterventionSettings):
 
 class SocialEconomySettings(InterventionSettings):
     type: Literal["social_economy"]
-    grant_krw: Annotated[float, Field(ge=0.0)]
-    grants_per_year: Annotated[float, Field(ge=0.0)]
+    grant_krw: Annotated[float, Field(gt=0.0)]
+    procurement_share: Annotated[float, Field(ge=0.0, le=1.0)]
     sales_uplift: Annotated[float, Field(ge=0.0, le=2.0)]
     uplift_months: Annotated[int, Field(ge=0)]
-    procurement_krw_per_year: Annotated[float, Field(ge=0.0)]
 
 
 class InterestSubsidySettings(InterventionSettings):

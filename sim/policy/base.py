@@ -66,6 +66,14 @@ class Intervention:
     def open_in(self, desk: PolicyDesk, month: int) -> bool:
         return self.first_month(desk) <= month <= self.last_month(desk)
 
+    def monthly_budget_krw(self, desk: PolicyDesk) -> float:
+        """The budget spread evenly over the months the intervention is open (KRW of the sample).
+
+        Instruments that buy a volume (seats, grants, placements) buy each month what this
+        pays for at their unit cost: the money sets the volume.
+        """
+        return self.budget.total_krw / max(self.last_month(desk) - self.first_month(desk) + 1, 1)
+
     # ---------------------------------------------------------------- hooks
     @classmethod
     def firm_columns(cls) -> dict[str, Column]:

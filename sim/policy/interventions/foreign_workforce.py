@@ -1,7 +1,8 @@
 """Foreign workforce supply: region-specific visas that fill vacancies local job seekers leave open.
 
-Modelled on the region-specific visa system (seed 001). Each month, up to
-``quota_per_year``/12 foreign workers are placed in firms of the chosen sectors that have
+Modelled on the region-specific visa system (seed 001). Each month, as many foreign workers
+as the month's budget pays recruitment for (the budget spread over the months the programme
+is open, divided by ``recruitment_cost_per_worker_krw``) are placed in firms of the chosen sectors that have
 vacancies, one per vacancy, at a recruitment cost to the programme. With
 ``hard_to_fill_only`` (the usual setting) only vacancies that have stayed unfilled for at
 least ``min_months_unfilled`` months qualify, so the workers fill jobs local job seekers
@@ -46,7 +47,7 @@ class ForeignWorkforce(Intervention):
             return
         firms = desk.firms
         settings = self.settings
-        self.quota_credit += settings.quota_per_year * self.budget_scale / 12.0
+        self.quota_credit += self.monthly_budget_krw(desk) / settings.recruitment_cost_per_worker_krw
         places = int(self.quota_credit)
         if places == 0:
             return

@@ -3,9 +3,9 @@
 Modelled on Gyeongju (seed 002): 3.5 billion KRW resolved more than 120 problems (parking,
 roads, access, flooding) in 35 industrial and agro-industrial complexes. The budget is
 spent evenly over ``build_months``; from the month the works are finished, firms of the
-chosen sectors in the chosen complexes (all complexes if none are named) save
-``fixed_cost_reduction`` of their fixed costs, in proportion to the share of the budget
-actually spent.
+chosen sectors in the chosen complexes (all complexes if none are named) save each year
+``annual_saving_per_krw`` KRW of running costs per KRW spent on the works, as a share of
+their overheads when the works are done (at most half): the money sets the saving.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.inputs.interventions import InfrastructureSettings
 from sim.policy.base import Intervention, register
+from sim.region.state import ACTIVE
 
 if TYPE_CHECKING:
     from sim.policy.desk import PolicyDesk
@@ -30,6 +31,7 @@ class Infrastructure(Intervention):
         super().__init__(settings, ledger, budget_scale)
         self.settings: InfrastructureSettings = settings
         self.months_built = 0
+        self.saving_share = 0.0  # share of served firms' overheads the finished works save
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -63,7 +65,12 @@ class Infrastructure(Intervention):
             self.months_built += 1
         finished = self.months_built >= settings.build_months or month > self.last_month(desk)
         if finished and self.budget.spent_krw > 0:
-            served = self.targets(desk)
-            spent_share = min(self.budget.spent_krw / self.budget.total_krw, 1.0)
-            desk.set_fixed_cost_discount(served, settings.fixed_cost_reduction * spent_share)
+            served = self.targets(desk) & (desk.firms.status == ACTIVE)
+            if not self.saving_share:
+                # The works save their served firms ``annual_saving_per_krw`` of their cost a
+                # year, as a share of those firms' overheads when they are done (at most half).
+                overheads = float(desk.firms.fixed_costs[served].sum()) * 12.0
+                saving = self.budget.spent_krw * settings.annual_saving_per_krw
+                self.saving_share = min(saving / overheads, 0.5) if overheads > 0 else 0.0
+            desk.set_fixed_cost_discount(served, self.saving_share)
             self.counts["firms_served"] = float(served.sum())

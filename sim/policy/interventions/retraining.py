@@ -3,7 +3,8 @@
 Modelled on Gwangju's "skill-level-based job transitions in growth industries (AI,
 aviation, eco-friendly cars)" (seed 000). Each month the programme offers seats to
 eligible job seekers (laid off from chosen sectors, of chosen skill levels, unemployed for
-at least a minimum time), in random order; each accepts with probability ``take_up_rate``.
+at least a minimum time), in random order, as many as its budget pays for (the budget spread
+over the months it is open, divided by a course's fee and allowances); each accepts with probability ``take_up_rate``.
 Trainees leave job search for ``course_months`` months and receive a monthly allowance;
 their unemployment benefit is held over until the course ends. The course fee is paid at
 enrolment, and a seat is only offered while the budget can pay the whole course.
@@ -68,8 +69,14 @@ class Retraining(Intervention):
                     name,
                     f"allowed: the scenario's occupations {occupations}",
                 )
-        if self.settings.seats_per_year * self.budget_scale < 1 / 12:
-            self.warn(source, index, "fewer than one seat a year at this scale")
+        if self.seats_per_month(desk) * 12 < 1:
+            self.warn(source, index, "the budget pays for fewer than one seat a year at this scale")
+
+    def seats_per_month(self, desk: PolicyDesk) -> float:
+        """Seats the monthly budget pays for: a course's fee plus its allowances (the unit cost)."""
+        settings = self.settings
+        course_cost = settings.course_fee_krw + settings.allowance_krw_per_month * settings.course_months
+        return self.monthly_budget_krw(desk) / course_cost if course_cost > 0 else 0.0
 
     def _target_for(self, desk: PolicyDesk, occupation: np.ndarray) -> np.ndarray:
         """The target occupation nearest to each worker's current one."""
@@ -111,7 +118,7 @@ class Retraining(Intervention):
 
         # New enrolments.
         if self.open_in(desk, month):
-            self.seat_credit += settings.seats_per_year * self.budget_scale / 12.0
+            self.seat_credit += self.seats_per_month(desk)
             seats = int(self.seat_credit)
             self.seat_credit -= seats
             started = self._enrol(desk, month, seats) if seats > 0 else 0

@@ -5,11 +5,12 @@ social-economy enterprise (brand development, prototypes), and new sales channel
 (a market with about 300 million KRW of sales a year; a public-procurement fair).
 Social enterprises and cooperatives are small service firms (``firms.social_enterprise``).
 
-Each month the programme gives grants to enterprises that have not had one, in random
-order, up to ``grants_per_year``: the grant is cash, and the new products raise the
-enterprise's sales by ``sales_uplift`` for ``uplift_months`` months. It also buys
-``procurement_krw_per_year`` of goods and services from the active enterprises, shared
-equally, as orders they fill the next month.
+The budget, spread over the months the programme is open, is split: ``procurement_share`` of
+it buys goods and services from the active enterprises each month, shared equally, as
+orders they fill the next month; the rest pays grants of ``grant_krw`` to enterprises that
+have not had one, in random order, as many as the money so far pays for (grant money left
+when every enterprise has had one stays unspent): the grant is cash, and the new
+products raise the enterprise's sales by ``sales_uplift`` for ``uplift_months`` months.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class SocialEconomy(Intervention):
         self.settings: SocialEconomySettings = settings
         self.granted = np.zeros(0, dtype=np.int64)
         self.uplift_ends = np.zeros(0, dtype=np.int64)
-        self.grant_credit = 0.0
+        self.grant_credit_krw = 0.0  # grant money not yet paid out
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -62,23 +63,29 @@ class SocialEconomy(Intervention):
             return
         enterprises = np.flatnonzero(firms.social_enterprise & (firms.status == ACTIVE))
 
-        self.grant_credit += settings.grants_per_year * self.budget_scale / 12.0
-        grants = int(self.grant_credit)
-        self.grant_credit -= grants
+        monthly = self.monthly_budget_krw(desk)
+        self.grant_credit_krw += monthly * (1.0 - settings.procurement_share)
         candidates = np.setdiff1d(enterprises, self.granted)
-        if grants > 0 and len(candidates) and settings.grant_krw > 0:
+        if len(candidates):
             order = np.argsort(desk.streams.uniform(f"{self.name}/grant", month, firms.key[candidates]), kind="stable")
-            chosen = candidates[order][:grants]
-            paid = desk.pay_firms(self, chosen, settings.grant_krw * firms.size_factor[chosen], "grant")
-            chosen = chosen[paid]
-            desk.set_sales_uplift(chosen, settings.sales_uplift)
-            self.granted = np.concatenate([self.granted, chosen])
-            self.uplift_ends = np.concatenate([self.uplift_ends, np.full(len(chosen), month + settings.uplift_months)])
-            self.counts["grants"] = float(len(chosen))
+            candidates = candidates[order]
+            amounts = settings.grant_krw * firms.size_factor[candidates]
+            affordable = np.cumsum(amounts) <= self.grant_credit_krw
+            chosen, amounts = candidates[affordable], amounts[affordable]
+            if len(chosen):
+                paid = desk.pay_firms(self, chosen, amounts, "grant")
+                chosen = chosen[paid]
+                self.grant_credit_krw -= float(amounts[paid].sum())
+                desk.set_sales_uplift(chosen, settings.sales_uplift)
+                self.granted = np.concatenate([self.granted, chosen])
+                self.uplift_ends = np.concatenate(
+                    [self.uplift_ends, np.full(len(chosen), month + settings.uplift_months)]
+                )
+                self.counts["grants"] = float(len(chosen))
 
-        monthly = settings.procurement_krw_per_year * self.budget_scale / 12.0
-        if monthly > 0 and len(enterprises):
-            shares = np.full(len(enterprises), monthly / len(enterprises))
+        purchases = monthly * settings.procurement_share
+        if purchases > 0 and len(enterprises):
+            shares = np.full(len(enterprises), purchases / len(enterprises))
             paid = desk.pay_for_services(self, "firm", enterprises, shares, "procurement")
             desk.buy_from(enterprises[paid], shares[paid])
             self.counts["procurement_krw"] = float(shares[paid].sum())
