@@ -42,19 +42,12 @@ __all__ = [
 ]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("shocksim")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0.0.0+unknown"
-
-
 def __getattr__(name: str) -> Any:
     """Import a public name on first access and keep it in the module namespace."""
     if name == "__version__":
-        value: Any = _version()
+        from sim.version import version
+
+        value: Any = version()
     elif name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
     else:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from typing import Any
 
-from sim.cli import calibrate, compare, run, scenarios, sensitivity, validate
+from sim.cli import calibrate, compare, packages, report, run, scenarios, sensitivity, validate
 from sim.cli.options import EXIT_INPUT_ERROR, EXIT_RUNS_FAILED, Parser
 from sim.errors import InputError
 
@@ -22,16 +23,31 @@ COMMANDS = {
     "compare": compare,
     "calibrate": calibrate,
     "sensitivity": sensitivity,
+    "report": report,
     "scenarios": scenarios,
+    "packages": packages,
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="shocksim", description="Agent-based model of regional employment shocks.")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show the version and the git commit (when known), and exit"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for module in COMMANDS.values():
         module.add_parser(sub)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: the version and commit, looked up only when asked for (git is not run otherwise)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from sim.version import describe
+
+        print(describe())
+        parser.exit(0)
 
 
 def _one_line_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001

@@ -130,3 +130,12 @@ def executor_from_options(args: argparse.Namespace) -> Any:
             executor.check_environment()
         return executor
     return ProcessExecutor(args.workers) if args.workers else None
+
+
+def print_listing(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
+    """Rows as aligned columns under a header; the last column runs on (it is the description)."""
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        cells = [f"{cell:<{width}}" for cell, width in zip(row[:-1], widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())

@@ -1,4 +1,11 @@
-"""``shocksim validate``: check scenario and package files and say what is wrong, in one line each."""
+"""``shocksim validate``: check scenario and package files and say what is wrong, in one line each.
+
+Each argument is a scenario or package file, or a shipped name. A package file is a TOML
+file with an ``interventions`` list. A bare name that is both a shipped scenario and a
+shipped package (``gyeongju``) is checked as both. A package is also checked against the
+shipped scenarios it is written for (the sectors it names must be theirs); ``--scenario``
+checks every package against that scenario instead.
+"""
 
 from __future__ import annotations
 
@@ -13,46 +20,95 @@ from sim.errors import InputError
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("validate", help="check scenario or package files and say what is wrong")
-    parser.add_argument("scenarios", nargs="+", help="scenario or package files, or shipped scenario names")
+    parser = subparsers.add_parser(
+        "validate",
+        help="check scenario or package files (or shipped names) and say what is wrong",
+        description="Check scenario and package files, or shipped scenario and package names, and say in one "
+        "line each what is wrong and where (exit status 2 if anything is).",
+    )
+    parser.add_argument(
+        "scenarios", nargs="+", metavar="FILE_OR_NAME", help="scenario or package files, or shipped names"
+    )
+    parser.add_argument(
+        "--scenario",
+        dest="against",
+        metavar="SCENARIO",
+        help="check packages against this scenario (file or shipped name) instead of those they are written for",
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    import numpy as np
+    from sim.inputs.package import shipped_packages
+    from sim.inputs.scenario import shipped_scenarios
 
-    from sim.inputs.package import load_package
-    from sim.inputs.scenario import load_scenario, resolve_scenario_path
-    from sim.region.build import plan_firm_groups
-
+    scenario_names, package_names = set(shipped_scenarios()), set(shipped_packages())
     failed = False
     for name in args.scenarios:
         try:
-            if _is_package_file(name):
-                package = load_package(name)
-                print(
-                    f"{name}: valid package {package.name!r} ({len(package.interventions)} interventions, "
-                    f"{package.total_budget_krw / 1e9:,.2f} bn KRW)"
-                )
-                continue
-            scenario = load_scenario(name)
-            # Sizing the industries catches inconsistencies no single key shows (e.g. a labour
-            # force too small for the manufacturing firms given).
-            plan_firm_groups(scenario, np.random.default_rng(0), scenario.scenario.scale)
+            kinds = _kinds(name, scenario_names, package_names)
         except InputError as error:
             print(f"shocksim: error: {error}", file=sys.stderr)
             failed = True
             continue
-        print(
-            f"{resolve_scenario_path(name)}: valid scenario {scenario.scenario.name!r} "
-            f"({scenario.scenario.months} months from {scenario.scenario.start})"
-        )
+        for kind in kinds:
+            try:
+                line = _validate_package(name, args.against) if kind == "package" else _validate_scenario(name)
+            except InputError as error:
+                print(f"shocksim: error: {error}", file=sys.stderr)
+                failed = True
+                continue
+            print(line)
     return EXIT_INPUT_ERROR if failed else 0
 
 
-def _is_package_file(name: str) -> bool:
-    """A TOML file with an ``interventions`` list is a package."""
+def _kinds(name: str, scenario_names: set[str], package_names: set[str]) -> list[str]:
+    """What to check ``name`` as: a file by its contents, a bare name by the shipped files it names."""
     path = Path(name)
+    if path.is_file() or path.suffix == ".toml" or path.parent != Path("."):
+        return ["package"] if _is_package_file(path) else ["scenario"]
+    kinds = [kind for kind, names in (("scenario", scenario_names), ("package", package_names)) if name in names]
+    if not kinds:
+        shipped = ", ".join(sorted(scenario_names | package_names))
+        raise InputError(f"{name}: no such file, and no shipped scenario or package of that name (shipped: {shipped})")
+    return kinds
+
+
+def _validate_scenario(name: str) -> str:
+    import numpy as np
+
+    from sim.inputs.scenario import load_scenario, resolve_scenario_path
+    from sim.region.build import plan_firm_groups
+
+    scenario = load_scenario(name)
+    # Sizing the industries catches inconsistencies no single key shows (e.g. a labour
+    # force too small for the manufacturing firms given).
+    plan_firm_groups(scenario, np.random.default_rng(0), scenario.scenario.scale)
+    return (
+        f"{resolve_scenario_path(name)}: valid scenario {scenario.scenario.name!r} "
+        f"({scenario.scenario.months} months from {scenario.scenario.start})"
+    )
+
+
+def _validate_package(name: str, against: str | None) -> str:
+    from sim.inputs.interventions import check_package_names
+    from sim.inputs.package import load_package, resolve_package_path
+    from sim.inputs.scenario import load_scenario, shipped_scenarios
+
+    path = resolve_package_path(name)
+    package = load_package(name)
+    targets = [against] if against is not None else [s for s in package.scenarios if s in shipped_scenarios()]
+    for target in targets:
+        check_package_names(package.interventions, load_scenario(target), str(path))
+    checked = f"; names checked against {', '.join(targets)}" if targets else ""
+    return (
+        f"{path}: valid package {package.name!r} ({_count(len(package.interventions), 'intervention')}, "
+        f"{package.total_budget_krw / 1e9:,.2f} bn KRW{checked})"
+    )
+
+
+def _is_package_file(path: Path) -> bool:
+    """A TOML file with an ``interventions`` list is a package."""
     if not path.is_file():
         return False
     try:
@@ -60,3 +116,7 @@ def _is_package_file(name: str) -> bool:
             return "interventions" in tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError):
         return False
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -228,6 +228,68 @@ class Comparison:
         """The summary rows of one metric, indexed by package."""
         return self.summary[self.summary["metric"] == name].set_index("package")
 
+    def headline(self) -> pd.DataFrame:
+        """Jobs, job-years, money and money per job of every package, 90% intervals, full-population units."""
+        from sim.experiment.tables import headline
+
+        return headline(self)
+
+    def jobs_by_year(self) -> pd.DataFrame:
+        """Jobs saved or created by calendar year (job-years of the year, jobs at its end), full population."""
+        from sim.experiment.tables import jobs_by_year
+
+        return jobs_by_year(self)
+
+    def __repr__(self) -> str:
+        settings = self.scenario.scenario
+        used = len(self.replicates_used)
+        lines = [
+            f"Comparison of {len(self.packages)} package(s) on {settings.name!r}: {settings.months} months from "
+            f"{settings.start}, scale {settings.scale:g}, {used} of {self.reps} seeds complete",
+        ]
+        if self.equal_budget_krw is not None:
+            lines.append(f"  every package rescaled to {self.equal_budget_krw / 1e9:,.3f} bn KRW")
+        jobs = self.metric("jobs") if not self.summary.empty else None
+        cost = self.metric("cost_per_job_krw") if not self.summary.empty else None
+        for name, package in self.packages.items():
+            text = f"  {name}: {package.total_budget_krw / 1e9:,.2f} bn KRW"
+            if jobs is not None and name in jobs.index:
+                row = jobs.loc[name]
+                text += (
+                    f"; jobs at the horizon {row['mean'] / self.scale:+,.0f} "
+                    f"[{row['ci_low'] / self.scale:+,.0f}, {row['ci_high'] / self.scale:+,.0f}]"
+                )
+            if cost is not None and name in cost.index:
+                text += f"; expected cost per job {stats.format_cell(cost.loc[name])} m KRW"
+            lines.append(text)
+        lines.append(
+            f"  (full population; {CONFIDENCE:.0%} intervals across seeds; .headline(), .jobs_by_year(), .summary)"
+        )
+        if self.folder is not None:
+            lines.append(f"  folder: {self.folder}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        settings = self.scenario.scenario
+        title = (
+            f"Comparison on {settings.name}: {settings.months} months from {settings.start}, "
+            f"scale {settings.scale:g}, {len(self.replicates_used)} of {self.reps} seeds"
+        )
+        table = self.headline()
+        if table.empty:
+            return f"<p><b>{escape(title)}</b>: no complete replicate</p>"
+        cells = table.assign(
+            value=[_cell(row.mean, row.ci_low, row.ci_high, row.unit) for row in table.itertuples(index=False)],
+            what=table["label"] + ", " + table["unit"],
+        ).pivot(index="package", columns="what", values="value")
+        cells = cells.reindex(
+            index=list(self.packages), columns=list(dict.fromkeys(table["label"] + ", " + table["unit"]))
+        )
+        note = f"full population; mean [{CONFIDENCE:.0%} interval]"
+        return f"<p><b>{escape(title)}</b> ({escape(note)})</p>" + cells.to_html(escape=True)
+
     def header(self) -> str:
         settings = self.scenario.scenario
         used = len(self.replicates_used)
@@ -410,6 +472,24 @@ def assemble(
         equal_budget_krw=plan.equal_budget_krw,
         folder=folder,
     )
+
+
+def _cell(mean: float, low: float, high: float, unit: str) -> str:
+    """``mean [low, high]`` for the HTML table: jobs as whole numbers, money with decimals."""
+    digits = 0 if unit in ("jobs", "job-years") else 2
+
+    def number(value: float) -> str:
+        if math.isnan(value):
+            return "n/a"
+        if math.isinf(value):
+            return "unbounded"
+        return f"{value:,.{digits}f}"
+
+    if math.isnan(low) and math.isnan(high):
+        return number(mean)
+    if math.isinf(low) or math.isinf(high):
+        return f"{number(mean)} [unbounded]"
+    return f"{number(mean)} [{number(low)}, {number(high)}]"
 
 
 def _labelled(frame: pd.DataFrame, labels: dict[str, Any]) -> pd.DataFrame:

@@ -353,7 +353,7 @@ class Progress:
 
 
 class ProgressBar:
-    """A tqdm bar on stderr, the one progress bar of every command.
+    """A tqdm bar on stderr, the one progress bar of every command (``tqdm.auto``: a widget in notebooks).
 
     Called with a :class:`Progress` (runs; failed runs are printed as they fail) or with
     ``(done, total)`` counts (e.g. months of one run).
@@ -366,7 +366,7 @@ class ProgressBar:
         self._bar: Any = None
 
     def _open(self, total: int, initial: int, bar_format: str | None = None) -> None:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm  # a widget in Jupyter, a text bar in terminals
 
         self._bar = tqdm(
             total=total,

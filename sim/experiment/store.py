@@ -115,15 +115,17 @@ def read_run(folder: str | Path) -> dict[str, Any]:
 
 
 def environment() -> dict[str, str]:
-    """Versions of the interpreter and the libraries that shape results."""
+    """Versions of the interpreter and the libraries that shape results, and the git commit when known."""
     import mesa
     import numpy
     import scipy
 
     from sim import __version__
+    from sim.version import git_commit
 
     return {
         "shocksim": __version__,
+        "commit": git_commit() or "unknown",
         "python": platform.python_version(),
         "mesa": mesa.__version__,
         "numpy": numpy.__version__,

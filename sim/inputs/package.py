@@ -65,6 +65,16 @@ class Package(BaseModel):
             raise ValueError(f"intervention names must be unique within a package; repeated: {duplicates}")
         return self
 
+    def __repr__(self) -> str:
+        from sim.inputs.reprs import package_repr
+
+        return package_repr(self)
+
+    def _repr_html_(self) -> str:
+        from sim.inputs.reprs import package_html
+
+        return package_html(self)
+
     @property
     def total_budget_krw(self) -> float:
         return float(sum(intervention.budget_krw for intervention in self.interventions))

@@ -586,6 +586,16 @@ class Scenario(_Section):
     shocks: Shocks = Field(default_factory=Shocks)
     rules: Rules = Field(default_factory=Rules)
 
+    def __repr__(self) -> str:
+        from sim.inputs.reprs import scenario_repr
+
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        from sim.inputs.reprs import scenario_html
+
+        return scenario_html(self)
+
     @property
     def start_month(self) -> int:
         return month_number(self.scenario.start)

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sim.experiment.stats import BASELINE, COMPONENT_LABELS, COMPONENTS, CONFIDENCE
 from sim.experiment.store import write_atomic
+from sim.viz.figure import Figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

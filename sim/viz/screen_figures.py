@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from sim.experiment.screen import OUTPUT_LABELS, OUTPUTS
 from sim.experiment.store import write_atomic
+from sim.viz.figure import Figure
 
 if TYPE_CHECKING:
     from sim.experiment.screen import ScreeningResult

@@ -1,0 +1,208 @@
+"""Tidy tables in full-population units, for notebooks and the report.
+
+A run at ``scale`` below 1 simulates a sample of the population: its counts of people and
+firms and its money are those of the sample. The functions here divide them by the scale,
+so that every table a modeller reads is in full-population units, and state the scale they
+were estimated from (``table.attrs["scale"]`` and a ``scale`` column where a table is
+long). Rates, shares, means and money per job do not depend on the scale and are left as
+they are.
+
+::
+
+    from sim.experiment.tables import full_population, employment_by_sector
+
+    table = full_population(model.results(), model.scale)       # wide: one row per month
+    sectors = employment_by_sector(model.results(), model.config, model.scale)  # long: date, sector, employed
+    comparison.headline()       # one row per package: jobs, job-years, money, money per job, 90% intervals
+    comparison.jobs_by_year()   # one row per package and calendar year
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.stats import BASELINE, CONFIDENCE, t_interval
+
+if TYPE_CHECKING:
+    from sim.experiment.compare import Comparison
+    from sim.inputs.scenario import Scenario
+
+#: Units of the summary that are totals of the simulated sample (divided by the scale).
+EXTENSIVE_UNITS = frozenset({"jobs", "job-years", "firms", "KRW"})
+
+
+def is_intensive(column: str) -> bool:
+    """Whether a monthly-table column is independent of the scale (a rate, share, mean, date or month)."""
+    return (
+        column in {"month", "date", "package", "replicate", "seed"}
+        or column.endswith("_rate")
+        or (column.startswith("mean_"))
+    )
+
+
+def full_population(table: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """The monthly table with every count and sum of money divided by ``scale`` (full-population units).
+
+    Rates, shares and means are unchanged. The result's ``attrs`` record the scale and the units.
+    """
+    _check_scale(scale)
+    frame = table.copy()
+    for column in frame.columns:
+        if not is_intensive(column) and pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].astype(float) / scale
+    frame.attrs.update(scale=scale, units=f"full population (simulated sample of {scale:g}, divided by {scale:g})")
+    return frame
+
+
+def employment_by_sector(table: pd.DataFrame, config: Scenario, scale: float) -> pd.DataFrame:
+    """Employment by sector as a long (tidy) table: ``date``, ``sector``, ``employed``, ``scale``.
+
+    ``employed`` is in full-population units (the sample's count divided by ``scale``);
+    sectors in the scenario's order.
+    """
+    _check_scale(scale)
+    columns = {f"employed_{sector}": sector for sector in config.sector_names}
+    wide = table[["date", *columns]].rename(columns=columns)
+    long = wide.melt(id_vars="date", var_name="sector", value_name="employed")
+    long["employed"] = long["employed"].astype(float) / scale
+    long["sector"] = pd.Categorical(long["sector"], categories=list(config.sector_names), ordered=True)
+    long["scale"] = scale
+    long.attrs.update(scale=scale, units="workers employed at the end of the month, full population")
+    return long
+
+
+def full_population_summary(summary: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """A comparison's summary with jobs, job-years, firms and money in full-population units.
+
+    Money per job (``kind == "ratio"``), shares and percentage points are unchanged. A
+    ``scale`` column says which sample the numbers were estimated from.
+    """
+    _check_scale(scale)
+    frame = summary.copy()
+    extensive = frame["unit"].isin(EXTENSIVE_UNITS) & (frame["kind"] != "ratio")
+    for column in ("mean", "ci_low", "ci_high", "sd"):
+        frame[column] = frame[column].astype(float)
+        frame.loc[extensive, column] = frame.loc[extensive, column] / scale
+    frame["scale"] = scale
+    frame.attrs.update(scale=scale)
+    return frame
+
+
+#: The headline of a comparison: (metric, label, unit shown, divisor from the summary's unit).
+HEADLINE: tuple[tuple[str, str, str, float], ...] = (
+    ("jobs", "jobs saved or created at the horizon", "jobs", 1.0),
+    ("job_years", "job-years over the run", "job-years", 1.0),
+    ("spend_krw", "spending at face value", "bn KRW", 1e9),
+    ("cost_krw", "expected cost", "bn KRW", 1e9),
+    ("spend_per_job_krw", "face value per job at the horizon", "m KRW", 1e6),
+    ("cost_per_job_krw", "expected cost per job at the horizon", "m KRW", 1e6),
+    ("spend_per_job_year_krw", "face value per job-year", "m KRW", 1e6),
+    ("cost_per_job_year_krw", "expected cost per job-year", "m KRW", 1e6),
+)
+
+
+def headline(comparison: Comparison) -> pd.DataFrame:
+    """One row per package and headline metric: mean and 90% interval in full-population units.
+
+    Columns: ``package``, ``metric``, ``label``, ``unit`` (jobs, job-years, bn KRW, m KRW),
+    ``mean``, ``ci_low``, ``ci_high``, ``interval`` (t or Fieller), ``n`` (seeds), ``scale``.
+    Money per job is the ratio of mean money to mean jobs (the same at any scale); its
+    interval is unbounded (±inf) when the jobs effect is not distinguishable from zero and
+    the mean is NaN when a package adds no jobs.
+    """
+    summary = full_population_summary(comparison.summary, comparison.scale).set_index(["package", "metric"])
+    rows = []
+    for package in comparison.packages:
+        for metric, label, unit, divisor in HEADLINE:
+            if (package, metric) not in summary.index:
+                continue
+            row = summary.loc[(package, metric)]
+            rows.append(
+                {
+                    "package": package,
+                    "metric": metric,
+                    "label": label,
+                    "unit": unit,
+                    "mean": float(row["mean"]) / divisor,
+                    "ci_low": float(row["ci_low"]) / divisor,
+                    "ci_high": float(row["ci_high"]) / divisor,
+                    "interval": row["interval"],
+                    "n": int(row["n"]),
+                    "scale": comparison.scale,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=_HEADLINE_COLUMNS)
+    frame.attrs.update(scale=comparison.scale, units="full population; money in bn KRW, money per job in m KRW")
+    return frame
+
+
+_HEADLINE_COLUMNS = ["package", "metric", "label", "unit", "mean", "ci_low", "ci_high", "interval", "n", "scale"]
+
+
+def jobs_by_year(comparison: Comparison) -> pd.DataFrame:
+    """Jobs saved or created by calendar year, per package, with 90% t-intervals across seeds.
+
+    For each package, seed and year: ``job_years`` is the package-minus-baseline employment
+    averaged over the year's simulated months (the job-years of that year; a part year
+    counts only its months, as a share of twelve), and ``jobs_year_end`` the difference in
+    the year's last simulated month. Full-population units. Long: one row per package,
+    year and measure, with ``mean``, ``ci_low``, ``ci_high``, ``n``, ``months`` and ``scale``.
+    """
+    used = comparison.replicates_used
+    runs = comparison.runs
+    columns = ["package", "year", "measure", "mean", "ci_low", "ci_high", "n", "months", "scale"]
+    if runs.empty or not used:
+        return pd.DataFrame(columns=columns)
+    runs = runs[(runs["replicate"].isin(used)) & (runs["month"] > 0)]
+    paths = runs.pivot_table(index=["package", "replicate"], columns="date", values="employed")
+    dates = pd.DatetimeIndex(paths.columns)
+    years = dates.year.to_numpy()
+    baseline = paths.loc[BASELINE].loc[used].to_numpy(dtype=float)
+    rows = []
+    for package in comparison.packages:
+        difference = (paths.loc[package].loc[used].to_numpy(dtype=float) - baseline) / comparison.scale
+        for year in np.unique(years):
+            inside = years == year
+            per_seed = {
+                "job_years": difference[:, inside].sum(axis=1) / 12.0,
+                "jobs_year_end": difference[:, np.flatnonzero(inside)[-1]],
+            }
+            for measure, values in per_seed.items():
+                mean, low, high, _ = t_interval(values)
+                rows.append(
+                    {
+                        "package": package,
+                        "year": int(year),
+                        "measure": measure,
+                        "mean": mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "n": len(values),
+                        "months": int(inside.sum()),
+                        "scale": comparison.scale,
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs.update(
+        scale=comparison.scale, units=f"jobs, full population; {CONFIDENCE:.0%} t-intervals across seeds"
+    )
+    return frame
+
+
+def beats(comparison: Comparison) -> pd.DataFrame:
+    """Share of seeds in which each package (row) has more job-years than each other (column)."""
+    summary = comparison.summary
+    shares = summary[summary["metric"].str.startswith("beats_")].copy()
+    shares["other"] = shares["metric"].str.removeprefix("beats_")
+    order = [BASELINE, *comparison.packages]
+    table = shares.pivot(index="package", columns="other", values="mean")
+    return table.reindex(index=list(comparison.packages), columns=order)
+
+
+def _check_scale(scale: float) -> None:
+    if not (isinstance(scale, int | float) and 0 < scale <= 1 and math.isfinite(scale)):
+        raise ValueError(f"scale must be in (0, 1], got {scale!r}")
