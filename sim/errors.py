@@ -26,5 +26,11 @@ class ResultsFolderError(InputError):
 
 
 def _short_repr(value: object, limit: int = 80) -> str:
+    """The value as the user wrote it, cut to ``limit`` characters; a huge whole number by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
+        digits = str(abs(value))
+        sign = "-" if value < 0 else ""
+        negative = "negative " if sign else ""
+        return f"a {len(digits)}-digit {negative}number ({sign}{digits[0]}.{digits[1:3]}e+{len(digits) - 1})"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

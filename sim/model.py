@@ -52,9 +52,10 @@ def seed_from(rng: Any) -> int:
     if isinstance(rng, bool):
         raise TypeError("rng must be an integer seed, a numpy Generator or None, not a bool")
     if isinstance(rng, int | np.integer):
-        if rng < 0:
-            raise ValueError(f"rng seed must be a non-negative integer, got {rng}")
-        return int(rng) % _MAX_SEED
+        if not 0 <= rng < _MAX_SEED:
+            # Refused rather than reduced: 2**70 would otherwise run as seed 0 while recorded as 2**70.
+            raise ValueError(f"rng seed must be a whole number from 0 to 2**63 - 1, got {rng}")
+        return int(rng)
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(_MAX_SEED))
     if isinstance(rng, np.random.SeedSequence):

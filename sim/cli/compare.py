@@ -16,11 +16,13 @@ from typing import Any
 from sim.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
+    MAX_MONTHS,
     add_executor_options,
     add_scenario_argument,
     add_set_option,
+    count_up_to,
     money,
-    positive_int,
+    months,
     scale,
     seed,
 )
@@ -45,10 +47,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="PACKAGE",
         help="package file or shipped name to compare (repeatable; default: the shipped packages written for it)",
     )
-    parser.add_argument("--reps", type=positive_int, default=20, help="seeds to run every arm with (default 20)")
+    parser.add_argument(
+        "--reps", type=count_up_to(10_000, "replicates"), default=20, help="seeds to run every arm with (default 20)"
+    )
     parser.add_argument("--seed", type=seed, default=1, help="base seed (default 1); replicate seeds derive from it")
     parser.add_argument("--scale", type=scale, help="fraction of the population to simulate, in (0, 1]")
-    parser.add_argument("--months", type=positive_int, help="months to simulate (default: the scenario's)")
+    parser.add_argument(
+        "--months", type=months, help=f"months to simulate, up to {MAX_MONTHS} (default: the scenario's)"
+    )
     add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument(
@@ -72,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.errors import InputError
     from sim.experiment.compare import RunFailedWarning, compare
     from sim.experiment.executors import ProgressBar
-    from sim.experiment.store import utc_now
+    from sim.experiment.store import safe_name, utc_now
     from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
     from sim.viz.compare_figures import save_figures
 
@@ -81,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
     out = args.out
     if out is None:
-        out = Path("results") / f"compare-{resolve_scenario_path(scenario).stem}-{utc_now():%Y%m%d-%H%M%S}"
+        out = Path("results") / f"compare-{safe_name(resolve_scenario_path(scenario).stem)}-{utc_now():%Y%m%d-%H%M%S}"
 
     executor = executor_from_options(args)
     bar = ProgressBar("comparing", disable=args.quiet)

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from sim.errors import ScenarioError
+from sim.inputs.limits import FIRST_YEAR, LAST_YEAR, MAX_LABOUR_FORCE, MAX_MONTHS, check_magnitudes
 from sim.inputs.pydantic_errors import error_from
 from sim.inputs.toml_reader import SHIPPED_DIR, load_with_inherits, resolve_path, shipped_names
 
@@ -52,6 +53,8 @@ def _check_year_month(text: str) -> str:
     match = _YEAR_MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError("a month written as YYYY-MM, e.g. 2021-01")
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise ValueError(f"a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12")
     return text
 
 
@@ -106,12 +109,12 @@ class ScenarioInfo(_Section):
     description: str = ""
     region: str = Field(min_length=1)
     start: YearMonth
-    months: PositiveInt
+    months: Annotated[int, Field(gt=0, le=MAX_MONTHS)]
     scale: Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 class Population(_Section):
-    labour_force: PositiveInt
+    labour_force: Annotated[int, Field(gt=0, le=MAX_LABOUR_FORCE)]
     unemployment_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
     age_min_years: Positive
     age_max_years: Positive
@@ -720,6 +723,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
 def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate plain data as a scenario, or raise ScenarioError naming the first problem."""
+    check_magnitudes(raw, source)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:

@@ -57,13 +57,21 @@ def read_toml(path: Path, kind: str, shipped: list[str]) -> dict[str, Any]:
     a missing file.
     """
     if not path.exists():
-        raise ScenarioError(str(path), "", str(path), f"no such file; give a {kind} .toml file or one of {shipped}")
+        listed = f" or one of {shipped}" if shipped else ""
+        raise ScenarioError(
+            str(path),
+            "",
+            str(path),
+            f"no such file; allowed: a {kind} .toml file{listed}",
+        )
     if path.is_dir():
-        raise ScenarioError(str(path), "", str(path), f"this is a folder; give a {kind} .toml file")
+        raise ScenarioError(str(path), "", str(path), f"this is a folder; allowed: a {kind} .toml file")
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ScenarioError(str(path), "", str(path), f"cannot read file: {error.strerror}") from None
+        raise ScenarioError(
+            str(path), "", str(path), f"cannot read it ({error.strerror}); allowed: a readable {kind} file"
+        ) from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -75,7 +83,12 @@ def read_toml(path: Path, kind: str, shipped: list[str]) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), "", "invalid TOML", f"TOML syntax error: {error}") from None
+        raise ScenarioError(
+            str(path),
+            "",
+            "invalid TOML",
+            f"TOML syntax error ({' '.join(str(error).split())}); allowed: a valid TOML file",
+        ) from None
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
