@@ -21,6 +21,13 @@ class ScenarioError(InputError):
         super().__init__(f"{location}: got {shown}; {allowed}")
 
 
+def located(error: ScenarioError, source: str) -> ScenarioError:
+    """``error`` naming the file ``source`` where it named the scenario only (errors found while building)."""
+    if error.source.startswith("scenario '"):
+        return ScenarioError(source, error.key_path, error.value, error.allowed)
+    return error
+
+
 class ResultsFolderError(InputError):
     """A results folder that exists already, or is not a valid results folder."""
 

@@ -15,10 +15,17 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, located
 from sim.inputs.interventions import check_package_names
 from sim.inputs.package import Package, combine_packages, load_package
-from sim.inputs.scenario import PART_TYPES, Scenario, load_scenario
+from sim.inputs.scenario import (
+    DEFAULT_SCENARIO,
+    PART_TYPES,
+    Scenario,
+    blame_overrides,
+    load_scenario,
+    resolve_scenario_path,
+)
 from sim.policy import interventions as _interventions  # noqa: F401 - registers every instrument
 from sim.policy.base import REGISTRY, Intervention
 from sim.policy.desk import PolicyDesk
@@ -133,7 +140,10 @@ class RegionModel(mesa.Model):
         self.policies: list[Intervention] = [
             REGISTRY[item.type](item, self.ledger_book, self.scale) for item in settings
         ]
-        self.region = build_region(config, RandomStreams(self.seed), self.scale, self.months)
+        try:
+            self.region = build_region(config, RandomStreams(self.seed), self.scale, self.months)
+        except ScenarioError as error:
+            raise blame_overrides(located(error, _source_of(scenario)), all_overrides) from None
         self.desk = PolicyDesk(self.region, self.ledger_book, self.policies)
         self.firm_agents: list[Firm] = []
         self._add_firm_agents()
@@ -258,6 +268,13 @@ class RegionModel(mesa.Model):
     def ledger(self) -> pd.DataFrame:
         """Every policy payment so far, one row each (empty without policies)."""
         return self.ledger_book.to_frame()
+
+
+def _source_of(scenario: Scenario | str | Path | None) -> str:
+    """The file a scenario came from, for messages (its name when it was given as an object)."""
+    if isinstance(scenario, Scenario):
+        return f"scenario {scenario.scenario.name!r}"
+    return str(resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO))
 
 
 def _load_packages(

@@ -156,3 +156,76 @@ def test_the_largest_seed_runs_and_is_recorded(tmp_path):
 
 def test_results_folder_errors_are_input_errors():
     assert issubclass(ResultsFolderError, Exception)
+
+
+# ---------------------------------------------------------------------- 1. encodings through the CLI
+@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize("encoding", ["utf-16", "cp949"])
+def test_scenario_in_another_encoding_is_one_line_from_the_command_line(tmp_path, capsys, command, encoding):
+    path = tmp_path / "korean.toml"
+    text = "# 광주 시나리오\n" + (Path(__file__).parents[1] / "scenarios/gwangju.toml").read_text()
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    argv = [command, str(path)] + (SMALL if command == "run" else [])
+    assert cli(argv) == 2
+    error = one_line_error(capsys)
+    assert f"{path}: got 'a file in " in error and "allowed: UTF-8" in error
+
+
+# ---------------------------------------------------------------------- 7. error lines that fall short
+def test_sizing_errors_name_the_file_and_blame_the_unemployment_rate(write_scenario, capsys):
+    path = write_scenario("[population]\nunemployment_rate = 0.999\n")
+    for argv in (["validate", str(path)], ["run", str(path), *SMALL]):
+        assert cli(argv) == 2
+        error = one_line_error(capsys)
+        assert error.startswith(f"shocksim: error: {path}: population.unemployment_rate: got 0.999; allowed: ")
+
+
+def test_sizing_error_from_set_names_set(capsys):
+    assert cli(["run", *SMALL, "--set", "population.unemployment_rate=0.999"]) == 2
+    assert one_line_error(capsys).startswith("shocksim: error: --set: population.unemployment_rate: got 0.999;")
+
+
+def test_error_from_a_set_value_names_set_not_the_file(capsys):
+    assert cli(["run", *SMALL, "--set", "population.unemployment_rate=2.0"]) == 2
+    assert one_line_error(capsys).startswith("shocksim: error: --set: population.unemployment_rate: got 2.0; allowed:")
+
+
+def test_rule_on_an_intervention_names_its_key_not_the_whole_table(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'name = "p"\n[[interventions]]\ntype = "administration"\nname = "a"\nstart = "2022-01"\n'
+        'end = "2021-01"\nbudget_krw = 1.0\n'
+    )
+    assert cli(["validate", str(path)]) == 2
+    assert f"{path}: interventions[0].end: got '2021-01'; allowed: end must not come before start" in one_line_error(
+        capsys
+    )
+
+
+def test_truncated_file_names_the_missing_keys(tmp_path, capsys):
+    path = tmp_path / "short.toml"
+    path.write_text("\n".join((Path(__file__).parents[1] / "scenarios/gwangju.toml").read_text().splitlines()[:60]))
+    assert cli(["validate", str(path)]) == 2
+    error = one_line_error(capsys)
+    assert f"{path}: firms: got nothing; allowed:" in error and "(and 2 more missing: industries, workforce)" in error
+
+
+def test_missing_parent_names_the_file_and_its_inherits_key(tmp_path, capsys):
+    path = tmp_path / "child.toml"
+    path.write_text('inherits = "absent.toml"\n')
+    assert cli(["validate", str(path)]) == 2
+    assert one_line_error(capsys).startswith(f"shocksim: error: {path}: inherits: got 'absent.toml'; no such file")
+
+
+def test_package_without_interventions_is_validated_as_a_package(tmp_path, capsys):
+    path = tmp_path / "empty.toml"
+    path.write_text('name = "nothing"\n')
+    assert cli(["validate", str(path)]) == 0
+    assert "valid package 'nothing' (0 interventions" in capsys.readouterr().out
+
+
+def test_a_300_digit_number_is_not_printed_whole(write_scenario, capsys):
+    path = write_scenario("[labour_market]\nquit_rate_per_month = " + "9" * 300 + "\n")
+    assert cli(["validate", str(path)]) == 2
+    error = one_line_error(capsys)
+    assert "a 300-digit number" in error and len(error) < 300

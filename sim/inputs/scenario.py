@@ -752,10 +752,30 @@ def load_scenario(scenario: str | Path | Scenario | None = None, overrides: dict
     if isinstance(scenario, Scenario):
         if not overrides:
             return scenario
-        return validate_scenario(apply_overrides(scenario.to_dict(), overrides, "<overrides>"), "<overrides>")
+        return _validate_overridden(apply_overrides(scenario.to_dict(), overrides, OVERRIDES), OVERRIDES, overrides)
     path = resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO)
     raw = load_with_inherits(path, "scenario", SCENARIO_DIR)
-    source = str(path)
     if overrides:
-        raw = apply_overrides(raw, overrides, source)
-    return validate_scenario(raw, source)
+        raw = apply_overrides(raw, overrides, OVERRIDES)
+    return _validate_overridden(raw, str(path), overrides or {})
+
+
+#: Where errors in values set by key path (``--set``, keyword overrides) are said to come from.
+OVERRIDES = "--set"
+
+
+def _validate_overridden(raw: dict[str, Any], source: str, overrides: dict[str, Any]) -> Scenario:
+    """Validate; an error at a key path an override set names ``--set``, not the file."""
+    try:
+        return validate_scenario(raw, source)
+    except ScenarioError as error:
+        raise blame_overrides(error, overrides) from None
+
+
+def blame_overrides(error: ScenarioError, overrides: dict[str, Any]) -> ScenarioError:
+    """``error`` naming ``--set`` when its key path is one that an override set (or inside one)."""
+    for key in overrides:
+        path = key.replace("__", ".")
+        if error.key_path == path or error.key_path.startswith((path + ".", path + "[")):
+            return ScenarioError(OVERRIDES, error.key_path, error.value, error.allowed)
+    return error

@@ -141,7 +141,13 @@ def load_with_inherits(path: Path, kind: str, folder: Path, seen: tuple[Path, ..
     parent_path = parent_path.resolve()
     if parent_path in seen or parent_path == path.resolve():
         raise ScenarioError(str(path), "inherits", parent, f"a {kind} may not inherit from itself")
-    inherited = load_with_inherits(parent_path, kind, folder, (*seen, path.resolve()))
+    try:
+        inherited = load_with_inherits(parent_path, kind, folder, (*seen, path.resolve()))
+    except ScenarioError as error:
+        if error.source != str(parent_path) or error.key_path:
+            raise
+        # The inherited file itself cannot be read: the fault is this file's inherits key.
+        raise ScenarioError(str(path), "inherits", parent, f"{error.allowed} (reading {parent_path})") from None
     for index, key in enumerate(dropped):
         if not _drop_key(inherited, key, f"{path}: drop_inherited[{index}]"):
             raise ScenarioError(
