@@ -229,3 +229,54 @@ def test_a_300_digit_number_is_not_printed_whole(write_scenario, capsys):
     assert cli(["validate", str(path)]) == 2
     error = one_line_error(capsys)
     assert "a 300-digit number" in error and len(error) < 300
+
+
+# ---------------------------------------------------------------------- 8. process hygiene
+TINY = {"reps": 2, "scale": 0.01, "months": 1, "packages": ["single_loans"]}
+
+
+def test_resume_of_a_missing_folder_says_so(tmp_path):
+    from sim.experiment.compare import compare
+
+    with pytest.warns(UserWarning, match="no such folder to resume"):
+        compare(None, **TINY, out=tmp_path / "new", resume=True)
+
+
+def test_two_resumes_of_one_folder_at_once_take_a_lock(tmp_path):
+    from sim.experiment.compare import build_plan
+    from sim.experiment.store import ExperimentStore
+
+    plan = build_plan(None, TINY["packages"], reps=2, scale=0.01, months=1)
+    args = {"kind": "comparison", "arms": plan.arms, "identity": plan.identity(), "contents": plan.contents()}
+    first = ExperimentStore.open(tmp_path / "c", **args, resume=False)
+    with pytest.raises(ResultsFolderError, match="in use by another shocksim process"):
+        ExperimentStore.open(tmp_path / "c", **args, resume=True)
+    first.unlock()
+    ExperimentStore.open(tmp_path / "c", **args, resume=True).unlock()
+
+
+def test_deleted_manifest_is_rebuilt_and_a_corrupt_run_is_run_again(tmp_path):
+    from sim.experiment.compare import compare
+
+    folder = tmp_path / "c"
+    first = compare(None, **TINY, out=folder)
+    (folder / "manifest.json").unlink()
+    run = next((folder / "runs").glob("*/rep-0000"))
+    (run / "timeseries.csv").write_text("changed")
+    with pytest.warns(UserWarning) as caught:
+        again = compare(None, **TINY, out=folder, resume=True)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "rebuilt" in messages and "running it again" in messages
+    assert again.summary.equals(first.summary)
+
+
+def test_dask_address_that_is_not_one_is_one_line(capsys):
+    assert cli(["compare", *SMALL, "--reps", "1", "--dask", "not an address"]) == 2
+    assert one_line_error(capsys).startswith("shocksim: error: --dask: got 'not an address'; allowed:")
+
+
+def test_memory_estimate_refuses_a_run_before_building(capsys):
+    assert cli(["run", "--quiet", "--set", "population.labour_force=50000000"]) == 2
+    error = one_line_error(capsys)
+    assert "population.labour_force: got 50000000, a run needing about" in error and "--max-memory" in error
+    assert cli(["run", *SMALL, "--max-memory", "12x"]) == 2

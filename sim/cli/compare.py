@@ -18,6 +18,7 @@ from sim.cli.options import (
     EXIT_RUNS_FAILED,
     MAX_MONTHS,
     add_executor_options,
+    add_memory_option,
     add_scenario_argument,
     add_set_option,
     count_up_to,
@@ -67,6 +68,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="rescale every package's budgets to this total (KRW, full population) so they compete on the same money",
     )
     add_set_option(parser)
+    add_memory_option(parser)
     parser.add_argument("--no-figures", action="store_true", help="do not draw the PNG figures")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     return parser
@@ -108,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=bar,
                 overrides=dict(args.overrides),
                 figures=None if args.no_figures else save_figures,
+                max_memory=args.max_memory,
             )
     except KeyboardInterrupt:
         bar.close()

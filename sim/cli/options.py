@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import tomllib
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -103,6 +104,49 @@ def money(text: str) -> float:
             f"got {_short(text)}; allowed: a non-negative amount of KRW below 1e18, such as 46.6e9"
         )
     return value
+
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "kib": 2**10,
+    "m": 10**6,
+    "mb": 10**6,
+    "mib": 2**20,
+    "g": 10**9,
+    "gb": 10**9,
+    "gib": 2**30,
+    "t": 10**12,
+    "tb": 10**12,
+    "tib": 2**40,
+}
+
+
+def memory_size(text: str) -> int:
+    """``--max-memory``: bytes, or a number with a unit (``16GB``, ``512MiB``)."""
+    allowed = "a memory size such as 16GB, 16GiB or 512MB (from 100MB to 1PB)"
+    match = re.fullmatch(r"\s*([0-9.]+(?:e[0-9]+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    try:
+        value = float(match.group(1)) * _UNITS[unit] if match else math.nan
+    except (KeyError, ValueError):
+        value = math.nan
+    if not 100e6 <= value <= 1e15:
+        raise argparse.ArgumentTypeError(f"got {_short(text)}; allowed: {allowed}")
+    return int(value)
+
+
+def add_memory_option(parser: argparse.ArgumentParser) -> None:
+    """``--max-memory SIZE``: refuse runs estimated to need more (default 8 GiB)."""
+    parser.add_argument(
+        "--max-memory",
+        type=memory_size,
+        metavar="SIZE",
+        help="refuse, before building, a run estimated to need more memory than this (runs at once together); "
+        "default 8GiB",
+    )
 
 
 def assignment(text: str) -> tuple[str, Any]:

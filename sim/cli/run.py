@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.options import MAX_MONTHS, add_set_option, months, scale, seed
+from sim.cli.options import MAX_MONTHS, add_memory_option, add_set_option, months, scale, seed
 from sim.inputs.scenario import DEFAULT_SCENARIO, shipped_scenarios
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="policy package file or shipped name to lay on the scenario (repeatable: packages are combined)",
     )
     add_set_option(parser)
+    add_memory_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return parser
 
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             overrides=dict(args.overrides),
             packages=args.packages,
             on_month=bar,
+            max_memory=args.max_memory,
         )
     finally:
         bar.close()

@@ -62,7 +62,10 @@ def _is_package_file(name: str) -> bool:
     from sim.inputs.toml_reader import read_toml
 
     path = Path(name)
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return False
+    except (OSError, ValueError):
         return False
     try:
         raw = read_toml(path, "scenario", [])

@@ -21,6 +21,7 @@ import os
 import platform
 import re
 import shutil
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ RUN_FILES = ("timeseries.parquet", "timeseries.csv", "ledger.parquet", "manifest
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
+#: The lock file of a design's folder: one process works in it at a time.
+LOCK = ".lock"
 _SIM_DIR = Path(__file__).resolve().parent.parent
 #: Code that shapes a run's numbers; a resumed design must be made by the same code.
 _MODEL_CODE = ("inputs", "model.py", "records.py", "region", "policy")
@@ -283,6 +286,7 @@ class ExperimentStore:
     """
 
     def __init__(self, folder: Path, kind: str, arms: Sequence[str]) -> None:
+        self._lock = None
         self.folder = folder
         self.kind = kind
         self.arms = list(arms)
@@ -311,6 +315,8 @@ class ExperimentStore:
         store = cls(Path(folder), kind, arms)
         folder = store.folder
         if not folder.exists():
+            if resume:
+                warnings.warn(f"{folder}: no such folder to resume; starting a new {kind} there", stacklevel=2)
             with new_folder(folder) as partial:
                 (partial / RUNS_DIR).mkdir()
                 manifest = {
@@ -324,14 +330,39 @@ class ExperimentStore:
                     "environment": environment(),
                 }
                 (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            store.lock()
             return store
         if not resume:
             raise ResultsFolderError(
                 f"{folder}: results folder exists already; choose another --out, or --resume to finish the {kind} in it"
             )
         manifest_path = folder / MANIFEST
-        if not folder.is_dir() or not manifest_path.is_file():
-            raise ResultsFolderError(f"{folder}: not a {kind} folder (no {MANIFEST}); choose another --out")
+        if not folder.is_dir():
+            raise ResultsFolderError(f"{folder}: not a {kind} folder (a file); choose another --out")
+        if not manifest_path.is_file():
+            if not (folder / RUNS_DIR).is_dir():
+                raise ResultsFolderError(
+                    f"{folder}: not a {kind} folder (no {MANIFEST}, no {RUNS_DIR}/); choose another --out"
+                )
+            store.lock()
+            # The manifest was lost: rebuild it from this command's design; each saved run is still
+            # checked against the design (seed, scenario and package hashes) before it is used.
+            warnings.warn(
+                f"{manifest_path}: missing; rebuilt from this command's {kind}; saved runs are checked one by one",
+                stacklevel=2,
+            )
+            manifest = {
+                "kind": kind,
+                "manifest_format": MANIFEST_FORMAT,
+                "status": "running",
+                "identity": identity,
+                "created_at": utc_now().isoformat(),
+                "rebuilt_at": utc_now().isoformat(),
+                **contents,
+                "sessions": [],
+                "environment": environment(),
+            }
+            write_json(manifest_path, manifest)
         manifest = store.manifest()
         if manifest.get("kind") != kind:
             raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a {kind}")
@@ -340,7 +371,37 @@ class ExperimentStore:
             raise ResultsFolderError(
                 f"{folder}: holds another {kind} ({reason}); refusing to mix results: choose another --out"
             )
+        if getattr(store, "_lock", None) is None:
+            store.lock()
         return store
+
+    def lock(self) -> None:
+        """Hold the folder's lock while this process works in it (released when the process ends).
+
+        Raises:
+            ResultsFolderError: another process holds it (two resumes of one folder at once).
+        """
+        import fcntl
+
+        handle = (self.folder / LOCK).open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise ResultsFolderError(
+                f"{self.folder}: in use by another shocksim process (it holds {LOCK}); "
+                "wait for it to finish, then --resume again"
+            ) from None
+        self._lock = handle
+
+    def unlock(self, remove: bool = False) -> None:
+        """Release the lock; ``remove`` also deletes the lock file (the design is finished)."""
+        handle = getattr(self, "_lock", None)
+        if handle is not None:
+            if remove:
+                (self.folder / LOCK).unlink(missing_ok=True)
+            handle.close()
+            self._lock = None
 
     def manifest(self) -> dict[str, Any]:
         path = self.folder / MANIFEST
@@ -389,7 +450,13 @@ class ExperimentStore:
             path = self.run_folder(experiment.arm, experiment.replicate)
             if not path.is_dir():
                 continue
-            run = read_run(path)
+            try:
+                run = read_run(path)
+            except ResultsFolderError as error:
+                # A corrupt or incomplete run (a changed file, a failed disk) is run again.
+                warnings.warn(f"{error}; running it again", stacklevel=2)
+                shutil.rmtree(path, ignore_errors=True)
+                continue
             info = {"overrides": {}, **run["manifest"]}
             wrong = [key for key, value in self._run_identity(experiment).items() if info.get(key) != value]
             if wrong:
@@ -433,4 +500,5 @@ class ExperimentStore:
         manifest.update(extra or {})
         manifest["files"] = {path.relative_to(self.folder).as_posix(): sha256_of(path) for path in files}
         write_json(self.folder / MANIFEST, manifest)
+        self.unlock(remove=True)
         return files

@@ -144,7 +144,7 @@ def _check_benefit_table(rows: list[list[float]]) -> None:
 class LabourMarket(_Section):
     occupations: list[str] = Field(min_length=1)
     occupation_distance: list[list[Share]]
-    job_finding_rate_per_month: Share
+    job_finding_rate_per_month: Annotated[float, Field(gt=0.0, le=1.0)]  # 0: nobody could ever be hired
     vacancy_duration_months: Positive
     quit_rate_per_month: Share
     search_distance_weight: NonNegative

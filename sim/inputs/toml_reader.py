@@ -30,7 +30,10 @@ def resolve_path(name_or_path: str | Path, folder: Path) -> Path:
     if path.suffix == ".toml" or path.parent != Path("."):
         return path
     shipped = folder / f"{name_or_path}.toml"
-    return shipped if shipped.exists() else path
+    try:
+        return shipped if shipped.exists() else path
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        return path
 
 
 def shipped_names(folder: Path) -> list[str]:
@@ -56,7 +59,14 @@ def read_toml(path: Path, kind: str, shipped: list[str]) -> dict[str, Any]:
     ``kind`` ("scenario", "package") and ``shipped`` (its shipped names) word the message for
     a missing file.
     """
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ScenarioError(
+            str(path)[:200], "", str(path)[:200], f"cannot read it ({reason}); allowed: a {kind} .toml file"
+        ) from None
+    if not exists:
         listed = f" or one of {shipped}" if shipped else ""
         raise ScenarioError(
             str(path),
@@ -64,7 +74,7 @@ def read_toml(path: Path, kind: str, shipped: list[str]) -> dict[str, Any]:
             str(path),
             f"no such file; allowed: a {kind} .toml file{listed}",
         )
-    if path.is_dir():
+    if is_dir:
         raise ScenarioError(str(path), "", str(path), f"this is a folder; allowed: a {kind} .toml file")
     try:
         data = path.read_bytes()
