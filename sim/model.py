@@ -131,7 +131,7 @@ def seed_from(rng: Any) -> int:
     if isinstance(rng, int | np.integer):
         if not 0 <= rng < _MAX_SEED:
             # Refused rather than reduced: 2**70 would otherwise run as seed 0 while recorded as 2**70.
-            raise ValueError(f"rng seed must be a whole number from 0 to 2**63 - 1, got {rng}")
+            raise ValueError(f"rng seed must be a non-negative whole number below 2**63, got {rng}")
         return int(rng)
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(_MAX_SEED))
