@@ -358,5 +358,10 @@ def test_fuzzed_command_lines(tmp_path_factory, argv):
     (folder / "FILE").write_text("x")
     argv = [arg.replace("OUT", str(folder / "out")).replace("FILE", str(folder / "FILE")) for arg in argv]
     assume("--dask" not in argv or "tcp://127.0.0.1:1" not in argv)  # an unreachable port waits for a timeout
-    code, stderr = shocksim(argv)
+    here = Path.cwd()
+    os.chdir(folder)  # relative --out values (" ", "results/...") land in the test's folder
+    try:
+        code, stderr = shocksim(argv)
+    finally:
+        os.chdir(here)
     judge(f"{argv[0]} command line", code, stderr, ("",), strict=False)
