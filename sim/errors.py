@@ -21,10 +21,23 @@ class ScenarioError(InputError):
         super().__init__(f"{location}: got {shown}; {allowed}")
 
 
+def located(error: ScenarioError, source: str) -> ScenarioError:
+    """``error`` naming the file ``source`` where it named the scenario only (errors found while building)."""
+    if error.source.startswith("scenario '"):
+        return ScenarioError(source, error.key_path, error.value, error.allowed)
+    return error
+
+
 class ResultsFolderError(InputError):
     """A results folder that exists already, or is not a valid results folder."""
 
 
 def _short_repr(value: object, limit: int = 80) -> str:
+    """The value as the user wrote it, cut to ``limit`` characters; a huge whole number by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**18:
+        digits = str(abs(value))
+        sign = "-" if value < 0 else ""
+        negative = "negative " if sign else ""
+        return f"a {len(digits)}-digit {negative}number ({sign}{digits[0]}.{digits[1:3]}e+{len(digits) - 1})"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -15,10 +15,18 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.errors import InputError, ScenarioError, located
 from sim.inputs.interventions import check_package_names
+from sim.inputs.keypath import get_path
 from sim.inputs.package import Package, combine_packages, load_package
-from sim.inputs.scenario import PART_TYPES, Scenario, load_scenario
+from sim.inputs.scenario import (
+    DEFAULT_SCENARIO,
+    PART_TYPES,
+    Scenario,
+    blame_overrides,
+    load_scenario,
+    resolve_scenario_path,
+)
 from sim.policy import interventions as _interventions  # noqa: F401 - registers every instrument
 from sim.policy.base import REGISTRY, Intervention
 from sim.policy.desk import PolicyDesk
@@ -44,6 +52,75 @@ from sim.region.random_streams import RandomStreams
 from sim.region.state import FIRM_STATUS_NAMES, NO_PART, ROLE_NAMES, WORKER_STATUS_NAMES
 
 _MAX_SEED = 2**63
+#: The memory a run may need unless told otherwise (``--max-memory``), in bytes.
+DEFAULT_MAX_MEMORY = 8 * 2**30
+#: Interpreter, libraries and fixed tables, in bytes (measured: about 250 MB before building).
+_BASE_BYTES = 300 * 2**20
+#: Live arrays per registered column during a month's vectorised passes (copies, masks, temporaries).
+_WORKING_COPIES = 4
+
+
+def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> tuple[int, str]:
+    """The memory a run of ``config`` (with ``package``) needs at most, from its sizes; and the key that drives it.
+
+    Counts the workers the workforce is sized for (the labour force at the run's scale, the
+    entrants of every month and foreign workers a package may place), the firms (at most one
+    per ``firm_size_min`` employees), firms an investment incentive plans each month (up to
+    (1 - deadweight) / deadweight times the scenario's arrivals), and the monthly table.
+    """
+    from sim.region.state import FirmTable, Workforce
+
+    worker_row = sum(np.dtype(column.dtype).itemsize for column in Workforce().registry.values())
+    firm_row = sum(np.dtype(column.dtype).itemsize for column in FirmTable().registry.values())
+    scale, months = config.scenario.scale, config.scenario.months
+    people = config.population.labour_force * scale * 1.1
+    entrants = config.population.entry_rate_per_month * people * months * 1.3
+    groups = [(chain.tier1.employees, chain.tier1.firm_size_min) for chain in config.chains.values()]
+    groups += [(chain.tier2.employees, chain.tier2.firm_size_min) for chain in config.chains.values()]
+    smallest = min([size for _, size in groups] + [i.firm_size_min for i in config.industries.values()])
+    firms = people / max(smallest, 1)
+    arrivals = config.investment.arrivals_per_year * months / 12 if config.investment else 0.0
+    terms = {
+        "population.labour_force": people * worker_row * _WORKING_COPIES + firms * firm_row * _WORKING_COPIES,
+        "scenario.months": entrants * worker_row * _WORKING_COPIES + months * 2_000 * 8 + arrivals * firm_row,
+    }
+    for index, item in enumerate(package.interventions if package else []):
+        if item.type == "foreign_workforce":
+            terms[f"interventions[{index}].quota_per_year"] = (
+                item.quota_per_year * scale * months / 12 * worker_row * _WORKING_COPIES
+            )
+        if item.type == "investment_attraction" and config.investment is not None:
+            planned = config.investment.arrivals_per_year / 12 * (1 - item.deadweight_share) / item.deadweight_share
+            terms[f"interventions[{index}].deadweight_share"] = planned * 64 + planned * months * scale * firm_row
+    driver = max(terms, key=terms.__getitem__)
+    return int(_BASE_BYTES + sum(terms.values())), driver
+
+
+def format_bytes(count: float) -> str:
+    """``8589934592`` -> ``"8.0 GiB"``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(count) < 1024 or unit == "PiB":
+            return f"{count:,.1f} {unit}" if unit != "B" else f"{count:,.0f} B"
+        count /= 1024
+    return f"{count:.1f} PiB"  # pragma: no cover
+
+
+def check_memory(config: Scenario, package: Package | None, limit: int | None, source: str, *, at_once: int = 1) -> int:
+    """Refuse, in one line, a run whose estimated memory (times ``at_once`` runs at a time) exceeds ``limit``.
+
+    Returns the estimate of one run, in bytes. ``limit`` None: ``DEFAULT_MAX_MEMORY``.
+    """
+    limit = DEFAULT_MAX_MEMORY if limit is None else int(limit)
+    need, driver = estimate_memory_bytes(config, package)
+    if need * at_once > limit:
+        runs = f" x {at_once} runs at once" if at_once > 1 else ""
+        value = get_path(config.to_dict(), driver) if not driver.startswith("interventions") else None
+        shown = f"{value!r}, " if value is not None else ""
+        raise InputError(
+            f"{source}: {driver}: got {shown}a run needing about {format_bytes(need)}{runs}; allowed: at most "
+            f"{format_bytes(limit)} (--max-memory); lower the labour force, months or scale, or raise --max-memory"
+        )
+    return need
 
 
 def seed_from(rng: Any) -> int:
@@ -53,9 +130,10 @@ def seed_from(rng: Any) -> int:
     if isinstance(rng, bool):
         raise TypeError("rng must be an integer seed, a numpy Generator or None, not a bool")
     if isinstance(rng, int | np.integer):
-        if rng < 0:
-            raise ValueError(f"rng seed must be a non-negative integer, got {rng}")
-        return int(rng) % _MAX_SEED
+        if not 0 <= rng < _MAX_SEED:
+            # Refused rather than reduced: 2**70 would otherwise run as seed 0 while recorded as 2**70.
+            raise ValueError(f"rng seed must be a non-negative whole number below 2**63, got {rng}")
+        return int(rng)
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(_MAX_SEED))
     if isinstance(rng, np.random.SeedSequence):
@@ -98,6 +176,10 @@ class RegionModel(mesa.Model):
     ``RegionModel(labour_market__quit_rate_per_month=0.004)``. The validated scenario is
     ``model.config``; ``model.scenario`` is Mesa's own experimental Scenario object.
 
+    Before building, the memory the run needs is estimated from its sizes
+    (:func:`estimate_memory_bytes`); above ``max_memory`` bytes (default
+    ``DEFAULT_MAX_MEMORY``, 8 GiB; ``False``: no check) it is refused with an InputError.
+
     ``package`` lays one or more policy packages on the scenario (a Package, a path, a
     shipped package's name, or a list of them); ``None`` is the baseline. Budgets are
     multiplied by ``scale``: a 10% sample gets 10% of the money.
@@ -115,6 +197,7 @@ class RegionModel(mesa.Model):
         months: int | None = None,
         package: Package | str | Path | list[Package | str | Path] | None = None,
         overrides: dict[str, Any] | None = None,
+        max_memory: int | bool | None = None,
         **parameter_overrides: Any,
     ) -> None:
         all_overrides = {**(overrides or {}), **parameter_overrides}
@@ -129,12 +212,17 @@ class RegionModel(mesa.Model):
         self.months = config.scenario.months
         self.scale = config.scenario.scale
         self.package, self.package_sources = _load_packages(package, config)
+        if max_memory is not False:
+            check_memory(config, self.package, max_memory, _source_of(scenario))
         settings = self.package.interventions if self.package else []
         self.ledger_book = Ledger()
         self.policies: list[Intervention] = [
             REGISTRY[item.type](item, self.ledger_book, self.scale) for item in settings
         ]
-        self.region = build_region(config, RandomStreams(self.seed), self.scale, self.months)
+        try:
+            self.region = build_region(config, RandomStreams(self.seed), self.scale, self.months)
+        except ScenarioError as error:
+            raise blame_overrides(located(error, _source_of(scenario)), all_overrides) from None
         self.desk = PolicyDesk(self.region, self.ledger_book, self.policies)
         self.firm_agents: list[Firm] = []
         self._add_firm_agents()
@@ -260,6 +348,13 @@ class RegionModel(mesa.Model):
     def ledger(self) -> pd.DataFrame:
         """Every policy payment so far, one row each (empty without policies)."""
         return self.ledger_book.to_frame()
+
+
+def _source_of(scenario: Scenario | str | Path | None) -> str:
+    """The file a scenario came from, for messages (its name when it was given as an object)."""
+    if isinstance(scenario, Scenario):
+        return f"scenario {scenario.scenario.name!r}"
+    return str(resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO))
 
 
 def _load_packages(

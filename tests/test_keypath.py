@@ -71,5 +71,5 @@ def test_scenario_overrides_use_the_grammar_with_list_indices():
     assert scenario.shocks.relocation[0].share == 0.21
     model = RegionModel("gwangju", rng=1, scale=0.02, months=1, labour_market__quit_rate_per_month=0.004)
     assert model.config.labour_market.quit_rate_per_month == 0.004
-    with pytest.raises(ScenarioError, match=r"gwangju\.toml: shocks\.relocation\[5\]\.share: got 0\.2; .*has 1 entry"):
+    with pytest.raises(ScenarioError, match=r"--set: shocks\.relocation\[5\]\.share: got 0\.2; .*has 1 entry"):
         load_scenario("gwangju", {"shocks.relocation[5].share": 0.2})

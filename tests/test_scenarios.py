@@ -305,7 +305,7 @@ def test_tier1_without_local_buyers_must_sell_everything_outside(tmp_path, scena
 
 def test_an_industry_gives_at_most_one_sizing_key(tmp_path, scenario_error):
     message = scenario_error(_write(tmp_path, "[industries.other_manufacturing]\nemployees = 5000\n"))
-    assert "industries.other_manufacturing: got" in message
+    assert "industries.other_manufacturing.employees: got 5000" in message
     assert "give at most one of employees and size_by_chain_output_share" in message
 
 

@@ -7,6 +7,7 @@ Exit status: 0 when the fitted scenario was written; 1 when a run failed; 2 for 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,16 +47,17 @@ def run(args: argparse.Namespace) -> int:
     from sim.cli.options import executor_from_options
     from sim.errors import ResultsFolderError
     from sim.experiment.calibrate import Evaluation, calibrate, format_fit_table, load_targets, write_fitted_scenario
-    from sim.experiment.store import utc_now
+    from sim.experiment.store import check_new_folder, safe_name, utc_now
     from sim.inputs.scenario import load_scenario, resolve_scenario_path
 
     path = resolve_scenario_path(args.scenario)
     targets = load_targets(args.targets, load_scenario(path))
     out = args.out
     if out is None:
-        out = Path("results") / f"{path.stem}-fitted-{utc_now():%Y%m%d-%H%M%S}.toml"
-    if out.exists():
+        out = Path("results") / f"{safe_name(path.stem)}-fitted-{utc_now():%Y%m%d-%H%M%S}.toml"
+    if os.path.lexists(out):
         raise ResultsFolderError(f"{out}: file exists already; choose another --out or move it away")
+    check_new_folder(out)  # a file, but it must be creatable: found now, not after the fit
 
     def progress(count: int, latest: Evaluation, best: Evaluation) -> None:
         if args.quiet:

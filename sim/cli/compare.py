@@ -16,11 +16,14 @@ from typing import Any
 from sim.cli.options import (
     EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
+    MAX_MONTHS,
     add_executor_options,
+    add_memory_option,
     add_scenario_argument,
     add_set_option,
+    count_up_to,
     money,
-    positive_int,
+    months,
     scale,
     seed,
 )
@@ -45,10 +48,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="PACKAGE",
         help="package file or shipped name to compare (repeatable; default: the shipped packages written for it)",
     )
-    parser.add_argument("--reps", type=positive_int, default=20, help="seeds to run every arm with (default 20)")
+    parser.add_argument(
+        "--reps", type=count_up_to(10_000, "replicates"), default=20, help="seeds to run every arm with (default 20)"
+    )
     parser.add_argument("--seed", type=seed, default=1, help="base seed (default 1); replicate seeds derive from it")
     parser.add_argument("--scale", type=scale, help="fraction of the population to simulate, in (0, 1]")
-    parser.add_argument("--months", type=positive_int, help="months to simulate (default: the scenario's)")
+    parser.add_argument(
+        "--months", type=months, help=f"months to simulate, up to {MAX_MONTHS} (default: the scenario's)"
+    )
     add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument(
@@ -61,6 +68,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="rescale every package's budgets to this total (KRW, full population) so they compete on the same money",
     )
     add_set_option(parser)
+    add_memory_option(parser)
     parser.add_argument("--no-figures", action="store_true", help="do not draw the PNG figures")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     return parser
@@ -72,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.errors import InputError
     from sim.experiment.compare import RunFailedWarning, compare
     from sim.experiment.executors import ProgressBar
-    from sim.experiment.store import utc_now
+    from sim.experiment.store import safe_name, utc_now
     from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
     from sim.viz.compare_figures import save_figures
 
@@ -81,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
     out = args.out
     if out is None:
-        out = Path("results") / f"compare-{resolve_scenario_path(scenario).stem}-{utc_now():%Y%m%d-%H%M%S}"
+        out = Path("results") / f"compare-{safe_name(resolve_scenario_path(scenario).stem)}-{utc_now():%Y%m%d-%H%M%S}"
 
     executor = executor_from_options(args)
     bar = ProgressBar("comparing", disable=args.quiet)
@@ -102,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=bar,
                 overrides=dict(args.overrides),
                 figures=None if args.no_figures else save_figures,
+                max_memory=args.max_memory,
             )
     except KeyboardInterrupt:
         bar.close()

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.options import add_set_option, positive_int, scale, seed
+from sim.cli.options import MAX_MONTHS, add_memory_option, add_set_option, months, scale, seed
 from sim.inputs.scenario import DEFAULT_SCENARIO, shipped_scenarios
 
 if TYPE_CHECKING:
@@ -22,7 +22,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"scenario file or shipped name (default: {DEFAULT_SCENARIO}; shipped: {', '.join(shipped_scenarios())})",
     )
     parser.add_argument("--seed", type=seed, default=1, help="random seed (default 1); same seed, same numbers")
-    parser.add_argument("--months", type=positive_int, help="months to simulate (default: the scenario's)")
+    parser.add_argument(
+        "--months", type=months, help=f"months to simulate, up to {MAX_MONTHS} (default: the scenario's)"
+    )
     parser.add_argument("--scale", type=scale, help="fraction of the population to simulate, in (0, 1]")
     parser.add_argument("--out", type=Path, help="results folder to create (default: a new folder under results/)")
     parser.add_argument(
@@ -34,6 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="policy package file or shipped name to lay on the scenario (repeatable: packages are combined)",
     )
     add_set_option(parser)
+    add_memory_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return parser
 
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             overrides=dict(args.overrides),
             packages=args.packages,
             on_month=bar,
+            max_memory=args.max_memory,
         )
     finally:
         bar.close()

@@ -14,10 +14,12 @@ from typing import Any
 
 from sim.cli.options import (
     EXIT_INTERRUPTED,
+    MAX_MONTHS,
     add_executor_options,
     add_scenario_argument,
     add_set_option,
-    positive_int,
+    count_up_to,
+    months,
     scale,
     seed,
 )
@@ -41,13 +43,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="FILE",
         help="TOML file of [[parameters]] tables (key, low, high, reason) (default: the built-in list)",
     )
-    parser.add_argument("--trajectories", type=positive_int, default=10, help="Morris trajectories (default 10)")
-    parser.add_argument("--levels", type=positive_int, default=4, help="levels of the Morris grid (default 4)")
+    parser.add_argument(
+        "--trajectories", type=count_up_to(1_000, "trajectories"), default=10, help="Morris trajectories (default 10)"
+    )
+    parser.add_argument(
+        "--levels", type=count_up_to(100, "levels"), default=4, help="levels of the Morris grid (default 4)"
+    )
     parser.add_argument("--seed", type=seed, default=1, help="seed of the sample and of every run (default 1)")
     parser.add_argument(
         "--scale", type=scale, default=0.05, help="fraction of the population, in (0, 1] (default 0.05)"
     )
-    parser.add_argument("--months", type=positive_int, help="months to simulate (default: the scenario's)")
+    parser.add_argument(
+        "--months", type=months, help=f"months to simulate, up to {MAX_MONTHS} (default: the scenario's)"
+    )
     add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument(
@@ -65,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.errors import InputError
     from sim.experiment.executors import ProgressBar
     from sim.experiment.screen import screen
-    from sim.experiment.store import utc_now
+    from sim.experiment.store import safe_name, utc_now
     from sim.inputs.package import load_package
     from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
     from sim.viz.screen_figures import save_figures
@@ -77,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     package = load_package(args.package)
     out = args.out
     if out is None:
-        out = Path("results") / f"sensitivity-{path.stem}-{package.name}-{utc_now():%Y%m%d-%H%M%S}"
+        out = (
+            Path("results") / f"sensitivity-{safe_name(path.stem)}-{safe_name(package.name)}-{utc_now():%Y%m%d-%H%M%S}"
+        )
 
     executor = executor_from_options(args)
     bar = ProgressBar("screening", disable=args.quiet)

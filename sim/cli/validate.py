@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from sim.cli.options import EXIT_INPUT_ERROR
-from sim.errors import InputError
+from sim.errors import InputError, ScenarioError, located
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -83,7 +82,10 @@ def _validate_scenario(name: str) -> str:
     scenario = load_scenario(name)
     # Sizing the industries catches inconsistencies no single key shows (e.g. a labour
     # force too small for the manufacturing firms given).
-    plan_firm_groups(scenario, np.random.default_rng(0), scenario.scenario.scale)
+    try:
+        plan_firm_groups(scenario, np.random.default_rng(0), scenario.scenario.scale)
+    except ScenarioError as error:
+        raise located(error, str(resolve_scenario_path(name))) from None
     return (
         f"{resolve_scenario_path(name)}: valid scenario {scenario.scenario.name!r} "
         f"({scenario.scenario.months} months from {scenario.scenario.start})"
@@ -108,14 +110,28 @@ def _validate_package(name: str, against: str | None) -> str:
 
 
 def _is_package_file(path: Path) -> bool:
-    """A TOML file with an ``interventions`` list is a package."""
-    if not path.is_file():
+    """A TOML file with ``interventions``, or a top-level ``name`` and no scenario sections, is a package.
+
+    A package may have no interventions (the baseline); a file that cannot be read is left
+    to the scenario reader, which names the problem in one line.
+    """
+    from sim.inputs.package import PACKAGE_DIR
+    from sim.inputs.toml_reader import read_toml
+
+    try:
+        if not path.is_file():
+            return False
+    except (OSError, ValueError):
         return False
     try:
-        with path.open("rb") as handle:
-            return "interventions" in tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
+        raw = read_toml(path, "scenario", [])
+    except InputError:
         return False
+    if "interventions" in raw:
+        return True
+    if any(section in raw for section in ("scenario", "population", "labour_market", "industries")):
+        return False
+    return "name" in raw or path.resolve().parent == PACKAGE_DIR.resolve()
 
 
 def _count(number: int, noun: str) -> str:

@@ -39,7 +39,7 @@ import pandas as pd
 from sim.errors import InputError, ResultsFolderError
 from sim.experiment import stats
 from sim.experiment.design import BASELINE, Experiment, Outcome, design_scenario, replicate_seed, run_experiment
-from sim.experiment.executors import Progress, ProgressBar, RunExecutor, perform_experiments
+from sim.experiment.executors import Progress, ProgressBar, RunExecutor, check_experiments_memory, perform_experiments
 from sim.experiment.stats import CONFIDENCE
 from sim.experiment.store import MANIFEST, ExperimentStore, model_code_hash, utc_now
 from sim.inputs.package import Package, load_package, shipped_packages, validate_package
@@ -330,6 +330,7 @@ def compare(
     overrides: dict[str, Any] | None = None,
     figures: Callable[[Comparison, Path], list[Path]] | None = None,
     runner: Callable[[Experiment], Outcome] = run_experiment,
+    max_memory: int | None = None,
 ) -> Comparison:
     """Run the baseline and every package for the same ``reps`` seeds and summarise the effects.
 
@@ -351,6 +352,8 @@ def compare(
         figures: ``figures(result, folder)`` draws the figures into ``out/figures`` and returns
             their paths (e.g. :func:`sim.viz.compare_figures.save_figures`); None draws none.
         runner: the function that runs one experiment (picklable for process and Dask executors).
+        max_memory: bytes the runs running at once may need (default 8 GiB); a larger
+            estimate is refused before any run (InputError).
 
     Returns:
         A :class:`Comparison`. Runs that failed are in ``.failures`` (and a
@@ -378,6 +381,7 @@ def compare(
     experiments = plan.experiments()
     store: ExperimentStore | None = None
     done: dict[tuple[str, int], Outcome] = {}
+    check_experiments_memory(experiments, max_memory, 1, str(scenario) if isinstance(scenario, str | Path) else None)
     if out is not None:
         store = ExperimentStore.open(
             out,
@@ -398,7 +402,14 @@ def compare(
     report = ProgressBar("comparing") if progress is True else (progress or None)
     try:
         outcomes, executor_info = perform_experiments(
-            pending, executor, runner=runner, done_before=len(done), progress=report, on_outcome=keep
+            pending,
+            executor,
+            runner=runner,
+            done_before=len(done),
+            progress=report,
+            on_outcome=keep,
+            max_memory=max_memory,
+            source=str(scenario) if isinstance(scenario, str | Path) else None,
         )
     finally:
         if progress is True:

@@ -93,6 +93,7 @@ def run_experiment(experiment: Experiment) -> Outcome:
             rng=experiment.seed,
             package=experiment.package,
             overrides=dict(experiment.overrides) or None,
+            max_memory=False,  # checked for the whole design before any run (perform_experiments)
         )
         table = model.run()
         ledger = model.ledger()

@@ -210,8 +210,12 @@ class DaskExecutor(RunExecutor):
         else:
             try:
                 self.client = Client(str(address), timeout=timeout_seconds)
-            except (OSError, TimeoutError) as error:
-                raise InputError(f"--dask {address}: cannot reach a Dask scheduler there ({error})") from None
+            except (OSError, TimeoutError, ValueError, TypeError) as error:
+                reason = " ".join(str(error).split())[:200]
+                raise InputError(
+                    f"--dask: got {str(address)[:100]!r}; allowed: 'local' or the address of a reachable Dask "
+                    f"scheduler such as tcp://host:8786 ({reason})"
+                ) from None
             self.address = str(address)
 
     @property
@@ -323,6 +327,24 @@ def _remote_traceback(error: BaseException) -> str:
 
 
 # ---------------------------------------------------------------------- performing experiments
+def check_experiments_memory(
+    experiments: Sequence[Experiment], max_memory: int | None, at_once: int, source: str | None = None
+) -> None:
+    """Refuse (InputError, one line) a design whose runs, ``at_once`` at a time, would need more than ``max_memory``."""
+    from sim.inputs.scenario import load_scenario
+    from sim.model import check_memory
+
+    seen: set[tuple[int, int, str]] = set()
+    for experiment in experiments:
+        key = (id(experiment.scenario), id(experiment.package), repr(sorted(experiment.overrides.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        config = load_scenario(experiment.scenario, dict(experiment.overrides) or None)
+        where = source or f"scenario {config.scenario.name!r}"
+        check_memory(config, experiment.package, max_memory, where, at_once=min(at_once, len(experiments)))
+
+
 class RunsFailed(RuntimeError):
     """Runs of a design that needs every run (a calibration point, a screening) failed."""
 
@@ -413,6 +435,8 @@ def perform_experiments(
     done_before: int = 0,
     progress: Callable[[Progress], None] | None = None,
     on_outcome: Callable[[Experiment, Outcome], None] | None = None,
+    max_memory: int | None = None,
+    source: str | None = None,
 ) -> tuple[list[Outcome], dict[str, Any]]:
     """Run every experiment on the executor; return the outcomes in the order of ``experiments``.
 
@@ -421,8 +445,18 @@ def perform_experiments(
     it); ``progress`` before the first run and after each, counting ``done_before`` runs
     (loaded from a store) as done. Executors made here are closed here. Also returns the
     description of the executor, for manifests.
+
+    Before any run, the memory of each distinct run (scenario, package, overrides) times the
+    executor's workers must fit ``max_memory`` bytes (default 8 GiB), or an InputError
+    naming ``source`` (the scenario file) says so in one line.
     """
     run_executor, own_executor = make_executor(executor)
+    try:
+        check_experiments_memory(experiments, max_memory, run_executor.workers, source)
+    except BaseException:
+        if own_executor:
+            run_executor.close()
+        raise
     total = done_before + len(experiments)
     outcomes: list[Outcome | None] = [None] * len(experiments)
     finished = failed = 0

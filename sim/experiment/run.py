@@ -24,18 +24,28 @@ def run_and_save(
     overrides: dict[str, Any] | None = None,
     packages: list[str | Path] | None = None,
     on_month: Callable[[int, int], None] | None = None,
+    max_memory: int | None = None,
 ) -> tuple[RegionModel, Path]:
     """Build the model, run every month, write the run folder; return the model and folder.
 
     ``on_month(done, total)`` is called after each month (for progress bars). The output
     folder is checked before the run starts, so a clash fails fast and costs nothing.
     ``overrides`` (key paths, as ``--set``) are recorded in the manifest as given, beside
-    the scenario in full.
+    the scenario in full. A run whose estimated memory exceeds ``max_memory`` bytes (default
+    8 GiB) is refused before it is built.
     """
     started = utc_now()
     if out is not None:
         check_new_folder(out)
-    model = RegionModel(scenario, rng=seed, months=months, scale=scale, overrides=overrides, package=packages or None)
+    model = RegionModel(
+        scenario,
+        rng=seed,
+        months=months,
+        scale=scale,
+        overrides=overrides,
+        package=packages or None,
+        max_memory=max_memory,
+    )
     folder = out if out is not None else default_run_folder(results_root, model.config.scenario.name, seed, started)
     check_new_folder(folder)
     clock = time.perf_counter()

@@ -14,12 +14,14 @@ holds the same design and loads the runs saved there, so only the missing runs a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import re
 import shutil
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -35,20 +37,103 @@ RUN_FILES = ("timeseries.parquet", "timeseries.csv", "ledger.parquet", "manifest
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
+#: The lock file of a design's folder: one process works in it at a time.
+LOCK = ".lock"
 _SIM_DIR = Path(__file__).resolve().parent.parent
 #: Code that shapes a run's numbers; a resumed design must be made by the same code.
 _MODEL_CODE = ("inputs", "model.py", "records.py", "region", "policy")
 
 
+#: The most bytes (UTF-8) of a scenario's or package's name in a folder name.
+NAME_BYTES = 80
+_PARTIAL = re.compile(r"^\..+\.partial-(\d+)$")
+
+
+def safe_name(text: str, limit: int = NAME_BYTES) -> str:
+    """``text`` as one folder name: letters (any script), digits, ``_ . -``; no leading dot; at most ``limit`` bytes.
+
+    Slashes, ``..``, spaces, newlines and other characters become ``_``, so a scenario named
+    ``../../escape`` or ``a/b`` stays one folder inside the results folder.
+    """
+    cleaned = re.sub(r"[^\w.-]+", "_", str(text)).strip("._-")
+    while len(cleaned.encode()) > limit:
+        cleaned = cleaned[:-1]
+    return cleaned.rstrip("._-") or "unnamed"
+
+
 def default_run_folder(results_root: Path, scenario_name: str, seed: int, when: datetime) -> Path:
-    """``results/<scenario>-seed<N>-<UTC time>``: a new name for every run."""
-    return results_root / f"{scenario_name}-seed{seed}-{when.strftime('%Y%m%d-%H%M%S')}"
+    """``results/<scenario>-seed<N>-<UTC time>``: a new name for every run (the name made safe for paths)."""
+    return results_root / f"{safe_name(scenario_name)}-seed{seed}-{when.strftime('%Y%m%d-%H%M%S')}"
 
 
-def check_new_folder(folder: Path) -> None:
-    """Refuse a results folder that exists already, so nothing is overwritten."""
-    if folder.exists():
+def _partial_name(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.partial-{os.getpid()}"
+
+
+def _cannot_create(folder: Path, option: str, reason: str) -> ResultsFolderError:
+    shown = repr(str(folder)) if len(str(folder)) <= 120 else repr(str(folder)[:117] + "...")
+    return ResultsFolderError(f"{option}: got {shown}; allowed: a new folder that can be created ({reason})")
+
+
+def check_new_folder(folder: Path, option: str = "--out") -> None:
+    """Refuse a results folder that exists already, or that cannot be created, before any work is done.
+
+    Creates (and removes again) the folder's temporary sibling, and any missing parents, so
+    that a read-only file system, a parent that is a file, a name too long for the file system
+    or a NUL in the name are found before a run rather than after it.
+    """
+    if "\x00" in str(folder):
+        raise _cannot_create(folder, option, "a NUL character cannot be part of a file name")
+    try:
+        exists = os.path.lexists(folder)
+    except (OSError, ValueError) as error:
+        raise _cannot_create(folder, option, getattr(error, "strerror", None) or str(error)) from None
+    if exists:
         raise ResultsFolderError(f"{folder}: results folder exists already; choose another --out or move it away")
+    created: list[Path] = []
+    try:
+        missing = [parent for parent in folder.absolute().parents if not parent.exists()]
+        for parent in reversed(missing):
+            parent.mkdir()
+            created.append(parent)
+        probe = _partial_name(folder)
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as error:
+        raise _cannot_create(folder, option, error.strerror or str(error)) from None
+    finally:
+        for parent in reversed(created):
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove ``.<name>.partial-<pid>`` leftovers in ``folder`` whose process is gone (killed while writing)."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _PARTIAL.match(entry.name)
+        if match is None or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
 
 
 @contextmanager
@@ -57,17 +142,27 @@ def new_folder(folder: Path) -> Iterator[Path]:
 
     Yields the temporary folder to write into. An existing ``folder`` is refused, before and
     after the writing; on any error the temporary folder is removed, so a folder with the
-    final name is never half-written.
+    final name is never half-written. Temporary folders left by killed processes are removed.
     """
     check_new_folder(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(folder.parent)
+        partial = _partial_name(folder)
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+    except OSError as error:
+        raise _cannot_create(folder, "--out", error.strerror or str(error)) from None
     try:
         yield partial
-        check_new_folder(folder)
+        if os.path.lexists(folder):
+            raise ResultsFolderError(f"{folder}: results folder exists already; choose another --out or move it away")
         partial.rename(folder)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise ResultsFolderError(
+            f"{folder}: could not write the results folder ({error.strerror or error}); nothing was kept"
+        ) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -193,6 +288,7 @@ class ExperimentStore:
     """
 
     def __init__(self, folder: Path, kind: str, arms: Sequence[str]) -> None:
+        self._lock = None
         self.folder = folder
         self.kind = kind
         self.arms = list(arms)
@@ -221,6 +317,8 @@ class ExperimentStore:
         store = cls(Path(folder), kind, arms)
         folder = store.folder
         if not folder.exists():
+            if resume:
+                warnings.warn(f"{folder}: no such folder to resume; starting a new {kind} there", stacklevel=2)
             with new_folder(folder) as partial:
                 (partial / RUNS_DIR).mkdir()
                 manifest = {
@@ -234,14 +332,39 @@ class ExperimentStore:
                     "environment": environment(),
                 }
                 (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            store.lock()
             return store
         if not resume:
             raise ResultsFolderError(
                 f"{folder}: results folder exists already; choose another --out, or --resume to finish the {kind} in it"
             )
         manifest_path = folder / MANIFEST
-        if not folder.is_dir() or not manifest_path.is_file():
-            raise ResultsFolderError(f"{folder}: not a {kind} folder (no {MANIFEST}); choose another --out")
+        if not folder.is_dir():
+            raise ResultsFolderError(f"{folder}: not a {kind} folder (a file); choose another --out")
+        if not manifest_path.is_file():
+            if not (folder / RUNS_DIR).is_dir():
+                raise ResultsFolderError(
+                    f"{folder}: not a {kind} folder (no {MANIFEST}, no {RUNS_DIR}/); choose another --out"
+                )
+            store.lock()
+            # The manifest was lost: rebuild it from this command's design; each saved run is still
+            # checked against the design (seed, scenario and package hashes) before it is used.
+            warnings.warn(
+                f"{manifest_path}: missing; rebuilt from this command's {kind}; saved runs are checked one by one",
+                stacklevel=2,
+            )
+            manifest = {
+                "kind": kind,
+                "manifest_format": MANIFEST_FORMAT,
+                "status": "running",
+                "identity": identity,
+                "created_at": utc_now().isoformat(),
+                "rebuilt_at": utc_now().isoformat(),
+                **contents,
+                "sessions": [],
+                "environment": environment(),
+            }
+            write_json(manifest_path, manifest)
         manifest = store.manifest()
         if manifest.get("kind") != kind:
             raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a {kind}")
@@ -250,7 +373,37 @@ class ExperimentStore:
             raise ResultsFolderError(
                 f"{folder}: holds another {kind} ({reason}); refusing to mix results: choose another --out"
             )
+        if getattr(store, "_lock", None) is None:
+            store.lock()
         return store
+
+    def lock(self) -> None:
+        """Hold the folder's lock while this process works in it (released when the process ends).
+
+        Raises:
+            ResultsFolderError: another process holds it (two resumes of one folder at once).
+        """
+        import fcntl
+
+        handle = (self.folder / LOCK).open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise ResultsFolderError(
+                f"{self.folder}: in use by another shocksim process (it holds {LOCK}); "
+                "wait for it to finish, then --resume again"
+            ) from None
+        self._lock = handle
+
+    def unlock(self, remove: bool = False) -> None:
+        """Release the lock; ``remove`` also deletes the lock file (the design is finished)."""
+        handle = getattr(self, "_lock", None)
+        if handle is not None:
+            if remove:
+                (self.folder / LOCK).unlink(missing_ok=True)
+            handle.close()
+            self._lock = None
 
     def manifest(self) -> dict[str, Any]:
         path = self.folder / MANIFEST
@@ -299,7 +452,13 @@ class ExperimentStore:
             path = self.run_folder(experiment.arm, experiment.replicate)
             if not path.is_dir():
                 continue
-            run = read_run(path)
+            try:
+                run = read_run(path)
+            except ResultsFolderError as error:
+                # A corrupt or incomplete run (a changed file, a failed disk) is run again.
+                warnings.warn(f"{error}; running it again", stacklevel=2)
+                shutil.rmtree(path, ignore_errors=True)
+                continue
             info = {"overrides": {}, **run["manifest"]}
             wrong = [key for key, value in self._run_identity(experiment).items() if info.get(key) != value]
             if wrong:
@@ -343,4 +502,5 @@ class ExperimentStore:
         manifest.update(extra or {})
         manifest["files"] = {path.relative_to(self.folder).as_posix(): sha256_of(path) for path in files}
         write_json(self.folder / MANIFEST, manifest)
+        self.unlock(remove=True)
         return files

@@ -76,7 +76,9 @@ class InvestmentSettings(InterventionSettings):
     type: Literal["investment_attraction"]
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "industry"}
     sectors: list[SectorName] = Field(min_length=1)
-    deadweight_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    #: At least 1%: the incentive then brings up to 99 firms for each one that comes anyway
+    #: (Bartik's reviews find 85-90% deadweight); a share near 0 would ask for millions of firms.
+    deadweight_share: Annotated[float, Field(ge=0.01, le=1.0)]
     subsidy_per_hire_krw: Annotated[float, Field(ge=0.0)]
     max_subsidy_per_firm_krw: Annotated[float, Field(ge=0.0)]
     min_regular_hires: Annotated[int, Field(ge=0)]

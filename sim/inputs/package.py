@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sim.errors import ScenarioError
 from sim.inputs.interventions import SETTINGS
+from sim.inputs.limits import check_magnitudes
 from sim.inputs.pydantic_errors import error_from
 from sim.inputs.scenario import SCENARIO_DIR
 from sim.inputs.toml_reader import load_with_inherits, resolve_path, shipped_names
@@ -130,6 +131,7 @@ def shipped_packages() -> list[str]:
 
 
 def validate_package(raw: dict[str, Any], source: str = "<package>") -> Package:
+    check_magnitudes(raw, source)
     try:
         return Package.model_validate(raw)
     except ValidationError as error:

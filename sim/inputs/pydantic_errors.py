@@ -7,6 +7,7 @@ the user wrote it (``interventions[0].budget_krw``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,12 +17,13 @@ from sim.errors import ScenarioError
 
 def error_from(error: ValidationError, source: str, raw: dict[str, Any], root: type[BaseModel]) -> ScenarioError:
     """The first problem of a failed validation, as a ScenarioError naming where it is."""
-    first = error.errors()[0]
-    location = _clean_location(raw, [part for part in first["loc"] if not str(part).startswith("function-after")])
+    problems = error.errors()
+    first = problems[0]
+    location = _location(raw, first)
     key_path = key_path_of(location)
     value = first.get("input")
     if first["type"] == "missing":
-        value, allowed = "nothing", "this key is required"
+        value, allowed = _Nothing(), "allowed: a value; this key is required"
     elif first["type"] == "extra_forbidden":
         allowed = f"unknown key; allowed keys here: {_allowed_keys(root, location, raw)}"
         value = location[-1] if location else value
@@ -32,11 +34,53 @@ def error_from(error: ValidationError, source: str, raw: dict[str, Any], root: t
     else:
         allowed = "allowed: " + _friendly(first["msg"])
         if isinstance(value, dict | list) and first["type"] in ("value_error", "assertion_error"):
-            value = value_at(raw, location) if location else "this section"
-    more = error.error_count() - 1
-    if more:
-        allowed += f" (and {more} more problem{'s' if more > 1 else ''})"
+            table = value_at(raw, location) if location else None
+            named = _key_named_in(first["msg"], table)
+            if named is not None:  # a rule across keys: point at the first key it names
+                key_path, value = key_path_of([*location, named]), table[named]
+            else:
+                value = _Section(key_path)
+    others = problems[1:]
+    if others:
+        missing = [key_path_of(_location(raw, problem)) for problem in others if problem["type"] == "missing"]
+        if len(missing) == len(others):
+            shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+            allowed += f" (and {len(missing)} more missing: {shown})"
+        else:
+            allowed += f" (and {len(others)} more problem{'s' if len(others) > 1 else ''})"
     return ScenarioError(source, key_path, value, allowed)
+
+
+class _Nothing:
+    """Shown as ``got nothing`` (a required key that is missing)."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+class _Section:
+    """Shown as ``got this table`` for a rule that spans a whole table."""
+
+    def __init__(self, key_path: str) -> None:
+        self.key_path = key_path
+
+    def __repr__(self) -> str:
+        return "this table" if self.key_path else "this file"
+
+
+def _location(raw: dict[str, Any], problem: Any) -> list[Any]:
+    return _clean_location(raw, [part for part in problem["loc"] if not str(part).startswith("function-after")])
+
+
+def _key_named_in(message: str, table: Any) -> str | None:
+    """The first key of ``table`` that ``message`` names as a word (``end must come after start`` -> ``end``)."""
+    if not isinstance(table, dict):
+        return None
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", message)
+    for word in words:
+        if word in table and not isinstance(table[word], dict | list):
+            return word
+    return None
 
 
 def key_path_of(location: list[Any]) -> str:

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from sim.errors import ScenarioError
+from sim.inputs.limits import FIRST_YEAR, LAST_YEAR, MAX_LABOUR_FORCE, MAX_MONTHS, check_magnitudes
 from sim.inputs.pydantic_errors import error_from
 from sim.inputs.toml_reader import SHIPPED_DIR, load_with_inherits, resolve_path, shipped_names
 
@@ -52,6 +53,8 @@ def _check_year_month(text: str) -> str:
     match = _YEAR_MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError("a month written as YYYY-MM, e.g. 2021-01")
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise ValueError(f"a month from {FIRST_YEAR}-01 to {LAST_YEAR}-12")
     return text
 
 
@@ -106,12 +109,12 @@ class ScenarioInfo(_Section):
     description: str = ""
     region: str = Field(min_length=1)
     start: YearMonth
-    months: PositiveInt
+    months: Annotated[int, Field(gt=0, le=MAX_MONTHS)]
     scale: Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 class Population(_Section):
-    labour_force: PositiveInt
+    labour_force: Annotated[int, Field(gt=0, le=MAX_LABOUR_FORCE)]
     unemployment_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
     age_min_years: Positive
     age_max_years: Positive
@@ -141,7 +144,7 @@ def _check_benefit_table(rows: list[list[float]]) -> None:
 class LabourMarket(_Section):
     occupations: list[str] = Field(min_length=1)
     occupation_distance: list[list[Share]]
-    job_finding_rate_per_month: Share
+    job_finding_rate_per_month: Annotated[float, Field(gt=0.0, le=1.0)]  # 0: nobody could ever be hired
     vacancy_duration_months: Positive
     quit_rate_per_month: Share
     search_distance_weight: NonNegative
@@ -759,6 +762,7 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
 def validate_scenario(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate plain data as a scenario, or raise ScenarioError naming the first problem."""
+    check_magnitudes(raw, source)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as error:
@@ -787,10 +791,30 @@ def load_scenario(scenario: str | Path | Scenario | None = None, overrides: dict
     if isinstance(scenario, Scenario):
         if not overrides:
             return scenario
-        return validate_scenario(apply_overrides(scenario.to_dict(), overrides, "<overrides>"), "<overrides>")
+        return _validate_overridden(apply_overrides(scenario.to_dict(), overrides, OVERRIDES), OVERRIDES, overrides)
     path = resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO)
     raw = load_with_inherits(path, "scenario", SCENARIO_DIR)
-    source = str(path)
     if overrides:
-        raw = apply_overrides(raw, overrides, source)
-    return validate_scenario(raw, source)
+        raw = apply_overrides(raw, overrides, OVERRIDES)
+    return _validate_overridden(raw, str(path), overrides or {})
+
+
+#: Where errors in values set by key path (``--set``, keyword overrides) are said to come from.
+OVERRIDES = "--set"
+
+
+def _validate_overridden(raw: dict[str, Any], source: str, overrides: dict[str, Any]) -> Scenario:
+    """Validate; an error at a key path an override set names ``--set``, not the file."""
+    try:
+        return validate_scenario(raw, source)
+    except ScenarioError as error:
+        raise blame_overrides(error, overrides) from None
+
+
+def blame_overrides(error: ScenarioError, overrides: dict[str, Any]) -> ScenarioError:
+    """``error`` naming ``--set`` when its key path is one that an override set (or inside one)."""
+    for key in overrides:
+        path = key.replace("__", ".")
+        if error.key_path == path or error.key_path.startswith((path + ".", path + "[")):
+            return ScenarioError(OVERRIDES, error.key_path, error.value, error.allowed)
+    return error

@@ -30,7 +30,10 @@ def resolve_path(name_or_path: str | Path, folder: Path) -> Path:
     if path.suffix == ".toml" or path.parent != Path("."):
         return path
     shipped = folder / f"{name_or_path}.toml"
-    return shipped if shipped.exists() else path
+    try:
+        return shipped if shipped.exists() else path
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        return path
 
 
 def shipped_names(folder: Path) -> list[str]:
@@ -56,14 +59,29 @@ def read_toml(path: Path, kind: str, shipped: list[str]) -> dict[str, Any]:
     ``kind`` ("scenario", "package") and ``shipped`` (its shipped names) word the message for
     a missing file.
     """
-    if not path.exists():
-        raise ScenarioError(str(path), "", str(path), f"no such file; give a {kind} .toml file or one of {shipped}")
-    if path.is_dir():
-        raise ScenarioError(str(path), "", str(path), f"this is a folder; give a {kind} .toml file")
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ScenarioError(
+            str(path)[:200], "", str(path)[:200], f"cannot read it ({reason}); allowed: a {kind} .toml file"
+        ) from None
+    if not exists:
+        listed = f" or one of {shipped}" if shipped else ""
+        raise ScenarioError(
+            str(path),
+            "",
+            str(path),
+            f"no such file; allowed: a {kind} .toml file{listed}",
+        )
+    if is_dir:
+        raise ScenarioError(str(path), "", str(path), f"this is a folder; allowed: a {kind} .toml file")
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ScenarioError(str(path), "", str(path), f"cannot read file: {error.strerror}") from None
+        raise ScenarioError(
+            str(path), "", str(path), f"cannot read it ({error.strerror}); allowed: a readable {kind} file"
+        ) from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -75,7 +93,12 @@ def read_toml(path: Path, kind: str, shipped: list[str]) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), "", "invalid TOML", f"TOML syntax error: {error}") from None
+        raise ScenarioError(
+            str(path),
+            "",
+            "invalid TOML",
+            f"TOML syntax error ({' '.join(str(error).split())}); allowed: a valid TOML file",
+        ) from None
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +151,13 @@ def load_with_inherits(path: Path, kind: str, folder: Path, seen: tuple[Path, ..
     parent_path = parent_path.resolve()
     if parent_path in seen or parent_path == path.resolve():
         raise ScenarioError(str(path), "inherits", parent, f"a {kind} may not inherit from itself")
-    inherited = load_with_inherits(parent_path, kind, folder, (*seen, path.resolve()))
+    try:
+        inherited = load_with_inherits(parent_path, kind, folder, (*seen, path.resolve()))
+    except ScenarioError as error:
+        if error.source != str(parent_path) or error.key_path:
+            raise
+        # The inherited file itself cannot be read: the fault is this file's inherits key.
+        raise ScenarioError(str(path), "inherits", parent, f"{error.allowed} (reading {parent_path})") from None
     for index, key in enumerate(dropped):
         if not _drop_key(inherited, key, f"{path}: drop_inherited[{index}]"):
             raise ScenarioError(

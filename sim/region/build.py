@@ -172,12 +172,15 @@ def industry_employees(scenario: Scenario) -> dict[str, int]:
     sized = sum(chain.employees for chain in scenario.chains.values()) + sum(employees.values())
     residual = next(name for name, industry in scenario.industries.items() if industry.is_residual)
     if employed_full - sized <= 0:
+        # Blame the unemployment rate when the labour force itself would be large enough.
+        rate = scenario.population.labour_force > sized and scenario.population.unemployment_rate > 0
         raise ScenarioError(
             f"scenario {scenario.scenario.name!r}",
-            "population.labour_force",
-            scenario.population.labour_force,
-            f"employs {employed_full} people but the other sectors alone need {sized}, leaving none for "
-            f"{residual}: raise the labour force or shrink the industries",
+            "population.unemployment_rate" if rate else "population.labour_force",
+            scenario.population.unemployment_rate if rate else scenario.population.labour_force,
+            f"allowed: a value that leaves workers for {residual}: the labour force employs {employed_full:,} people "
+            f"but the other sectors alone need {sized:,}; "
+            + ("lower the unemployment rate" if rate else "raise the labour force or shrink the industries"),
         )
     employees[residual] = employed_full - sized
     return {name: employees[name] for name in scenario.industries}
