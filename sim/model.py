@@ -64,7 +64,7 @@ def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> t
     """The memory a run of ``config`` (with ``package``) needs at most, from its sizes; and the key that drives it.
 
     Counts the workers the workforce is sized for (the labour force at the run's scale, the
-    entrants of every month and foreign workers a package may place), the firms (at most one
+    entrants of every month and the foreign workers a package's budget pays to recruit), the firms (at most one
     per ``firm_size_min`` employees), firms an investment incentive plans each month (up to
     (1 - deadweight) / deadweight times the scenario's arrivals), and the monthly table.
     """
@@ -86,9 +86,8 @@ def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> t
     }
     for index, item in enumerate(package.interventions if package else []):
         if item.type == "foreign_workforce":
-            terms[f"interventions[{index}].quota_per_year"] = (
-                item.quota_per_year * scale * months / 12 * worker_row * _WORKING_COPIES
-            )
+            placements = item.budget_krw * scale / item.recruitment_cost_per_worker_krw
+            terms[f"interventions[{index}].budget_krw"] = placements * worker_row * _WORKING_COPIES
         if item.type == "investment_attraction" and config.investment is not None:
             planned = config.investment.arrivals_per_year / 12 * (1 - item.deadweight_share) / item.deadweight_share
             terms[f"interventions[{index}].deadweight_share"] = planned * 64 + planned * months * scale * firm_row

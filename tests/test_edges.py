@@ -207,7 +207,8 @@ def test_truncated_file_names_the_missing_keys(tmp_path, capsys):
     path.write_text("\n".join((Path(__file__).parents[1] / "scenarios/gwangju.toml").read_text().splitlines()[:60]))
     assert cli(["validate", str(path)]) == 2
     error = one_line_error(capsys)
-    assert f"{path}: firms: got nothing; allowed:" in error and "(and 2 more missing: industries, workforce)" in error
+    assert f"{path}: firms: got nothing; allowed:" in error
+    assert "(and 3 more missing: markets, industries, workforce)" in error
 
 
 def test_missing_parent_names_the_file_and_its_inherits_key(tmp_path, capsys):
@@ -280,3 +281,9 @@ def test_memory_estimate_refuses_a_run_before_building(capsys):
     error = one_line_error(capsys)
     assert "population.labour_force: got 50000000, a run needing about" in error and "--max-memory" in error
     assert cli(["run", *SMALL, "--max-memory", "12x"]) == 2
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line(capsys):
+    """Found by the fuzzing test: ``Path.is_file`` raises on a 300-byte name instead of saying no."""
+    assert cli(["validate", "x" * 300]) == 2
+    assert "no such file, and no shipped scenario or package of that name" in one_line_error(capsys)

@@ -64,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
 def _kinds(name: str, scenario_names: set[str], package_names: set[str]) -> list[str]:
     """What to check ``name`` as: a file by its contents, a bare name by the shipped files it names."""
     path = Path(name)
-    if path.is_file() or path.suffix == ".toml" or path.parent != Path("."):
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL
+        is_file = False
+    if is_file or path.suffix == ".toml" or path.parent != Path("."):
         return ["package"] if _is_package_file(path) else ["scenario"]
     kinds = [kind for kind, names in (("scenario", scenario_names), ("package", package_names)) if name in names]
     if not kinds:
