@@ -54,6 +54,7 @@ loan_rate_annual = 0.03
 interest_subsidy_pp = 2.0
 loan_term_months = 36
 cash_buffer_months = {buffer}
+default_rate_annual = 0.052
 """
 ALL_SECTORS = '["auto", "appliance", "growth", "other_manufacturing", "services"]'
 

@@ -96,6 +96,7 @@ class LoanSettings(InterventionSettings):
     interest_subsidy_pp: Annotated[float, Field(ge=0.0, le=100.0)]
     loan_term_months: Annotated[int, Field(gt=0)]
     cash_buffer_months: Annotated[float, Field(ge=0.0)]
+    default_rate_annual: Annotated[float, Field(ge=0.0, lt=1.0)]
 
 
 class RetentionSettings(InterventionSettings):

@@ -196,9 +196,14 @@ class PolicyDesk:
         np.add.at(self._state.firms.interest_subsidy_krw, firms[paid], amounts[paid])
         return paid
 
-    def write_off(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> float:
-        """Write off policy loans that will not be repaid (the borrowers failed); return the total."""
-        return self.ledger.write_off(self.month, policy.name, np.asarray(firms, dtype=np.int64), amounts_krw)
+    def write_off(
+        self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray, kind: str = "write_off"
+    ) -> float:
+        """Write off loans the failed borrowers will not repay, or provision a loss; return the total.
+
+        ``kind="provision"``: the expected loss on loans still owed at the horizon.
+        """
+        return self.ledger.write_off(self.month, policy.name, np.asarray(firms, dtype=np.int64), amounts_krw, kind)
 
     def _pay(
         self,
