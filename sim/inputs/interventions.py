@@ -133,6 +133,7 @@ class SocialEconomySettings(InterventionSettings):
     procurement_share: Annotated[float, Field(ge=0.0, le=1.0)]
     sales_uplift: Annotated[float, Field(ge=0.0, le=2.0)]
     uplift_months: Annotated[int, Field(ge=0)]
+    outside_buyer_share: Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class InterestSubsidySettings(InterventionSettings):

@@ -307,16 +307,25 @@ class PolicyDesk:
         self._state.firms.retention_covered[firms] = jobs
 
     def buy_from(self, firms: np.ndarray, amounts_krw: np.ndarray) -> None:
-        """Lever for this month: orders bought by policy (paid through ``pay_for_services``)."""
+        """Lever for this month: public purchases diverted to the firms (paid through ``pay_for_services``).
+
+        They are taken from the local demand other local-services firms would have had
+        (orders.py): preferential procurement changes who sells to public bodies, not how much.
+        """
         self._state.firms.policy_demand[firms] += amounts_krw
 
     def set_fixed_cost_discount(self, firms: np.ndarray, share: float) -> None:
         """Lasting lever: the firms' fixed costs are ``share`` lower (until set again)."""
         self._state.firms.overhead_discount[firms] = share
 
-    def set_sales_uplift(self, firms: np.ndarray, uplift: float) -> None:
-        """Lasting lever: the firms' market sales are ``uplift`` higher (until set again)."""
-        self._state.firms.demand_uplift[firms] = uplift
+    def set_sales_uplift(self, firms: np.ndarray, uplift: float, outside_share: float) -> None:
+        """Lasting lever: the firms sell ``uplift`` more (until set again).
+
+        ``outside_share`` of the rise comes from buyers outside the region (new demand); the
+        rest is local household demand taken from other local firms (orders.py).
+        """
+        self._state.firms.demand_uplift[firms] = uplift * (1.0 - outside_share)
+        self._state.firms.outside_uplift[firms] = uplift * outside_share
 
     def plan_arriving_firms(self, generator: np.random.Generator, count: int, sectors: list[str]) -> ArrivalPlan:
         """Draw firms that could arrive (not added yet: an incentive checks first what it can pay)."""
