@@ -339,7 +339,7 @@ budget_krw = 1e9
 sectors = ["auto"]
 sme_only = true
 wage_share = 0.5
-max_months = 6
+max_months_per_year = 6
 clawback = true
 """
 
@@ -439,3 +439,22 @@ def test_shipped_packages_are_valid_and_gwangju_totals_46_6_billion():
     }
     budgets = {load_package(p).total_budget_krw for p in shipped_packages() if p.startswith("single_")}
     assert len(budgets) == 1  # equal money for every instrument
+
+
+def test_retention_support_is_capped_per_calendar_year_and_given_again_in_later_years():
+    """Enforcement Decree of the Employment Insurance Act: up to 180 days a year, again in later years.
+
+    Issue 12: the subsidy was capped at 6 months per firm for the whole run.
+    """
+    package = load_package("single_retention").with_total_budget(200e9)
+    model = RegionModel(rng=3, scale=0.1, months=36, package=package)
+    model.run()
+    ledger = model.ledger()
+    paid = ledger[(ledger.intervention == "retention") & (ledger.kind == "subsidy")].copy()
+    start = model.config.start_month
+    paid["year"] = (start + paid.month - 1) // 12
+    months_per_firm_year = paid.groupby(["recipient", "year"]).month.nunique()
+    assert months_per_firm_year.max() == 6
+    years_per_firm = months_per_firm_year.reset_index().groupby("recipient").year.nunique()
+    assert (years_per_firm >= 2).sum() >= 3  # supported again in a later year
+    assert paid.groupby("recipient").month.nunique().max() > 6

@@ -105,7 +105,7 @@ class RetentionSettings(InterventionSettings):
     sectors: list[SectorName] = Field(min_length=1)
     sme_only: bool
     wage_share: Annotated[float, Field(gt=0.0, le=1.0)]
-    max_months: Annotated[int, Field(gt=0)]
+    max_months_per_year: Annotated[int, Field(gt=0, le=12)]
     clawback: bool
 
 
