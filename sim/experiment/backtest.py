@@ -13,8 +13,9 @@ A case is a folder under ``backtests/`` with
 
 How a measure is compared (both sides the same way, so like is compared with like):
 
-- ``level``: the value itself (model counts are divided by the run's scale);
+- ``level``: the value itself;
 - ``change``: value at the date minus value at ``base`` (points of a rate);
+  in these two, model counts (columns not ending in ``_rate``) are divided by the run's scale;
 - ``relative_change``: ``100 * (value / value at base - 1)``, percent;
 - ``change_12m``: the observed value is already a year-on-year percent change; the model's is
   ``100 * (value / value 12 months before - 1)``.
@@ -379,7 +380,8 @@ def observed_points(case: Case, measure: Measure) -> pd.DataFrame:
         values = values - base_value
     elif measure.compare == "relative_change":
         values = 100.0 * (values / base_value - 1.0)
-    return pd.DataFrame({"date": rows["date"].to_numpy(), "month": rows.month.to_numpy(), "observed": values})
+    points = pd.DataFrame({"date": rows["date"].to_numpy(), "month": rows.month.to_numpy(), "observed": values})
+    return points.sort_values("month", kind="stable").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- comparing
@@ -388,7 +390,7 @@ def observed_points(case: Case, measure: Measure) -> pd.DataFrame:
 def model_path(table: pd.DataFrame, measure: Measure, scale: float = 1.0) -> pd.Series:
     """The model's compared quantity, month by month (index ``YYYY-MM``), from one run's monthly table."""
     raw = table[list(measure.model)].sum(axis=1).astype(float) * measure.model_factor
-    if measure.compare == "level" and not all(c.endswith("_rate") for c in measure.model):
+    if measure.compare in ("level", "change") and not all(c.endswith("_rate") for c in measure.model):
         raw = raw / scale  # counts of the sample, to full-population counts
     raw.index = pd.to_datetime(table["date"]).dt.strftime("%Y-%m").to_numpy()
     if measure.compare == "change":
