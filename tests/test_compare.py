@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import signal
 import subprocess
 import sys
@@ -268,6 +269,45 @@ def test_resume_after_a_killed_comparison_gives_the_same_results(reference, pack
     assert manifest["status"] == "complete"
     assert manifest["sessions"][-1]["runs_loaded"] == saved_before_hang
     pd.testing.assert_frame_equal(load_comparison(out).summary, reference.summary, check_exact=True)
+
+
+def test_resume_alone_finishes_an_interrupted_comparison_with_the_options_in_its_folder(reference, tmp_path, capsys):
+    # An interrupted comparison: a copy of the reference folder with one saved run gone, no summary yet.
+    out = tmp_path / "interrupted"
+    shutil.copytree(reference.folder, out)
+    shutil.rmtree(out / "runs" / "02-chain" / "rep-0001")
+    (out / "summary.csv").unlink()
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "running"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+
+    # No scenario, no packages, no reps, seed, scale or months: all come from the folder's manifest.
+    assert shocksim_main(["compare", "--out", str(out), "--resume", "--no-figures", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert f"results: {out}" in captured.out
+    assert "another --out" not in captured.err
+    assert (out / "summary.csv").read_bytes() == (reference.folder / "summary.csv").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["sessions"][-1]["runs_loaded"] == REPS * 4 - 1
+    assert manifest["sessions"][-1]["runs_finished"] == 1
+    assert_same_results(reference, load_comparison(out))
+
+
+def test_resume_with_other_options_advises_resume_alone_and_a_missing_manifest_asks_for_options(
+    reference, tmp_path, capsys
+):
+    args = ["compare", "--out", str(reference.folder), "--resume", "--reps", str(REPS + 1)]
+    assert shocksim_main(args) == 2
+    message = capsys.readouterr().err
+    assert "holds another comparison (" in message and "--resume` alone finishes it" in message
+    broken = tmp_path / "no-manifest"
+    shutil.copytree(reference.folder, broken)
+    (broken / "manifest.json").unlink()
+    assert shocksim_main(["compare", "--out", str(broken), "--resume"]) == 2
+    message = capsys.readouterr().err
+    assert "manifest.json is missing" in message and "give them again" in message
+    assert message.count("\n") == 1
 
 
 def test_a_folder_of_another_comparison_is_refused_and_left_untouched(reference, package_files, write_scenario):

@@ -304,11 +304,14 @@ class ExperimentStore:
         contents: dict[str, Any],
         resume: bool,
         difference: Callable[[dict[str, Any], dict[str, Any]], str | None] = first_difference,
+        advice: str | Callable[[str], str] = "choose another --out",
     ) -> ExperimentStore:
         """Create the folder of a new design, or check the folder of the same design to resume.
 
         ``identity`` is what makes two designs the same; ``contents`` is recorded in the
-        manifest as well (the scenario and packages in full, seeds, ...).
+        manifest as well (the scenario and packages in full, seeds, ...). ``advice`` ends the
+        message refusing a folder of another design (what the user can do instead; a function
+        of the reason, or text).
 
         Raises:
             ResultsFolderError: the folder exists (without ``resume``), is not a folder of
@@ -370,9 +373,8 @@ class ExperimentStore:
             raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a {kind}")
         reason = difference(manifest.get("identity", {}), identity)
         if reason:
-            raise ResultsFolderError(
-                f"{folder}: holds another {kind} ({reason}); refusing to mix results: choose another --out"
-            )
+            advice = advice(reason) if callable(advice) else advice
+            raise ResultsFolderError(f"{folder}: holds another {kind} ({reason}); refusing to mix results: {advice}")
         if getattr(store, "_lock", None) is None:
             store.lock()
         return store
