@@ -34,6 +34,8 @@ from sim.errors import ResultsFolderError
 from sim.experiment.design import Experiment, Outcome
 
 RUN_FILES = ("timeseries.parquet", "timeseries.csv", "ledger.parquet", "manifest.json")
+#: The run's summary as printed (``shocksim run`` writes it; runs of a design do not).
+RUN_SUMMARY = "summary.txt"
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
@@ -168,16 +170,29 @@ def new_folder(folder: Path) -> Iterator[Path]:
         raise
 
 
-def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, manifest: dict[str, Any]) -> Path:
-    """Write a complete run folder atomically and return its path."""
+def write_run(
+    folder: Path,
+    timeseries: pd.DataFrame,
+    ledger: pd.DataFrame,
+    manifest: dict[str, Any],
+    texts: dict[str, str] | None = None,
+) -> Path:
+    """Write a complete run folder atomically and return its path.
+
+    ``texts`` are further text files (name: contents, e.g. ``summary.txt``), checksummed in the
+    manifest like the tables.
+    """
     with new_folder(folder) as partial:
         timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         timeseries.to_csv(partial / "timeseries.csv", index=False)
         ledger.to_parquet(partial / "ledger.parquet", index=False)
+        for name, text in (texts or {}).items():
+            (partial / name).write_text(text)
+        names = [name for name in RUN_FILES if name != "manifest.json"] + list(texts or {})
         manifest = {
             **manifest,
             "manifest_format": MANIFEST_FORMAT,
-            "files": {name: sha256_of(partial / name) for name in RUN_FILES if name != "manifest.json"},
+            "files": {name: sha256_of(partial / name) for name in names},
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return folder
