@@ -196,6 +196,22 @@ def test_ci_columns_bracket_the_mean(reference):
     assert len(on_disk) == len(summary)
 
 
+def test_summary_csv_states_the_scale_and_the_full_population_figures(reference):
+    on_disk = pd.read_csv(reference.folder / "summary.csv").set_index(["package", "metric"])
+    assert (on_disk["scale"] == SCALE).all()
+    for name in ("mean", "ci_low", "ci_high", "sd"):
+        full = on_disk[f"{name}_full_population"]
+        # Jobs, job-years, firms and money are the sample's divided by the scale ...
+        for metric in ("jobs", "job_years", "firm_failures_avoided", "spend_krw", "cost_krw"):
+            assert full.loc[("broad", metric)] == pytest.approx(on_disk.loc[("broad", metric), name] / SCALE)
+        # ... money per job, percentage points and shares are not.
+        for metric in ("cost_per_job_year_krw", "unemployment_rate_change", "beats_baseline"):
+            assert full.loc[("broad", metric)] == pytest.approx(on_disk.loc[("broad", metric), name], nan_ok=True)
+    assert on_disk.loc[("baseline", "employed"), "mean_full_population"] == pytest.approx(
+        on_disk.loc[("baseline", "employed"), "mean"] / SCALE
+    )
+
+
 # ---------------------------------------------------------------------- where it runs
 def test_serial_process_pool_and_dask_local_cluster_give_identical_results(reference, package_files):
     with ProcessExecutor(2) as pool:

@@ -588,8 +588,10 @@ def write_outputs(
     figures: Callable[[Comparison, Path], list[Path]] | None = None,
 ) -> None:
     """Write the summary, tables, ledgers, figures and the final manifest (each file atomically)."""
+    from sim.experiment.tables import summary_file
+
     outputs: dict[str, Callable[[Path], Any]] = {
-        "summary.csv": lambda path: result.summary.to_csv(path, index=False),
+        "summary.csv": lambda path: summary_file(result.summary, result.scale).to_csv(path, index=False),
         "effects.csv": lambda path: result.effects.to_csv(path, index=False),
         "replications.parquet": lambda path: result.runs.to_parquet(path, index=False),
         "ledgers.parquet": lambda path: result.ledgers.to_parquet(path, index=False),
