@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import shutil
@@ -520,6 +521,27 @@ def test_figure_functions_return_figures(reference):
     assert not math.isnan(reference.metric("jobs").loc["broad", "mean"])
     table = reference.table()
     assert table.startswith("gwangju: 18 months") and "broad" in table and "beats baseline" in table
+
+
+def test_figures_use_package_labels_and_draw_employment_as_differences_from_the_baseline_twin(reference):
+    labelled = dict(reference.packages)
+    labelled["broad"] = labelled["broad"].model_copy(update={"label": "Loans to every sector"})
+    comparison = dataclasses.replace(reference, packages=labelled)
+    figure = compare_figures.employment(comparison)
+    top, bottom = figure.axes
+    assert [text.get_text() for text in bottom.get_legend().get_texts()] == ["Loans to every sector", "chain", "zero"]
+    # Packages are not drawn as levels.
+    assert [line.get_label() for line in top.get_lines()] == ["baseline (no package)"]
+    # Each package's line is its mean difference from the baseline twin, in full-population units.
+    runs = reference.runs.set_index(["package", "replicate", "month"])["employed"]
+    difference = (runs.loc["broad"] - runs.loc["baseline"]).groupby("month").mean() / SCALE
+    broad = next(line for line in bottom.get_lines() if line.get_label() == "Loans to every sector")
+    np.testing.assert_allclose(broad.get_ydata(), difference.to_numpy())
+    zero = next(line for line in bottom.get_lines() if line.get_label() == "zero")
+    assert (np.asarray(zero.get_ydata()) == 0).all()
+    for name in ("jobs_saved", "cost_per_job", "sectors"):
+        legend = getattr(compare_figures, name)(comparison).axes[0].get_legend()
+        assert "Loans to every sector" in [text.get_text() for text in legend.get_texts()]
 
 
 def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path):
