@@ -180,6 +180,67 @@ def test_summary_is_the_mean_and_t_interval_of_seed_by_seed_differences(referenc
     assert reference.metric("beats_chain").loc["broad", "mean"] == wins
 
 
+def test_headline_job_years_and_jobs_at_each_year_end_are_sums_and_points_of_monthly_differences(reference):
+    employed = reference.runs.pivot_table(index=["package", "replicate"], columns="month", values="employed")
+    difference = (employed.loc["broad"] - employed.loc["baseline"]).to_numpy(dtype=float)  # seeds x months 0..T
+    effects = reference.effects[reference.effects["package"] == "broad"]
+    # job_years: the sum over months 1..T of the monthly differences, in years, seed by seed.
+    np.testing.assert_allclose(effects["job_years"], difference[:, 1:].sum(axis=1) / 12.0, rtol=1e-12)
+    # jobs_year_k: the difference at the end of year k of the run (month 12 k, or the horizon).
+    assert MONTHS == 18
+    np.testing.assert_array_equal(effects["jobs_year_1"], difference[:, 12])
+    np.testing.assert_array_equal(effects["jobs_year_2"], difference[:, 18])
+    assert "jobs_year_3" not in effects
+    # In full-population person-years in summary.csv, with 90% t-intervals as the other effects.
+    on_disk = pd.read_csv(reference.folder / "summary.csv").set_index(["package", "metric"])
+    mean, low, high = (
+        difference[:, 1:].sum(axis=1).mean() / 12.0 / SCALE,
+        *stats.t.interval(
+            0.90,
+            REPS - 1,
+            loc=difference[:, 1:].sum(axis=1).mean() / 12.0,
+            scale=stats.sem(difference[:, 1:].sum(1) / 12),
+        ),
+    )
+    row = on_disk.loc[("broad", "job_years")]
+    assert row["mean_full_population"] == pytest.approx(mean, rel=1e-12)
+    assert (row["ci_low_full_population"], row["ci_high_full_population"]) == pytest.approx(
+        (low / SCALE, high / SCALE), rel=1e-9
+    )
+    for metric in ("jobs_year_1", "jobs_year_2", "resident_jobs"):
+        assert on_disk.loc[("broad", metric), "interval"] == "90% t"
+    # The terminal table shows them, in full-population units.
+    table = reference.table()
+    for label in (
+        "job-years over the run",
+        "jobs at the end of year 1",
+        "jobs at the end of year 2",
+        "residents' jobs",
+    ):
+        assert label in table
+    job_years_line = next(line for line in table.splitlines() if line.startswith("job-years over the run"))
+    assert f"{mean:+,.1f}" in job_years_line
+
+
+def test_resident_jobs_exclude_foreign_visa_holders():
+    # Visas placed in 2025 last 36 months: at a 24-month horizon the visa holders are still in jobs.
+    result = compare("declining_county", ["single_foreign_workforce"], reps=2, seed=3, scale=0.1, months=24)
+    last = result.runs[result.runs["month"] == 24].set_index(["package", "replicate"])
+    foreign = last.loc["single_foreign_workforce", "employed_foreign"].to_numpy(dtype=float)
+    assert (foreign > 0).all()
+    assert (last.loc["baseline", "employed_foreign"] == 0).all()
+    effects = result.effects.set_index("replicate")
+    jobs = (last.loc["single_foreign_workforce", "employed"] - last.loc["baseline", "employed"]).to_numpy(dtype=float)
+    np.testing.assert_array_equal(effects["jobs"], jobs)
+    np.testing.assert_array_equal(effects["resident_jobs"], jobs - foreign)
+    assert (
+        result.metric("resident_jobs").loc["single_foreign_workforce", "mean"]
+        < result.metric("jobs").loc["single_foreign_workforce", "mean"]
+    )
+    # Foreign workers are employed visa holders, counted among the employed.
+    assert (last["employed_foreign"] <= last["foreign_workers"]).all()
+
+
 def test_ci_columns_bracket_the_mean(reference):
     summary = reference.summary
     assert not summary.duplicated(["package", "metric"]).any()

@@ -305,12 +305,22 @@ class Comparison:
             f"[{CONFIDENCE:.0%} t-interval across seeds; cost per job: Fieller; shares: Clopper-Pearson]",
         ]
         if settings.scale != 1.0:
-            lines.append("jobs and money are for the simulated sample (scale below 1); money per job is not")
+            lines.append(
+                f"jobs, job-years and money for the full population: the simulated sample's divided by the scale "
+                f"{settings.scale:g} (summary.csv: mean for the sample, mean_full_population)"
+            )
+        lines.append(
+            "resident jobs: employment less foreign visa holders placed by policy; years of the run end at "
+            "months 12, 24, ... (the last at the horizon)"
+        )
         return "\n".join(lines)
 
     def table(self) -> str:
-        """The summary as text for the terminal: key metrics, packages side by side."""
-        return self.header() + "\n\n" + stats.format_table(self.summary, list(self.packages))
+        """The summary as text for the terminal: key metrics in full-population units, packages side by side."""
+        from sim.experiment.tables import full_population_summary
+
+        summary = full_population_summary(self.summary, self.scale) if not self.summary.empty else self.summary
+        return self.header() + "\n\n" + stats.format_table(summary, list(self.packages))
 
 
 # ---------------------------------------------------------------------- the comparison
