@@ -92,6 +92,33 @@ def full_population_summary(summary: pd.DataFrame, scale: float) -> pd.DataFrame
     return frame
 
 
+#: The columns ``summary.csv`` adds to the summary: the scale, then the full-population figures.
+FULL_POPULATION_COLUMNS = (
+    "mean_full_population",
+    "ci_low_full_population",
+    "ci_high_full_population",
+    "sd_full_population",
+)
+
+
+def summary_file(summary: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """The summary as ``summary.csv`` holds it: as estimated on the sample, then ``scale`` and the full population.
+
+    ``mean``, ``ci_low``, ``ci_high`` and ``sd`` are the simulated sample's (jobs, job-years,
+    firms and KRW of the sample); ``scale`` is the fraction of the population simulated, and
+    ``mean_full_population``, ``ci_low_full_population``, ``ci_high_full_population`` and
+    ``sd_full_population`` are the same in full-population units (extensive rows divided by
+    the scale; money per job, shares, rates and percentage points unchanged). ``unit`` is the
+    unit of both.
+    """
+    full = full_population_summary(summary, scale)
+    frame = summary.copy()
+    frame["scale"] = scale
+    for column in FULL_POPULATION_COLUMNS:
+        frame[column] = full[column.removesuffix("_full_population")]
+    return frame
+
+
 #: The headline of a comparison: (metric, label, unit shown, divisor from the summary's unit).
 HEADLINE: tuple[tuple[str, str, str, float], ...] = (
     ("jobs", "jobs saved or created at the horizon", "jobs", 1.0),
