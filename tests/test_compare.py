@@ -615,3 +615,28 @@ def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path)
     assert compared == singles | {"gwanak_2024"}
     assert load_package("gwangju_2021").written_for("gwangju")
     assert not load_package("gwangju_2021").written_for("gwanak")
+
+
+def test_net_fiscal_cost_is_the_expected_cost_less_benefits_saved_and_taxes_gained(reference):
+    """Issue 12: a net fiscal cost, spending less benefits saved and tax and contributions gained.
+
+    The rate, 0.257 per KRW of gross wage, is the OECD tax wedge of the Korean average worker
+    (23.3% of labour cost, 2020) grossed up by the employer's contributions (scenarios/gwangju.toml).
+    """
+    runs = reference.runs.pivot_table(
+        index=["package", "replicate"], columns="month", values=["benefit_income", "wage_income"]
+    )
+    effects = reference.effects[reference.effects["package"] == "broad"]
+    benefits = runs["benefit_income"].iloc[:, 1:].sum(axis=1)
+    wages = runs["wage_income"].iloc[:, 1:].sum(axis=1)
+    saved = (benefits.loc["baseline"] - benefits.loc["broad"]).to_numpy()
+    gained = 0.257 * (wages.loc["broad"] - wages.loc["baseline"]).to_numpy()
+    np.testing.assert_allclose(effects["benefits_saved_krw"], saved, rtol=1e-9)
+    np.testing.assert_allclose(effects["taxes_gained_krw"], gained, rtol=1e-9)
+    np.testing.assert_allclose(effects["net_fiscal_cost_krw"], effects["cost_krw"] - saved - gained, rtol=1e-9)
+    # A package that adds jobs saves benefits and gains taxes: its net fiscal cost is below its cost.
+    assert effects["job_years"].mean() > 0
+    assert effects["net_fiscal_cost_krw"].mean() < effects["cost_krw"].mean()
+    zero = reference.effects[reference.effects["package"] == "zero"]
+    assert (zero["net_fiscal_cost_krw"] == 0).all()
+    assert "net fiscal cost per net job-year" in reference.table()

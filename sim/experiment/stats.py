@@ -119,6 +119,15 @@ SPENDING: list[Metric] = [
     _t("returns_krw", "repayments and clawbacks", "KRW", "spending"),
 ]
 
+#: The fiscal offsets of a package against its baseline twin, and its net fiscal cost (KRW of
+#: the simulated population): expected cost less unemployment benefits saved and less the
+#: income tax and social-insurance contributions on the extra wages (``fiscal`` in the scenario).
+FISCAL: list[Metric] = [
+    _t("benefits_saved_krw", "unemployment benefits saved", "KRW", "spending"),
+    _t("taxes_gained_krw", "income tax and contributions gained", "KRW", "spending"),
+    _t("net_fiscal_cost_krw", "net fiscal cost", "KRW", "spending"),
+]
+
 #: Money per job: (numerator measure, denominator effect).
 RATIOS: dict[str, tuple[Metric, str, str]] = {
     "cost_per_job_year_krw": (
@@ -133,6 +142,11 @@ RATIOS: dict[str, tuple[Metric, str, str]] = {
         "job_years",
     ),
     "spend_per_job_krw": (_fieller("spend_per_job_krw", "face value per job at the horizon"), "spend_krw", "jobs"),
+    "net_fiscal_cost_per_job_year_krw": (
+        _fieller("net_fiscal_cost_per_job_year_krw", "net fiscal cost per net job-year"),
+        "net_fiscal_cost_krw",
+        "job_years",
+    ),
 }
 
 #: Outcomes of every arm, baseline included (at the horizon, or over the run for failures).
@@ -159,6 +173,8 @@ def effect_sources(config: Scenario) -> dict[str, tuple[str, float, float]]:
         "firm_failures_avoided": ("firm_failures", -1.0, 1.0),
         "displaced_reemployed_12m_change": ("displaced_reemployed_12m_rate", 1.0, 100.0),
         "displaced_earnings_change": ("displaced_earnings_rate", 1.0, 100.0),
+        "benefits_saved_krw": ("benefits_krw", -1.0, 1.0),
+        "taxes_gained_krw": ("wage_income_krw", 1.0, config.fiscal.tax_and_contributions_per_krw_wage),
     }
 
 
@@ -190,6 +206,8 @@ def run_measures(table: pd.DataFrame, config: Scenario) -> dict[str, float]:
         "spend_krw": over_run("policy_spend"),
         "cost_krw": over_run("policy_cost"),
         "returns_krw": over_run("policy_returns"),
+        "benefits_krw": over_run("benefit_income"),
+        "wage_income_krw": over_run("wage_income"),
     }
     employed = table["employed"].to_numpy(dtype=float)
     for year in run_years(config):
@@ -225,9 +243,10 @@ def effects_frame(measures: pd.DataFrame, arms: list[str], config: Scenario) -> 
             frame[name] = sign * factor * difference
         for metric in SPENDING:
             frame[metric.name] = runs[metric.name].to_numpy(dtype=float)
+        frame["net_fiscal_cost_krw"] = frame["cost_krw"] - frame["benefits_saved_krw"] - frame["taxes_gained_krw"]
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING)])
+        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING), "net_fiscal_cost_krw"])
     return pd.concat(rows, ignore_index=True)
 
 
@@ -332,7 +351,7 @@ def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str], co
     for arm in arms:
         if arm != BASELINE:
             mine = effects[effects["package"] == arm]
-            for metric in [*effect_metrics(config), *SPENDING]:
+            for metric in [*effect_metrics(config), *SPENDING, *FISCAL]:
                 add(arm, metric, *t_interval(mine[metric.name].to_numpy(dtype=float)), n)
             for metric, money, jobs in RATIOS.values():
                 ratio, low, high = fieller_interval(mine[money].to_numpy(dtype=float), mine[jobs].to_numpy(dtype=float))
@@ -381,6 +400,10 @@ TABLE_METRICS = (
     "spend_per_job_year_krw",
     "cost_per_job_year_krw",
     "cost_per_job_krw",
+    "benefits_saved_krw",
+    "taxes_gained_krw",
+    "net_fiscal_cost_krw",
+    "net_fiscal_cost_per_job_year_krw",
 )
 
 
