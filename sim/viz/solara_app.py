@@ -81,7 +81,15 @@ def Page() -> None:
             all_values=list(labels),
             on_value=lambda values: set_chosen([labels[value] for value in values]),
         )
-        solara.Checkbox(label="Same total budget for every package", value=rescale, on_value=set_rescale)
+
+        def choose_rescale(on: bool) -> None:
+            # start from the budget of the first package chosen, as written
+            budgets = {choice.name: choice.total_budget_krw for choice in choices}
+            if on and chosen and chosen[0] in budgets:
+                set_budget(round(budgets[chosen[0]] / 1e9, 2))
+            set_rescale(on)
+
+        solara.Checkbox(label="Same total budget for every package", value=rescale, on_value=choose_rescale)
         if rescale:
             solara.InputFloat("Total budget per package (bn KRW)", value=budget, on_value=set_budget)
         solara.Markdown("### How big a run")
@@ -112,7 +120,8 @@ def Page() -> None:
                 "shown for the full population with 90% intervals across seeds."
             )
         if task.pending:
-            solara.Text("Running the comparison...")
+            done = f": {task.progress:.0f}% of the runs" if task.progress is not None else "..."
+            solara.Text(f"Running the comparison{done}")
             solara.ProgressLinear(task.progress if task.progress is not None else True)
         if task.error:
             solara.Error(f"The comparison failed: {task.exception}")
