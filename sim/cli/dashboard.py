@@ -24,7 +24,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="start the dashboard in the browser: choose packages, compare them with the baseline",
         description=(
             "Serve the Solara dashboard: choose a scenario, packages and a budget, run a small comparison and see "
-            "jobs saved over time and the cost per job, with 90%% intervals, in full-population units; download "
+            "jobs saved over time and the cost per job, with 90% intervals, in full-population units; download "
             "the tables as CSV. Works offline: every file the page needs is served from this machine (the "
             "solara-assets package of the viz extra). Stop it with Ctrl-C."
         ),
