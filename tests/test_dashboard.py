@@ -120,6 +120,9 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    # the command became the server (exec): stopping it leaves nothing listening
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass
 
 
 def test_dashboard_runs_a_comparison_offline_in_a_browser(server):

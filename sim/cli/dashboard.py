@@ -78,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--months: got {args.months}; allowed: a positive number of months")
     command, environment = server_command(args)
     print(f"dashboard: http://{args.host}:{args.port}/ (offline assets; Ctrl-C stops it)", flush=True)
-    try:
+    if os.name == "posix":
+        # become the server, so that a signal to this process (Ctrl-C, a service manager's stop) reaches it
+        os.execve(sys.executable, command, environment)
+    try:  # elsewhere: run it as a child and wait
         return subprocess.call(command, env=environment)
     except KeyboardInterrupt:
         return 0
