@@ -12,7 +12,7 @@ import sys
 import warnings
 from typing import Any
 
-from sim.cli import backtest, calibrate, compare, packages, report, run, scenarios, sensitivity, validate
+from sim.cli import backtest, calibrate, compare, dashboard, packages, report, run, scenarios, sensitivity, validate
 from sim.cli.options import EXIT_INPUT_ERROR, EXIT_RUNS_FAILED, Parser
 from sim.errors import InputError
 
@@ -25,6 +25,7 @@ COMMANDS = {
     "sensitivity": sensitivity,
     "report": report,
     "backtest": backtest,
+    "dashboard": dashboard,
     "scenarios": scenarios,
     "packages": packages,
 }
