@@ -25,19 +25,7 @@ import pytest
 
 from sim.cli import main
 from sim.viz import dashboard
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import ARTIFACTS, CHROMIUM, FLAGS
 
 
 # ---------------------------------------------------------------------- without a browser

@@ -10,7 +10,6 @@ A screenshot and the PDF are kept in ``tests/artifacts/`` (ignored by git).
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,19 +19,7 @@ from sim import compare
 from sim.cli import main
 from sim.experiment.screen import DEFAULT_PARAMETERS, screen
 from sim.viz.screen_figures import save_figures
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import ARTIFACTS, CHROMIUM, FLAGS
 
 
 @pytest.fixture(scope="module")
