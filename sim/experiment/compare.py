@@ -38,7 +38,15 @@ import pandas as pd
 
 from sim.errors import InputError, ResultsFolderError
 from sim.experiment import stats
-from sim.experiment.design import BASELINE, Experiment, Outcome, design_scenario, replicate_seed, run_experiment
+from sim.experiment.design import (
+    BASELINE,
+    Experiment,
+    Outcome,
+    design_scenario,
+    replicate_seed,
+    run_experiment,
+    set_outside_the_file,
+)
 from sim.experiment.executors import Progress, ProgressBar, RunExecutor, check_experiments_memory, perform_experiments
 from sim.experiment.stats import CONFIDENCE
 from sim.experiment.store import MANIFEST, ExperimentStore, model_code_hash, utc_now
@@ -381,7 +389,9 @@ def compare(
     experiments = plan.experiments()
     store: ExperimentStore | None = None
     done: dict[tuple[str, int], Outcome] = {}
-    check_experiments_memory(experiments, max_memory, 1, str(scenario) if isinstance(scenario, str | Path) else None)
+    source = str(scenario) if isinstance(scenario, str | Path) else None
+    set_by = set_outside_the_file(overrides, months)
+    check_experiments_memory(experiments, max_memory, 1, source, set_by)
     if out is not None:
         store = ExperimentStore.open(
             out,
@@ -409,7 +419,8 @@ def compare(
             progress=report,
             on_outcome=keep,
             max_memory=max_memory,
-            source=str(scenario) if isinstance(scenario, str | Path) else None,
+            source=source,
+            set_by=set_by,
         )
     finally:
         if progress is True:

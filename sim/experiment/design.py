@@ -134,6 +134,14 @@ def design_scenario(
     return load_scenario(scenario, settings or None)
 
 
+def set_outside_the_file(overrides: Mapping[str, Any] | None = None, months: int | None = None) -> dict[str, str]:
+    """The key paths a design sets outside the scenario file, each with the option that set it (for error lines)."""
+    set_by = dict.fromkeys(overrides or {}, "--set")
+    if months is not None:
+        set_by["scenario.months"] = "--months"
+    return set_by
+
+
 # ---------------------------------------------------------------------- uncertainties
 @dataclass(frozen=True)
 class Parameter:
