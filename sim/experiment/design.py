@@ -237,8 +237,8 @@ def check_parameters(scenario: Scenario, parameters: Sequence[Parameter], source
         if start is not None and not (_number(start) and low <= start <= high):
             raise ScenarioError(source, f"{where}.start", start, f"allowed: a number from low ({low}) to high ({high})")
         for name, bound in (("low", parameter.low), ("high", parameter.high)):
-            try:
-                load_scenario(scenario, {key: bound})
+            try:  # a whole-number parameter is rounded when run (parameter_values), so check it rounded
+                load_scenario(scenario, {key: round(bound) if isinstance(current, int) else bound})
             except ScenarioError as error:
                 raise ScenarioError(source, f"{where}.{name}", bound, f"{key}: {error.allowed}") from None
         integers.append(isinstance(current, int))
