@@ -290,3 +290,22 @@ def test_a_varied_parameter_that_drives_memory_names_its_file(tmp_path):
     )
     with pytest.raises(InputError, match=rf"^{parameters}: population.labour_force: got \d+, a run needing"):
         screen("gwangju", "single_retraining", parameters, trajectories=2, scale=1.0)
+
+
+# ---------------------------------------------------------------------- 5. error lines found by scripts/error_lines.py
+def test_intervention_without_a_type_names_its_type_key_not_the_whole_table(tmp_path, capsys):
+    path = tmp_path / "p.toml"
+    path.write_text('name = "p"\n[[interventions]]\nname = "a"\nstart = "2021-01"\nend = "2022-01"\nbudget_krw = 1e9\n')
+    assert cli(["validate", str(path)]) == 2
+    error = one_line_error(capsys)
+    assert error.startswith(f"shocksim: error: {path}: interventions[0].type: got nothing; a type is required;")
+    assert "; allowed: " in error
+    assert "'retraining'" in error and "discriminator" not in error and "budget_krw" not in error
+
+
+def test_a_name_the_scenario_does_not_declare_says_what_is_allowed(capsys):
+    assert cli(["run", *SMALL, "--set", 'shocks.final_demand[0].chain="abc"']) == 2
+    assert one_line_error(capsys) == (
+        "shocksim: error: --set: shocks.final_demand[0].chain: got 'abc'; not one of the scenario's chains; "
+        "allowed: a name it declares: ['auto', 'appliance']"
+    )

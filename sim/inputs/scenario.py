@@ -642,7 +642,8 @@ def unknown_name_error(source: str, key_path: str, value: object, kind: str, all
     """A one-line error for a sector, chain or industry name the scenario does not declare."""
     listed = list(allowed) if allowed else "none"
     kinds = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
-    return ScenarioError(source, key_path, value, f"not one of the scenario's {kinds}; it declares: {listed}")
+    allowed = f"not one of the scenario's {kinds}; allowed: a name it declares: {listed}"
+    return ScenarioError(source, key_path, value, allowed)
 
 
 def check_names(scenario: Scenario, source: str) -> None:
