@@ -97,6 +97,9 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "policy_returns": RecordColumn(REAL, "repayments of policy loans and clawbacks, KRW per month"),
         "firms_rescued": RecordColumn(INT, "firms in distress (no bank credit) whose cash a policy restored"),
         "foreign_workers": RecordColumn(INT, "foreign workers placed by policy and still in the region (end of month)"),
+        "employed_foreign": RecordColumn(
+            INT, "foreign workers placed by policy and employed at the end of the month (visa holders in jobs)"
+        ),
         "displaced": RecordColumn(INT, "workers laid off during the run (from month 1 on), still in the region"),
         "displaced_reemployed_12m_rate": RecordColumn(
             REAL, "share of workers laid off 12 or more months ago who found a job within 12 months"
@@ -201,6 +204,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "borrowing": float(firms.flow_borrowing.sum()),
         "household_transfers": state.household_transfers_krw,
         "foreign_workers": int(np.count_nonzero(workforce.foreign & (workforce.status != MOVED_OUT))),
+        "employed_foreign": int(np.count_nonzero(workforce.foreign & (workforce.status == EMPLOYED))),
         "on_unpaid_leave": int(np.count_nonzero(workforce.on_leave)) if config.shocks.closure else 0,
         **policy_values,
     }

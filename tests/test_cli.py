@@ -12,14 +12,14 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ResultsFolderError
-from sim.experiment.store import RUN_FILES, read_run
+from sim.experiment.store import RUN_FILES, RUN_SUMMARY, read_run
 
 
 def test_run_writes_a_complete_results_folder(tmp_path, capsys):
     out = tmp_path / "run1"
     code = main(["run", "--seed", "4", "--months", "3", "--scale", "0.02", "--out", str(out)])
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*RUN_FILES, RUN_SUMMARY])
     run = read_run(out)
     assert len(run["timeseries"]) == 4
     assert run["ledger"].empty
@@ -30,6 +30,36 @@ def test_run_writes_a_complete_results_folder(tmp_path, capsys):
     assert list(csv.employed) == list(run["timeseries"].employed)
     printed = capsys.readouterr().out
     assert "employed" in printed and "unemployment rate" in printed and "firm failures" in printed
+
+
+def test_a_run_with_a_package_names_it_and_its_spending_in_the_summary_printed_and_saved(tmp_path, capsys):
+    out = tmp_path / "with-package"
+    args = ["run", "--package", "gwangju_2021", "--months", "12", "--scale", "0.03", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    saved = (out / RUN_SUMMARY).read_text()
+    assert printed == saved
+    assert "package gwangju_2021: budget 46.60 bn KRW" in printed
+    table = read_run(out)["timeseries"]
+    spent = table["policy_spend"].iloc[1:].sum()
+    assert spent > 0
+    total = next(line for line in printed.splitlines() if line.strip().startswith("total"))
+    budget, face_value, cost, _returns = (float(cell.replace(",", "")) for cell in total.split()[1:])
+    assert budget == 46.60
+    assert face_value == pytest.approx(spent / 0.03 / 1e9, abs=0.005)
+    assert cost == pytest.approx(table["policy_cost"].iloc[1:].sum() / 0.03 / 1e9, abs=0.005)
+    for intervention in ("appliance hiring", "auto retention", "governance"):
+        assert f"\n  {intervention} " in printed
+    manifest = read_run(out)["manifest"]
+    assert manifest["policy"]["package"] == "gwangju_2021"
+    assert manifest["policy"]["spend_krw"] == pytest.approx(spent)
+    assert RUN_SUMMARY in manifest["files"]
+
+
+def test_quiet_still_prints_the_results_folder(tmp_path, capsys):
+    out = tmp_path / "quiet"
+    assert main(["run", "--quiet", "--months", "2", "--scale", "0.02", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"results: {out}\n"
 
 
 def test_same_seed_from_the_command_line_gives_identical_tables(tmp_path):

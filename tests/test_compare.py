@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,6 +56,7 @@ loan_rate_annual = 0.03
 interest_subsidy_pp = 2.0
 loan_term_months = 36
 cash_buffer_months = {buffer}
+default_rate_annual = 0.052
 """
 ALL_SECTORS = '["auto", "appliance", "growth", "other_manufacturing", "services"]'
 
@@ -178,6 +181,67 @@ def test_summary_is_the_mean_and_t_interval_of_seed_by_seed_differences(referenc
     assert reference.metric("beats_chain").loc["broad", "mean"] == wins
 
 
+def test_headline_job_years_and_jobs_at_each_year_end_are_sums_and_points_of_monthly_differences(reference):
+    employed = reference.runs.pivot_table(index=["package", "replicate"], columns="month", values="employed")
+    difference = (employed.loc["broad"] - employed.loc["baseline"]).to_numpy(dtype=float)  # seeds x months 0..T
+    effects = reference.effects[reference.effects["package"] == "broad"]
+    # job_years: the sum over months 1..T of the monthly differences, in years, seed by seed.
+    np.testing.assert_allclose(effects["job_years"], difference[:, 1:].sum(axis=1) / 12.0, rtol=1e-12)
+    # jobs_year_k: the difference at the end of year k of the run (month 12 k, or the horizon).
+    assert MONTHS == 18
+    np.testing.assert_array_equal(effects["jobs_year_1"], difference[:, 12])
+    np.testing.assert_array_equal(effects["jobs_year_2"], difference[:, 18])
+    assert "jobs_year_3" not in effects
+    # In full-population person-years in summary.csv, with 90% t-intervals as the other effects.
+    on_disk = pd.read_csv(reference.folder / "summary.csv").set_index(["package", "metric"])
+    mean, low, high = (
+        difference[:, 1:].sum(axis=1).mean() / 12.0 / SCALE,
+        *stats.t.interval(
+            0.90,
+            REPS - 1,
+            loc=difference[:, 1:].sum(axis=1).mean() / 12.0,
+            scale=stats.sem(difference[:, 1:].sum(1) / 12),
+        ),
+    )
+    row = on_disk.loc[("broad", "job_years")]
+    assert row["mean_full_population"] == pytest.approx(mean, rel=1e-12)
+    assert (row["ci_low_full_population"], row["ci_high_full_population"]) == pytest.approx(
+        (low / SCALE, high / SCALE), rel=1e-9
+    )
+    for metric in ("jobs_year_1", "jobs_year_2", "resident_jobs"):
+        assert on_disk.loc[("broad", metric), "interval"] == "90% t"
+    # The terminal table shows them, in full-population units.
+    table = reference.table()
+    for label in (
+        "job-years over the run",
+        "jobs at the end of year 1",
+        "jobs at the end of year 2",
+        "residents' jobs",
+    ):
+        assert label in table
+    job_years_line = next(line for line in table.splitlines() if line.startswith("job-years over the run"))
+    assert f"{mean:+,.1f}" in job_years_line
+
+
+def test_resident_jobs_exclude_foreign_visa_holders():
+    # Visas placed in 2025 last 36 months: at a 24-month horizon the visa holders are still in jobs.
+    result = compare("declining_county", ["single_foreign_workforce"], reps=2, seed=3, scale=0.1, months=24)
+    last = result.runs[result.runs["month"] == 24].set_index(["package", "replicate"])
+    foreign = last.loc["single_foreign_workforce", "employed_foreign"].to_numpy(dtype=float)
+    assert (foreign > 0).all()
+    assert (last.loc["baseline", "employed_foreign"] == 0).all()
+    effects = result.effects.set_index("replicate")
+    jobs = (last.loc["single_foreign_workforce", "employed"] - last.loc["baseline", "employed"]).to_numpy(dtype=float)
+    np.testing.assert_array_equal(effects["jobs"], jobs)
+    np.testing.assert_array_equal(effects["resident_jobs"], jobs - foreign)
+    assert (
+        result.metric("resident_jobs").loc["single_foreign_workforce", "mean"]
+        < result.metric("jobs").loc["single_foreign_workforce", "mean"]
+    )
+    # Foreign workers are employed visa holders, counted among the employed.
+    assert (last["employed_foreign"] <= last["foreign_workers"]).all()
+
+
 def test_ci_columns_bracket_the_mean(reference):
     summary = reference.summary
     assert not summary.duplicated(["package", "metric"]).any()
@@ -193,6 +257,22 @@ def test_ci_columns_bracket_the_mean(reference):
     on_disk = pd.read_csv(reference.folder / "summary.csv")
     assert {"package", "metric", "mean", "ci_low", "ci_high"} <= set(on_disk.columns)
     assert len(on_disk) == len(summary)
+
+
+def test_summary_csv_states_the_scale_and_the_full_population_figures(reference):
+    on_disk = pd.read_csv(reference.folder / "summary.csv").set_index(["package", "metric"])
+    assert (on_disk["scale"] == SCALE).all()
+    for name in ("mean", "ci_low", "ci_high", "sd"):
+        full = on_disk[f"{name}_full_population"]
+        # Jobs, job-years, firms and money are the sample's divided by the scale ...
+        for metric in ("jobs", "job_years", "firm_failures_avoided", "spend_krw", "cost_krw"):
+            assert full.loc[("broad", metric)] == pytest.approx(on_disk.loc[("broad", metric), name] / SCALE)
+        # ... money per job, percentage points and shares are not.
+        for metric in ("cost_per_job_year_krw", "unemployment_rate_change", "beats_baseline"):
+            assert full.loc[("broad", metric)] == pytest.approx(on_disk.loc[("broad", metric), name], nan_ok=True)
+    assert on_disk.loc[("baseline", "employed"), "mean_full_population"] == pytest.approx(
+        on_disk.loc[("baseline", "employed"), "mean"] / SCALE
+    )
 
 
 # ---------------------------------------------------------------------- where it runs
@@ -268,6 +348,45 @@ def test_resume_after_a_killed_comparison_gives_the_same_results(reference, pack
     assert manifest["status"] == "complete"
     assert manifest["sessions"][-1]["runs_loaded"] == saved_before_hang
     pd.testing.assert_frame_equal(load_comparison(out).summary, reference.summary, check_exact=True)
+
+
+def test_resume_alone_finishes_an_interrupted_comparison_with_the_options_in_its_folder(reference, tmp_path, capsys):
+    # An interrupted comparison: a copy of the reference folder with one saved run gone, no summary yet.
+    out = tmp_path / "interrupted"
+    shutil.copytree(reference.folder, out)
+    shutil.rmtree(out / "runs" / "02-chain" / "rep-0001")
+    (out / "summary.csv").unlink()
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "running"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+
+    # No scenario, no packages, no reps, seed, scale or months: all come from the folder's manifest.
+    assert shocksim_main(["compare", "--out", str(out), "--resume", "--no-figures", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert f"results: {out}" in captured.out
+    assert "another --out" not in captured.err
+    assert (out / "summary.csv").read_bytes() == (reference.folder / "summary.csv").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["sessions"][-1]["runs_loaded"] == REPS * 4 - 1
+    assert manifest["sessions"][-1]["runs_finished"] == 1
+    assert_same_results(reference, load_comparison(out))
+
+
+def test_resume_with_other_options_advises_resume_alone_and_a_missing_manifest_asks_for_options(
+    reference, tmp_path, capsys
+):
+    args = ["compare", "--out", str(reference.folder), "--resume", "--reps", str(REPS + 1)]
+    assert shocksim_main(args) == 2
+    message = capsys.readouterr().err
+    assert "holds another comparison (" in message and "--resume` alone finishes it" in message
+    broken = tmp_path / "no-manifest"
+    shutil.copytree(reference.folder, broken)
+    (broken / "manifest.json").unlink()
+    assert shocksim_main(["compare", "--out", str(broken), "--resume"]) == 2
+    message = capsys.readouterr().err
+    assert "manifest.json is missing" in message and "give them again" in message
+    assert message.count("\n") == 1
 
 
 def test_a_folder_of_another_comparison_is_refused_and_left_untouched(reference, package_files, write_scenario):
@@ -466,6 +585,27 @@ def test_figure_functions_return_figures(reference):
     assert table.startswith("gwangju: 18 months") and "broad" in table and "beats baseline" in table
 
 
+def test_figures_use_package_labels_and_draw_employment_as_differences_from_the_baseline_twin(reference):
+    labelled = dict(reference.packages)
+    labelled["broad"] = labelled["broad"].model_copy(update={"label": "Loans to every sector"})
+    comparison = dataclasses.replace(reference, packages=labelled)
+    figure = compare_figures.employment(comparison)
+    top, bottom = figure.axes
+    assert [text.get_text() for text in bottom.get_legend().get_texts()] == ["Loans to every sector", "chain", "zero"]
+    # Packages are not drawn as levels.
+    assert [line.get_label() for line in top.get_lines()] == ["baseline (no package)"]
+    # Each package's line is its mean difference from the baseline twin, in full-population units.
+    runs = reference.runs.set_index(["package", "replicate", "month"])["employed"]
+    difference = (runs.loc["broad"] - runs.loc["baseline"]).groupby("month").mean() / SCALE
+    broad = next(line for line in bottom.get_lines() if line.get_label() == "Loans to every sector")
+    np.testing.assert_allclose(broad.get_ydata(), difference.to_numpy())
+    zero = next(line for line in bottom.get_lines() if line.get_label() == "zero")
+    assert (np.asarray(zero.get_ydata()) == 0).all()
+    for name in ("jobs_saved", "cost_per_job", "sectors"):
+        legend = getattr(compare_figures, name)(comparison).axes[0].get_legend()
+        assert "Loans to every sector" in [text.get_text() for text in legend.get_texts()]
+
+
 def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path):
     from sim.inputs.package import load_package, shipped_packages
 
@@ -475,3 +615,28 @@ def test_compare_without_packages_takes_those_written_for_the_scenario(tmp_path)
     assert compared == singles | {"gwanak_2024"}
     assert load_package("gwangju_2021").written_for("gwangju")
     assert not load_package("gwangju_2021").written_for("gwanak")
+
+
+def test_net_fiscal_cost_is_the_expected_cost_less_benefits_saved_and_taxes_gained(reference):
+    """Issue 12: a net fiscal cost, spending less benefits saved and tax and contributions gained.
+
+    The rate, 0.257 per KRW of gross wage, is the OECD tax wedge of the Korean average worker
+    (23.3% of labour cost, 2020) grossed up by the employer's contributions (scenarios/gwangju.toml).
+    """
+    runs = reference.runs.pivot_table(
+        index=["package", "replicate"], columns="month", values=["benefit_income", "wage_income"]
+    )
+    effects = reference.effects[reference.effects["package"] == "broad"]
+    benefits = runs["benefit_income"].iloc[:, 1:].sum(axis=1)
+    wages = runs["wage_income"].iloc[:, 1:].sum(axis=1)
+    saved = (benefits.loc["baseline"] - benefits.loc["broad"]).to_numpy()
+    gained = 0.257 * (wages.loc["broad"] - wages.loc["baseline"]).to_numpy()
+    np.testing.assert_allclose(effects["benefits_saved_krw"], saved, rtol=1e-9)
+    np.testing.assert_allclose(effects["taxes_gained_krw"], gained, rtol=1e-9)
+    np.testing.assert_allclose(effects["net_fiscal_cost_krw"], effects["cost_krw"] - saved - gained, rtol=1e-9)
+    # A package that adds jobs saves benefits and gains taxes: its net fiscal cost is below its cost.
+    assert effects["job_years"].mean() > 0
+    assert effects["net_fiscal_cost_krw"].mean() < effects["cost_krw"].mean()
+    zero = reference.effects[reference.effects["package"] == "zero"]
+    assert (zero["net_fiscal_cost_krw"] == 0).all()
+    assert "net fiscal cost per net job-year" in reference.table()

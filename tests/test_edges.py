@@ -208,7 +208,7 @@ def test_truncated_file_names_the_missing_keys(tmp_path, capsys):
     assert cli(["validate", str(path)]) == 2
     error = one_line_error(capsys)
     assert f"{path}: firms: got nothing; allowed:" in error
-    assert "(and 3 more missing: markets, industries, workforce)" in error
+    assert "(and 4 more missing: markets, fiscal, industries, workforce)" in error
 
 
 def test_missing_parent_names_the_file_and_its_inherits_key(tmp_path, capsys):

@@ -307,5 +307,5 @@ def test_a_name_the_scenario_does_not_declare_says_what_is_allowed(capsys):
     assert cli(["run", *SMALL, "--set", 'shocks.final_demand[0].chain="abc"']) == 2
     assert one_line_error(capsys) == (
         "shocksim: error: --set: shocks.final_demand[0].chain: got 'abc'; not one of the scenario's chains; "
-        "allowed: a name it declares: ['auto', 'appliance']"
+        "allowed: one it declares: ['auto', 'appliance']"
     )

@@ -12,6 +12,7 @@ import pytest
 
 from sim import RegionModel, ScenarioError, load_scenario
 from sim.inputs.package import combine_packages, load_package, shipped_packages
+from sim.policy.ledger import LOSS_KINDS
 from sim.records import columns_for
 from sim.region.state import ACTIVE, EMPLOYED, NEVER, TIER1, TIER2
 
@@ -98,15 +99,19 @@ def everything_run():
 def test_spending_never_exceeds_any_budget_and_the_ledger_sums_to_the_spend(everything_run):
     model, package = everything_run
     table, ledger = model.results(), model.ledger()
+    # Write-offs and provisions are losses on money already lent: cost, not spending.
+    payments = ledger[~ledger.kind.isin(LOSS_KINDS)]
     for intervention in package.interventions:
-        rows = ledger[ledger.intervention == intervention.name]
+        rows = payments[payments.intervention == intervention.name]
         paid = rows.amount_krw[rows.amount_krw > 0].sum()
         returned = -rows.amount_krw[rows.amount_krw < 0].sum()
         budget = intervention.budget_krw * model.scale
         assert paid <= budget * (1 + 1e-9) + (returned if intervention.type == "employment_retention" else 0)
         assert paid == pytest.approx(table[f"policy_spend_{intervention.name}"].sum(), rel=1e-9, abs=1e-3)
         assert returned == pytest.approx(table[f"policy_returns_{intervention.name}"].sum(), rel=1e-9, abs=1e-3)
-    assert table.policy_spend.sum() == pytest.approx(ledger.amount_krw[ledger.amount_krw > 0].sum(), rel=1e-9)
+    assert table.policy_spend.sum() == pytest.approx(payments.amount_krw[payments.amount_krw > 0].sum(), rel=1e-9)
+    losses = ledger[ledger.kind.isin(LOSS_KINDS)].amount_krw.sum()
+    assert losses > 0  # the loans' provision at the horizon
     assert (ledger.kind == "budget_exhausted").any()
     exhausted = ledger[ledger.kind == "budget_exhausted"].groupby("intervention").size()
     assert (exhausted == 1).all()  # marked once, in the month the money ran out
@@ -170,7 +175,9 @@ def test_loans_do_not_save_firms_whose_orders_are_gone():
     assert len(write_offs) == table.loans_defaults.sum()
     assert write_offs.amount_krw.sum() == pytest.approx(table.loans_defaults_krw.sum())
     subsidies = ledger[ledger.kind == "interest_subsidy"].amount_krw.sum()
-    assert table.policy_cost_loans.sum() == pytest.approx(subsidies + write_offs.amount_krw.sum())
+    provisions = ledger[ledger.kind == "provision"].amount_krw.sum()
+    assert provisions == pytest.approx(table.loans_provision_krw.sum())
+    assert table.policy_cost_loans.sum() == pytest.approx(subsidies + write_offs.amount_krw.sum() + provisions)
     lent = ledger[ledger.kind == "loan"].amount_krw.sum()
     assert table.policy_spend_loans.sum() == pytest.approx(lent + subsidies)
     returned = -ledger[ledger.kind == "repayment"].amount_krw.sum()
@@ -332,7 +339,7 @@ budget_krw = 1e9
 sectors = ["auto"]
 sme_only = true
 wage_share = 0.5
-max_months = 6
+max_months_per_year = 6
 clawback = true
 """
 
@@ -432,3 +439,22 @@ def test_shipped_packages_are_valid_and_gwangju_totals_46_6_billion():
     }
     budgets = {load_package(p).total_budget_krw for p in shipped_packages() if p.startswith("single_")}
     assert len(budgets) == 1  # equal money for every instrument
+
+
+def test_retention_support_is_capped_per_calendar_year_and_given_again_in_later_years():
+    """Enforcement Decree of the Employment Insurance Act: up to 180 days a year, again in later years.
+
+    Issue 12: the subsidy was capped at 6 months per firm for the whole run.
+    """
+    package = load_package("single_retention").with_total_budget(200e9)
+    model = RegionModel(rng=3, scale=0.1, months=36, package=package)
+    model.run()
+    ledger = model.ledger()
+    paid = ledger[(ledger.intervention == "retention") & (ledger.kind == "subsidy")].copy()
+    start = model.config.start_month
+    paid["year"] = (start + paid.month - 1) // 12
+    months_per_firm_year = paid.groupby(["recipient", "year"]).month.nunique()
+    assert months_per_firm_year.max() == 6
+    years_per_firm = months_per_firm_year.reset_index().groupby("recipient").year.nunique()
+    assert (years_per_firm >= 2).sum() >= 3  # supported again in a later year
+    assert paid.groupby("recipient").month.nunique().max() > 6

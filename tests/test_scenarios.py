@@ -263,7 +263,7 @@ def test_relocation_in_a_region_without_assembly_plants_is_refused(tmp_path, sce
     )
     message = scenario_error(path)
     assert "shocks.relocation[0].assembler: got 'Kia Gwangju plant'" in message
-    assert "assembly plants; allowed: a name it declares: none" in message
+    assert "assembly plants; allowed: one it declares: none" in message
 
 
 def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path, scenario_error):
@@ -279,7 +279,7 @@ def test_relocation_must_name_a_plant_of_a_chain_that_has_one(tmp_path, scenario
     )
     message = scenario_error(path)  # gwangju relocates its appliance plant, which is gone here
     assert "shocks.relocation[0].assembler: got 'Gwangju appliance plant'" in message
-    assert "not one of the scenario's assembly plants; allowed: a name it declares: ['Kia Gwangju plant']" in message
+    assert "not one of the scenario's assembly plants; allowed: one it declares: ['Kia Gwangju plant']" in message
 
 
 def test_final_demand_path_for_a_chain_without_assemblers_is_refused(tmp_path, scenario_error):

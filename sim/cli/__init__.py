@@ -12,7 +12,7 @@ import sys
 import warnings
 from typing import Any
 
-from sim.cli import calibrate, compare, packages, report, run, scenarios, sensitivity, validate
+from sim.cli import backtest, calibrate, compare, dashboard, packages, report, run, scenarios, sensitivity, validate
 from sim.cli.options import EXIT_INPUT_ERROR, EXIT_RUNS_FAILED, Parser
 from sim.errors import InputError
 
@@ -24,6 +24,8 @@ COMMANDS = {
     "calibrate": calibrate,
     "sensitivity": sensitivity,
     "report": report,
+    "backtest": backtest,
+    "dashboard": dashboard,
     "scenarios": scenarios,
     "packages": packages,
 }

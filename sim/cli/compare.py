@@ -28,6 +28,11 @@ from sim.cli.options import (
     seed,
 )
 
+DEFAULT_REPS = 20
+DEFAULT_SEED = 1
+#: The options that define a comparison (its identity); ``--resume`` without any takes them from the folder.
+DEFINING = ("scenario", "packages", "reps", "seed", "scale", "months", "equal_budget", "overrides")
+
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -49,9 +54,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="package file or shipped name to compare (repeatable; default: the shipped packages written for it)",
     )
     parser.add_argument(
-        "--reps", type=count_up_to(10_000, "replicates"), default=20, help="seeds to run every arm with (default 20)"
+        "--reps", type=count_up_to(10_000, "replicates"), help=f"seeds to run every arm with (default {DEFAULT_REPS})"
     )
-    parser.add_argument("--seed", type=seed, default=1, help="base seed (default 1); replicate seeds derive from it")
+    parser.add_argument("--seed", type=seed, help=f"base seed (default {DEFAULT_SEED}); replicate seeds derive from it")
     parser.add_argument("--scale", type=scale, help="fraction of the population to simulate, in (0, 1]")
     parser.add_argument(
         "--months", type=months, help=f"months to simulate, up to {MAX_MONTHS} (default: the scenario's)"
@@ -59,7 +64,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_executor_options(parser)
     parser.add_argument("--out", type=Path, help="results folder (default: a new folder under results/)")
     parser.add_argument(
-        "--resume", action="store_true", help="finish the comparison in --out: run only the runs not saved there"
+        "--resume",
+        action="store_true",
+        help="finish the comparison in --out: run only the runs not saved there; given alone (no SCENARIO, "
+        "--package, --reps, --seed, --scale, --months, --equal-budget or --set), its options come from the "
+        "folder's manifest",
     )
     parser.add_argument(
         "--equal-budget",
@@ -78,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``shocksim compare`` from parsed arguments; input errors propagate as InputError."""
     from sim.cli.options import executor_from_options
     from sim.errors import InputError
-    from sim.experiment.compare import RunFailedWarning, compare
+    from sim.experiment.compare import RunFailedWarning, compare, resume_comparison
     from sim.experiment.executors import ProgressBar
     from sim.experiment.store import safe_name, utc_now
     from sim.inputs.scenario import DEFAULT_SCENARIO, resolve_scenario_path
@@ -91,32 +100,44 @@ def run(args: argparse.Namespace) -> int:
     if out is None:
         out = Path("results") / f"compare-{safe_name(resolve_scenario_path(scenario).stem)}-{utc_now():%Y%m%d-%H%M%S}"
 
+    # --out DIR --resume alone: the comparison's options are those recorded in the folder.
+    given = [name for name in DEFINING if getattr(args, name) not in (None, [])]
+    from_folder = args.resume and out.exists() and not given
     executor = executor_from_options(args)
     bar = ProgressBar("comparing", disable=args.quiet)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RunFailedWarning)  # failures are printed below
-            result = compare(
-                str(resolve_scenario_path(scenario)),
-                args.packages or None,
-                reps=args.reps,
-                seed=args.seed,
-                scale=args.scale,
-                months=args.months,
-                executor=executor,
-                out=out,
-                resume=args.resume,
-                equal_budget=args.equal_budget,
-                progress=bar,
-                overrides=dict(args.overrides),
-                figures=None if args.no_figures else save_figures,
-                max_memory=args.max_memory,
-            )
+            if from_folder:
+                result = resume_comparison(
+                    out,
+                    executor=executor,
+                    progress=bar,
+                    figures=None if args.no_figures else save_figures,
+                    max_memory=args.max_memory,
+                )
+            else:
+                result = compare(
+                    str(resolve_scenario_path(scenario)),
+                    args.packages or None,
+                    reps=DEFAULT_REPS if args.reps is None else args.reps,
+                    seed=DEFAULT_SEED if args.seed is None else args.seed,
+                    scale=args.scale,
+                    months=args.months,
+                    executor=executor,
+                    out=out,
+                    resume=args.resume,
+                    equal_budget=args.equal_budget,
+                    progress=bar,
+                    overrides=dict(args.overrides),
+                    figures=None if args.no_figures else save_figures,
+                    max_memory=args.max_memory,
+                )
     except KeyboardInterrupt:
         bar.close()
         print(
             f"\nshocksim: interrupted; finished runs are saved in {out}; "
-            f"run the same command with --out {out} --resume to finish",
+            f"run shocksim compare --out {out} --resume to finish",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED

@@ -28,7 +28,7 @@ import math
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -313,12 +313,22 @@ class Comparison:
             f"[{CONFIDENCE:.0%} t-interval across seeds; cost per job: Fieller; shares: Clopper-Pearson]",
         ]
         if settings.scale != 1.0:
-            lines.append("jobs and money are for the simulated sample (scale below 1); money per job is not")
+            lines.append(
+                f"jobs, job-years and money for the full population: the simulated sample's divided by the scale "
+                f"{settings.scale:g} (summary.csv: mean for the sample, mean_full_population)"
+            )
+        lines.append(
+            "resident jobs: employment less foreign visa holders placed by policy; years of the run end at "
+            "months 12, 24, ... (the last at the horizon)"
+        )
         return "\n".join(lines)
 
     def table(self) -> str:
-        """The summary as text for the terminal: key metrics, packages side by side."""
-        return self.header() + "\n\n" + stats.format_table(self.summary, list(self.packages))
+        """The summary as text for the terminal: key metrics in full-population units, packages side by side."""
+        from sim.experiment.tables import full_population_summary
+
+        summary = full_population_summary(self.summary, self.scale) if not self.summary.empty else self.summary
+        return self.header() + "\n\n" + stats.format_table(summary, list(self.packages))
 
 
 # ---------------------------------------------------------------------- the comparison
@@ -384,13 +394,78 @@ def compare(
     )
     if resume and out is None:
         raise InputError("resume: needs the output folder of the comparison to resume (--out)")
+    return run_plan(
+        plan,
+        executor=executor,
+        out=out,
+        resume=resume,
+        progress=progress,
+        figures=figures,
+        runner=runner,
+        max_memory=max_memory,
+        source=str(scenario) if isinstance(scenario, str | Path) else None,
+        set_by=set_outside_the_file(overrides, months),
+    )
+
+
+def resume_comparison(
+    out: str | Path,
+    *,
+    executor: RunExecutor | int | str | Any | None = None,
+    progress: bool | Callable[[Progress], None] | None = None,
+    figures: Callable[[Comparison, Path], list[Path]] | None = None,
+    runner: Callable[[Experiment], Outcome] = run_experiment,
+    max_memory: int | None = None,
+) -> Comparison:
+    """Finish the comparison in ``out`` with the options recorded in its manifest (``--out DIR --resume`` alone).
+
+    The scenario (``--set`` overrides, scale and horizon applied) and the packages (as run,
+    an equal budget applied) are read back from the manifest, with the seeds and reps, so the
+    finished comparison is the one that was started, bit for bit. Only the missing (or
+    failed) runs are run.
+
+    Raises:
+        ResultsFolderError: ``out`` is not a comparison folder, or its manifest is missing
+            (then the comparison's options must be given again to rebuild it), or the model
+            code has changed since the folder was made.
+    """
+    folder = Path(out)
+    plan = saved_plan(folder, resuming=True)
+    return run_plan(
+        plan,
+        executor=executor,
+        out=folder,
+        resume=True,
+        progress=progress,
+        figures=figures,
+        runner=runner,
+        max_memory=max_memory,
+        source=str(folder / MANIFEST),
+    )
+
+
+def run_plan(
+    plan: ComparisonPlan,
+    *,
+    executor: RunExecutor | int | str | Any | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: bool | Callable[[Progress], None] | None = None,
+    figures: Callable[[Comparison, Path], list[Path]] | None = None,
+    runner: Callable[[Experiment], Outcome] = run_experiment,
+    max_memory: int | None = None,
+    source: str | None = None,
+    set_by: Mapping[str, str] | None = None,
+) -> Comparison:
+    """Run (or finish, with ``resume``) the runs of a plan, save them in ``out``, and summarise them.
+
+    A memory refusal names ``source``, or what ``set_by`` says set the key that drives it (``--set``, ``--months``).
+    """
     started = utc_now()
     clock = time.perf_counter()
     experiments = plan.experiments()
     store: ExperimentStore | None = None
     done: dict[tuple[str, int], Outcome] = {}
-    source = str(scenario) if isinstance(scenario, str | Path) else None
-    set_by = set_outside_the_file(overrides, months)
     check_experiments_memory(experiments, max_memory, 1, source, set_by)
     if out is not None:
         store = ExperimentStore.open(
@@ -401,6 +476,7 @@ def compare(
             contents=plan.contents(),
             resume=resume,
             difference=identity_difference,
+            advice=lambda reason: _refusal_advice(reason, out),
         )
         done = store.load(experiments)
     pending = [experiment for experiment in experiments if (experiment.arm, experiment.replicate) not in done]
@@ -536,8 +612,10 @@ def write_outputs(
     figures: Callable[[Comparison, Path], list[Path]] | None = None,
 ) -> None:
     """Write the summary, tables, ledgers, figures and the final manifest (each file atomically)."""
+    from sim.experiment.tables import summary_file
+
     outputs: dict[str, Callable[[Path], Any]] = {
-        "summary.csv": lambda path: result.summary.to_csv(path, index=False),
+        "summary.csv": lambda path: summary_file(result.summary, result.scale).to_csv(path, index=False),
         "effects.csv": lambda path: result.effects.to_csv(path, index=False),
         "replications.parquet": lambda path: result.runs.to_parquet(path, index=False),
         "ledgers.parquet": lambda path: result.ledgers.to_parquet(path, index=False),
@@ -566,6 +644,13 @@ def write_outputs(
             },
         },
     )
+
+
+def _refusal_advice(reason: str, out: str | Path) -> str:
+    """What to do when a folder holds another comparison: finish it as it was started, or use another folder."""
+    if "model code" in reason:
+        return "a comparison is finished only by the code that started it; choose another --out"
+    return f"`shocksim compare --out {out} --resume` alone finishes it with its own options; or choose another --out"
 
 
 def identity_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str | None:
@@ -606,10 +691,38 @@ def identity_difference(saved: dict[str, Any], wanted: dict[str, Any]) -> str | 
 def load_comparison(folder: str | Path) -> Comparison:
     """Read a comparison folder back (for notebooks): its runs, recomputed statistics, no new runs."""
     folder = Path(folder)
+    plan, manifest = _plan_and_manifest(folder)
+    failures = [
+        Outcome(f["package"], int(f["replicate"]), int(f["seed"]), error=f["error"])
+        for f in manifest.get("failures", [])
+    ]
+    store = ExperimentStore(folder, KIND, plan.arms)
+    return assemble(plan, store.load(plan.experiments()), failures, folder)
+
+
+def saved_plan(folder: str | Path, *, resuming: bool = False) -> ComparisonPlan:
+    """The plan of the comparison saved in ``folder``, read back from its manifest (nothing is run)."""
+    return _plan_and_manifest(Path(folder), resuming=resuming)[0]
+
+
+def _plan_and_manifest(folder: Path, *, resuming: bool = False) -> tuple[ComparisonPlan, dict[str, Any]]:
     manifest_path = folder / MANIFEST
+    if resuming and not folder.exists():
+        raise ResultsFolderError(
+            f"{folder}: no such comparison folder to resume; to start a comparison there, give its options "
+            "(SCENARIO, --package, --reps, ...) with --out"
+        )
     if not manifest_path.is_file():
+        if resuming and (folder / "runs").is_dir():
+            raise ResultsFolderError(
+                f"{folder}: {MANIFEST} is missing, so the comparison's options are unknown; give them again "
+                "(SCENARIO, --package, --reps, --seed, --scale, --months, ...) with --out and --resume to rebuild it"
+            )
         raise ResultsFolderError(f"{folder}: not a comparison folder (no {MANIFEST})")
-    manifest = json.loads(manifest_path.read_text())
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except json.JSONDecodeError as error:
+        raise ResultsFolderError(f"{manifest_path}: corrupt manifest ({error.msg} at line {error.lineno})") from None
     if manifest.get("kind") != KIND:
         raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a comparison")
     identity = manifest["identity"]
@@ -624,9 +737,4 @@ def load_comparison(folder: str | Path) -> Comparison:
         identity.get("equal_budget_krw"),
         manifest.get("overrides", {}),
     )
-    failures = [
-        Outcome(f["package"], int(f["replicate"]), int(f["seed"]), error=f["error"])
-        for f in manifest.get("failures", [])
-    ]
-    store = ExperimentStore(folder, KIND, plan.arms)
-    return assemble(plan, store.load(plan.experiments()), failures, folder)
+    return plan, manifest

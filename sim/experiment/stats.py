@@ -82,6 +82,11 @@ def effect_metrics(config: Scenario) -> list[Metric]:
         _t("job_years", "job-years over the run", "job-years", "effect"),
         *[_t(f"job_years_{part}", f"  {COMPONENT_LABELS[part]}", "job-years", "effect") for part in COMPONENTS],
         *[
+            _t(f"jobs_year_{year}", f"jobs at the end of year {year}" + _partial_year(config, year), "jobs", "effect")
+            for year in run_years(config)
+        ],
+        _t("resident_jobs", "residents' jobs at the horizon", "jobs", "effect"),
+        *[
             _t(f"jobs_{sector}", f"jobs at the horizon in {sector.replace('_', ' ')}", "jobs", "effect")
             for sector in config.sector_names
         ],
@@ -92,6 +97,21 @@ def effect_metrics(config: Scenario) -> list[Metric]:
     ]
 
 
+def run_years(config: Scenario) -> list[int]:
+    """Years of the run, 1, 2, ...: year ``k`` ends at month ``12 k`` (or at the horizon)."""
+    return list(range(1, math.ceil(config.scenario.months / 12) + 1))
+
+
+def year_end_month(config: Scenario, year: int) -> int:
+    """The month at which year ``year`` of the run ends: ``12 year``, or the horizon if that comes first."""
+    return min(12 * year, config.scenario.months)
+
+
+def _partial_year(config: Scenario, year: int) -> str:
+    months = config.scenario.months - 12 * (year - 1)
+    return f" (the horizon: {months} months)" if months < 12 else ""
+
+
 #: Spending of a package over the run (KRW of the simulated population).
 SPENDING: list[Metric] = [
     _t("spend_krw", "spending at face value", "KRW", "spending"),
@@ -99,16 +119,34 @@ SPENDING: list[Metric] = [
     _t("returns_krw", "repayments and clawbacks", "KRW", "spending"),
 ]
 
+#: The fiscal offsets of a package against its baseline twin, and its net fiscal cost (KRW of
+#: the simulated population): expected cost less unemployment benefits saved and less the
+#: income tax and social-insurance contributions on the extra wages (``fiscal`` in the scenario).
+FISCAL: list[Metric] = [
+    _t("benefits_saved_krw", "unemployment benefits saved", "KRW", "spending"),
+    _t("taxes_gained_krw", "income tax and contributions gained", "KRW", "spending"),
+    _t("net_fiscal_cost_krw", "net fiscal cost", "KRW", "spending"),
+]
+
 #: Money per job: (numerator measure, denominator effect).
 RATIOS: dict[str, tuple[Metric, str, str]] = {
-    "cost_per_job_year_krw": (_fieller("cost_per_job_year_krw", "expected cost per job-year"), "cost_krw", "job_years"),
+    "cost_per_job_year_krw": (
+        _fieller("cost_per_job_year_krw", "expected cost per net job-year"),
+        "cost_krw",
+        "job_years",
+    ),
     "cost_per_job_krw": (_fieller("cost_per_job_krw", "expected cost per job at the horizon"), "cost_krw", "jobs"),
     "spend_per_job_year_krw": (
-        _fieller("spend_per_job_year_krw", "face value per job-year"),
+        _fieller("spend_per_job_year_krw", "face value per net job-year"),
         "spend_krw",
         "job_years",
     ),
     "spend_per_job_krw": (_fieller("spend_per_job_krw", "face value per job at the horizon"), "spend_krw", "jobs"),
+    "net_fiscal_cost_per_job_year_krw": (
+        _fieller("net_fiscal_cost_per_job_year_krw", "net fiscal cost per net job-year"),
+        "net_fiscal_cost_krw",
+        "job_years",
+    ),
 }
 
 #: Outcomes of every arm, baseline included (at the horizon, or over the run for failures).
@@ -128,11 +166,15 @@ def effect_sources(config: Scenario) -> dict[str, tuple[str, float, float]]:
         **{f"jobs_{part}": (f"employed_{part}", 1.0, 1.0) for part in COMPONENTS},
         "job_years": ("employed_months", 1.0, 1.0 / 12.0),
         **{f"job_years_{part}": (f"employed_months_{part}", 1.0, 1.0 / 12.0) for part in COMPONENTS},
+        **{f"jobs_year_{year}": (f"employed_year_{year}", 1.0, 1.0) for year in run_years(config)},
+        "resident_jobs": ("employed_residents", 1.0, 1.0),
         **{f"jobs_{sector}": (f"employed_{sector}", 1.0, 1.0) for sector in config.sector_names},
         "unemployment_rate_change": ("unemployment_rate", 1.0, 100.0),
         "firm_failures_avoided": ("firm_failures", -1.0, 1.0),
         "displaced_reemployed_12m_change": ("displaced_reemployed_12m_rate", 1.0, 100.0),
         "displaced_earnings_change": ("displaced_earnings_rate", 1.0, 100.0),
+        "benefits_saved_krw": ("benefits_krw", -1.0, 1.0),
+        "taxes_gained_krw": ("wage_income_krw", 1.0, config.fiscal.tax_and_contributions_per_krw_wage),
     }
 
 
@@ -164,7 +206,14 @@ def run_measures(table: pd.DataFrame, config: Scenario) -> dict[str, float]:
         "spend_krw": over_run("policy_spend"),
         "cost_krw": over_run("policy_cost"),
         "returns_krw": over_run("policy_returns"),
+        "benefits_krw": over_run("benefit_income"),
+        "wage_income_krw": over_run("wage_income"),
     }
+    employed = table["employed"].to_numpy(dtype=float)
+    for year in run_years(config):
+        measures[f"employed_year_{year}"] = float(employed[min(year_end_month(config, year), len(employed) - 1)])
+    foreign = table["employed_foreign"].to_numpy(dtype=float)[-1] if "employed_foreign" in table else 0.0
+    measures["employed_residents"] = float(employed[-1] - foreign)
     for part, columns in component_columns(config).items():
         measures[f"employed_{part}"] = last(*columns)
         measures[f"employed_months_{part}"] = over_run(*columns)
@@ -194,9 +243,10 @@ def effects_frame(measures: pd.DataFrame, arms: list[str], config: Scenario) -> 
             frame[name] = sign * factor * difference
         for metric in SPENDING:
             frame[metric.name] = runs[metric.name].to_numpy(dtype=float)
+        frame["net_fiscal_cost_krw"] = frame["cost_krw"] - frame["benefits_saved_krw"] - frame["taxes_gained_krw"]
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING)])
+        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING), "net_fiscal_cost_krw"])
     return pd.concat(rows, ignore_index=True)
 
 
@@ -301,7 +351,7 @@ def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str], co
     for arm in arms:
         if arm != BASELINE:
             mine = effects[effects["package"] == arm]
-            for metric in [*effect_metrics(config), *SPENDING]:
+            for metric in [*effect_metrics(config), *SPENDING, *FISCAL]:
                 add(arm, metric, *t_interval(mine[metric.name].to_numpy(dtype=float)), n)
             for metric, money, jobs in RATIOS.values():
                 ratio, low, high = fieller_interval(mine[money].to_numpy(dtype=float), mine[jobs].to_numpy(dtype=float))
@@ -338,15 +388,22 @@ TABLE_METRICS = (
     "jobs_indirect",
     "jobs_induced",
     "jobs_other",
+    "resident_jobs",
     "job_years",
+    "jobs_year_*",
     "unemployment_rate_change",
     "firm_failures_avoided",
     "displaced_reemployed_12m_change",
     "displaced_earnings_change",
     "spend_krw",
     "cost_krw",
+    "spend_per_job_year_krw",
     "cost_per_job_year_krw",
     "cost_per_job_krw",
+    "benefits_saved_krw",
+    "taxes_gained_krw",
+    "net_fiscal_cost_krw",
+    "net_fiscal_cost_per_job_year_krw",
 )
 
 
@@ -398,7 +455,11 @@ def format_table(summary: pd.DataFrame, packages: list[str], width: int = 30, co
     per_block = max(1, (columns - label_width) // width)
     lines: list[str] = []
     indexed = summary.set_index(["package", "metric"])
-    rows = [*TABLE_METRICS, *(f"beats_{other}" for other in [BASELINE, *packages])]
+    years = sorted(
+        {name for name in summary["metric"] if name.startswith("jobs_year_")}, key=lambda name: int(name.split("_")[-1])
+    )
+    shown = [name for metric in TABLE_METRICS for name in (years if metric == "jobs_year_*" else [metric])]
+    rows = [*shown, *(f"beats_{other}" for other in [BASELINE, *packages])]
     for start in range(0, len(packages), per_block):
         block = packages[start : start + per_block]
         if lines:

@@ -34,6 +34,8 @@ from sim.errors import ResultsFolderError
 from sim.experiment.design import Experiment, Outcome
 
 RUN_FILES = ("timeseries.parquet", "timeseries.csv", "ledger.parquet", "manifest.json")
+#: The run's summary as printed (``shocksim run`` writes it; runs of a design do not).
+RUN_SUMMARY = "summary.txt"
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 RUNS_DIR = "runs"
@@ -168,16 +170,29 @@ def new_folder(folder: Path) -> Iterator[Path]:
         raise
 
 
-def write_run(folder: Path, timeseries: pd.DataFrame, ledger: pd.DataFrame, manifest: dict[str, Any]) -> Path:
-    """Write a complete run folder atomically and return its path."""
+def write_run(
+    folder: Path,
+    timeseries: pd.DataFrame,
+    ledger: pd.DataFrame,
+    manifest: dict[str, Any],
+    texts: dict[str, str] | None = None,
+) -> Path:
+    """Write a complete run folder atomically and return its path.
+
+    ``texts`` are further text files (name: contents, e.g. ``summary.txt``), checksummed in the
+    manifest like the tables.
+    """
     with new_folder(folder) as partial:
         timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         timeseries.to_csv(partial / "timeseries.csv", index=False)
         ledger.to_parquet(partial / "ledger.parquet", index=False)
+        for name, text in (texts or {}).items():
+            (partial / name).write_text(text)
+        names = [name for name in RUN_FILES if name != "manifest.json"] + list(texts or {})
         manifest = {
             **manifest,
             "manifest_format": MANIFEST_FORMAT,
-            "files": {name: sha256_of(partial / name) for name in RUN_FILES if name != "manifest.json"},
+            "files": {name: sha256_of(partial / name) for name in names},
         }
         (partial / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return folder
@@ -304,11 +319,14 @@ class ExperimentStore:
         contents: dict[str, Any],
         resume: bool,
         difference: Callable[[dict[str, Any], dict[str, Any]], str | None] = first_difference,
+        advice: str | Callable[[str], str] = "choose another --out",
     ) -> ExperimentStore:
         """Create the folder of a new design, or check the folder of the same design to resume.
 
         ``identity`` is what makes two designs the same; ``contents`` is recorded in the
-        manifest as well (the scenario and packages in full, seeds, ...).
+        manifest as well (the scenario and packages in full, seeds, ...). ``advice`` ends the
+        message refusing a folder of another design (what the user can do instead; a function
+        of the reason, or text).
 
         Raises:
             ResultsFolderError: the folder exists (without ``resume``), is not a folder of
@@ -370,9 +388,8 @@ class ExperimentStore:
             raise ResultsFolderError(f"{folder}: holds a {manifest.get('kind', 'different')} result, not a {kind}")
         reason = difference(manifest.get("identity", {}), identity)
         if reason:
-            raise ResultsFolderError(
-                f"{folder}: holds another {kind} ({reason}); refusing to mix results: choose another --out"
-            )
+            advice = advice(reason) if callable(advice) else advice
+            raise ResultsFolderError(f"{folder}: holds another {kind} ({reason}); refusing to mix results: {advice}")
         if getattr(store, "_lock", None) is None:
             store.lock()
         return store

@@ -92,6 +92,33 @@ def full_population_summary(summary: pd.DataFrame, scale: float) -> pd.DataFrame
     return frame
 
 
+#: The columns ``summary.csv`` adds to the summary: the scale, then the full-population figures.
+FULL_POPULATION_COLUMNS = (
+    "mean_full_population",
+    "ci_low_full_population",
+    "ci_high_full_population",
+    "sd_full_population",
+)
+
+
+def summary_file(summary: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """The summary as ``summary.csv`` holds it: as estimated on the sample, then ``scale`` and the full population.
+
+    ``mean``, ``ci_low``, ``ci_high`` and ``sd`` are the simulated sample's (jobs, job-years,
+    firms and KRW of the sample); ``scale`` is the fraction of the population simulated, and
+    ``mean_full_population``, ``ci_low_full_population``, ``ci_high_full_population`` and
+    ``sd_full_population`` are the same in full-population units (extensive rows divided by
+    the scale; money per job, shares, rates and percentage points unchanged). ``unit`` is the
+    unit of both.
+    """
+    full = full_population_summary(summary, scale)
+    frame = summary.copy()
+    frame["scale"] = scale
+    for column in FULL_POPULATION_COLUMNS:
+        frame[column] = full[column.removesuffix("_full_population")]
+    return frame
+
+
 #: The headline of a comparison: (metric, label, unit shown, divisor from the summary's unit).
 HEADLINE: tuple[tuple[str, str, str, float], ...] = (
     ("jobs", "jobs saved or created at the horizon", "jobs", 1.0),
@@ -186,6 +213,46 @@ def jobs_by_year(comparison: Comparison) -> pd.DataFrame:
                         "scale": comparison.scale,
                     }
                 )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs.update(
+        scale=comparison.scale, units=f"jobs, full population; {CONFIDENCE:.0%} t-intervals across seeds"
+    )
+    return frame
+
+
+def jobs_saved_by_month(comparison: Comparison) -> pd.DataFrame:
+    """Jobs saved or created month by month, per package, with 90% t-intervals across seeds.
+
+    For each package and month: the package-minus-baseline employment of the same seed (common
+    random numbers), divided by the scale (full-population units), averaged over the seeds in
+    which every arm finished. Long: ``package``, ``month``, ``date``, ``mean``, ``ci_low``,
+    ``ci_high``, ``n``, ``scale``; month 0 (the start, before any policy) is left out.
+    """
+    used = comparison.replicates_used
+    runs = comparison.runs
+    columns = ["package", "month", "date", "mean", "ci_low", "ci_high", "n", "scale"]
+    if runs.empty or not used:
+        return pd.DataFrame(columns=columns)
+    runs = runs[(runs["replicate"].isin(used)) & (runs["month"] > 0)]
+    paths = runs.pivot_table(index=["package", "replicate"], columns=["month", "date"], values="employed")
+    baseline = paths.loc[BASELINE].loc[used].to_numpy(dtype=float)
+    rows = []
+    for package in comparison.packages:
+        difference = (paths.loc[package].loc[used].to_numpy(dtype=float) - baseline) / comparison.scale
+        for index, (month, date) in enumerate(paths.columns):
+            mean, low, high, _ = t_interval(difference[:, index])
+            rows.append(
+                {
+                    "package": package,
+                    "month": int(month),
+                    "date": pd.Timestamp(date),
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": len(used),
+                    "scale": comparison.scale,
+                }
+            )
     frame = pd.DataFrame(rows, columns=columns)
     frame.attrs.update(
         scale=comparison.scale, units=f"jobs, full population; {CONFIDENCE:.0%} t-intervals across seeds"

@@ -96,6 +96,7 @@ class LoanSettings(InterventionSettings):
     interest_subsidy_pp: Annotated[float, Field(ge=0.0, le=100.0)]
     loan_term_months: Annotated[int, Field(gt=0)]
     cash_buffer_months: Annotated[float, Field(ge=0.0)]
+    default_rate_annual: Annotated[float, Field(ge=0.0, lt=1.0)]
 
 
 class RetentionSettings(InterventionSettings):
@@ -104,7 +105,7 @@ class RetentionSettings(InterventionSettings):
     sectors: list[SectorName] = Field(min_length=1)
     sme_only: bool
     wage_share: Annotated[float, Field(gt=0.0, le=1.0)]
-    max_months: Annotated[int, Field(gt=0)]
+    max_months_per_year: Annotated[int, Field(gt=0, le=12)]
     clawback: bool
 
 
@@ -132,6 +133,7 @@ class SocialEconomySettings(InterventionSettings):
     procurement_share: Annotated[float, Field(ge=0.0, le=1.0)]
     sales_uplift: Annotated[float, Field(ge=0.0, le=2.0)]
     uplift_months: Annotated[int, Field(ge=0)]
+    outside_buyer_share: Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class InterestSubsidySettings(InterventionSettings):

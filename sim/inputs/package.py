@@ -48,6 +48,8 @@ class Package(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     name: str = Field(min_length=1)
+    #: A short name for figures and tables (default: the name).
+    label: str = Field(default="", max_length=60)
     description: str = ""
     #: Names of the scenarios the package is written for (empty: any scenario). `compare`
     #: without packages given takes the shipped packages written for its scenario or any.
@@ -80,9 +82,17 @@ class Package(BaseModel):
     def total_budget_krw(self) -> float:
         return float(sum(intervention.budget_krw for intervention in self.interventions))
 
+    @property
+    def display_label(self) -> str:
+        """What figures and tables call the package: its label, or its name when it has none."""
+        return self.label or self.name
+
     def to_dict(self) -> dict[str, Any]:
-        """The package as plain data, ready to write back to TOML or JSON."""
-        return self.model_dump(mode="json")
+        """The package as plain data, ready to write back to TOML or JSON (no ``label`` key when it has none)."""
+        data = self.model_dump(mode="json")
+        if not data["label"]:
+            del data["label"]
+        return data
 
     def content_hash(self) -> str:
         """SHA-256 of the package's canonical JSON."""
@@ -115,6 +125,7 @@ def combine_packages(packages: list[Package]) -> Package:
         return packages[0]
     data = {
         "name": "+".join(package.name for package in packages),
+        "label": " + ".join(package.display_label for package in packages)[:60],
         "description": "; ".join(package.description for package in packages if package.description),
         "interventions": [item for package in packages for item in package.to_dict()["interventions"]],
     }

@@ -554,6 +554,12 @@ class Markets(_Section):
     labour_demand_elasticity: NonNegative
 
 
+class Fiscal(_Section):
+    """What the public purse gains from a job and pays for unemployment (the net fiscal cost of a package)."""
+
+    tax_and_contributions_per_krw_wage: Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
 class InwardInvestment(_Section):
     """New firms that arrive without any incentive (the baseline that incentives add to)."""
 
@@ -582,6 +588,7 @@ class Scenario(_Section):
     labour_market: LabourMarket
     firms: FirmBehaviour
     markets: Markets
+    fiscal: Fiscal
     chains: dict[SectorName, Chain] = Field(default_factory=dict)
     industries: dict[SectorName, Industry] = Field(min_length=1)
     workforce: dict[SectorName, SectorWorkforce]
@@ -642,8 +649,9 @@ def unknown_name_error(source: str, key_path: str, value: object, kind: str, all
     """A one-line error for a sector, chain or industry name the scenario does not declare."""
     listed = list(allowed) if allowed else "none"
     kinds = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
-    allowed = f"not one of the scenario's {kinds}; allowed: a name it declares: {listed}"
-    return ScenarioError(source, key_path, value, allowed)
+    return ScenarioError(
+        source, key_path, value, f"not one of the scenario's {kinds}; allowed: one it declares: {listed}"
+    )
 
 
 def check_names(scenario: Scenario, source: str) -> None:

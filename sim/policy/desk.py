@@ -196,9 +196,14 @@ class PolicyDesk:
         np.add.at(self._state.firms.interest_subsidy_krw, firms[paid], amounts[paid])
         return paid
 
-    def write_off(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> float:
-        """Write off policy loans that will not be repaid (the borrowers failed); return the total."""
-        return self.ledger.write_off(self.month, policy.name, np.asarray(firms, dtype=np.int64), amounts_krw)
+    def write_off(
+        self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray, kind: str = "write_off"
+    ) -> float:
+        """Write off loans the failed borrowers will not repay, or provision a loss; return the total.
+
+        ``kind="provision"``: the expected loss on loans still owed at the horizon.
+        """
+        return self.ledger.write_off(self.month, policy.name, np.asarray(firms, dtype=np.int64), amounts_krw, kind)
 
     def _pay(
         self,
@@ -302,16 +307,25 @@ class PolicyDesk:
         self._state.firms.retention_covered[firms] = jobs
 
     def buy_from(self, firms: np.ndarray, amounts_krw: np.ndarray) -> None:
-        """Lever for this month: orders bought by policy (paid through ``pay_for_services``)."""
+        """Lever for this month: public purchases diverted to the firms (paid through ``pay_for_services``).
+
+        They are taken from the local demand other local-services firms would have had
+        (orders.py): preferential procurement changes who sells to public bodies, not how much.
+        """
         self._state.firms.policy_demand[firms] += amounts_krw
 
     def set_fixed_cost_discount(self, firms: np.ndarray, share: float) -> None:
         """Lasting lever: the firms' fixed costs are ``share`` lower (until set again)."""
         self._state.firms.overhead_discount[firms] = share
 
-    def set_sales_uplift(self, firms: np.ndarray, uplift: float) -> None:
-        """Lasting lever: the firms' market sales are ``uplift`` higher (until set again)."""
-        self._state.firms.demand_uplift[firms] = uplift
+    def set_sales_uplift(self, firms: np.ndarray, uplift: float, outside_share: float) -> None:
+        """Lasting lever: the firms sell ``uplift`` more (until set again).
+
+        ``outside_share`` of the rise comes from buyers outside the region (new demand); the
+        rest is local household demand taken from other local firms (orders.py).
+        """
+        self._state.firms.demand_uplift[firms] = uplift * (1.0 - outside_share)
+        self._state.firms.outside_uplift[firms] = uplift * outside_share
 
     def plan_arriving_firms(self, generator: np.random.Generator, count: int, sectors: list[str]) -> ArrivalPlan:
         """Draw firms that could arrive (not added yet: an incentive checks first what it can pay)."""

@@ -9,7 +9,8 @@ payment that does not fit is refused whole, the intervention stops taking new ca
 the ledger gets one ``budget_exhausted`` row (amount 0) in the month it happened.
 
 Spending counts loans at face value; expected cost counts what is not repaid by design
-(grants, subsidies, allowances, fees) plus policy loans written off; returns are
+(grants, subsidies, allowances, fees) plus policy loans written off and the expected loss
+provisioned on loans still owed at the horizon; returns are
 repayments and clawbacks. A clawback also lowers the cost and frees budget.
 """
 
@@ -32,7 +33,9 @@ LEDGER_COLUMNS: dict[str, str] = {
 
 #: Kinds of ledger row. Loans are repayable; the others are spent for good. Repayments and
 #: clawbacks come back (negative amounts); a ``write_off`` row is a policy loan that will not
-#: be repaid (its amount was spent when lent; it counts in the expected cost only).
+#: be repaid (its amount was spent when lent; it counts in the expected cost only); a
+#: ``provision`` row is the expected loss on policy loans still owed at the horizon
+#: (expected cost only, like a write-off).
 PAYMENT_KINDS = (
     "loan",
     "interest_subsidy",
@@ -47,8 +50,12 @@ PAYMENT_KINDS = (
     "repayment",
     "clawback",
     "write_off",
+    "provision",
     "budget_exhausted",
 )
+
+#: Losses on money already lent: they count in the expected cost, not in spending.
+LOSS_KINDS = ("write_off", "provision")
 
 
 @dataclass
@@ -145,13 +152,17 @@ class Ledger:
         account.month_returns_krw += total
         return total
 
-    def write_off(self, month: int, intervention: str, firms: np.ndarray, amounts_krw: np.ndarray) -> float:
-        """Record policy loans that will not be repaid (rows of kind ``write_off``); return the total.
+    def write_off(
+        self, month: int, intervention: str, firms: np.ndarray, amounts_krw: np.ndarray, kind: str = "write_off"
+    ) -> float:
+        """Record policy loans that will not be repaid (``write_off``) or are expected not to be (``provision``).
 
-        The money was spent when lent: a write-off adds to the expected cost only.
+        The money was spent when lent: a write-off or provision adds to the expected cost only.
         """
+        if kind not in LOSS_KINDS:
+            raise ValueError(f"a loss is a write_off or a provision, not {kind!r}")
         amounts = np.asarray(amounts_krw, dtype=float)
-        self._append(month, intervention, "firm", firms, "write_off", amounts, False)
+        self._append(month, intervention, "firm", firms, kind, amounts, False)
         total = float(amounts.sum())
         self.account(intervention).month_cost_krw += total
         return total

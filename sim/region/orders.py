@@ -11,7 +11,11 @@
 - Local services share the region's household demand: an autonomous part (scaled by
   local-demand shocks) plus last month's local income times the spending coefficient
   (households.py).
-- Policy levers add last: ``demand_uplift`` (new products) and ``policy_demand`` (procurement).
+- Policy levers move demand more than they add to it: ``demand_uplift`` raises a firm's
+  weight in local household demand (new products sold to local buyers, taken from other
+  local firms); ``outside_uplift`` adds sales to buyers outside the region; and
+  ``policy_demand`` (procurement) is public purchasing diverted from the other local-services
+  firms, whose local demand falls by as much.
 """
 
 from __future__ import annotations
@@ -85,9 +89,13 @@ def place_orders(state: RegionState, month: int) -> None:
     base_local = np.where(services, firms.base_local_sales, 0.0)
     if priced:
         base_local = base_local * prices.relative_demand(price, markets.local_price_elasticity)
-    share = base_local / max(base_local.sum(), 1e-9)
-    demand = demand + np.maximum(local_total, 0.0) * share * noise
-    demand = demand * (1.0 + firms.demand_uplift) + firms.policy_demand
+    outside_new = (demand + np.maximum(local_total, 0.0) * base_local / max(base_local.sum(), 1e-9) * noise) * (
+        firms.outside_uplift
+    )
+    weight = base_local * (1.0 + firms.demand_uplift)
+    share = weight / max(weight.sum(), 1e-9)
+    diverted = float(firms.policy_demand.sum())
+    demand = demand + np.maximum(local_total - diverted, 0.0) * share * noise + outside_new + firms.policy_demand
     firms.orders = np.where(firms.status == ACTIVE, demand, 0.0)
     firms.capacity_factor = capacity_factor
     firms.relocated_share = relocated

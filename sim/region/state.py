@@ -203,8 +203,11 @@ def _firm_columns() -> dict[str, Column]:
         },
         # Levers: policies set them at the policy point and the later stages read them.
         "overhead_discount": Column(f8, 0.0, "share of fixed costs saved (infrastructure)"),
-        "policy_demand": Column(f8, 0.0, "orders bought by policy this month (procurement), KRW"),
-        "demand_uplift": Column(f8, 0.0, "relative rise of the firm's market sales (e.g. new products)"),
+        "policy_demand": Column(f8, 0.0, "public purchases diverted to the firm this month (procurement), KRW"),
+        "demand_uplift": Column(
+            f8, 0.0, "relative rise of the firm's weight in local household demand, taken from other local firms"
+        ),
+        "outside_uplift": Column(f8, 0.0, "relative rise of the firm's sales from buyers outside the region"),
         "retention_covered": Column(i8, 0, "jobs a retention subsidy pays the firm to keep this month"),
         "wage_subsidy_krw": Column(f8, 0.0, "wage subsidies the firm receives this month, KRW"),
         "interest_subsidy_krw": Column(f8, 0.0, "interest a programme pays for the firm this month, KRW"),

@@ -55,44 +55,59 @@ def _note_scale(figure: Figure, comparison: Comparison) -> None:
     figure.supxlabel(text, fontsize=7, color="0.35", x=0.01, ha="left")
 
 
+def labels(comparison: Comparison) -> dict[str, str]:
+    """What the figures call each arm: the package's label (its name when it has none)."""
+    return {
+        BASELINE: "baseline (no package)",
+        **{name: package.display_label for name, package in comparison.packages.items()},
+    }
+
+
 def employment(comparison: Comparison) -> Figure:
-    """Top: employment of each arm, mean and 5-95% of seeds. Bottom: jobs vs the baseline twin, mean and 90% CI."""
+    """Top: employment without a package, mean and 5-95% of seeds. Bottom: each package against its baseline twin.
+
+    The bottom panel is each package's employment minus the baseline run of the same seed
+    (common random numbers), mean and 90% t-interval across seeds: differences far smaller
+    than the spread of employment across seeds show there, where drawn as levels they hide
+    behind the band. Full-population units (the sample's counts divided by the scale).
+    """
     figure = Figure(figsize=(9, 7), layout="constrained")
-    top, bottom = figure.subplots(2, 1, sharex=True)
+    top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[1, 1.4])
     used = comparison.replicates_used
     runs = comparison.runs[comparison.runs["replicate"].isin(used)] if len(comparison.runs) else comparison.runs
     colours = _colours(comparison.arms)
+    names = labels(comparison)
     if runs.empty:
         top.text(0.5, 0.5, "no complete replicate", ha="center", transform=top.transAxes)
         return figure
+    scale = comparison.scale
     paths = {
         arm: runs[runs["package"] == arm].pivot(index="replicate", columns="date", values="employed").loc[used]
         for arm in comparison.arms
     }
-    dates = paths[BASELINE].columns
-    for arm, path in paths.items():
-        values = path.to_numpy(dtype=float)
-        top.plot(dates, values.mean(axis=0), color=colours[arm], label=arm, lw=1.6 if arm == BASELINE else 1.2)
-        low, high = np.percentile(values, [5, 95], axis=0)
-        top.fill_between(dates, low, high, color=colours[arm], alpha=0.12, lw=0)
-    top.set_ylabel("employed (5-95% of seeds)")
-    top.set_title("Employment by package")
-    top.legend(fontsize=8, ncols=2)
-    baseline = paths[BASELINE].to_numpy(dtype=float)
+    dates = pd.DatetimeIndex(paths[BASELINE].columns)
+    baseline = paths[BASELINE].to_numpy(dtype=float) / scale
+    top.plot(dates, baseline.mean(axis=0), color=colours[BASELINE], label=names[BASELINE], lw=1.6)
+    low, high = np.percentile(baseline, [5, 95], axis=0)
+    top.fill_between(dates, low, high, color=colours[BASELINE], alpha=0.12, lw=0, label="5-95% of seeds")
+    top.set_ylabel("employed (full population)")
+    top.set_title("Employment without a package")
+    top.legend(fontsize=8)
     from scipy import stats
 
     n = len(used)
     t = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) if n > 1 else math.nan
     for arm in comparison.packages:
-        difference = paths[arm].to_numpy(dtype=float) - baseline
+        difference = paths[arm].to_numpy(dtype=float) / scale - baseline
         mean = difference.mean(axis=0)
-        bottom.plot(dates, mean, color=colours[arm], label=arm)
+        bottom.plot(dates, mean, color=colours[arm], label=names[arm], lw=1.4)
         if n > 1:
             half = t * difference.std(axis=0, ddof=1) / math.sqrt(n)
             bottom.fill_between(dates, mean - half, mean + half, color=colours[arm], alpha=0.2, lw=0)
     bottom.axhline(0, color="black", lw=0.8)
-    bottom.set_ylabel(f"jobs vs baseline twin ({CONFIDENCE:.0%} CI)")
-    bottom.set_title("Jobs saved or created, seed by seed against the baseline")
+    bottom.set_ylabel(f"jobs vs baseline twin, full population ({CONFIDENCE:.0%} CI)")
+    bottom.set_title("Each package's employment minus its baseline twin, seed by seed")
+    bottom.legend(fontsize=8, ncols=2)
     _note_scale(figure, comparison)
     return figure
 
@@ -105,8 +120,12 @@ def _bars(
     labels: list[str],
     colours: dict[str, object],
     scale: float = 1.0,
+    names: dict[str, str] | None = None,
 ) -> None:
-    """Grouped bars: one group per metric, one bar per package, with the interval as error bars."""
+    """Grouped bars: one group per metric, one bar per package (``names``: legend labels), intervals as error bars.
+
+    Values are divided by ``scale`` (the comparison's scale for full-population counts, 1e6 for million KRW).
+    """
     width = 0.8 / max(len(packages), 1)
     positions = np.arange(len(metrics))
     indexed = summary.set_index(["package", "metric"])
@@ -123,7 +142,13 @@ def _bars(
             unbounded.append(math.isinf(low) or math.isinf(high))
         x = positions - 0.4 + width * (offset + 0.5)
         bars = axes.bar(
-            x, np.nan_to_num(means), width, yerr=[lows, highs], capsize=3, color=colours[package], label=package
+            x,
+            np.nan_to_num(means),
+            width,
+            yerr=[lows, highs],
+            capsize=3,
+            color=colours[package],
+            label=(names or {}).get(package, package),
         )
         for patch, xi, mean, flag in zip(bars.patches, x, means, unbounded, strict=True):
             if flag:  # an estimate this uncertain is drawn faint and hatched
@@ -142,10 +167,11 @@ def jobs_saved(comparison: Comparison) -> Figure:
     left, right = figure.subplots(1, 2)
     packages = list(comparison.packages)
     colours = _colours(comparison.arms)
-    _bars(left, comparison.summary, packages, ["jobs"], ["jobs at the horizon"], colours)
-    left.set_ylabel("jobs (package minus baseline twin)")
-    _bars(right, comparison.summary, packages, ["job_years"], ["job-years over the run"], colours)
-    right.set_ylabel("job-years")
+    names, scale = labels(comparison), comparison.scale
+    _bars(left, comparison.summary, packages, ["jobs"], ["jobs at the horizon"], colours, scale, names)
+    left.set_ylabel("jobs vs baseline twin (full population)")
+    _bars(right, comparison.summary, packages, ["job_years"], ["job-years over the run"], colours, scale, names)
+    right.set_ylabel("job-years (full population)")
     left.legend(fontsize=8)
     figure.suptitle("Jobs saved or created")
     _note_scale(figure, comparison)
@@ -159,10 +185,14 @@ def cost_per_job(comparison: Comparison) -> Figure:
     packages = list(comparison.packages)
     colours = _colours(comparison.arms)
     groups = ["per job-year", "per job at the horizon"]
-    _bars(left, comparison.summary, packages, ["cost_per_job_year_krw", "cost_per_job_krw"], groups, colours, 1e6)
+    names = labels(comparison)
+    _bars(
+        left, comparison.summary, packages, ["cost_per_job_year_krw", "cost_per_job_krw"], groups, colours, 1e6, names
+    )
     left.set_title("expected cost")
     left.set_ylabel("million KRW")
-    _bars(right, comparison.summary, packages, ["spend_per_job_year_krw", "spend_per_job_krw"], groups, colours, 1e6)
+    face_value = ["spend_per_job_year_krw", "spend_per_job_krw"]
+    _bars(right, comparison.summary, packages, face_value, groups, colours, 1e6, names)
     right.set_title("face value (loans at full amount)")
     left.legend(fontsize=8)
     figure.suptitle("Money per job (n/a where a package adds no jobs)")
@@ -183,9 +213,11 @@ def sectors(comparison: Comparison) -> Figure:
         [f"jobs_{part}" for part in COMPONENTS],
         [COMPONENT_LABELS[part].replace(" (", "\n(") for part in COMPONENTS],
         colours,
+        comparison.scale,
+        labels(comparison),
     )
     left.set_title("by component")
-    left.set_ylabel("jobs at the horizon vs baseline twin")
+    left.set_ylabel("jobs at the horizon vs baseline twin (full population)")
     names = comparison.scenario.sector_names
     _bars(
         right,
@@ -194,6 +226,8 @@ def sectors(comparison: Comparison) -> Figure:
         [f"jobs_{sector}" for sector in names],
         [sector.replace("_", "\n") for sector in names],
         colours,
+        comparison.scale,
+        labels(comparison),
     )
     right.set_title("by sector")
     left.legend(fontsize=8)

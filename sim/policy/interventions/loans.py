@@ -6,12 +6,21 @@ a chosen sector) whose cash is below zero, because the banks refused it credit, 
 from the loan pool enough to cover the shortfall plus a cash buffer, up to a maximum per
 firm. Each month it pays interest at ``loan_rate_annual`` and repays principal over
 ``loan_term_months``; the programme pays it back ``interest_subsidy_pp`` points of that
-interest. A borrower that fails defaults on what it still owes.
+interest. Interest a borrower cannot pay is added to what it owes (arrears), not forgiven;
+a borrower that fails defaults on what it still owes.
 
-Loans count against the budget at face value (and interest subsidies on top); the expected
-cost is the interest subsidies plus the loans written off. Loans buy time: they save firms
-that are short of cash, not firms whose orders are gone for good (those fail later and
-default).
+Loans count against the budget at face value (and interest subsidies on top). Their expected
+cost is valued as under the US Federal Credit Reform Act of 1990 (the subsidy cost: the
+present value of what is lent less what is expected back) or the EU's gross grant
+equivalent: the interest subsidies, the loans written off, and, in the last month of the
+run, a provision for the expected loss on what is still owed. The provision is the balance
+times the chance that the borrower defaults over its remaining term, at the higher of the
+programme's own default rate so far and ``default_rate_annual`` (a published rate for
+guaranteed SMEs), with nothing recovered, as the model's write-offs recover nothing.
+Repayments are not discounted: the loan rate stands in for the government's cost of funds
+(assumption; over a run of a few years the difference is small). Loans buy time: they save
+firms that are short of cash, not firms whose orders are gone for good (those fail later
+and default).
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ class WorkingCapitalLoans(Intervention):
     def __init__(self, settings: LoanSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
         self.settings: LoanSettings = settings
+        self.borrower_months = 0  # months of borrowers owing at the policy point, for the default rate
+        self.defaults = 0
 
     @classmethod
     def firm_columns(cls) -> dict[str, Column]:
@@ -51,6 +62,8 @@ class WorkingCapitalLoans(Intervention):
             "defaults": "borrowers that failed with policy debt this month",
             "defaults_krw": "policy debt written off this month, KRW",
             "interest_subsidy_krw": "interest subsidies paid this month, KRW",
+            "arrears_krw": "interest borrowers could not pay this month, added to what they owe, KRW",
+            "provision_krw": "expected loss on policy loans still owed, provisioned in the last month, KRW",
         }
 
     def eligible(self, desk: PolicyDesk) -> np.ndarray:
@@ -79,7 +92,9 @@ class WorkingCapitalLoans(Intervention):
             self.counts["defaults_krw"] = written_off
             balance[gone] = 0.0
             months_left[gone] = 0
+            self.defaults += len(gone)
         owing = owing[firms.status[owing] == ACTIVE]
+        self.borrower_months += len(owing)
 
         # Interest subsidy, then interest and principal due from each borrower.
         if len(owing):
@@ -90,8 +105,10 @@ class WorkingCapitalLoans(Intervention):
             principal = balance[owing] / np.maximum(months_left[owing], 1)
             collected = desk.collect_from_firms(self, owing, interest + principal, "repayment")
             principal_repaid = np.clip(collected - interest, 0.0, None)
-            balance[owing] = np.maximum(balance[owing] - principal_repaid, 0.0)
+            arrears = np.clip(interest - collected, 0.0, None)
+            balance[owing] = np.maximum(balance[owing] - principal_repaid, 0.0) + arrears
             months_left[owing] = np.maximum(months_left[owing] - 1, 1)
+            self.counts["arrears_krw"] = float(arrears.sum())
 
         # New loans to eligible firms short of cash, while the programme is open.
         if self.open_in(desk, month):
@@ -109,3 +126,19 @@ class WorkingCapitalLoans(Intervention):
             months_left[borrowers] = settings.loan_term_months
             self.counts["firms_supported"] = float(len(borrowers))
         self.counts["loans_outstanding_krw"] = float(balance.sum())
+        if month == desk.config.scenario.months:
+            self.provision(desk, balance, months_left)
+
+    def default_rate_annual(self) -> float:
+        """The annual default rate the provision uses: the programme's own so far, or the published one if higher."""
+        observed = 1.0 - (1.0 - self.defaults / self.borrower_months) ** 12 if self.borrower_months else 0.0
+        return max(observed, self.settings.default_rate_annual)
+
+    def provision(self, desk: PolicyDesk, balance: np.ndarray, months_left: np.ndarray) -> None:
+        """Provision the expected loss on loans still owed at the horizon (cost only, like a write-off)."""
+        owing = np.flatnonzero(balance > 0)
+        if len(owing) == 0:
+            return
+        survive_a_year = 1.0 - self.default_rate_annual()
+        default_chance = 1.0 - survive_a_year ** (months_left[owing] / 12.0)
+        self.counts["provision_krw"] = desk.write_off(self, owing, balance[owing] * default_chance, "provision")

@@ -2,7 +2,9 @@
 
 At the policy point the programme looks at each eligible firm's workforce plan for the
 month. A firm about to lay off workers is offered a subsidy of ``wage_share`` of the wage
-of each job it keeps instead, for up to ``max_months`` months; covered jobs are not cut.
+of each job it keeps instead, for up to ``max_months_per_year`` months in each calendar year
+(the Enforcement Decree of the Employment Insurance Act allows retention support for up
+to 180 days a year, and again in later years); covered jobs are not cut.
 If the firm lays workers off anyway while covered, it repays what it received under that
 agreement (clawback) and the agreement ends. Retention buys time: it saves the jobs when
 orders come back before the subsidy ends, and only delays the layoffs when they do not.
@@ -29,13 +31,14 @@ class EmploymentRetention(Intervention):
     def __init__(self, settings: RetentionSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
         self.settings: RetentionSettings = settings
+        self.year = -1  # calendar year of the last policy point; months_used restart each January
 
     @classmethod
     def firm_columns(cls) -> dict[str, Column]:
         owner = "employment_retention"
         return {
             "covered": Column(np.int64, 0, "jobs covered by the current agreement", owner),
-            "months_used": Column(np.int64, 0, "months of support used", owner),
+            "months_used": Column(np.int64, 0, "months of support used this calendar year", owner),
             "received": Column(np.float64, 0.0, "KRW received under the current agreement", owner),
         }
 
@@ -59,6 +62,10 @@ class EmploymentRetention(Intervention):
         covered, months_used = desk.own(self, "covered"), desk.own(self, "months_used")
         received = desk.own(self, "received")
         settings = self.settings
+        year = (desk.config.start_month + month - 1) // 12
+        if year != self.year:
+            months_used[:] = 0
+            self.year = year
 
         # Firms that laid workers off (or failed) while covered repay and leave.
         enrolled = np.flatnonzero(covered > 0)
@@ -68,14 +75,14 @@ class EmploymentRetention(Intervention):
             self.counts["clawbacks"] = float((collected > 0).sum())
         covered[broke] = 0
         received[broke] = 0.0
-        done = months_used >= settings.max_months
+        done = months_used >= settings.max_months_per_year
         covered[done] = 0
         received[done] = 0.0
 
         # New and growing agreements: cover the layoffs each eligible firm plans this month.
         if self.open_in(desk, month):
             planned = desk.planned_layoffs()
-            offer = self.eligible(desk) & (planned > 0) & (months_used < settings.max_months)
+            offer = self.eligible(desk) & (planned > 0) & (months_used < settings.max_months_per_year)
             covered[offer] = np.maximum(covered[offer], planned[offer])
 
         # Pay for this month's covered jobs; only paid jobs are kept.

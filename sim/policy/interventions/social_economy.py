@@ -7,10 +7,15 @@ Social enterprises and cooperatives are small service firms (``firms.social_ente
 
 The budget, spread over the months the programme is open, is split: ``procurement_share`` of
 it buys goods and services from the active enterprises each month, shared equally, as
-orders they fill the next month; the rest pays grants of ``grant_krw`` to enterprises that
+orders they fill the next month, diverted from what public bodies would have bought
+from other local firms (preferential procurement changes the seller, not the volume); the
+rest pays grants of ``grant_krw`` to enterprises that
 have not had one, in random order, as many as the money so far pays for (grant money left
 when every enterprise has had one stays unspent): the grant is cash, and the new
-products raise the enterprise's sales by ``sales_uplift`` for ``uplift_months`` months.
+products raise the enterprise's sales by ``sales_uplift`` for ``uplift_months`` months, a
+share ``outside_buyer_share`` of it from buyers outside the region and the rest taken from
+other local firms (issue 12: a grant that adds sales on top of local demand creates demand
+from nowhere).
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ class SocialEconomy(Intervention):
         settings = self.settings
         # Sales uplifts that have run their course end.
         ended = self.granted[self.uplift_ends <= month]
-        desk.set_sales_uplift(ended, 0.0)
+        desk.set_sales_uplift(ended, 0.0, 0.0)
         if not self.open_in(desk, month):
             return
         enterprises = np.flatnonzero(firms.social_enterprise & (firms.status == ACTIVE))
@@ -76,7 +81,7 @@ class SocialEconomy(Intervention):
                 paid = desk.pay_firms(self, chosen, amounts, "grant")
                 chosen = chosen[paid]
                 self.grant_credit_krw -= float(amounts[paid].sum())
-                desk.set_sales_uplift(chosen, settings.sales_uplift)
+                desk.set_sales_uplift(chosen, settings.sales_uplift, settings.outside_buyer_share)
                 self.granted = np.concatenate([self.granted, chosen])
                 self.uplift_ends = np.concatenate(
                     [self.uplift_ends, np.full(len(chosen), month + settings.uplift_months)]
