@@ -7,7 +7,7 @@ in ``STAGES``, and keeps the monthly table (sim.records) and the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from sim.inputs.keypath import get_path
 from sim.inputs.package import Package, combine_packages, load_package
 from sim.inputs.scenario import (
     DEFAULT_SCENARIO,
+    OVERRIDES,
     PART_TYPES,
     Scenario,
     blame_overrides,
@@ -104,14 +105,26 @@ def format_bytes(count: float) -> str:
     return f"{count:.1f} PiB"  # pragma: no cover
 
 
-def check_memory(config: Scenario, package: Package | None, limit: int | None, source: str, *, at_once: int = 1) -> int:
+def check_memory(
+    config: Scenario,
+    package: Package | None,
+    limit: int | None,
+    source: str,
+    *,
+    at_once: int = 1,
+    set_by: Mapping[str, str] | None = None,
+) -> int:
     """Refuse, in one line, a run whose estimated memory (times ``at_once`` runs at a time) exceeds ``limit``.
 
-    Returns the estimate of one run, in bytes. ``limit`` None: ``DEFAULT_MAX_MEMORY``.
+    Returns the estimate of one run, in bytes. ``limit`` None: ``DEFAULT_MAX_MEMORY``. The
+    line names ``source`` (the scenario file), or what set the key that drives the estimate
+    when ``set_by`` maps that key path (or one containing it) to it, e.g.
+    ``{"population.labour_force": "--set"}``.
     """
     limit = DEFAULT_MAX_MEMORY if limit is None else int(limit)
     need, driver = estimate_memory_bytes(config, package)
     if need * at_once > limit:
+        source = _set_by(driver, set_by or {}) or source
         runs = f" x {at_once} runs at once" if at_once > 1 else ""
         value = get_path(config.to_dict(), driver) if not driver.startswith("interventions") else None
         shown = f"{value!r}, " if value is not None else ""
@@ -120,6 +133,15 @@ def check_memory(config: Scenario, package: Package | None, limit: int | None, s
             f"{format_bytes(limit)} (--max-memory); lower the labour force, months or scale, or raise --max-memory"
         )
     return need
+
+
+def _set_by(key_path: str, set_by: Mapping[str, str]) -> str | None:
+    """What set ``key_path`` (or a table or list containing it), if ``set_by`` says; keys may use ``__`` for dots."""
+    for key, who in set_by.items():
+        path = key.replace("__", ".")
+        if key_path == path or key_path.startswith((path + ".", path + "[")):
+            return who
+    return None
 
 
 def seed_from(rng: Any) -> int:
@@ -212,7 +234,10 @@ class RegionModel(mesa.Model):
         self.scale = config.scenario.scale
         self.package, self.package_sources = _load_packages(package, config)
         if max_memory is not False:
-            check_memory(config, self.package, max_memory, _source_of(scenario))
+            set_by = dict.fromkeys({**(overrides or {}), **parameter_overrides}, OVERRIDES)
+            if months is not None:
+                set_by["scenario.months"] = "--months"
+            check_memory(config, self.package, max_memory, _source_of(scenario), set_by=set_by)
         settings = self.package.interventions if self.package else []
         self.ledger_book = Ledger()
         self.policies: list[Intervention] = [

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli.options import add_executor_options, positive_int
+from sim.cli.options import add_executor_options, add_memory_option, positive_int
 from sim.experiment.calibrate import DEFAULT_MAX_EVALUATIONS
 
 
@@ -38,6 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"at most this many objective evaluations (default {DEFAULT_MAX_EVALUATIONS})",
     )
     add_executor_options(parser)
+    add_memory_option(parser)
     parser.add_argument("--quiet", action="store_true", help="print only the final fit")
     return parser
 
@@ -73,7 +74,14 @@ def run(args: argparse.Namespace) -> int:
 
     executor = executor_from_options(args)
     try:
-        result = calibrate(path, targets, max_evaluations=args.max_evaluations, progress=progress, executor=executor)
+        result = calibrate(
+            path,
+            targets,
+            max_evaluations=args.max_evaluations,
+            progress=progress,
+            executor=executor,
+            max_memory=args.max_memory,
+        )
     finally:
         if executor is not None:
             executor.close()

@@ -16,6 +16,7 @@ from sim.cli.options import (
     EXIT_INTERRUPTED,
     MAX_MONTHS,
     add_executor_options,
+    add_memory_option,
     add_scenario_argument,
     add_set_option,
     count_up_to,
@@ -62,6 +63,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--resume", action="store_true", help="finish the screening in --out: run only the runs not saved there"
     )
     add_set_option(parser)
+    add_memory_option(parser)
     parser.add_argument("--no-figures", action="store_true", help="do not draw the PNG figure")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or table")
     return parser
@@ -107,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             resume=args.resume,
             overrides=dict(args.overrides),
             figures=None if args.no_figures else save_figures,
+            max_memory=args.max_memory,
         )
     except KeyboardInterrupt:
         bar.close()

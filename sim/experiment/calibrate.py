@@ -271,12 +271,24 @@ def scenario_with(base: Scenario, values: dict[str, float], source: str = "<cali
 class _Evaluator:
     """Evaluates parameter points: one experiment per seed, many points in one batch on the executor."""
 
-    def __init__(self, base: Scenario, targets: CalibrationTargets, executor: RunExecutor) -> None:
+    def __init__(
+        self,
+        base: Scenario,
+        targets: CalibrationTargets,
+        executor: RunExecutor,
+        *,
+        max_memory: int | None = None,
+        source: str | None = None,
+    ) -> None:
         self.targets = targets
         self.parameters = targets.parameters
         self.integers = check_parameters(base, self.parameters, targets.source)
         self.config = design_scenario(base, scale=targets.scale, months=targets.months)
         self.executor = executor
+        self.max_memory = max_memory
+        self.source = source
+        # A parameter's range can drive the memory estimate: then the targets file is named.
+        self.set_by = {p.key: targets.source for p in self.parameters}
 
     def clean(self, values: dict[str, float]) -> dict[str, float]:
         """Values as set in the scenario (whole-number parameters rounded), as floats for reporting."""
@@ -291,7 +303,9 @@ class _Evaluator:
             for values in points
             for index, seed in enumerate(seeds)
         ]
-        outcomes, _ = perform_experiments(experiments, self.executor)
+        outcomes, _ = perform_experiments(
+            experiments, self.executor, max_memory=self.max_memory, source=self.source, set_by=self.set_by
+        )
         raise_failures(outcomes, "calibration")
         scale = self.config.scenario.scale
         evaluations = []
@@ -312,16 +326,20 @@ def evaluate(
     values: dict[str, float] | None = None,
     *,
     executor: RunExecutor | int | str | Any | None = None,
+    max_memory: int | None = None,
 ) -> Evaluation:
-    """Simulate every seed at ``values`` (default: each parameter's start) and score the moments."""
-    base, _ = _base_scenario(scenario)
+    """Simulate every seed at ``values`` (default: each parameter's start) and score the moments.
+
+    Runs estimated to need more than ``max_memory`` bytes (default 8 GiB) at once are refused (InputError).
+    """
+    base, path = _base_scenario(scenario)
     if not isinstance(targets, CalibrationTargets):
         targets = load_targets(targets, base)
     if values is None:
         values = {p.key: p.start for p in targets.parameters}
     runner, owned = make_executor(executor)
     try:
-        evaluator = _Evaluator(base, targets, runner)
+        evaluator = _Evaluator(base, targets, runner, max_memory=max_memory, source=str(path) if path else None)
         return evaluator.evaluate([evaluator.clean(values)])[0]
     finally:
         if owned:
@@ -367,6 +385,7 @@ def calibrate(
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
     progress: Callable[[int, Evaluation, Evaluation], None] | None = None,
     executor: RunExecutor | int | str | Any | None = None,
+    max_memory: int | None = None,
 ) -> CalibrationResult:
     """Fit the targets' parameters to their moments by the method of simulated moments.
 
@@ -387,6 +406,8 @@ def calibrate(
         progress: Called after each new evaluation with the count, that evaluation and the best so far.
         executor: Where the runs execute (see :func:`sim.experiment.executors.make_executor`);
             the fit does not depend on it.
+        max_memory: bytes the runs running at once may need (default 8 GiB); an evaluation
+            whose runs are estimated to need more is refused before it runs (InputError).
 
     Returns:
         The best parameter values seen (never worse than the start), the fit and the fitted scenario.
@@ -401,7 +422,7 @@ def calibrate(
     span = np.array([p.high - p.low for p in parameters])
     runner, owned = make_executor(executor)
     try:
-        evaluator = _Evaluator(base, targets, runner)
+        evaluator = _Evaluator(base, targets, runner, max_memory=max_memory, source=str(path) if path else None)
         cache: dict[tuple[float, ...], Evaluation] = {}
         state: dict[str, Evaluation] = {}
 

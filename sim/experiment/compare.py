@@ -28,7 +28,7 @@ import math
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,15 @@ import pandas as pd
 
 from sim.errors import InputError, ResultsFolderError
 from sim.experiment import stats
-from sim.experiment.design import BASELINE, Experiment, Outcome, design_scenario, replicate_seed, run_experiment
+from sim.experiment.design import (
+    BASELINE,
+    Experiment,
+    Outcome,
+    design_scenario,
+    replicate_seed,
+    run_experiment,
+    set_outside_the_file,
+)
 from sim.experiment.executors import Progress, ProgressBar, RunExecutor, check_experiments_memory, perform_experiments
 from sim.experiment.stats import CONFIDENCE
 from sim.experiment.store import MANIFEST, ExperimentStore, model_code_hash, utc_now
@@ -396,6 +404,7 @@ def compare(
         runner=runner,
         max_memory=max_memory,
         source=str(scenario) if isinstance(scenario, str | Path) else None,
+        set_by=set_outside_the_file(overrides, months),
     )
 
 
@@ -446,14 +455,18 @@ def run_plan(
     runner: Callable[[Experiment], Outcome] = run_experiment,
     max_memory: int | None = None,
     source: str | None = None,
+    set_by: Mapping[str, str] | None = None,
 ) -> Comparison:
-    """Run (or finish, with ``resume``) the runs of a plan, save them in ``out``, and summarise them."""
+    """Run (or finish, with ``resume``) the runs of a plan, save them in ``out``, and summarise them.
+
+    A memory refusal names ``source``, or what ``set_by`` says set the key that drives it (``--set``, ``--months``).
+    """
     started = utc_now()
     clock = time.perf_counter()
     experiments = plan.experiments()
     store: ExperimentStore | None = None
     done: dict[tuple[str, int], Outcome] = {}
-    check_experiments_memory(experiments, max_memory, 1, source)
+    check_experiments_memory(experiments, max_memory, 1, source, set_by)
     if out is not None:
         store = ExperimentStore.open(
             out,
@@ -483,6 +496,7 @@ def run_plan(
             on_outcome=keep,
             max_memory=max_memory,
             source=source,
+            set_by=set_by,
         )
     finally:
         if progress is True:

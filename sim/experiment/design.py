@@ -134,6 +134,14 @@ def design_scenario(
     return load_scenario(scenario, settings or None)
 
 
+def set_outside_the_file(overrides: Mapping[str, Any] | None = None, months: int | None = None) -> dict[str, str]:
+    """The key paths a design sets outside the scenario file, each with the option that set it (for error lines)."""
+    set_by = dict.fromkeys(overrides or {}, "--set")
+    if months is not None:
+        set_by["scenario.months"] = "--months"
+    return set_by
+
+
 # ---------------------------------------------------------------------- uncertainties
 @dataclass(frozen=True)
 class Parameter:
@@ -229,8 +237,8 @@ def check_parameters(scenario: Scenario, parameters: Sequence[Parameter], source
         if start is not None and not (_number(start) and low <= start <= high):
             raise ScenarioError(source, f"{where}.start", start, f"allowed: a number from low ({low}) to high ({high})")
         for name, bound in (("low", parameter.low), ("high", parameter.high)):
-            try:
-                load_scenario(scenario, {key: bound})
+            try:  # a whole-number parameter is rounded when run (parameter_values), so check it rounded
+                load_scenario(scenario, {key: round(bound) if isinstance(current, int) else bound})
             except ScenarioError as error:
                 raise ScenarioError(source, f"{where}.{name}", bound, f"{key}: {error.allowed}") from None
         integers.append(isinstance(current, int))

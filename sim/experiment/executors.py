@@ -18,16 +18,18 @@ A task that raises inside the runner, or whose worker dies, comes back as a
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 import uuid
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor as FuturesExecutor
 from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -99,9 +101,72 @@ class SerialExecutor(RunExecutor):
                 yield Completed(index, value)
 
 
+#: Exit status of a worker that stopped because the process that started its pool died.
+EXIT_ORPHANED = 70
+#: Seconds between checks that the parent lives, where a pidfd cannot be waited on.
+PARENT_POLL_SECONDS = 1.0
+
+
 def _ignore_interrupts() -> None:
     """Worker initialiser: Ctrl-C is the parent's to handle, not every worker's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _init_worker(parent_pid: int) -> None:
+    """Worker initialiser: ignore Ctrl-C, and exit as soon as the process that made the pool dies."""
+    _ignore_interrupts()
+    watch_parent(parent_pid)
+
+
+def watch_parent(parent_pid: int) -> threading.Thread | None:
+    """Start a daemon thread that ends this process (``os._exit``) when process ``parent_pid`` dies.
+
+    A pool's workers are children of the fork server, not of the process that made the pool,
+    and they wait on queues whose write ends they hold themselves: after a kill -9 of that
+    process nothing would ever wake them, and the fork server waits for them in turn. So each
+    worker watches the pool's maker by pid: on Linux through a pidfd (woken the moment it dies,
+    immune to pid reuse), elsewhere by checking every :data:`PARENT_POLL_SECONDS`. A busy
+    worker stops mid-run: nobody is left to receive its result. Not on Windows (no watchdog).
+    """
+    if parent_pid == os.getpid() or sys.platform == "win32":
+        return None
+    wait: Callable[[], None]
+    try:
+        pidfd = os.pidfd_open(parent_pid)  # type: ignore[attr-defined]  # Linux 5.3+
+    except ProcessLookupError:
+        os._exit(EXIT_ORPHANED)  # already gone
+    except (AttributeError, OSError):  # not Linux, an old kernel, or a sandbox that forbids it
+        wait = functools.partial(_poll_parent, parent_pid)
+    else:
+        wait = functools.partial(_wait_pidfd, pidfd)
+
+    def watch() -> None:
+        wait()
+        os._exit(EXIT_ORPHANED)
+
+    thread = threading.Thread(target=watch, name="shocksim-parent-watchdog", daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait_pidfd(pidfd: int) -> None:
+    """Block until the process behind ``pidfd`` has exited (the pidfd becomes readable)."""
+    import select
+
+    poller = select.poll()
+    poller.register(pidfd, select.POLLIN)
+    while not poller.poll():
+        pass
+
+
+def _poll_parent(parent_pid: int) -> None:
+    """Return once process ``parent_pid`` no longer exists (or belongs to someone else: the pid was reused)."""
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        try:
+            os.kill(parent_pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
 
 
 class ProcessExecutor(RunExecutor):
@@ -109,8 +174,9 @@ class ProcessExecutor(RunExecutor):
 
     Workers start from a fork server that has imported the model once (``spawn`` where
     there is no fork server), so they start quickly and never inherit the threads of the
-    parent (a progress bar, a Dask client). An executor from ``concurrent.futures`` can be
-    given instead; it is then the caller's to shut down.
+    parent (a progress bar, a Dask client). Each worker exits when this process dies, even by
+    kill -9 (:func:`watch_parent`); the fork server then exits too. An executor from
+    ``concurrent.futures`` can be given instead; it is then the caller's to shut down.
     """
 
     kind = "processes"
@@ -134,7 +200,9 @@ class ProcessExecutor(RunExecutor):
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(PRELOAD_MODULES)
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_ignore_interrupts)
+            self._pool = ProcessPoolExecutor(
+                self._workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+            )
         return self._pool
 
     def imap_unordered(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Completed]:
@@ -328,9 +396,17 @@ def _remote_traceback(error: BaseException) -> str:
 
 # ---------------------------------------------------------------------- performing experiments
 def check_experiments_memory(
-    experiments: Sequence[Experiment], max_memory: int | None, at_once: int, source: str | None = None
+    experiments: Sequence[Experiment],
+    max_memory: int | None,
+    at_once: int,
+    source: str | None = None,
+    set_by: Mapping[str, str] | None = None,
 ) -> None:
-    """Refuse (InputError, one line) a design whose runs, ``at_once`` at a time, would need more than ``max_memory``."""
+    """Refuse (InputError, one line) a design whose runs, ``at_once`` at a time, would need more than ``max_memory``.
+
+    The line names ``source`` (the scenario file), or what ``set_by`` says set the key that
+    drives the estimate (``{"population.labour_force": "--set"}``; see :func:`sim.model.check_memory`).
+    """
     from sim.inputs.scenario import load_scenario
     from sim.model import check_memory
 
@@ -342,7 +418,9 @@ def check_experiments_memory(
         seen.add(key)
         config = load_scenario(experiment.scenario, dict(experiment.overrides) or None)
         where = source or f"scenario {config.scenario.name!r}"
-        check_memory(config, experiment.package, max_memory, where, at_once=min(at_once, len(experiments)))
+        check_memory(
+            config, experiment.package, max_memory, where, at_once=min(at_once, len(experiments)), set_by=set_by
+        )
 
 
 class RunsFailed(RuntimeError):
@@ -437,6 +515,7 @@ def perform_experiments(
     on_outcome: Callable[[Experiment, Outcome], None] | None = None,
     max_memory: int | None = None,
     source: str | None = None,
+    set_by: Mapping[str, str] | None = None,
 ) -> tuple[list[Outcome], dict[str, Any]]:
     """Run every experiment on the executor; return the outcomes in the order of ``experiments``.
 
@@ -448,11 +527,11 @@ def perform_experiments(
 
     Before any run, the memory of each distinct run (scenario, package, overrides) times the
     executor's workers must fit ``max_memory`` bytes (default 8 GiB), or an InputError
-    naming ``source`` (the scenario file) says so in one line.
+    naming ``source`` (the scenario file, or what ``set_by`` says set the key) says so in one line.
     """
     run_executor, own_executor = make_executor(executor)
     try:
-        check_experiments_memory(experiments, max_memory, run_executor.workers, source)
+        check_experiments_memory(experiments, max_memory, run_executor.workers, source, set_by)
     except BaseException:
         if own_executor:
             run_executor.close()

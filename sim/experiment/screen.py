@@ -45,8 +45,15 @@ from sim.experiment.design import (
     parameter_values,
     read_parameters,
     run_experiment,
+    set_outside_the_file,
 )
-from sim.experiment.executors import Progress, RunExecutor, perform_experiments, raise_failures
+from sim.experiment.executors import (
+    Progress,
+    RunExecutor,
+    check_experiments_memory,
+    perform_experiments,
+    raise_failures,
+)
 from sim.experiment.store import ExperimentStore, model_code_hash, utc_now
 from sim.inputs.package import Package, load_package
 from sim.inputs.scenario import Scenario
@@ -213,6 +220,7 @@ def screen(
     overrides: dict[str, Any] | None = None,
     figures: Callable[[ScreeningResult, Path], list[Path]] | None = None,
     runner: Callable[[Experiment], Outcome] = run_experiment,
+    max_memory: int | None = None,
 ) -> ScreeningResult:
     """Morris screening of a package's jobs saved and job-years over uncertain parameters.
 
@@ -234,6 +242,8 @@ def screen(
         figures: ``figures(result, folder)`` draws the figure into ``out/figures`` and returns
             the paths (e.g. :func:`sim.viz.screen_figures.save_figures`); None draws none.
         runner: the function that runs one experiment (picklable for process and Dask executors).
+        max_memory: bytes the runs running at once may need (default 8 GiB); a larger
+            estimate is refused before any run and before ``out`` is created (InputError).
 
     Returns:
         The table, the sample points with their outputs, and the runs.
@@ -272,6 +282,11 @@ def screen(
         for index, point in enumerate(points)
         for arm in (BASELINE, PACKAGE)
     ]
+
+    scenario_source = str(scenario) if isinstance(scenario, str | Path) else None
+    # A parameter's range can drive the estimate (the labour force, say): then its file is named.
+    set_by = {**dict.fromkeys((p.key for p in chosen), source), **set_outside_the_file(overrides, months)}
+    check_experiments_memory(experiments, max_memory, 1, scenario_source, set_by)
 
     started = utc_now()
     clock = time.perf_counter()
@@ -312,7 +327,15 @@ def screen(
             store.save(experiment, outcome)
 
     outcomes, where = perform_experiments(
-        pending, executor, runner=runner, done_before=len(done), progress=progress, on_outcome=keep
+        pending,
+        executor,
+        runner=runner,
+        done_before=len(done),
+        progress=progress,
+        on_outcome=keep,
+        max_memory=max_memory,
+        source=scenario_source,
+        set_by=set_by,
     )
     raise_failures(outcomes, "screening")
     done.update({(outcome.arm, outcome.replicate): outcome for outcome in outcomes})

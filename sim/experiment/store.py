@@ -460,6 +460,8 @@ class ExperimentStore:
 
     def load(self, experiments: Sequence[Experiment]) -> dict[tuple[str, int], Outcome]:
         """The runs of ``experiments`` saved in the folder, checked against them; stale partial writes removed."""
+        for folder in (self.folder, self.folder / "figures"):  # summary files and figures of a killed finish
+            remove_stale_partials(folder)
         for arm in self.arms:
             arm_dir = self.folder / RUNS_DIR / self.arm_folder(arm)
             for partial in arm_dir.glob(".rep-*.partial-*"):  # a run interrupted while being written

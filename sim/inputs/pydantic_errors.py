@@ -27,6 +27,10 @@ def error_from(error: ValidationError, source: str, raw: dict[str, Any], root: t
     elif first["type"] == "extra_forbidden":
         allowed = f"unknown key; allowed keys here: {_allowed_keys(root, location, raw)}"
         value = location[-1] if location else value
+    elif first["type"] == "union_tag_not_found":  # a table of a tagged list without its ``type``
+        tags = _tags_at(root, location)
+        value, allowed = _Nothing(), "a type is required; allowed: " + (", ".join(map(repr, tags)) or "a type")
+        key_path = key_path_of([*location, "type"])
     elif first["type"] == "union_tag_invalid":
         allowed = "unknown type; allowed: " + first["ctx"]["expected_tags"]
         value = first["ctx"]["tag"]
@@ -139,6 +143,25 @@ def _allowed_keys(root: type[BaseModel], location: list[Any], raw: Any) -> list[
         if model is None:
             return []
     return sorted(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _tags_at(root: type[BaseModel], location: list[Any]) -> list[str]:
+    """The ``type`` tags the tagged union at ``location`` accepts (``interventions[0]``: every instrument)."""
+    model: Any = root
+    candidates: list[type[BaseModel]] = []
+    for part in location:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        candidates = _models_in(field.annotation)
+        model = candidates[0] if len(candidates) == 1 else None
+    tags = []
+    for candidate in candidates:
+        tag = candidate.model_fields.get("type")
+        tags.extend(getattr(tag.annotation, "__args__", ()) if tag is not None else ())
+    return [str(tag) for tag in tags]
 
 
 def _model_of(annotation: Any, node: Any) -> Any:

@@ -673,7 +673,7 @@ def check_names(scenario: Scenario, source: str) -> None:
                 source,
                 f"workforce.{sector}.occupation_mix",
                 sorted(mix.occupation_mix),
-                f"must name exactly the occupations {sorted(occupations)}",
+                f"allowed: exactly the occupations of labour_market.occupations, {sorted(occupations)}",
             )
     residual = [name for name, industry in scenario.industries.items() if industry.is_residual]
     if len(residual) != 1:
@@ -681,13 +681,13 @@ def check_names(scenario: Scenario, source: str) -> None:
             source,
             "industries",
             residual or "none",
-            "exactly one industry gives neither employees nor size_by_chain_output_share: it takes the rest of the "
-            "employed labour force",
+            "allowed: exactly one industry gives neither employees nor size_by_chain_output_share: it takes the "
+            "rest of the employed labour force",
         )
     share_sized = [name for name, industry in scenario.industries.items() if industry.size_by_chain_output_share]
     if len(share_sized) > 1:
         raise ScenarioError(
-            source, "industries", share_sized, "at most one industry may be sized by size_by_chain_output_share"
+            source, "industries", share_sized, "allowed: at most one industry sized by size_by_chain_output_share"
         )
     for name in share_sized:
         sizing = scenario.industries[name].size_by_chain_output_share
