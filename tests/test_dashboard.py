@@ -16,7 +16,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -25,7 +24,7 @@ import pytest
 
 from sim.cli import main
 from sim.viz import dashboard
-from tests.browser import ARTIFACTS, CHROMIUM, FLAGS
+from tests.browser import ARTIFACTS, CHROMIUM, chromium
 
 
 # ---------------------------------------------------------------------- without a browser
@@ -137,49 +136,38 @@ def test_dashboard_runs_a_comparison_offline_in_a_browser(server):
             lambda socket: None if socket.url.startswith(server.replace("http", "ws")) else external.append(socket.url),
         )
 
-    with playwright.sync_playwright() as driver, tempfile.TemporaryDirectory() as profile:
-        context = driver.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1400, "height": 1000},
-            accept_downloads=True,
+    with chromium(playwright, viewport={"width": 1400, "height": 1000}, accept_downloads=True) as context:
+        context.route("**/*", route)
+        page = context.new_page()
+        watch(page)
+        page.goto(server + "/", wait_until="load")
+        button = page.locator(".shocksim-run")
+        button.wait_for(timeout=20_000)
+        months = page.get_by_label("Months")
+        months.fill("12")
+        months.press("Enter")
+        button.click()
+        page.locator(".shocksim-results img").nth(1).wait_for(timeout=30_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.shocksim-results img')]"
+            ".filter(image => image.naturalWidth > 0).length == 2",
+            timeout=10_000,
         )
-        try:
-            context.route("**/*", route)
-            page = context.new_page()
-            watch(page)
-            page.goto(server + "/", wait_until="load")
-            button = page.locator(".shocksim-run")
-            button.wait_for(timeout=20_000)
-            months = page.get_by_label("Months")
-            months.fill("12")
-            months.press("Enter")
-            button.click()
-            page.locator(".shocksim-results img").nth(1).wait_for(timeout=30_000)
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.shocksim-results img')]"
-                ".filter(image => image.naturalWidth > 0).length == 2",
-                timeout=10_000,
-            )
-            assert page.locator(".shocksim-headline tbody tr").count() == 1  # gwangju_2021, chosen at first
-            assert "12 months from 2021-01" in page.locator(".shocksim-results").inner_text()
-            with page.expect_download() as download:
-                page.get_by_text("Jobs by month (CSV)").click()
-            text = Path(download.value.path()).read_text()
-            assert text.startswith("package,month,date,mean") and len(text.splitlines()) == 13
-            page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        assert page.locator(".shocksim-headline tbody tr").count() == 1  # gwangju_2021, chosen at first
+        assert "12 months from 2021-01" in page.locator(".shocksim-results").inner_text()
+        with page.expect_download() as download:
+            page.get_by_text("Jobs by month (CSV)").click()
+        text = Path(download.value.path()).read_text()
+        assert text.startswith("package,month,date,mean") and len(text.splitlines()) == 13
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
-            # another session starts afresh: nothing of the first one's comparison
-            other = context.new_page()
-            watch(other)
-            other.goto(server + "/", wait_until="load")
-            other.locator(".shocksim-run").wait_for(timeout=20_000)
-            other.get_by_text("then press Compare with the baseline").wait_for(timeout=10_000)
-            assert other.locator(".shocksim-results").count() == 0
-        finally:
-            context.close()
+        # another session starts afresh: nothing of the first one's comparison
+        other = context.new_page()
+        watch(other)
+        other.goto(server + "/", wait_until="load")
+        other.locator(".shocksim-run").wait_for(timeout=20_000)
+        other.get_by_text("then press Compare with the baseline").wait_for(timeout=10_000)
+        assert other.locator(".shocksim-results").count() == 0
     assert external == [], f"the dashboard requested {external}"
     assert errors == [], f"console errors: {errors}"
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 30_000

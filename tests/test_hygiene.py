@@ -13,19 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
 from sim.errors import InputError
+from tests.test_edges import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--quiet", "--months", "2", "--scale", "0.01"]
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-def cli(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exit_:
-        return int(exit_.code)
 
 
 def one_line_error(capsys) -> str:

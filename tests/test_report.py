@@ -10,7 +10,6 @@ A screenshot and the PDF are kept in ``tests/artifacts/`` (ignored by git).
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from sim import compare
 from sim.cli import main
 from sim.experiment.screen import DEFAULT_PARAMETERS, screen
 from sim.viz.screen_figures import save_figures
-from tests.browser import ARTIFACTS, CHROMIUM, FLAGS
+from tests.browser import ARTIFACTS, CHROMIUM, chromium
 
 
 @pytest.fixture(scope="module")
@@ -78,40 +77,30 @@ def test_report_renders_in_a_headless_browser(report):
         pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
     ARTIFACTS.mkdir(exist_ok=True)
     external, errors = [], []
-    with playwright.sync_playwright() as driver, tempfile.TemporaryDirectory() as profile:
-        context = driver.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1200, "height": 900},
-        )
-        try:
+    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
 
-            def route(request_route):
-                url = request_route.request.url
-                if url.startswith(("file:", "data:")):
-                    request_route.continue_()
-                else:
-                    external.append(url)
-                    request_route.abort()
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith(("file:", "data:")):
+                request_route.continue_()
+            else:
+                external.append(url)
+                request_route.abort()
 
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-            page.goto(report.as_uri(), wait_until="load")
-            widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
-            assert len(widths) == 4 and all(width > 0 for width in widths), widths
-            assert page.title().startswith("Jobs for the money")
-            assert page.locator("#headline-table tr").count() == 3  # heading and two packages
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-            page.emulate_media(media="print")
-            pdf = page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
-            assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
-        finally:
-            context.close()
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+        page.goto(report.as_uri(), wait_until="load")
+        widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
+        assert len(widths) == 4 and all(width > 0 for width in widths), widths
+        assert page.title().startswith("Jobs for the money")
+        assert page.locator("#headline-table tr").count() == 3  # heading and two packages
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        page.emulate_media(media="print")
+        pdf = page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
     assert external == [], f"the report requested {external}"
     assert errors == [], f"console errors: {errors}"
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
