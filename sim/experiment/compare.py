@@ -47,7 +47,7 @@ from sim.experiment.design import (
     run_experiment,
     set_outside_the_file,
 )
-from sim.experiment.executors import Progress, ProgressBar, RunExecutor, check_experiments_memory, perform_experiments
+from sim.experiment.executors import Progress, ProgressBar, RunExecutor, check_experiments_memory, perform_unsaved
 from sim.experiment.stats import CONFIDENCE
 from sim.experiment.store import MANIFEST, ExperimentStore, model_code_hash, utc_now
 from sim.inputs.package import Package, load_package, shipped_packages, validate_package
@@ -465,7 +465,6 @@ def run_plan(
     clock = time.perf_counter()
     experiments = plan.experiments()
     store: ExperimentStore | None = None
-    done: dict[tuple[str, int], Outcome] = {}
     check_experiments_memory(experiments, max_memory, 1, source, set_by)
     if out is not None:
         store = ExperimentStore.open(
@@ -478,22 +477,14 @@ def run_plan(
             difference=identity_difference,
             advice=lambda reason: _refusal_advice(reason, out),
         )
-        done = store.load(experiments)
-    pending = [experiment for experiment in experiments if (experiment.arm, experiment.replicate) not in done]
-
-    def keep(experiment: Experiment, outcome: Outcome) -> None:
-        if outcome.ok and store is not None:
-            store.save(experiment, outcome)
-
     report = ProgressBar("comparing") if progress is True else (progress or None)
     try:
-        outcomes, executor_info = perform_experiments(
-            pending,
+        done, outcomes, executor_info = perform_unsaved(
+            experiments,
+            store,
             executor,
             runner=runner,
-            done_before=len(done),
             progress=report,
-            on_outcome=keep,
             max_memory=max_memory,
             source=source,
             set_by=set_by,
@@ -519,7 +510,7 @@ def run_plan(
             "finished_at": utc_now().isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "executor": executor_info,
-            "runs_loaded": len(experiments) - len(pending),
+            "runs_loaded": len(experiments) - len(outcomes),
             "runs_finished": len(outcomes) - len(failures),
             "runs_failed": len(failures),
             "command": " ".join(sys.argv),

@@ -505,6 +505,25 @@ class ProgressBar:
             self._bar.close()
 
 
+def perform_unsaved(
+    experiments: Sequence[Experiment], store: Any | None, executor: Any = None, **options: Any
+) -> tuple[dict[tuple[str, int], Outcome], list[Outcome], dict[str, Any]]:
+    """Run the experiments an ExperimentStore (or ``None``) has not saved yet, saving each that succeeds.
+
+    Returns the runs loaded from the store (by arm and replicate), the outcomes of the runs
+    made now, and the executor's description; ``options`` go to :func:`perform_experiments`.
+    """
+    done = store.load(experiments) if store is not None else {}
+    pending = [experiment for experiment in experiments if (experiment.arm, experiment.replicate) not in done]
+
+    def keep(experiment: Experiment, outcome: Outcome) -> None:
+        if outcome.ok and store is not None:
+            store.save(experiment, outcome)
+
+    outcomes, executor_info = perform_experiments(pending, executor, done_before=len(done), on_outcome=keep, **options)
+    return done, outcomes, executor_info
+
+
 def perform_experiments(
     experiments: Sequence[Experiment],
     executor: RunExecutor | FuturesExecutor | int | str | Any | None = None,

@@ -51,7 +51,7 @@ from sim.experiment.executors import (
     Progress,
     RunExecutor,
     check_experiments_memory,
-    perform_experiments,
+    perform_unsaved,
     raise_failures,
 )
 from sim.experiment.store import ExperimentStore, model_code_hash, utc_now
@@ -291,7 +291,6 @@ def screen(
     started = utc_now()
     clock = time.perf_counter()
     store: ExperimentStore | None = None
-    done: dict[tuple[str, int], Outcome] = {}
     if out is not None:
         settings = config.scenario
         store = ExperimentStore.open(
@@ -319,20 +318,12 @@ def screen(
             },
             resume=resume,
         )
-        done = store.load(experiments)
-    pending = [e for e in experiments if (e.arm, e.replicate) not in done]
-
-    def keep(experiment: Experiment, outcome: Outcome) -> None:
-        if outcome.ok and store is not None:
-            store.save(experiment, outcome)
-
-    outcomes, where = perform_experiments(
-        pending,
+    done, outcomes, where = perform_unsaved(
+        experiments,
+        store,
         executor,
         runner=runner,
-        done_before=len(done),
         progress=progress,
-        on_outcome=keep,
         max_memory=max_memory,
         source=scenario_source,
         set_by=set_by,
@@ -403,7 +394,7 @@ def screen(
         folder=store.folder if store else None,
     )
     if store is not None:
-        _write_outputs(store, result, len(pending), len(done) - len(pending), time.perf_counter() - clock, figures)
+        _write_outputs(store, result, len(outcomes), len(done) - len(outcomes), time.perf_counter() - clock, figures)
     return result
 
 
