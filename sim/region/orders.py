@@ -89,13 +89,13 @@ def place_orders(state: RegionState, month: int) -> None:
     base_local = np.where(services, firms.base_local_sales, 0.0)
     if priced:
         base_local = base_local * prices.relative_demand(price, markets.local_price_elasticity)
-    outside_new = (demand + np.maximum(local_total, 0.0) * base_local / max(base_local.sum(), 1e-9) * noise) * (
-        firms.outside_uplift
-    )
+    if firms.outside_uplift.any():  # policy levers only; skipped in a baseline run
+        unlifted_local = np.maximum(local_total, 0.0) * base_local / max(base_local.sum(), 1e-9) * noise
+        demand = demand + (demand + unlifted_local) * firms.outside_uplift
     weight = base_local * (1.0 + firms.demand_uplift)
     share = weight / max(weight.sum(), 1e-9)
     diverted = float(firms.policy_demand.sum())
-    demand = demand + np.maximum(local_total - diverted, 0.0) * share * noise + outside_new + firms.policy_demand
+    demand = demand + np.maximum(local_total - diverted, 0.0) * share * noise + firms.policy_demand
     firms.orders = np.where(firms.status == ACTIVE, demand, 0.0)
     firms.capacity_factor = capacity_factor
     firms.relocated_share = relocated
