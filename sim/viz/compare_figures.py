@@ -279,3 +279,23 @@ def year_ends(comparison: Comparison) -> Figure:
     axes.legend(fontsize=8)
     _note_scale(figure, comparison)
     return figure
+
+
+def cost_bases(comparison: Comparison) -> Figure:
+    """Money per net job-year at face value, at expected cost and at net fiscal cost, per package, 90% intervals.
+
+    Ratios of means with Fieller intervals from the summary (the same at any scale); a hatched
+    bar has an unbounded interval (job-years not distinguishable from zero), "n/a" marks a
+    package without job-years on average.
+    """
+    figure = Figure(figsize=(9, 3.8), layout="constrained")
+    axes = figure.subplots()
+    metrics = ["spend_per_job_year_krw", "cost_per_job_year_krw", "net_fiscal_cost_per_job_year_krw"]
+    names = ["face value", "expected cost", "net fiscal cost"]
+    packages = list(comparison.packages)
+    _bars(axes, comparison.summary, packages, metrics, names, _colours(comparison.arms), 1e6, labels(comparison))
+    axes.set_ylabel("m KRW per net job-year")
+    axes.set_title(f"Money per net job-year on three bases (ratio of means, {CONFIDENCE:.0%} Fieller interval)")
+    axes.legend(fontsize=8)
+    _note_scale(figure, comparison)
+    return figure
