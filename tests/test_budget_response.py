@@ -57,8 +57,9 @@ def _response(name, baseline):
             "single_retraining",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured mean job-years 96, 62, 145 at 10, 20, 40 bn (323, 441, 337 before households' spending "
-                "was derived); the seed-to-seed spread at scale 0.05 is larger than the effect. Probable cause, not yet diagnosed: more seats take more "
+                reason="measured mean job-years 96, 62, 145 at 10, 20, 40 bn (323, 441, 337 before households' "
+                "spending was derived); the seed-to-seed spread at scale 0.05 is larger than the effect. Probable "
+                "cause, not yet diagnosed: more seats take more "
                 "of the unemployed off the market for their courses (lock-in) while the jobs they train for do not "
                 "grow",
             ),

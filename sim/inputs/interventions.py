@@ -42,6 +42,12 @@ class AdministrationSettings(InterventionSettings):
     type: Literal["administration"]
 
 
+class ExtendedBenefitsSettings(InterventionSettings):
+    type: Literal["extended_benefits"]
+    extra_months: Annotated[int, Field(gt=0, le=12)]
+    benefit_share: Annotated[float, Field(gt=0.0, le=1.0)]
+
+
 class ForeignWorkforceSettings(InterventionSettings):
     type: Literal["foreign_workforce"]
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
