@@ -48,6 +48,13 @@ class ExtendedBenefitsSettings(InterventionSettings):
     benefit_share: Annotated[float, Field(gt=0.0, le=1.0)]
 
 
+class LocalCurrencySettings(InterventionSettings):
+    type: Literal["local_currency"]
+    discount_share: Annotated[float, Field(gt=0.0, le=0.5)]
+    diverted_share: Annotated[float, Field(ge=0.0, le=1.0)]
+    max_share_of_spending: Annotated[float, Field(gt=0.0, le=1.0)]
+
+
 class ForeignWorkforceSettings(InterventionSettings):
     type: Literal["foreign_workforce"]
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}

@@ -32,6 +32,7 @@ from sim.region.state import ACTIVE, IN_TRAINING, NEVER, UNEMPLOYED, ColumnTable
 MONTHLY_LEVERS = {
     "firms": {"retention_covered": 0, "policy_demand": 0.0, "wage_subsidy_krw": 0.0, "interest_subsidy_krw": 0.0},
     "workforce": {"search_boost": 1.0},
+    "local": {"diverted_spending_krw": 0.0},
 }
 
 
@@ -77,6 +78,11 @@ class PolicyDesk:
     @property
     def occupation_distance(self) -> np.ndarray:
         return self._state.matching.distance
+
+    @property
+    def household_spending_krw(self) -> float:
+        """Households' consumption spending last settled (KRW a month, of the sample)."""
+        return self._state.local.spending_krw
 
     @property
     def last_hires(self) -> labour_market.MatchResult:
@@ -165,6 +171,11 @@ class PolicyDesk:
     def pay_workers(self, policy: Intervention, workers: np.ndarray, amounts_krw: np.ndarray, kind: str) -> np.ndarray:
         """Pay workers (allowances) from the budget; the money joins local household income."""
         return self._pay(policy, "worker", workers, kind, amounts_krw, household_income=True)
+
+    def pay_households(self, policy: Intervention, amount_krw: float, kind: str) -> bool:
+        """Pay the region's households as a whole (a discount on vouchers they buy); it joins their income."""
+        paid = self._pay(policy, "households", np.array([-1]), kind, np.array([amount_krw]), household_income=True)
+        return bool(paid[0])
 
     def pay_for_services(
         self, policy: Intervention, recipient_kind: str, recipients: np.ndarray, amounts_krw: np.ndarray, kind: str
@@ -313,6 +324,14 @@ class PolicyDesk:
         (orders.py): preferential procurement changes who sells to public bodies, not how much.
         """
         self._state.firms.policy_demand[firms] += amounts_krw
+
+    def divert_spending_to_local(self, amount_krw: float) -> None:
+        """Lever for this month: households move ``amount_krw`` of their spending home.
+
+        They spend that much more on local services and as much less outside the region; their
+        total spending is unchanged (orders.py reads it next month).
+        """
+        self._state.local.diverted_spending_krw = amount_krw
 
     def set_fixed_cost_discount(self, firms: np.ndarray, share: float) -> None:
         """Lasting lever: the firms' fixed costs are ``share`` lower (until set again)."""

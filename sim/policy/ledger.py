@@ -42,6 +42,7 @@ PAYMENT_KINDS = (
     "grant",
     "subsidy",
     "allowance",
+    "discount",
     "course_fee",
     "procurement",
     "infrastructure",

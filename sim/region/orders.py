@@ -92,6 +92,7 @@ def place_orders(state: RegionState, month: int) -> None:
         local.autonomous_demand_krw * shocks.local_demand_index(month)
         + local.spending_coefficient * local.smoothed_income_krw
         + local.business_purchases_krw
+        + local.diverted_spending_krw
     )
     base_local = np.where(services, firms.base_local_sales, 0.0)
     if priced:

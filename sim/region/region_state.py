@@ -50,6 +50,7 @@ class LocalEconomy:
     spending_coefficient: float = 0.0  # local services demand per KRW of smoothed income
     autonomous_demand_krw: float = 0.0  # services demand that follows neither households nor traded firms
     business_purchases_krw: float = 0.0  # traded firms' purchases of local services this month
+    diverted_spending_krw: float = 0.0  # households' spending a policy moves from outside to local services
     wage_income_krw: float = 0.0  # this month's wages paid by the region's firms (gross)
     benefit_income_krw: float = 0.0  # this month's unemployment benefits and unpaid-leave allowances
     severance_received_krw: float = 0.0  # severance paid to the region's workers this month

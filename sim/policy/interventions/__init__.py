@@ -9,6 +9,7 @@ from sim.policy.interventions import (  # noqa: F401 - importing registers each 
     interest_subsidy,
     investment,
     loans,
+    local_currency,
     retention,
     retraining,
     social_economy,
