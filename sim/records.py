@@ -100,6 +100,8 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
             "expected cost of all interventions, KRW per month (grants, subsidies, allowances, fees, "
             "interest subsidies, policy loans written off)",
         ),
+        "policy_cost_central": RecordColumn(REAL, "expected cost paid by the central government, KRW per month"),
+        "policy_cost_local": RecordColumn(REAL, "expected cost paid by the local government, KRW per month"),
         "policy_returns": RecordColumn(REAL, "repayments of policy loans and clawbacks, KRW per month"),
         "firms_rescued": RecordColumn(INT, "firms in distress (no bank credit) whose cash a policy restored"),
         "foreign_workers": RecordColumn(INT, "foreign workers placed by policy and still in the region (end of month)"),

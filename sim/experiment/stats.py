@@ -117,6 +117,9 @@ SPENDING: list[Metric] = [
     _t("spend_krw", "spending at face value", "KRW", "spending"),
     _t("cost_krw", "expected cost", "KRW", "spending"),
     _t("returns_krw", "repayments and clawbacks", "KRW", "spending"),
+    _t("cost_central_krw", "  paid by the central government", "KRW", "spending"),
+    _t("cost_local_krw", "  paid by the local government", "KRW", "spending"),
+    _t("cost_unstated_krw", "  payer not stated in the package", "KRW", "spending"),
 ]
 
 #: The fiscal offsets of a package against its baseline twin, and its net fiscal cost (KRW of
@@ -206,9 +209,12 @@ def run_measures(table: pd.DataFrame, config: Scenario) -> dict[str, float]:
         "spend_krw": over_run("policy_spend"),
         "cost_krw": over_run("policy_cost"),
         "returns_krw": over_run("policy_returns"),
+        "cost_central_krw": over_run("policy_cost_central") if "policy_cost_central" in table else 0.0,
+        "cost_local_krw": over_run("policy_cost_local") if "policy_cost_local" in table else 0.0,
         "benefits_krw": over_run("benefit_income"),
         "wage_income_krw": over_run("wage_income"),
     }
+    measures["cost_unstated_krw"] = measures["cost_krw"] - measures["cost_central_krw"] - measures["cost_local_krw"]
     employed = table["employed"].to_numpy(dtype=float)
     for year in run_years(config):
         measures[f"employed_year_{year}"] = float(employed[min(year_end_month(config, year), len(employed) - 1)])
@@ -397,6 +403,9 @@ TABLE_METRICS = (
     "displaced_earnings_change",
     "spend_krw",
     "cost_krw",
+    "cost_central_krw",
+    "cost_local_krw",
+    "cost_unstated_krw",
     "spend_per_job_year_krw",
     "cost_per_job_year_krw",
     "cost_per_job_krw",

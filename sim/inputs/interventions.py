@@ -30,6 +30,9 @@ class InterventionSettings(BaseModel):
     start: YearMonth
     end: YearMonth
     budget_krw: Annotated[float, Field(ge=0.0)]
+    #: Share of the intervention's cost the central government pays; the local government pays
+    #: the rest. Leave it out when the source does not say (the cost is then "not stated").
+    central_share: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> InterventionSettings:

@@ -385,4 +385,14 @@ class PolicyDesk:
         values["policy_spend"] = sum(account.month_spend_krw for account in accounts)
         values["policy_cost"] = sum(account.month_cost_krw for account in accounts)
         values["policy_returns"] = sum(account.month_returns_krw for account in accounts)
+        # Who pays, where the package says (an intervention's central_share); the rest is not stated.
+        shares = [policy.settings.central_share for policy in self.policies]
+        values["policy_cost_central"] = sum(
+            share * account.month_cost_krw for share, account in zip(shares, accounts, strict=True) if share is not None
+        )
+        values["policy_cost_local"] = sum(
+            (1.0 - share) * account.month_cost_krw
+            for share, account in zip(shares, accounts, strict=True)
+            if share is not None
+        )
         return values
