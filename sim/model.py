@@ -37,6 +37,7 @@ from sim.region import (
     arrivals,
     closures,
     demographics,
+    entry,
     failures,
     households,
     labour_market,
@@ -175,6 +176,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("policy", lambda model, month: model.desk.act(month)),
     ("closures", lambda model, month: closures.run_closures(model.region, month)),
     ("failures", lambda model, month: failures.settle_failures(model.region, month)),
+    ("entry", lambda model, month: entry.run_entry(model.region, month)),
     ("conversion", lambda model, month: powertrain.convert_suppliers(model.region, month)),
     ("labour_market", lambda model, month: labour_market.run_labour_market(model.region, month)),
     ("demographics", lambda model, month: demographics.run_demographics(model.region, month)),
@@ -247,6 +249,8 @@ class RegionModel(mesa.Model):
             self.region = build_region(config, RandomStreams(self.seed), self.scale, self.months)
         except ScenarioError as error:
             raise blame_overrides(located(error, _source_of(scenario)), all_overrides) from None
+        if config.entry is not None:
+            entry.record_baseline(self.region)
         self.desk = PolicyDesk(self.region, self.ledger_book, self.policies)
         self.firm_agents: list[Firm] = []
         self._add_firm_agents()
@@ -295,6 +299,9 @@ class RegionModel(mesa.Model):
            with severance) and plants closing;
         7. failures: firms still short of cash fail and lay off everyone; plants that have
            moved abroad entirely close;
+        7a. entry: failed suppliers' orders pass to surviving suppliers of the same part; new local
+            firms enter at the birth rate, scaled by slack, wages, free sites and margins; some
+            take over closed firms' sites;
         8. conversion: combustion-only suppliers start and finish converting to electric parts;
         9. labour market: quits; expected orders and capacity; layoffs and vacancies from
            each firm's workforce plan; matching of job seekers to vacancies;

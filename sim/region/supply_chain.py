@@ -25,6 +25,8 @@ class SupplyNetwork:
 
     input_coefficients: sparse.csr_matrix  # supplier x buyer, KRW ordered per KRW of buyer output
     base_buyer_output: np.ndarray  # every firm's output at the start, to turn coefficients into sales
+    #: Coefficients of failed suppliers not yet taken over, per (buyer, part type + 1): entry.take_over_orders.
+    lost_coefficients: np.ndarray | None = None
 
     def orders(self, buyer_output: np.ndarray) -> np.ndarray:
         """Orders each supplier receives from the region's buyers for the given buyer output."""
