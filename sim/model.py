@@ -82,6 +82,8 @@ def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> t
     smallest = min([size for _, size in groups] + [i.firm_size_min for i in config.industries.values()])
     firms = people / max(smallest, 1)
     arrivals = config.investment.arrivals_per_year * months / 12 if config.investment else 0.0
+    if config.entry is not None:  # local births (entry.py), with room for twice the base rate when slack rises
+        arrivals += firms * 2.0 * config.entry.birth_rate_per_year * months / 12
     terms = {
         "population.labour_force": people * worker_row * _WORKING_COPIES + firms * firm_row * _WORKING_COPIES,
         "scenario.months": entrants * worker_row * _WORKING_COPIES + months * 2_000 * 8 + arrivals * firm_row,
