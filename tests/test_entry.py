@@ -144,3 +144,28 @@ def test_entry_off_leaves_the_model_as_before():
     assert table.firms_entered.sum() == 0
     assert table.sites_reused.sum() == 0
     assert table.supplier_orders_taken_over.sum() == 0
+
+
+def test_an_entrant_takes_the_orders_of_a_part_with_no_surviving_supplier():
+    """Where every local supplier of a part has gone, the buyer's orders go to a new supplier of the
+    next tier (the brief's rule; its monthly chance is the assumed takeover speed in [entry])."""
+    model = _model(2)
+    model.step()
+    buyer, failed, _rival = _supplier_pair(model)
+    firms, network = model.firms, model.region.network
+    part = firms.part_type[failed]
+    column = network.input_coefficients.tocsc()[:, buyer].toarray().ravel()
+    suppliers = np.flatnonzero((column > 0) & (firms.part_type == part) & (firms.role == TIER1))
+    lost = column[suppliers].sum()
+    gone = np.isin(np.arange(firms.count), suppliers)
+    lay_off(model.region, employees_of(model.workforce, gone), 1)
+    firms.status[suppliers] = CLOSED
+    firms.closed_month[suppliers] = 1
+    before = firms.count
+    for month in range(2, 40):
+        entry.take_over_orders(model.region, month)
+    new = np.arange(before, model.firms.count)
+    assert len(new) == 1
+    assert model.firms.role[new[0]] == TIER1 and model.firms.part_type[new[0]] == part
+    share = model.config.entry.supplier_takeover_share
+    assert network.input_coefficients[new[0], buyer] == pytest.approx(share * lost, rel=1e-9)

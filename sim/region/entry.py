@@ -21,7 +21,8 @@
   of its buyers' local orders (input coefficients) passes to the buyers' surviving suppliers of
   the same part type, ``supplier_takeover_per_month`` of what is left each month, in proportion
   to what they already supply. Survivors meet the extra orders up to their capacity, which
-  then grows (production.py). Orders with no surviving supplier wait.
+  then grows (production.py). Where a buyer has no surviving supplier of the part, a new
+  supplier of the next tier enters for it with the same monthly probability and takes all of it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,17 @@ import numpy as np
 
 from sim.inputs.scenario import PART_TYPES
 from sim.region.arrivals import add_firms
-from sim.region.state import ACTIVE, CLOSED, EMPLOYED, INDEPENDENT, RELOCATED, UNEMPLOYED
+from sim.region.state import (
+    ACTIVE,
+    ASSEMBLER,
+    CLOSED,
+    EMPLOYED,
+    INDEPENDENT,
+    RELOCATED,
+    TIER1,
+    TIER2,
+    UNEMPLOYED,
+)
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -260,10 +271,62 @@ def take_over_orders(state: RegionState, month: int) -> None:
     lost[lost < _TINY] = 0.0
     base = network.base_buyer_output
     state.tally["supplier_orders_taken_over"] += float(moved.reshape(count, _PART_GROUPS).sum(axis=1) @ base[:count])
+    new_rows, new_cols, new_values = supplier_entrants(state, month, lost, surviving)
     keep = value > 0
+    size = firms.count
     network.input_coefficients = type(coefficients)(
-        (value[keep], (supplier[keep], buyer[keep])), shape=coefficients.shape
+        (
+            np.concatenate([value[keep], new_values]),
+            (np.concatenate([supplier[keep], new_rows]), np.concatenate([buyer[keep], new_cols])),
+        ),
+        shape=(size, size),
     ).tocsr()
+
+
+def supplier_entrants(
+    state: RegionState, month: int, lost: np.ndarray, surviving: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """New suppliers for parts whose buyer has no surviving local supplier; their coefficients.
+
+    Each such (buyer, part) draws, with probability ``supplier_takeover_per_month`` a month, a
+    new supplier of the next tier (tier 1 for an assembly plant, tier 2 for a tier-1 firm)
+    with the chain tier's economics, sized to the lost orders at the buyer's last output. It
+    takes over all of them, and a free industrial site with probability ``site_reuse_share``.
+    Returns the new (supplier, buyer, coefficient) entries; ``lost`` is zeroed for them.
+    """
+    entry, firms, config = state.config.entry, state.firms, state.config
+    count = len(lost) // _PART_GROUPS
+    orphan = np.flatnonzero((lost > 0) & (surviving == 0))
+    empty = np.zeros(0, dtype=np.int64)
+    if len(orphan) == 0:
+        return empty, empty, np.zeros(0)
+    chosen = orphan[state.streams.uniform("supplier_entry", month, orphan) < entry.supplier_takeover_per_month]
+    rows, cols, values = [], [], []
+    for group in chosen:  # a loop over (buyer, part) pairs without suppliers: a few at most
+        buyer, part = divmod(int(group), _PART_GROUPS)
+        if buyer >= count or firms.role[buyer] not in (ASSEMBLER, TIER1):
+            continue
+        chain = config.sector_names[int(firms.sector[buyer])]
+        tier = config.chains[chain].tier1 if firms.role[buyer] == ASSEMBLER else config.chains[chain].tier2
+        buyer_output = firms.output[buyer] if firms.output[buyer] > 0 else firms.expected_demand[buyer]
+        employees = max(1, round(lost[group] * buyer_output / tier.productivity_krw_per_worker_month))
+        ids = add_firms(state, chain, np.array([employees]), month, "supplier entrant", "supplier_entry", None, tier)
+        firms.role[ids] = TIER1 if firms.role[buyer] == ASSEMBLER else TIER2
+        firms.part_type[ids] = part - 1
+        firms.base_outside_sales[ids] = 0.0  # it sells to the buyer whose supplier failed
+        rows.append(ids)
+        cols.append(np.full(len(ids), buyer))
+        values.append(np.full(len(ids), lost[group]))
+        lost[group] = 0.0
+        state.tally["firms_entered"] += len(ids)
+        sites = free_sites(state)
+        sites = sites[_site_kind(state, firms.sector[sites]) == 0]
+        wants = state.streams.uniform("supplier_site_reuse", month, np.array([group]))[0] < entry.site_reuse_share
+        if len(sites) and wants:
+            take_over_sites(state, ids, sites[:1], month)
+    if not rows:
+        return empty, empty, np.zeros(0)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
 
 def run_entry(state: RegionState, month: int) -> None:
