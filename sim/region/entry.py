@@ -2,7 +2,7 @@
 
 - **Entry.** Births in each industry follow Statistics Korea's birth rate (기업생멸행정통계:
   births as a share of active firms, ``entry.birth_rate_per_year``), scaled by how local
-  conditions have moved since the start: unemployment in the industry's occupations
+  conditions have moved since the start: the unemployed in the industry's occupations
   (``unemployment_elasticity``), the industry's wage level (``wage_elasticity``), free sites
   left by closed firms (``free_site_semi_elasticity``) and the industry's operating margin
   (``profit_semi_elasticity``). The model does not close small firms at random: the starting
@@ -38,7 +38,6 @@ from sim.region.state import (
     ACTIVE,
     ASSEMBLER,
     CLOSED,
-    EMPLOYED,
     INDEPENDENT,
     RELOCATED,
     TIER1,
@@ -50,64 +49,52 @@ if TYPE_CHECKING:
     from sim.region.region_state import RegionState
 
 _PART_GROUPS = len(PART_TYPES) + 1  # part types and "no part"
-_TINY = 1e-9  # lost coefficients below this are dropped
+_TINY = 1e-6  # lost coefficients (KRW per KRW of the buyer's output) below this are dropped
 
 
 @dataclass(frozen=True)
 class EntryBaseline:
     """Conditions at the start of a run, per sector: what entry responds to changes in."""
 
-    unemployment_rate: np.ndarray
+    unemployed: np.ndarray
     mean_wage_krw: np.ndarray
     operating_margin: np.ndarray
     active_firms: np.ndarray
 
 
 def sector_conditions(state: RegionState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per sector: unemployment rate in its occupations, mean wage, operating margin, active firms.
+    """Per sector: unemployed workers in its occupations, mean wage, operating margin, active firms.
 
-    The unemployment rate of a sector is over the occupations its jobs use, weighted by its
-    occupation mix; the margin is this month's operating profit (sales less wages, inputs and
-    fixed costs) over sales, or the firms' base margin before any month has been produced.
+    The unemployed of a sector are those of each occupation weighted by the sector's occupation
+    mix (the share of its jobs in that occupation); the margin is this month's operating profit
+    (sales less wages, inputs and fixed costs) over sales, or the firms' base margin before any
+    month has been produced.
     """
     firms, workforce = state.firms, state.workforce
     sectors = len(state.sectors)
     mix = np.diff(state.occupation_cdf, axis=1, prepend=0.0)
-    occupations = mix.shape[1]
-    status = workforce.status
-    counts = np.bincount(
-        status.astype(np.int64) * occupations + workforce.occupation, minlength=(UNEMPLOYED + 1) * occupations
-    )
-    unemployed = counts[UNEMPLOYED * occupations : (UNEMPLOYED + 1) * occupations].astype(float)
-    employed = counts[EMPLOYED * occupations : (EMPLOYED + 1) * occupations].astype(float)
-    labour = mix @ (unemployed + employed)
-    unemployment = np.divide(mix @ unemployed, labour, out=np.zeros(sectors), where=labour > 0)
+    seekers = workforce.occupation[workforce.status == UNEMPLOYED]
+    unemployed = mix @ np.bincount(seekers, minlength=mix.shape[1])[: mix.shape[1]].astype(float)
     active = firms.status == ACTIVE
     code = firms.sector.astype(np.int64)
     workers = np.bincount(code, weights=np.where(active, firms.employees, 0), minlength=sectors)
     payroll = np.bincount(code, weights=np.where(active, firms.payroll, 0.0), minlength=sectors)
     wage = np.divide(payroll, workers, out=np.zeros(sectors), where=workers > 0)
     revenue = np.where(active, firms.flow_revenue, 0.0)
-    profit = revenue - firms.flow_wages - firms.flow_inputs - firms.flow_fixed
     sales = np.bincount(code, weights=revenue, minlength=sectors)
     if sales.sum() > 0:
+        profit = np.where(active, revenue - firms.flow_wages - firms.flow_inputs - firms.flow_fixed, 0.0)
         margin = np.divide(
-            np.bincount(code, weights=np.where(active, profit, 0.0), minlength=sectors),
-            sales,
-            out=np.zeros(sectors),
-            where=sales > 0,
+            np.bincount(code, weights=profit, minlength=sectors), sales, out=np.zeros(sectors), where=sales > 0
         )
     else:
         weight = np.bincount(code, weights=np.where(active, firms.base_output, 0.0), minlength=sectors)
         base_profit = np.where(active, firms.base_output * firms.operating_margin, 0.0)
         margin = np.divide(
-            np.bincount(code, weights=base_profit, minlength=sectors),
-            weight,
-            out=np.zeros(sectors),
-            where=weight > 0,
+            np.bincount(code, weights=base_profit, minlength=sectors), weight, out=np.zeros(sectors), where=weight > 0
         )
     count = np.bincount(code[active & (firms.role == INDEPENDENT)], minlength=sectors).astype(float)
-    return unemployment, wage, margin, count
+    return unemployed, wage, margin, count
 
 
 def record_baseline(state: RegionState) -> None:
@@ -116,22 +103,23 @@ def record_baseline(state: RegionState) -> None:
         state.entry_baseline = EntryBaseline(*sector_conditions(state))
 
 
-def entry_multiplier(state: RegionState) -> np.ndarray:
-    """Per sector: how much entry exceeds its base rate, given conditions now against the start."""
+def entry_multiplier(
+    state: RegionState, conditions: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """Per sector: how much births exceed their base rate, given conditions now against the start."""
     entry = state.config.entry
     base: EntryBaseline = state.entry_baseline
-    unemployment, wage, margin, _count = sector_conditions(state)
-    floor = 1e-4  # an unemployment rate of zero is taken as 0.01% (the log of a ratio needs it)
-    u_ratio = np.maximum(unemployment, floor) / np.maximum(base.unemployment_rate, floor)
+    unemployed, wage, margin, _count = sector_conditions(state) if conditions is None else conditions
+    floor = 0.5  # half an unemployed worker: the ratio needs a positive count
+    u_ratio = np.maximum(unemployed, floor) / np.maximum(base.unemployed, floor)
     w_ratio = np.where((wage > 0) & (base.mean_wage_krw > 0), wage / np.maximum(base.mean_wage_krw, 1.0), 1.0)
     free = free_sites_by_kind(state)
-    multiplier = (
+    return (
         u_ratio**entry.unemployment_elasticity
         * w_ratio**entry.wage_elasticity
         * (1.0 + entry.free_site_semi_elasticity * free / np.maximum(base.active_firms, 1.0))
         * np.exp(entry.profit_semi_elasticity * (margin - base.operating_margin))
     )
-    return multiplier
 
 
 def _site_kind(state: RegionState, sector_codes: np.ndarray) -> np.ndarray:
@@ -180,9 +168,10 @@ def enter_firms(state: RegionState, month: int) -> None:
     config = state.config
     codes = np.array([config.sector_code(name) for name in config.industries], dtype=np.int64)
     rates = np.array([entry.birth_rate_by_sector.get(name, entry.birth_rate_per_year) for name in config.industries])
-    _u, _w, _m, active = sector_conditions(state)
+    conditions = sector_conditions(state)
+    active = conditions[3]
     # Births beyond the deaths the starting population already stands for (see the module docstring).
-    net_rate = np.maximum(rates * entry_multiplier(state)[codes] - entry.death_rate_per_year, 0.0)
+    net_rate = np.maximum(rates * entry_multiplier(state, conditions)[codes] - entry.death_rate_per_year, 0.0)
     mean = net_rate / 12.0 * active[codes]
     counts = poisson_inverse(state.streams.uniform("firm_entry", month, codes), mean)
     if not counts.any():
@@ -233,58 +222,62 @@ def take_over_sites(state: RegionState, entrants: np.ndarray, sites: np.ndarray,
 
 
 def take_over_orders(state: RegionState, month: int) -> None:
-    """Stage part: failed suppliers' orders pass to their buyers' surviving suppliers of the same part type."""
+    """Stage part: failed suppliers' orders pass to their buyers' surviving suppliers of the same part type.
+
+    The lost orders are kept per (buyer, part type) group, in ``network.lost_groups`` (sorted
+    group ids: buyer x (part types + 1) + part type + 1) and ``network.lost_values`` (input
+    coefficients not yet taken over).
+    """
     entry = state.config.entry
     if entry is None:
         return
     network, firms = state.network, state.firms
     coefficients = network.input_coefficients
-    count = firms.count
-    groups = count * _PART_GROUPS
-    lost = network.lost_coefficients
-    if lost is None or len(lost) < groups:
-        grown = np.zeros(groups)
-        if lost is not None:
-            grown[: len(lost)] = lost
-        network.lost_coefficients = lost = grown
+    rows = coefficients.shape[0]
     active = firms.status == ACTIVE
-    rows_with_sales = np.zeros(count, dtype=bool)
-    rows_with_sales[: coefficients.shape[0]] = np.diff(coefficients.indptr) > 0
-    newly_gone = (rows_with_sales & ~active).any()
-    if not newly_gone and not lost.any():
+    per_row = np.diff(coefficients.indptr)
+    groups, pending = network.lost_groups, network.lost_values
+    if len(groups) == 0 and not ((per_row > 0) & ~active[:rows]).any():
         return
-    matrix = coefficients.tocoo()
-    supplier, buyer, value = matrix.row, matrix.col, matrix.data.copy()
-    group = buyer.astype(np.int64) * _PART_GROUPS + (firms.part_type[supplier].astype(np.int64) + 1)
+    supplier = np.repeat(np.arange(rows), per_row)
+    buyer = coefficients.indices.astype(np.int64)
+    value = coefficients.data.copy()
+    group = buyer * _PART_GROUPS + (firms.part_type[supplier].astype(np.int64) + 1)
     gone = ~active[supplier] & (value > 0)
     if gone.any():
-        lost += entry.supplier_takeover_share * np.bincount(group[gone], weights=value[gone], minlength=groups)
+        groups, where = np.unique(np.concatenate([groups, group[gone]]), return_inverse=True)
+        weights = np.concatenate([pending, entry.supplier_takeover_share * value[gone]])
+        pending = np.bincount(where, weights=weights, minlength=len(groups))
         value[gone] = 0.0
     # Orders of buyers that have gone themselves are no one's to take.
-    lost.reshape(count, _PART_GROUPS)[~active] = 0.0
+    buyer_active = active[groups // _PART_GROUPS]
+    groups, pending = groups[buyer_active], pending[buyer_active]
     alive = active[supplier] & (value > 0)
-    surviving = np.bincount(group[alive], weights=value[alive], minlength=groups)
-    moved = np.where(surviving > 0, lost * entry.supplier_takeover_per_month, 0.0)
-    factor = 1.0 + np.divide(moved, surviving, out=np.zeros(groups), where=surviving > 0)
-    value[alive] *= factor[group[alive]]
-    lost -= moved
-    lost[lost < _TINY] = 0.0
+    position = np.minimum(np.searchsorted(groups, group), max(len(groups) - 1, 0))
+    matched = alive & (groups[position] == group) if len(groups) else np.zeros_like(alive)
+    surviving = np.bincount(position[matched], weights=value[matched], minlength=len(groups))
+    moved = np.where(surviving > 0, pending * entry.supplier_takeover_per_month, 0.0)
+    factor = 1.0 + np.divide(moved, surviving, out=np.zeros(len(groups)), where=surviving > 0)
+    value[matched] *= factor[position[matched]]
+    pending = pending - moved
     base = network.base_buyer_output
-    state.tally["supplier_orders_taken_over"] += float(moved.reshape(count, _PART_GROUPS).sum(axis=1) @ base[:count])
-    new_rows, new_cols, new_values = supplier_entrants(state, month, lost, surviving)
-    keep = value > 0
+    state.tally["supplier_orders_taken_over"] += float(moved @ base[groups // _PART_GROUPS])
+    new_rows, new_cols, new_values = supplier_entrants(state, month, groups, pending, surviving)
+    left = pending >= _TINY
+    network.lost_groups, network.lost_values = groups[left], pending[left]
     size = firms.count
     network.input_coefficients = type(coefficients)(
         (
-            np.concatenate([value[keep], new_values]),
-            (np.concatenate([supplier[keep], new_rows]), np.concatenate([buyer[keep], new_cols])),
+            np.concatenate([value, new_values]),
+            (np.concatenate([supplier, new_rows]), np.concatenate([buyer, new_cols])),
         ),
         shape=(size, size),
     ).tocsr()
+    network.input_coefficients.eliminate_zeros()
 
 
 def supplier_entrants(
-    state: RegionState, month: int, lost: np.ndarray, surviving: np.ndarray
+    state: RegionState, month: int, groups: np.ndarray, pending: np.ndarray, surviving: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """New suppliers for parts whose buyer has no surviving local supplier; their coefficients.
 
@@ -292,37 +285,36 @@ def supplier_entrants(
     new supplier of the next tier (tier 1 for an assembly plant, tier 2 for a tier-1 firm)
     with the chain tier's economics, sized to the lost orders at the buyer's last output. It
     takes over all of them, and a free industrial site with probability ``site_reuse_share``.
-    Returns the new (supplier, buyer, coefficient) entries; ``lost`` is zeroed for them.
+    Returns the new (supplier, buyer, coefficient) entries; ``pending`` is zeroed for them.
     """
     entry, firms, config = state.config.entry, state.firms, state.config
-    count = len(lost) // _PART_GROUPS
-    orphan = np.flatnonzero((lost > 0) & (surviving == 0))
     empty = np.zeros(0, dtype=np.int64)
+    orphan = np.flatnonzero((pending >= _TINY) & (surviving == 0))
     if len(orphan) == 0:
         return empty, empty, np.zeros(0)
-    chosen = orphan[state.streams.uniform("supplier_entry", month, orphan) < entry.supplier_takeover_per_month]
+    draws = state.streams.uniform("supplier_entry", month, groups[orphan])
     rows, cols, values = [], [], []
-    for group in chosen:  # a loop over (buyer, part) pairs without suppliers: a few at most
-        buyer, part = divmod(int(group), _PART_GROUPS)
-        if buyer >= count or firms.role[buyer] not in (ASSEMBLER, TIER1):
+    for index in orphan[draws < entry.supplier_takeover_per_month]:  # (buyer, part) pairs without suppliers: few
+        buyer, part = divmod(int(groups[index]), _PART_GROUPS)
+        if firms.role[buyer] not in (ASSEMBLER, TIER1):
             continue
         chain = config.sector_names[int(firms.sector[buyer])]
         tier = config.chains[chain].tier1 if firms.role[buyer] == ASSEMBLER else config.chains[chain].tier2
         buyer_output = firms.output[buyer] if firms.output[buyer] > 0 else firms.expected_demand[buyer]
-        employees = max(1, round(lost[group] * buyer_output / tier.productivity_krw_per_worker_month))
+        employees = max(1, round(pending[index] * buyer_output / tier.productivity_krw_per_worker_month))
         ids = add_firms(state, chain, np.array([employees]), month, "supplier entrant", "supplier_entry", None, tier)
         firms.role[ids] = TIER1 if firms.role[buyer] == ASSEMBLER else TIER2
         firms.part_type[ids] = part - 1
         firms.base_outside_sales[ids] = 0.0  # it sells to the buyer whose supplier failed
         rows.append(ids)
         cols.append(np.full(len(ids), buyer))
-        values.append(np.full(len(ids), lost[group]))
-        lost[group] = 0.0
+        values.append(np.full(len(ids), pending[index]))
+        pending[index] = 0.0
         state.tally["firms_entered"] += len(ids)
         sites = free_sites(state)
         sites = sites[_site_kind(state, firms.sector[sites]) == 0]
-        wants = state.streams.uniform("supplier_site_reuse", month, np.array([group]))[0] < entry.site_reuse_share
-        if len(sites) and wants:
+        wants = state.streams.uniform("supplier_site_reuse", month, groups[index : index + 1])[0]
+        if len(sites) and wants < entry.site_reuse_share:
             take_over_sites(state, ids, sites[:1], month)
     if not rows:
         return empty, empty, np.zeros(0)
