@@ -37,6 +37,7 @@ from sim.region import (
     arrivals,
     closures,
     demographics,
+    entry,
     failures,
     households,
     labour_market,
@@ -81,6 +82,8 @@ def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> t
     smallest = min([size for _, size in groups] + [i.firm_size_min for i in config.industries.values()])
     firms = people / max(smallest, 1)
     arrivals = config.investment.arrivals_per_year * months / 12 if config.investment else 0.0
+    if config.entry is not None:  # local births (entry.py), with room for twice the base rate when slack rises
+        arrivals += firms * 2.0 * config.entry.birth_rate_per_year * months / 12
     terms = {
         "population.labour_force": people * worker_row * _WORKING_COPIES + firms * firm_row * _WORKING_COPIES,
         "scenario.months": entrants * worker_row * _WORKING_COPIES + months * 2_000 * 8 + arrivals * firm_row,
@@ -175,6 +178,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("policy", lambda model, month: model.desk.act(month)),
     ("closures", lambda model, month: closures.run_closures(model.region, month)),
     ("failures", lambda model, month: failures.settle_failures(model.region, month)),
+    ("entry", lambda model, month: entry.run_entry(model.region, month)),
     ("conversion", lambda model, month: powertrain.convert_suppliers(model.region, month)),
     ("labour_market", lambda model, month: labour_market.run_labour_market(model.region, month)),
     ("demographics", lambda model, month: demographics.run_demographics(model.region, month)),
@@ -247,6 +251,8 @@ class RegionModel(mesa.Model):
             self.region = build_region(config, RandomStreams(self.seed), self.scale, self.months)
         except ScenarioError as error:
             raise blame_overrides(located(error, _source_of(scenario)), all_overrides) from None
+        if config.entry is not None:
+            entry.record_baseline(self.region)
         self.desk = PolicyDesk(self.region, self.ledger_book, self.policies)
         self.firm_agents: list[Firm] = []
         self._add_firm_agents()
@@ -295,6 +301,9 @@ class RegionModel(mesa.Model):
            with severance) and plants closing;
         7. failures: firms still short of cash fail and lay off everyone; plants that have
            moved abroad entirely close;
+        7a. entry: failed suppliers' orders pass to surviving suppliers of the same part; new local
+            firms enter at the birth rate, scaled by slack, wages, free sites and margins; some
+            take over closed firms' sites;
         8. conversion: combustion-only suppliers start and finish converting to electric parts;
         9. labour market: quits; expected orders and capacity; layoffs and vacancies from
            each firm's workforce plan; matching of job seekers to vacancies;

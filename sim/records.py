@@ -78,6 +78,11 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "suppliers_converted": RecordColumn(
             INT, "combustion-only suppliers that finished converting to electric parts"
         ),
+        "firms_entered": RecordColumn(INT, "new local firms that entered this month (entry.py)"),
+        "sites_reused": RecordColumn(INT, "entrants that took over the site of a closed firm this month"),
+        "supplier_orders_taken_over": RecordColumn(
+            REAL, "orders of failed suppliers that rivals took over this month, KRW per month at base output"
+        ),
         "on_unpaid_leave": RecordColumn(INT, "employees on unpaid leave with an allowance (end of month)"),
         "long_term_unemployed": RecordColumn(INT, "unemployed for at least the long-term threshold (end of month)"),
         **{f"output_{s}": RecordColumn(REAL, f"output of {s} firms, KRW per month") for s in sectors},

@@ -152,9 +152,11 @@ def gyeongju_pair():
     for month in range(1, months + 1):
         shocked.step()
         untaxed.step()
-        assert shocked.firms.count == untaxed.firms.count  # the same firms arrive in both
-        both = (shocked.firms.status == ACTIVE) & (untaxed.firms.status == ACTIVE)
-        tier1 = np.flatnonzero(both & (shocked.firms.role == TIER1))
+        # Local firm entry responds to slack (entry.py), so the twins' entrants may differ; the
+        # firms built at the start (every tier-1 supplier among them) are the same rows in both.
+        built = min(shocked.firms.count, untaxed.firms.count)
+        both = (shocked.firms.status[:built] == ACTIVE) & (untaxed.firms.status[:built] == ACTIVE)
+        tier1 = np.flatnonzero(both & (shocked.firms.role[:built] == TIER1))
         demand_ratio[month] = shocked.firms.orders[tier1] / untaxed.firms.orders[tier1]
     return shocked, untaxed, demand_ratio
 

@@ -601,6 +601,26 @@ class InwardInvestment(_Section):
         return self
 
 
+class FirmEntry(_Section):
+    """New local firms that respond to the region's conditions, reuse of closed sites, supplier takeover.
+
+    See sim/region/entry.py and docs/model.md 7.13.
+    """
+
+    birth_rate_per_year: NonNegative
+    birth_rate_by_sector: dict[SectorName, NonNegative] = Field(default_factory=dict)
+    death_rate_per_year: NonNegative
+    new_firm_employees: Annotated[float, Field(ge=1.0)]
+    unemployment_elasticity: float
+    wage_elasticity: float
+    free_site_semi_elasticity: NonNegative
+    profit_semi_elasticity: float
+    site_reuse_share: Share
+    site_reuse_cost_saving: Share
+    supplier_takeover_share: Share
+    supplier_takeover_per_month: Annotated[float, Field(gt=0.0, le=1.0)]
+
+
 class Scenario(_Section):
     """A validated scenario: the whole description of one region and its shocks.
 
@@ -619,6 +639,7 @@ class Scenario(_Section):
     industries: dict[SectorName, Industry] = Field(min_length=1)
     workforce: dict[SectorName, SectorWorkforce]
     investment: InwardInvestment | None = None
+    entry: FirmEntry | None = None
     shocks: Shocks = Field(default_factory=Shocks)
     rules: Rules = Field(default_factory=Rules)
 
@@ -782,6 +803,12 @@ def check_names(scenario: Scenario, source: str) -> None:
             if sector not in scenario.industries:
                 raise unknown_name_error(
                     source, f"investment.sectors[{j}]", sector, "industry", tuple(scenario.industries)
+                )
+    if scenario.entry is not None:
+        for sector in scenario.entry.birth_rate_by_sector:
+            if sector not in scenario.industries:
+                raise unknown_name_error(
+                    source, f"entry.birth_rate_by_sector.{sector}", sector, "industry", tuple(scenario.industries)
                 )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.inputs.scenario import FirmGroup
 from sim.region.build import draw_firm_size_list, scale_sizes
 from sim.region.random_streams import agent_keys
 from sim.region.rules import bank_rate, minimum_wage
@@ -85,6 +86,7 @@ def add_firms(
     name_prefix: str,
     origin: str,
     size_factor: np.ndarray | None = None,
+    group: FirmGroup | None = None,
 ) -> np.ndarray:
     """New firms (or plants) of an industry that arrive with no staff and hire towards ``employees_target``.
 
@@ -94,10 +96,12 @@ def add_firms(
     still hiring is not failed by its first months' losses. ``origin`` names who brings them
     (e.g. an intervention), keeping their random draws apart from the baseline's arrivals.
     ``size_factor`` is each firm's sampled / full-scale size (build.scale_sizes; default 1).
-    Returns the new firm ids.
+    ``group`` gives the economics when they are not the industry's (a chain's tier, for
+    suppliers that enter to take over a failed supplier's orders: entry.py). Returns the new
+    firm ids.
     """
     config = state.config
-    group = config.industries[sector]
+    group = config.industries[sector] if group is None else group
     behaviour = config.firms
     count = len(employees_target)
     firms = state.firms

@@ -9,6 +9,7 @@ counts it, and the records only read them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,9 @@ MONTH_EVENTS = (
     "severance_paid",
     "minimum_wage_raises",
     "suppliers_converted",
+    "firms_entered",
+    "sites_reused",
+    "supplier_orders_taken_over",
 )
 
 
@@ -80,6 +84,7 @@ class RegionState:
     tally: dict[str, float] = field(default_factory=dict)
     household_transfers_krw: float = 0.0  # policy payments to workers this month (set at the policy point)
     last_hires: MatchResult = field(default_factory=MatchResult.empty)
+    entry_baseline: Any = None  # conditions at the start that firm entry responds to (entry.EntryBaseline)
 
     @property
     def sectors(self) -> tuple[str, ...]:

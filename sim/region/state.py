@@ -172,6 +172,8 @@ def _firm_columns() -> dict[str, Column]:
         "output": Column(f8, 0.0, "output last produced, KRW per month"),
         "distressed": Column(b1, False, "short of cash with no bank credit this month"),
         "closing": Column(b1, False, "a closure of the plant has been announced (closures.py)"),
+        "site_reused_month": Column(i4, -1, "month an entrant took over the site of this closed firm (-1: not taken)"),
+        "site_of": Column(i4, -1, "id of the closed firm whose site this entrant took over (-1: a new site)"),
         "converting_until": Column(i4, -1, "month a conversion to electric parts is done (-1: not converting)"),
         "price": Column(f8, 1.0, "price index (1 at the start; prices.py)"),
         "wage_index": Column(f8, 1.0, "wage cost per worker relative to the start, from minimum-wage rises (rules.py)"),

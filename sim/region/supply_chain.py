@@ -9,7 +9,7 @@ by demand, labour and inputs, and shocks pass along supplier links).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -25,6 +25,10 @@ class SupplyNetwork:
 
     input_coefficients: sparse.csr_matrix  # supplier x buyer, KRW ordered per KRW of buyer output
     base_buyer_output: np.ndarray  # every firm's output at the start, to turn coefficients into sales
+    #: Orders of failed suppliers not yet taken over (entry.take_over_orders): sorted (buyer, part) group ids
+    #: and their input coefficients.
+    lost_groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    lost_values: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def orders(self, buyer_output: np.ndarray) -> np.ndarray:
         """Orders each supplier receives from the region's buyers for the given buyer output."""

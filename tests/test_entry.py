@@ -1,0 +1,172 @@
+"""Firm entry that responds to slack, reuse of closed sites, and failed suppliers' orders taken over (entry.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model import RegionModel
+from sim.region import entry
+from sim.region.labour_market import employees_of, lay_off
+from sim.region.state import ACTIVE, CLOSED, EMPLOYED, INDEPENDENT, TIER1
+
+SEEDS = (1, 2, 3, 4, 5)
+
+
+def _model(seed: int, **overrides) -> RegionModel:
+    return RegionModel("gwangju", rng=seed, scale=0.05, months=12, overrides=overrides)
+
+
+def _entrants_next_month(model: RegionModel, month: int) -> int:
+    """Run the entry stage once more at ``month`` on a model and count the firms it adds."""
+    model.region.tally["firms_entered"] = 0.0
+    entry.enter_firms(model.region, month)
+    return int(model.region.tally["firms_entered"])
+
+
+def test_entry_rises_with_slack_seed_by_seed():
+    """More unemployed workers, more new firms (Fairlie 2011, IZA DP 5725: higher local unemployment
+    raises business starts; the sign in the model is that of ``entry.unemployment_elasticity``).
+
+    Twins of one seed are stepped two months; in one, a tenth of the employed of the services
+    industry are laid off. Entry is then drawn for both at month 3 with the same random numbers.
+    """
+    calm_total = slack_total = 0
+    for seed in SEEDS:
+        calm, slack = _model(seed), _model(seed)
+        for model in (calm, slack):
+            model.step()
+            model.step()
+        workforce = slack.region.workforce
+        employed = np.flatnonzero(workforce.status == EMPLOYED)
+        chosen = employed[::10]
+        lay_off(slack.region, chosen, 2)
+        calm_count, slack_count = _entrants_next_month(calm, 3), _entrants_next_month(slack, 3)
+        assert slack_count >= calm_count, seed  # common random numbers: inverse-CDF draws are monotone
+        calm_total += calm_count
+        slack_total += slack_count
+    assert slack_total > calm_total
+    multiplier = entry.entry_multiplier(slack.region) / entry.entry_multiplier(calm.region)
+    assert (multiplier >= 1.0).all()
+
+
+def test_entrants_arrive_at_about_the_net_birth_rate_at_the_start():
+    """Statistics Korea (기업생멸행정통계): births 13.2% and deaths 10.3% of active firms a year in
+    2021-2024; at the start's conditions the firms that enter are about the difference."""
+    config = _model(1).config
+    active = entrants = 0
+    for seed in SEEDS:
+        model = _model(seed)
+        independent = (model.firms.status == ACTIVE) & (model.firms.role == INDEPENDENT)
+        active += int(independent.sum())
+        table = model.run()
+        entrants += int(table.firms_entered.sum())
+    expected = active * (config.entry.birth_rate_per_year - config.entry.death_rate_per_year)  # 12 months
+    assert 0.5 * expected < entrants < 2.0 * expected, (entrants, expected)
+
+
+def test_a_freed_site_is_reused():
+    """A closed plant's site is taken over by a new firm (GM Korea's Gunsan plant, closed in May 2018,
+    was bought by Myoung Shin 13 months later to make electric cars: jjan.kr 2019-06-25, kukinews
+    2019-06-28). The reuse share and cost saving are assumptions (scenarios/gwangju.toml [entry])."""
+    model = _model(3, **{"entry.site_reuse_share": 1.0, "entry.free_site_semi_elasticity": 50.0})
+    model.step()
+    firms = model.firms
+    services = model.config.sector_code("services")
+    closed = np.flatnonzero((firms.status == ACTIVE) & (firms.sector == services))[:20]
+    lay_off(model.region, employees_of(model.workforce, np.isin(np.arange(firms.count), closed)), 1)
+    firms.status[closed] = CLOSED
+    firms.closed_month[closed] = 1
+    table = model.run(6)
+    assert table.sites_reused.sum() > 0
+    reused = np.flatnonzero(model.firms.site_reused_month >= 0)
+    assert set(reused) <= set(closed)
+    movers = np.flatnonzero(model.firms.site_of >= 0)
+    assert len(movers) == len(reused)
+    np.testing.assert_array_equal(np.sort(model.firms.site_of[movers]), np.sort(reused))
+    # The site saves the mover a share of its overheads against a greenfield entrant of its industry.
+    saving = model.config.entry.site_reuse_cost_saving
+    share = model.firms.fixed_cost_share
+    greenfield = np.flatnonzero((model.firms.entry_month > 0) & (model.firms.site_of < 0) & (firms.sector == services))
+    if len(greenfield):
+        np.testing.assert_allclose(share[movers].mean(), share[greenfield].mean() * (1 - saving), rtol=1e-9)
+
+
+def _supplier_pair(model: RegionModel) -> tuple[int, int, int]:
+    """An assembly plant and two of its tier-1 suppliers that make the same part type."""
+    coefficients = model.region.network.input_coefficients.tocsc()
+    firms = model.firms
+    for buyer in np.flatnonzero(firms.role == 0):
+        suppliers = coefficients.indices[coefficients.indptr[buyer] : coefficients.indptr[buyer + 1]]
+        suppliers = suppliers[firms.role[suppliers] == TIER1]
+        for part in np.unique(firms.part_type[suppliers]):
+            same = suppliers[firms.part_type[suppliers] == part]
+            if len(same) >= 2:
+                return int(buyer), int(same[0]), int(same[1])
+    raise AssertionError("no assembly plant with two suppliers of one part")
+
+
+def test_a_failed_suppliers_orders_go_to_a_rival():
+    """When a supplier fails, its buyer re-sources the part from its other suppliers (supplier
+    switching; in Geoje the yards' work of failed in-house subcontractors stayed in the yard).
+    The share and speed are assumptions (scenarios/gwangju.toml [entry])."""
+    model = _model(2)
+    model.step()
+    buyer, failed, rival = _supplier_pair(model)
+    network, firms = model.region.network, model.firms
+    same_part = (firms.part_type == firms.part_type[failed]) & (firms.role == TIER1)
+
+    def part_total() -> float:
+        return float(network.input_coefficients.tocsc()[:, buyer].toarray().ravel()[same_part].sum())
+
+    total_before = part_total()
+    before = network.input_coefficients[rival, buyer]
+    lost = network.input_coefficients[failed, buyer]
+    lay_off(model.region, employees_of(model.workforce, np.arange(firms.count) == failed), 1)
+    firms.status[failed] = CLOSED
+    firms.closed_month[failed] = 1
+    output = np.where(firms.status == ACTIVE, firms.base_output, 0.0)
+    orders_before = network.orders(output)[rival]
+    for month in range(2, 60):
+        entry.take_over_orders(model.region, month)
+    assert network.input_coefficients[rival, buyer] > before
+    assert network.orders(output)[rival] > orders_before
+    assert network.input_coefficients[failed, buyer] == 0.0
+    # The part's surviving suppliers together take over the stated share of the lost orders.
+    share = model.config.entry.supplier_takeover_share
+    # (Lost orders below entry._TINY, 1e-6 of the buyer's output, are dropped.)
+    assert part_total() == pytest.approx(total_before - (1.0 - share) * lost, abs=1e-5)
+
+
+def test_entry_off_leaves_the_model_as_before():
+    """A scenario without [entry] has no entrants, no reused sites and no takeover."""
+    model = RegionModel("gwangju", rng=1, scale=0.05, months=6, overrides={"entry": None})
+    table = model.run()
+    assert table.firms_entered.sum() == 0
+    assert table.sites_reused.sum() == 0
+    assert table.supplier_orders_taken_over.sum() == 0
+
+
+def test_an_entrant_takes_the_orders_of_a_part_with_no_surviving_supplier():
+    """Where every local supplier of a part has gone, the buyer's orders go to a new supplier of the
+    next tier (the brief's rule; its monthly chance is the assumed takeover speed in [entry])."""
+    model = _model(2)
+    model.step()
+    buyer, failed, _rival = _supplier_pair(model)
+    firms, network = model.firms, model.region.network
+    part = firms.part_type[failed]
+    column = network.input_coefficients.tocsc()[:, buyer].toarray().ravel()
+    suppliers = np.flatnonzero((column > 0) & (firms.part_type == part) & (firms.role == TIER1))
+    lost = column[suppliers].sum()
+    gone = np.isin(np.arange(firms.count), suppliers)
+    lay_off(model.region, employees_of(model.workforce, gone), 1)
+    firms.status[suppliers] = CLOSED
+    firms.closed_month[suppliers] = 1
+    before = firms.count
+    for month in range(2, 40):
+        entry.take_over_orders(model.region, month)
+    new = np.arange(before, model.firms.count)
+    assert len(new) == 1
+    assert model.firms.role[new[0]] == TIER1 and model.firms.part_type[new[0]] == part
+    share = model.config.entry.supplier_takeover_share
+    assert network.input_coefficients[new[0], buyer] == pytest.approx(share * lost, rel=1e-9)
