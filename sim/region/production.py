@@ -3,6 +3,7 @@
 Output is the least of orders, plant capacity and what the workforce can make (Pichler et
 al. 2022). Firms then pay wages, inputs, fixed costs, interest and scheduled repayments;
 a firm short of cash borrows if its leverage and credit record allow, and fails if not.
+Banks price each firm's loans by its risk and ration above their limits (sim/region/credit.py).
 
 Every flow is KRW per month. For each active firm, within the month:
 ``cash_after - cash_before = revenue + borrowing - wages - inputs - fixed - interest - repayment``.
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.scenario import FirmBehaviour
-from sim.region.state import ACTIVE, ASSEMBLER, FirmTable
+from sim.region import credit
+from sim.region.rules import bank_rate
+from sim.region.state import ACTIVE, FirmTable
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -30,7 +33,9 @@ def produce_and_pay(state: RegionState, month: int) -> None:
     """
     firms = state.firms
     output = produce(firms, firms.orders, firms.capacity_factor)
-    firms.distressed = pay_and_borrow(firms, output, firms.capacity_factor, state.config.firms)
+    firms.distressed = pay_and_borrow(
+        firms, output, firms.capacity_factor, state.config.firms, bank_rate(state.config, month)
+    )
     firms.output = output
 
 
@@ -42,20 +47,35 @@ def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -
 
 
 def pay_and_borrow(
-    firms: FirmTable, output: np.ndarray, capacity_factor: np.ndarray, behaviour: FirmBehaviour
+    firms: FirmTable,
+    output: np.ndarray,
+    capacity_factor: np.ndarray,
+    behaviour: FirmBehaviour,
+    bank_rate_annual: float,
 ) -> np.ndarray:
     """Settle the month's accounts into the ``flow_*`` columns; return the mask of firms in distress.
 
     Fixed costs are the overheads of the capacity in use this month (capacity moved
     abroad costs nothing here; infrastructure policies may discount them).
 
+    The month's interest is charged at the rate the banks set from the firm's leverage and
+    loss record at the start of the month (credit.lending_rate). A firm in good standing
+    repays ``1/loan_term_months`` of its debt and rolls the rest over; a firm the banks ration
+    (over its limit, or more than ``max_loss_months_for_credit`` loss-making months in a row)
+    must repay its maturing loans, ``1/debt_maturity_months`` of its debt a month.
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
-    ``max_debt_to_annual_sales`` of its (smoothed) annual sales and it has not made losses for
-    more than ``max_loss_months_for_credit`` months in a row; an assembly plant's group
-    always funds it (its debt then is to the group). Otherwise a firm is in distress:
-    it fails at the end of the month unless a policy puts its cash back above zero.
+    ``max_debt_to_annual_sales`` of its (smoothed) annual sales, plus any guaranteed cover,
+    and its loss record allows; an assembly plant's group funds it (its debt then is to the
+    group) for up to ``group_max_loss_months`` loss-making months in a row. Otherwise a firm
+    is in distress: it fails at the end of the month unless a policy puts its cash back above zero.
     """
     active = firms.status == ACTIVE
+    firms.interest_rate = np.where(active, credit.lending_rate(firms, bank_rate_annual, behaviour), firms.interest_rate)
+    standing = (firms.loss_months <= behaviour.max_loss_months_for_credit) & (
+        credit.credit_room(firms, firms.debt, behaviour) >= 0.0
+    )
+    called_term = min(behaviour.debt_maturity_months, behaviour.loan_term_months)
+    term = np.where(standing, behaviour.loan_term_months, called_term)
     overheads = firms.overhead_rate * firms.capacity * capacity_factor * (1.0 - firms.overhead_discount)
     firms.fixed_costs = np.where(active, overheads, 0.0)
     revenue = np.where(active, output * firms.price, 0.0)
@@ -63,7 +83,7 @@ def pay_and_borrow(
     inputs = np.where(active, output, 0.0) * firms.input_cost_share
     fixed = np.where(active, firms.fixed_costs, 0.0)
     interest = np.where(active, firms.debt * firms.interest_rate / 12.0, 0.0)
-    repayment = np.where(active, firms.debt / behaviour.loan_term_months, 0.0)
+    repayment = np.where(active, firms.debt / term, 0.0)
     operating_profit = revenue - wages - inputs - fixed - interest
 
     investment = np.where(active, firms.conversion_cost_per_month, 0.0)
@@ -75,11 +95,11 @@ def pay_and_borrow(
         active, firms.annual_sales + (12.0 * revenue - firms.annual_sales) / 12.0, firms.annual_sales
     )
     debt_after_repayment = firms.debt - repayment
-    room = behaviour.max_debt_to_annual_sales * firms.annual_sales - debt_after_repayment
+    room = credit.credit_room(firms, debt_after_repayment, behaviour)
     credit_ok = firms.loss_months <= behaviour.max_loss_months_for_credit
     # An assembly plant belongs to a large group (Kia, an appliance maker) that funds its
-    # losses: it closes when the group moves production, never for want of cash.
-    group_funded = firms.role == ASSEMBLER
+    # losses up to the group's limit (credit.group_funds).
+    group_funded = credit.group_funds(firms, behaviour)
     can_borrow = (credit_ok & (shortfall <= room)) | group_funded
     needs_money = shortfall > 0
     borrowing = np.where(needs_money & can_borrow, shortfall, 0.0)

@@ -2,6 +2,7 @@
 
 from sim.policy.interventions import (  # noqa: F401 - importing registers each instrument
     administration,
+    credit_guarantee,
     foreign_workforce,
     hiring_subsidy,
     infrastructure,
