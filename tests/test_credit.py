@@ -94,11 +94,12 @@ def test_guaranteed_firms_pay_less_and_the_guarantee_costs_what_it_loses_less_fe
     guaranteed = np.flatnonzero((firms.guarantee_cover_krw > 0) & (firms.status == ACTIVE) & (firms.debt > 0))
     assert len(guaranteed) > 10
     # They pay a lower rate than the banks would charge the same firm without the guarantee.
+    rate = credit.lending_rate(firms, behaviour.bank_rate_annual, behaviour)
     ratio = firms.guarantee_ratio.copy()
     firms.guarantee_ratio[:] = 0.0
     unguaranteed = credit.lending_rate(firms, behaviour.bank_rate_annual, behaviour)
     firms.guarantee_ratio[:] = ratio
-    assert (firms.interest_rate[guaranteed] < unguaranteed[guaranteed]).all()
+    assert (rate[guaranteed] < unguaranteed[guaranteed]).all()
     # Subsidy cost (Federal Credit Reform Act): payouts on defaults + provision - fees, above zero.
     assert table.credit_guarantee_payouts.sum() > 0
     cost = table.credit_guarantee_payouts_krw + table.credit_guarantee_provision_krw - table.credit_guarantee_fees_krw

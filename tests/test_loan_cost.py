@@ -25,10 +25,7 @@ def _squeeze_with_loans(months: int) -> RegionModel:
 
 
 def test_loans_still_owed_at_the_horizon_are_provisioned_at_their_expected_loss():
-    # A horizon of 16 months: the banks call the maturing loans of firms they ration
-    # (sim/region/credit.py), so by month 20 of this squeeze the policy borrowers have failed
-    # or repaid and nothing is left to provision (it was 30 months before loans were called).
-    model = _squeeze_with_loans(months=16)
+    model = _squeeze_with_loans(months=30)
     table = model.run()
     policy = model.policies[0]
     balance, months_left = model.desk.own(policy, "balance"), model.desk.own(policy, "months_left")
@@ -59,22 +56,19 @@ def test_interest_a_borrower_cannot_pay_is_owed_not_forgiven(monkeypatch):
     owing = np.flatnonzero(balance > 0)
     assert len(owing) > 0
     before = balance[owing].copy()
-    # Borrowers that failed at the end of the last month are written off, not charged, at the
-    # next policy point (with maturing bank loans called from rationed firms, some do).
-    charged = model.firms.status[owing] == 0  # ACTIVE
     # The borrowers' cash is gone at the next policy point: nothing is collected.
     monkeypatch.setattr(model.desk, "collect_from_firms", lambda policy, firms, due, kind: np.zeros(len(firms)))
     model.step()
     still = model.firms.status[owing] == 0  # ACTIVE
     rate = policy.settings.loan_rate_annual
     np.testing.assert_allclose(balance[owing][still], before[still] * (1 + rate / 12), rtol=1e-12)
-    assert model.records.latest("loans_arrears_krw") == pytest.approx((before[charged] * rate / 12).sum())
+    assert model.records.latest("loans_arrears_krw") == pytest.approx((before[still] * rate / 12).sum())
     assert (months_left[owing][still] >= 1).all()
 
 
 def test_expected_cost_per_krw_lent_is_at_least_the_published_default_rate_over_the_remaining_term():
     """The horizon's provision alone makes a loan cost at least its expected loss: not 'almost free'."""
-    model = _squeeze_with_loans(months=16)  # while loans are still owed (see the first test)
+    model = _squeeze_with_loans(months=30)
     table = model.run()
     ledger = model.ledger()
     lent = ledger.query("kind == 'loan'").amount_krw.sum()

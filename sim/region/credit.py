@@ -9,8 +9,8 @@ with the firm's leverage and its record of losses (sourced in scenarios/gwangju.
 
 so a firm at the banks' leverage limit pays ``risk_spread_at_debt_limit_annual`` more than
 one without debt. Above the limit, or after ``max_loss_months_for_credit`` loss-making
-months in a row, banks ration: they lend nothing more and do not roll over the firm's
-maturing loans (``debt_maturity_months``), which it must then repay from cash.
+months in a row, banks ration: they lend nothing more; and from a firm above its limit they
+call its maturing loans (``debt_maturity_months``), which it must then repay from cash.
 
 A public credit guarantee (sim/policy/interventions/credit_guarantee.py) covers
 ``guarantee_ratio`` of a loan of up to ``guarantee_cover_krw``: the bank bears the risk of

@@ -60,8 +60,7 @@ def pay_and_borrow(
 
     The month's interest is charged at the rate the banks set from the firm's leverage and
     loss record at the start of the month (credit.lending_rate). A firm in good standing
-    repays ``1/loan_term_months`` of its debt and rolls the rest over; a firm the banks ration
-    (over its limit, or more than ``max_loss_months_for_credit`` loss-making months in a row)
+    repays ``1/loan_term_months`` of its debt and rolls the rest over; a firm over its limit
     must repay its maturing loans, ``1/debt_maturity_months`` of its debt a month.
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
     ``max_debt_to_annual_sales`` of its (smoothed) annual sales, plus any guaranteed cover,
@@ -71,9 +70,9 @@ def pay_and_borrow(
     """
     active = firms.status == ACTIVE
     firms.interest_rate = np.where(active, credit.lending_rate(firms, bank_rate_annual, behaviour), firms.interest_rate)
-    standing = (firms.loss_months <= behaviour.max_loss_months_for_credit) & (
-        credit.credit_room(firms, firms.debt, behaviour) >= 0.0
-    )
+    # Banks keep rolling over the loans of a loss-making firm within its limit (they lend it
+    # nothing new), but call the maturing loans of a firm over its limit.
+    standing = credit.credit_room(firms, firms.debt, behaviour) >= 0.0
     called_term = min(behaviour.debt_maturity_months, behaviour.loan_term_months)
     term = np.where(standing, behaviour.loan_term_months, called_term)
     overheads = firms.overhead_rate * firms.capacity * capacity_factor * (1.0 - firms.overhead_discount)
