@@ -13,8 +13,11 @@ from sim import RegionModel
 from sim.inputs.package import load_package
 
 
-def _counts(name: str, total: float, column: str, scenario: str = "gwangju", months: int = 18) -> float:
-    package = load_package(name).with_total_budget(total)
+def _counts(
+    name: str, total: float, column: str, scenario: str = "gwangju", months: int = 18, **settings: object
+) -> float:
+    package = load_package(name).with_total_budget(total).to_dict()
+    package["interventions"][0].update(settings)
     table = RegionModel(scenario, rng=3, scale=0.1, months=months, package=package).run()
     return float(table[column].sum())
 
@@ -24,14 +27,26 @@ def _counts(name: str, total: float, column: str, scenario: str = "gwangju", mon
     [
         ("single_retraining", "retraining_trainees_started", "gwangju", 18),
         ("single_social_economy", "social_economy_grants", "gwangju", 60),
+        # Any open vacancy, so that the quota the money buys binds rather than the region's demand.
         ("single_foreign_workforce", "foreign_workforce_workers_placed", "declining_county", 18),
     ],
 )
 def test_twice_the_money_buys_about_twice_the_volume(package, column, scenario, months):
-    small = _counts(package, 2e9, column, scenario, months)
-    large = _counts(package, 4e9, column, scenario, months)
+    settings = {"hard_to_fill_only": False} if package == "single_foreign_workforce" else {}
+    small = _counts(package, 2e9, column, scenario, months, **settings)
+    large = _counts(package, 4e9, column, scenario, months, **settings)
     assert small > 5
     assert large == pytest.approx(2 * small, rel=0.25)
+
+
+def test_placements_stop_growing_when_hard_to_fill_vacancies_run_out():
+    """Diminishing returns where the economy gives them (issue 12, item 1): foreign workers fill
+    only vacancies open three months or more (seed 001), and the declining county has few, so
+    beyond a point more money places no more workers."""
+    column = "foreign_workforce_workers_placed"
+    counts = [_counts("single_foreign_workforce", total, column, "declining_county", 18) for total in (1e9, 2e9, 4e9)]
+    assert counts[0] < counts[1]
+    assert counts[2] < 1.5 * counts[1]
 
 
 def test_grants_stop_when_every_enterprise_has_had_one():

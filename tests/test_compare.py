@@ -29,7 +29,7 @@ from sim.experiment.compare import (
 )
 from sim.experiment.design import Experiment, Outcome, replicate_seed, run_experiment
 from sim.experiment.executors import DaskExecutor, ProcessExecutor, Progress
-from sim.experiment.stats import COMPONENTS
+from sim.experiment.stats import COMPONENTS, format_cell
 from sim.inputs.scenario import load_scenario
 from sim.records import columns_for
 from sim.viz import compare_figures
@@ -639,4 +639,8 @@ def test_net_fiscal_cost_is_the_expected_cost_less_benefits_saved_and_taxes_gain
     assert effects["net_fiscal_cost_krw"].mean() < effects["cost_krw"].mean()
     zero = reference.effects[reference.effects["package"] == "zero"]
     assert (zero["net_fiscal_cost_krw"] == 0).all()
-    assert "net fiscal cost per net job-year" in reference.table()
+    # The terminal shows it beside job-years, with the summary's own numbers (money per job-year: m KRW).
+    table = reference.table()
+    line = next(line for line in table.splitlines() if line.startswith("net fiscal cost per net job-year, m KRW"))
+    assert format_cell(reference.metric("net_fiscal_cost_per_job_year_krw").loc["broad"]) in line
+    assert any(line.startswith("job-years over the run, job-years") for line in table.splitlines())

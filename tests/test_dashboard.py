@@ -12,7 +12,10 @@ that a second browser session has its own state. A screenshot is kept in ``tests
 from __future__ import annotations
 
 import contextlib
+import io
+import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,9 +23,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.experiment.stats import t_interval
 from sim.viz import dashboard
 from tests.browser import ARTIFACTS, CHROMIUM, chromium
 
@@ -45,7 +50,8 @@ def test_package_choices_put_the_scenarios_own_packages_first():
 def test_tables_and_figures_are_in_full_population_units(comparison):
     table = dashboard.headline_table(comparison)
     assert list(table["Package"]) == ["gwangju_2021", "single_loans"]
-    assert "Expected cost per job (m KRW)" in table.columns
+    assert list(table.columns[2:]) == [*HEADLINE_HEADINGS.values()]
+    _check_cells(table.set_index("Package").loc["gwangju_2021"].to_dict(), comparison)
     by_month = dashboard.jobs_csv(comparison).splitlines()
     assert by_month[0] == "package,month,date,mean,ci_low,ci_high,n,scale"
     assert len(by_month) == 1 + 2 * 12 and by_month[1].split(",")[2] == "2021-01-01"
@@ -54,9 +60,67 @@ def test_tables_and_figures_are_in_full_population_units(comparison):
     last = runs[runs["month"] == 12].pivot(index="replicate", columns="package", values="employed")
     expected = ((last["gwangju_2021"] - last["baseline"]) / 0.01).mean()
     assert float(by_month[12].split(",")[3]) == pytest.approx(expected)
-    assert dashboard.headline_csv(comparison).startswith("package,metric,label,unit,mean")
-    assert dashboard.jobs_saved_figure(comparison).to_png()[:4] == b"\x89PNG"
-    assert dashboard.jobs_by_year_figure(comparison).to_png()[:4] == b"\x89PNG"
+    _check_headline_csv(dashboard.headline_csv(comparison), comparison)
+    for figure in ("jobs_saved", "year_ends", "cost_bases", "jobs_by_year"):
+        assert getattr(dashboard, f"{figure}_figure")(comparison).to_png()[:4] == b"\x89PNG"
+
+
+#: The headline table's columns after the package and budget (12 months from 2021-01: one year, ending at the horizon).
+HEADLINE_HEADINGS = {
+    "job_years": "Job-years over the run",
+    "jobs_year_1": "Jobs at the end of year 1 (Dec 2021, the horizon)",
+    "resident_jobs": "Residents' jobs at the horizon",
+    "foreign_jobs": "Foreign visa holders' jobs at the horizon",
+    "cost_krw": "Expected cost (bn KRW)",
+    "net_fiscal_cost_krw": "Net fiscal cost (bn KRW)",
+    "spend_per_job_year_krw": "Face value per net job-year (m KRW)",
+    "cost_per_job_year_krw": "Expected cost per net job-year (m KRW)",
+    "net_fiscal_cost_per_job_year_krw": "Net fiscal cost per net job-year (m KRW)",
+}
+
+
+def _expected(comparison, metric: str, package: str = "gwangju_2021") -> list[float]:
+    """Mean, low, high of a headline metric computed from the comparison's own summary (full population)."""
+    summary = comparison.summary.set_index(["package", "metric"])
+    if metric == "foreign_jobs":  # jobs less residents' jobs, seed by seed
+        effects = comparison.effects[comparison.effects["package"] == package]
+        values = (effects["jobs"] - effects["resident_jobs"]).to_numpy() / comparison.scale
+        mean, low, high, _ = t_interval(values)
+        return [mean, low, high]
+    row = summary.loc[(package, metric)]
+    if row["kind"] == "ratio":  # money per job: the same at any scale, shown in m KRW
+        return [row[column] / 1e6 for column in ("mean", "ci_low", "ci_high")]
+    divisor = comparison.scale * (1e9 if metric.endswith("_krw") else 1.0)
+    return [row[column] / divisor for column in ("mean", "ci_low", "ci_high")]
+
+
+def _check_cells(cells: dict[str, str], comparison) -> None:
+    """Each shown cell ``mean [low, high]`` equals the comparison's statistics to the digits shown."""
+    for metric, heading in HEADLINE_HEADINGS.items():
+        text = cells[heading]
+        digits = 2 if heading.endswith("KRW)") else 0
+        expected = _expected(comparison, metric)
+        if "[unbounded]" in text:
+            assert math.isinf(expected[1]) or math.isinf(expected[2]), (heading, text)
+            expected, text = expected[:1], text.removesuffix(" [unbounded]")
+        if text.startswith("n/a"):
+            assert math.isnan(expected[0]), (heading, text)
+            continue
+        shown = [float(part.replace(",", "")) for part in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
+        assert len(shown) == len(expected), (heading, text)
+        for value, wanted in zip(shown, expected, strict=True):
+            assert abs(value - wanted) <= 0.5 * 10**-digits + 1e-9, (heading, text, wanted)
+
+
+def _check_headline_csv(text: str, comparison) -> None:
+    """The CSV export holds every headline figure, in full-population units, equal to the statistics."""
+    table = pd.read_csv(io.StringIO(text)).set_index(["package", "metric"])
+    assert list(table.columns[:4]) == ["label", "unit", "mean", "ci_low"]
+    for metric in [*HEADLINE_HEADINGS, "jobs", "spend_krw", "benefits_saved_krw", "taxes_gained_krw"]:
+        row = table.loc[("gwangju_2021", metric)]
+        assert [row["mean"], row["ci_low"], row["ci_high"]] == pytest.approx(
+            _expected(comparison, metric), nan_ok=True
+        ), metric
 
 
 def test_a_budget_rescales_every_package():
@@ -112,7 +176,7 @@ def server(tmp_path_factory):
         pass
 
 
-def test_dashboard_runs_a_comparison_offline_in_a_browser(server):
+def test_dashboard_runs_a_comparison_offline_in_a_browser(server, comparison):
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).is_file():
         pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
@@ -147,14 +211,26 @@ def test_dashboard_runs_a_comparison_offline_in_a_browser(server):
         months.fill("12")
         months.press("Enter")
         button.click()
-        page.locator(".shocksim-results img").nth(1).wait_for(timeout=30_000)
+        page.locator(".shocksim-results img").nth(3).wait_for(timeout=30_000)
+        # jobs saved by month, jobs at each year-end, money per net job-year on three bases, job-years by year
         page.wait_for_function(
             "() => [...document.querySelectorAll('.shocksim-results img')]"
-            ".filter(image => image.naturalWidth > 0).length == 2",
+            ".filter(image => image.naturalWidth > 0).length == 4",
             timeout=10_000,
         )
         assert page.locator(".shocksim-headline tbody tr").count() == 1  # gwangju_2021, chosen at first
-        assert "12 months from 2021-01" in page.locator(".shocksim-results").inner_text()
+        results = page.locator(".shocksim-results").inner_text()
+        assert "12 months from 2021-01" in results and "0.257 KRW per KRW of gross wage" in results
+        # the headline as the analyst reads it: the same numbers as the statistics of the same comparison
+        # (same scenario, seeds, scale and months; the other package of the fixture does not change them)
+        headings = page.locator(".shocksim-headline thead th").all_inner_texts()
+        cells = page.locator(".shocksim-headline tbody tr").first.locator("td").all_inner_texts()
+        shown = dict(zip(headings, cells, strict=True))
+        assert shown["Package"] == "gwangju_2021"
+        _check_cells(shown, comparison)
+        with page.expect_download() as download:
+            page.get_by_text("Headline (CSV)").click()
+        _check_headline_csv(Path(download.value.path()).read_text(), comparison)
         with page.expect_download() as download:
             page.get_by_text("Jobs by month (CSV)").click()
         text = Path(download.value.path()).read_text()

@@ -204,11 +204,12 @@ def test_rule_on_an_intervention_names_its_key_not_the_whole_table(tmp_path, cap
 
 def test_truncated_file_names_the_missing_keys(tmp_path, capsys):
     path = tmp_path / "short.toml"
-    path.write_text("\n".join((Path(__file__).parents[1] / "scenarios/gwangju.toml").read_text().splitlines()[:60]))
+    lines = (Path(__file__).parents[1] / "scenarios/gwangju.toml").read_text().splitlines()
+    path.write_text("\n".join(lines[: lines.index("[firms]")]))
     assert cli(["validate", str(path)]) == 2
     error = one_line_error(capsys)
     assert f"{path}: firms: got nothing; allowed:" in error
-    assert "(and 4 more missing: markets, fiscal, industries, workforce)" in error
+    assert "(and 5 more missing: markets, fiscal, households, industries, workforce)" in error
 
 
 def test_missing_parent_names_the_file_and_its_inherits_key(tmp_path, capsys):

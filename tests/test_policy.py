@@ -275,7 +275,8 @@ def test_social_economy_grants_and_procurement_raise_jobs_in_social_enterprises(
 def test_foreign_workers_fill_only_hard_to_fill_vacancies():
     package_data = load_package("single_foreign_workforce")
     minimum = package_data.interventions[0].min_months_unfilled
-    model = RegionModel(rng=2, scale=0.1, months=36, package=package_data)
+    # The declining county: its firms' vacancies stay open for months (few job seekers).
+    model = RegionModel("declining_county", rng=2, scale=0.1, months=36, package=package_data)
     unfilled_before = {}
     for month in range(1, 37):
         unfilled_before[month] = model.firms.unfilled_months.copy()
@@ -286,7 +287,7 @@ def test_foreign_workers_fill_only_hard_to_fill_vacancies():
     placed_at = [unfilled_before[m][firm] for m, firm in zip(placements.month, placements.recipient, strict=True)]
     assert min(placed_at) >= minimum
     sectors = model.firms.sector[placements.recipient.to_numpy()]
-    allowed = [SECTOR_CODE[s] for s in package_data.interventions[0].sectors]
+    allowed = [model.config.sector_code(s) for s in package_data.interventions[0].sectors]
     assert np.isin(sectors, allowed).all()
 
 

@@ -20,6 +20,9 @@ from sim.region.state import ACTIVE, TIER1, TIER2
 NO_SHOCKS = {"shocks": {}}
 
 
+TRADED = ("auto", "appliance", "growth", "other_manufacturing")
+
+
 def _pair(months: int = 24, seed: int = 1, **overrides):
     base = RegionModel(rng=seed, scale=0.2, months=months, overrides=NO_SHOCKS).run()
     changed = RegionModel(rng=seed, scale=0.2, months=months, overrides={**NO_SHOCKS, **overrides}).run()
@@ -30,8 +33,10 @@ def test_a_lower_interest_rate_for_ordinary_borrowers_gives_more_output_and_jobs
     base, cheaper = _pair(**{"rules.bank_rate": [{"start": "2021-02", "bank_rate_annual": 0.015}]})
     assert cheaper.output_manufacturing.iloc[-1] > base.output_manufacturing.iloc[-1]
     assert cheaper.employed.iloc[-1] > base.employed.iloc[-1]
-    # No firm is near failure in either world: the channel is the price, not rescue.
-    assert cheaper.firm_failures.sum() <= base.firm_failures.sum()
+    # No traded firm fails in either world: the channel is the price, not rescue. (Some
+    # services firms fail in both worlds after a year of bad draws of demand noise.)
+    for world in (base, cheaper):
+        assert sum(world[f"firm_failures_{s}"].sum() for s in TRADED) == 0
 
 
 def test_a_higher_tariff_gives_fewer_jobs_through_the_price():

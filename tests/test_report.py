@@ -9,9 +9,11 @@ A screenshot and the PDF are kept in ``tests/artifacts/`` (ignored by git).
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim import compare
@@ -50,11 +52,12 @@ def test_report_holds_every_section_and_no_external_reference(report):
     for section in ("question", "scenario", "packages", "headline", "figures", "ranking", "method", "sensitivity"):
         assert f'id="{section}"' in html
     assert "Sources" in html and "How the package maps to the programme" in html
-    assert "Jobs at the horizon" in html and "Expected cost per job (m KRW)" in html and "bn KRW" in html
+    assert "Job-years over the run" in html and "Jobs at the end of year 2 (Jun 2022, the horizon)" in html
+    assert "Net fiscal cost per net job-year (m KRW)" in html and "bn KRW" in html
     assert "Common random numbers" in html and "Fieller" in html and "Clopper-Pearson" in html
-    assert "net fiscal cost" in html and "not modelled yet" in html
+    assert "Net fiscal cost" in html and "gross programme counts to net jobs" in html and "not modelled yet" in html
     assert "model code hash" in html and "manifest.json SHA-256" in html and "commit" in html
-    assert html.count('src="data:image/png;base64,') == 4  # employment, by year, sectors, Morris
+    assert html.count('src="data:image/png;base64,') == 5  # employment, year-ends, by year, sectors, Morris
     # nothing to fetch: no URL of any scheme but data: in attributes, no @import or url() in the CSS
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?!data:|#)""", html)
     assert "http://" not in html and "https://" not in html and "@import" not in html and "url(" not in html
@@ -94,13 +97,95 @@ def test_report_renders_in_a_headless_browser(report):
         page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
         page.goto(report.as_uri(), wait_until="load")
         widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
-        assert len(widths) == 4 and all(width > 0 for width in widths), widths
+        assert len(widths) == 5 and all(width > 0 for width in widths), widths
         assert page.title().startswith("Jobs for the money")
         assert page.locator("#headline-table tr").count() == 3  # heading and two packages
+        assert page.locator("#cost-table tr").count() == 3
+        assert page.locator('img[alt="Jobs at each year-end"]').evaluate("image => image.naturalWidth") > 0
+        shown = {
+            (package, metric): page.locator(f'tr[data-package="{package}"] td[data-metric="{metric}"]').inner_text()
+            for package in ("gwangju_2021", "single_loans")
+            for metric in [*JOB_METRICS, *MONEY_METRICS]
+        }
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         page.emulate_media(media="print")
         pdf = page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
         assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+    _check_against_summary(shown, report.parent / "cmp" / "summary.csv")
     assert external == [], f"the report requested {external}"
     assert errors == [], f"console errors: {errors}"
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
+
+
+#: The cells of the report's jobs table and money table, and the factor from summary.csv's unit to the shown one.
+JOB_METRICS = {"job_years": 1.0, "jobs_year_1": 1.0, "jobs_year_2": 1.0, "resident_jobs": 1.0, "foreign_jobs": 1.0}
+MONEY_METRICS = {
+    "spend_krw": 1e9,
+    "cost_krw": 1e9,
+    "benefits_saved_krw": 1e9,
+    "taxes_gained_krw": 1e9,
+    "net_fiscal_cost_krw": 1e9,
+    "spend_per_job_year_krw": 1e6,
+    "cost_per_job_year_krw": 1e6,
+    "net_fiscal_cost_per_job_year_krw": 1e6,
+}
+
+
+def _shown_numbers(text: str) -> list[float | str]:
+    """A cell as the reader sees it ("1,234" then "-5 to 7") as numbers, or the words it shows instead."""
+    values: list[float | str] = []
+    for part in re.split(r"\n| to ", text.strip()):
+        word = part.strip().replace("\u2212", "-").replace(",", "")
+        values.append(word if word in ("n/a", "unbounded") else float(word))
+    return values
+
+
+def _check_against_summary(shown: dict[tuple[str, str], str], path: Path) -> None:
+    """Every shown mean and interval equals summary.csv's full-population figure, to the digits shown."""
+    summary = pd.read_csv(path).set_index(["package", "metric"])
+    checked = 0
+    for (package, metric), text in shown.items():
+        factor = {**JOB_METRICS, **MONEY_METRICS}[metric]
+        digits = 0 if factor == 1.0 else (2 if factor == 1e9 else 1)
+        if metric == "foreign_jobs":  # jobs less residents' jobs, seed by seed: the means subtract
+            expected = [
+                summary.loc[(package, "jobs"), "mean_full_population"]
+                - summary.loc[(package, "resident_jobs"), "mean_full_population"]
+            ]
+        else:
+            row = summary.loc[(package, metric)]
+            expected = [row[f"{column}_full_population"] / factor for column in ("mean", "ci_low", "ci_high")]
+        values = _shown_numbers(text)
+        for value, wanted in zip(values, expected, strict=False):
+            if isinstance(value, str):
+                assert (value == "n/a" and math.isnan(wanted)) or (value == "unbounded" and math.isinf(wanted)), (
+                    package,
+                    metric,
+                    text,
+                    wanted,
+                )
+            else:
+                assert abs(value - wanted) <= 0.5 * 10**-digits + 1e-9, (package, metric, text, wanted)
+                checked += 1
+    # gwangju_2021 spends money and moves jobs: its numbers are not all zeros
+    assert shown[("gwangju_2021", "spend_krw")] != "0.00" and checked >= 40
+
+
+def test_method_explains_each_cost_basis_from_the_data(tmp_path):
+    """The rate and its source come from the scenario ([fiscal]); the sums from the comparison itself."""
+    from sim.viz.report import render_report
+
+    key = "fiscal.tax_and_contributions_per_krw_wage"
+    compare("gwangju", ["gwangju_2021"], reps=2, scale=0.02, months=6, out=tmp_path / "cmp", overrides={key: 0.3})
+    html = render_report(tmp_path / "cmp")
+    assert "0.300 KRW per KRW of gross wage (30.0%)" in html
+    assert "set for this comparison with <code>--set</code>" in html
+    assert "OECD tax wedge of the Korean" in html and "scenarios/gwangju.toml" in html  # the source beside the key
+    summary = pd.read_csv(tmp_path / "cmp" / "summary.csv").set_index(["package", "metric"])
+
+    def bn(metric: str) -> str:
+        return f"{summary.loc[('gwangju_2021', metric), 'mean_full_population'] / 1e9:,.2f}".replace("-", "\u2212")
+
+    sums = f"{bn('cost_krw')} &minus; {bn('benefits_saved_krw')} &minus; {bn('taxes_gained_krw')} = "
+    assert f"gwangju_2021: {sums}{bn('net_fiscal_cost_krw')} bn KRW" in html
+    assert "The run has 1 year(s)" in html and "Jobs at the end of year 1 (Jun 2021, the horizon)" in html

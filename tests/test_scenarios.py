@@ -329,19 +329,28 @@ def test_dropping_a_key_the_parent_lacks_is_refused(tmp_path, scenario_error):
     assert "not a key of the inherited scenario" in message
 
 
-def test_local_demand_shock_needs_an_autonomous_part(tmp_path):
+def test_household_spending_beyond_local_sales_is_refused(tmp_path):
+    """Households cannot spend more on local services than the local services industries sell:
+    the autonomous part (visitors, public and business buyers) would be negative."""
     path = _write(
         tmp_path,
         """
-        [industries.services]
-        local_multiplier = 50.0
+        [households]
+        local_share_of_spending = 1.0
+        propensity_to_consume = 1.0
 
-        [[shocks.local_demand]]
-        points = [{ date = "2021-01", value = 1.0 }, { date = "2021-06", value = 0.9 }]
+        [markets]
+        local_services_per_krw_traded_sales = 0.9
         """,
     )
-    with pytest.raises(ScenarioError, match=r"shocks\.local_demand.*no autonomous part"):
+    with pytest.raises(ScenarioError, match=r"households\.local_share_of_spending.*exceeds the local services"):
         RegionModel(path, rng=1, scale=0.02, months=1)
+
+
+def test_the_removed_local_multiplier_key_says_where_the_multiplier_went(tmp_path, scenario_error):
+    message = scenario_error(_write(tmp_path, "[industries.services]\nlocal_multiplier = 1.6\n"))
+    assert "industries.services" in message
+    assert "derived from household spending" in message
 
 
 def test_local_demand_points_out_of_order_are_refused(tmp_path, scenario_error):

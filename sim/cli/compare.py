@@ -40,8 +40,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="compare policy packages against the baseline over many seeds",
         description=(
             "Run the baseline (no package) and every package for the same seeds (common random numbers) "
-            "and report, per package, jobs saved or created, job-years, unemployment, firm failures avoided, "
-            "displaced workers' outcomes, spending and cost per job, with 90% intervals across seeds."
+            "and report, per package, jobs saved or created, job-years, jobs at each year-end, residents' jobs, "
+            "unemployment, firm failures avoided, displaced workers' outcomes, spending, net fiscal cost and money "
+            "per net job-year at face value, expected cost and net fiscal cost, with 90% intervals across seeds."
         ),
     )
     add_scenario_argument(parser)

@@ -13,13 +13,14 @@ they are.
 
     table = full_population(model.results(), model.scale)       # wide: one row per month
     sectors = employment_by_sector(model.results(), model.config, model.scale)  # long: date, sector, employed
-    comparison.headline()       # one row per package: jobs, job-years, money, money per job, 90% intervals
+    comparison.headline()       # per package: jobs, job-years, year-ends, residents' jobs, money on three bases
     comparison.jobs_by_year()   # one row per package and calendar year
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -120,16 +121,42 @@ def summary_file(summary: pd.DataFrame, scale: float) -> pd.DataFrame:
 
 
 #: The headline of a comparison: (metric, label, unit shown, divisor from the summary's unit).
+#: ``jobs_year_*`` stands for ``jobs_year_1``, ``jobs_year_2``, ... (as many as the run has years),
+#: labelled as in the summary; ``foreign_jobs`` is ``jobs - resident_jobs``, seed by seed.
 HEADLINE: tuple[tuple[str, str, str, float], ...] = (
     ("jobs", "jobs saved or created at the horizon", "jobs", 1.0),
     ("job_years", "job-years over the run", "job-years", 1.0),
+    ("jobs_year_*", "jobs at the end of year k", "jobs", 1.0),
+    ("resident_jobs", "residents' jobs at the horizon", "jobs", 1.0),
+    ("foreign_jobs", "foreign visa holders' jobs at the horizon", "jobs", 1.0),
     ("spend_krw", "spending at face value", "bn KRW", 1e9),
     ("cost_krw", "expected cost", "bn KRW", 1e9),
+    ("benefits_saved_krw", "unemployment benefits saved", "bn KRW", 1e9),
+    ("taxes_gained_krw", "income tax and contributions gained", "bn KRW", 1e9),
+    ("net_fiscal_cost_krw", "net fiscal cost", "bn KRW", 1e9),
     ("spend_per_job_krw", "face value per job at the horizon", "m KRW", 1e6),
     ("cost_per_job_krw", "expected cost per job at the horizon", "m KRW", 1e6),
-    ("spend_per_job_year_krw", "face value per job-year", "m KRW", 1e6),
-    ("cost_per_job_year_krw", "expected cost per job-year", "m KRW", 1e6),
+    ("spend_per_job_year_krw", "face value per net job-year", "m KRW", 1e6),
+    ("cost_per_job_year_krw", "expected cost per net job-year", "m KRW", 1e6),
+    ("net_fiscal_cost_per_job_year_krw", "net fiscal cost per net job-year", "m KRW", 1e6),
 )
+
+
+def year_metrics(summary: pd.DataFrame) -> list[str]:
+    """The summary's ``jobs_year_<k>`` metrics (jobs at the end of each year of the run), in year order."""
+    names = {name for name in summary["metric"] if re.fullmatch(r"jobs_year_\d+", str(name))}
+    return sorted(names, key=lambda name: int(name.rsplit("_", 1)[1]))
+
+
+def _foreign_jobs(comparison: Comparison, package: str) -> dict[str, float]:
+    """Jobs of foreign visa holders at the horizon, package minus baseline: ``jobs - resident_jobs`` per seed."""
+    effects = comparison.effects
+    mine = effects[effects["package"] == package] if len(effects) else effects
+    if len(mine) == 0 or "resident_jobs" not in mine:
+        return {"mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0}
+    values = (mine["jobs"].to_numpy(dtype=float) - mine["resident_jobs"].to_numpy(dtype=float)) / comparison.scale
+    mean, low, high, _ = t_interval(values)
+    return {"mean": mean, "ci_low": low, "ci_high": high, "n": len(values)}
 
 
 def headline(comparison: Comparison) -> pd.DataFrame:
@@ -137,31 +164,53 @@ def headline(comparison: Comparison) -> pd.DataFrame:
 
     Columns: ``package``, ``metric``, ``label``, ``unit`` (jobs, job-years, bn KRW, m KRW),
     ``mean``, ``ci_low``, ``ci_high``, ``interval`` (t or Fieller), ``n`` (seeds), ``scale``.
+    Jobs at the end of each year of the run (``jobs_year_<k>``), residents' jobs and foreign
+    visa holders' jobs (``foreign_jobs = jobs - resident_jobs``, seed by seed) sit beside jobs
+    at the horizon and job-years; money on three bases: face value, expected cost and net
+    fiscal cost (expected cost less benefits saved and taxes and contributions gained).
     Money per job is the ratio of mean money to mean jobs (the same at any scale); its
     interval is unbounded (±inf) when the jobs effect is not distinguishable from zero and
     the mean is NaN when a package adds no jobs.
     """
     summary = full_population_summary(comparison.summary, comparison.scale).set_index(["package", "metric"])
+    years = year_metrics(comparison.summary)
     rows = []
     for package in comparison.packages:
         for metric, label, unit, divisor in HEADLINE:
-            if (package, metric) not in summary.index:
+            if metric == "foreign_jobs":
+                if (package, "resident_jobs") in summary.index:
+                    found = _foreign_jobs(comparison, package)
+                    rows.append(
+                        {
+                            "package": package,
+                            "metric": metric,
+                            "label": label,
+                            "unit": unit,
+                            **{key: found[key] for key in ("mean", "ci_low", "ci_high")},
+                            "interval": f"{CONFIDENCE:.0%} t",
+                            "n": found["n"],
+                            "scale": comparison.scale,
+                        }
+                    )
                 continue
-            row = summary.loc[(package, metric)]
-            rows.append(
-                {
-                    "package": package,
-                    "metric": metric,
-                    "label": label,
-                    "unit": unit,
-                    "mean": float(row["mean"]) / divisor,
-                    "ci_low": float(row["ci_low"]) / divisor,
-                    "ci_high": float(row["ci_high"]) / divisor,
-                    "interval": row["interval"],
-                    "n": int(row["n"]),
-                    "scale": comparison.scale,
-                }
-            )
+            for name in years if metric == "jobs_year_*" else [metric]:
+                if (package, name) not in summary.index:
+                    continue
+                row = summary.loc[(package, name)]
+                rows.append(
+                    {
+                        "package": package,
+                        "metric": name,
+                        "label": str(row["label"]) if metric == "jobs_year_*" else label,
+                        "unit": unit,
+                        "mean": float(row["mean"]) / divisor,
+                        "ci_low": float(row["ci_low"]) / divisor,
+                        "ci_high": float(row["ci_high"]) / divisor,
+                        "interval": row["interval"],
+                        "n": int(row["n"]),
+                        "scale": comparison.scale,
+                    }
+                )
     frame = pd.DataFrame(rows, columns=_HEADLINE_COLUMNS)
     frame.attrs.update(scale=comparison.scale, units="full population; money in bn KRW, money per job in m KRW")
     return frame

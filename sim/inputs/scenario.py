@@ -146,6 +146,7 @@ class LabourMarket(_Section):
     occupation_distance: list[list[Share]]
     job_finding_rate_per_month: Annotated[float, Field(gt=0.0, le=1.0)]  # 0: nobody could ever be hired
     vacancy_duration_months: Positive
+    matching_curvature: Annotated[float, Field(gt=0.0)]
     quit_rate_per_month: Share
     search_distance_weight: NonNegative
     wage_loss_per_distance: Share
@@ -332,16 +333,25 @@ class Industry(FirmGroup):
     of manufacturing output (``size_by_chain_output_share``, Gwangju: auto makes 45%, seed 000),
     or, for exactly one industry of the scenario giving neither, it takes the rest of the
     employed labour force. ``branch_shares`` splits its firms into named branches (Gwangju's
-    growth industries). A ``local_services`` industry gives the ``local_multiplier`` its
-    demand is tied to local income by, and the share of its firms that are social enterprises.
+    growth industries). A ``local_services`` industry sells to the region's households (their
+    spending, ``[households]``) and gives the share of its firms that are social enterprises.
     """
 
     kind: Literal["traded", "local_services"]
     employees: NonNegativeInt | None = None
     size_by_chain_output_share: ChainOutputShare | None = None
     branch_shares: dict[SectorName, Share] | None = None
-    local_multiplier: NonNegative | None = None
     social_enterprise_share: Share = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "local_multiplier" in data:
+            raise ValueError(
+                "local_multiplier was removed: the local multiplier is now derived from household spending, "
+                "set in [households] (docs/model.md 7.10)"
+            )
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Industry:
@@ -349,10 +359,8 @@ class Industry(FirmGroup):
             raise ValueError("give at most one of employees and size_by_chain_output_share")
         if self.branch_shares is not None:
             _sums_to_one(self.branch_shares, "branch_shares")
-        if self.kind == "local_services" and self.local_multiplier is None:
-            raise ValueError("a local_services industry needs local_multiplier (local jobs per traded job lost)")
-        if self.kind != "local_services" and (self.local_multiplier is not None or self.social_enterprise_share):
-            raise ValueError("local_multiplier and social_enterprise_share are for local_services industries only")
+        if self.kind != "local_services" and self.social_enterprise_share:
+            raise ValueError("social_enterprise_share is for local_services industries only")
         return self
 
     @property
@@ -556,12 +564,29 @@ class Markets(_Section):
     chain_price_elasticity: NonNegative
     local_price_elasticity: NonNegative
     labour_demand_elasticity: NonNegative
+    local_services_per_krw_traded_sales: Share
 
 
 class Fiscal(_Section):
     """What the public purse gains from a job and pays for unemployment (the net fiscal cost of a package)."""
 
     tax_and_contributions_per_krw_wage: Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
+class Households(_Section):
+    """How households' income becomes spending on the region's local services (docs/model.md 7.10).
+
+    Disposable income = ``net_share_of_wages`` x wages + benefits, allowances, transfers and
+    severance. Spending follows disposable income smoothed over months (a share
+    ``spending_adjustment_per_month`` of the gap closes each month) at the average
+    ``propensity_to_consume``; the ``local_share_of_spending`` of it buys the region's local
+    services. The local multiplier follows from these; it is not a parameter.
+    """
+
+    net_share_of_wages: Annotated[float, Field(gt=0.0, le=1.0)]
+    propensity_to_consume: Annotated[float, Field(gt=0.0, le=1.0)]
+    spending_adjustment_per_month: Annotated[float, Field(gt=0.0, le=1.0)]
+    local_share_of_spending: Share
 
 
 class InwardInvestment(_Section):
@@ -593,6 +618,7 @@ class Scenario(_Section):
     firms: FirmBehaviour
     markets: Markets
     fiscal: Fiscal
+    households: Households
     chains: dict[SectorName, Chain] = Field(default_factory=dict)
     industries: dict[SectorName, Industry] = Field(min_length=1)
     workforce: dict[SectorName, SectorWorkforce]

@@ -14,7 +14,7 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.inputs.scenario import FirmGroup, Scenario
 from sim.region import credit
-from sim.region.households import benefits_paid, tie_local_demand_to_income
+from sim.region.households import benefits_paid, disposable_income, tie_local_demand_to_income
 from sim.region.labour_market import (
     MatchingMarket,
     calibrate_matching,
@@ -518,15 +518,15 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
     local = state.local
     local.wage_income_krw = float(firms.wage_bill.sum())
     local.benefit_income_krw = benefits_paid(workforce, 0)
-    local.income_krw = local.wage_income_krw + local.benefit_income_krw
+    local.income_krw = disposable_income(state)
     tie_local_demand_to_income(state)
-    if config.shocks.local_demand and local.autonomous_demand_krw <= 0:
+    if local.autonomous_demand_krw < 0:
         raise ScenarioError(
             f"scenario {config.scenario.name!r}",
-            "shocks.local_demand",
-            f"{len(config.shocks.local_demand)} path(s)",
-            "this region's local services demand has no autonomous part to scale (all of it follows local "
-            "income, see docs/model.md 7.10): lower the local_multiplier of its local_services industries or "
-            "drop the shock",
+            "households.local_share_of_spending",
+            config.households.local_share_of_spending,
+            f"households' local spending at the start ({local.spending_coefficient * local.income_krw:,.0f} KRW a "
+            f"month) exceeds the local services industries' sales ({firms.base_local_sales.sum():,.0f}): lower "
+            "the local share or the propensity to consume, or make the local services industries larger",
         )
     return state

@@ -1,11 +1,23 @@
-"""Households' income in the region and the local services demand that follows it.
+"""Households' income and spending, and the local services demand that follows.
 
-Services demand = autonomous + c * (last month's wages, benefits and policy transfers paid
-in the region). ``c`` is chosen at the start so that the long-run local multiplier is the
-scenario's (1.6 local jobs per traded job, Moretti 2010): with services output per worker
-R, services pay w_s and traded pay w_m, one traded job lost removes c * w_m of demand, and
-the services jobs lost remove more income in turn; the long-run services jobs lost per
-traded job are c * w_m / (R - c * w_s). Solving for c makes that equal the multiplier.
+Households' disposable income Y is net wages (``net_share_of_wages``), unemployment
+benefits, unpaid-leave allowances, policy transfers and severance. Their spending follows
+income smoothed over months, S(t) = S(t-1) + a (Y(t) - S(t-1)) with a the
+``spending_adjustment_per_month`` (KDI 2020: a transfer raised card spending by 26-36% of its
+value in four months), at the average ``propensity_to_consume`` (Statistics Korea, Household
+Income and Expenditure Survey); the ``local_share_of_spending`` of it buys the region's local
+services (Bank of Korea regional input-output tables). What is not spent is saved, so a layoff
+cuts spending over months, and severance is spent over the following year or so.
+
+Traded firms also buy local services (transport, repair, business services): a share
+``markets.local_services_per_krw_traded_sales`` of the region's traded sales to buyers outside
+its chains (KIET's services-inducement coefficient of Korean manufacturing times the BOK
+regional self-sufficiency). Services demand = autonomous + c x S + b x traded sales, with
+c = propensity x local share. The local multiplier is then an outcome: with services output
+per worker R, services pay w_s and output per traded job q, one traded job at net pay w_m
+removes c w_m + b q of demand for good, and the services jobs lost remove c w_s each in turn,
+so the long run loses (c w_m + b q) / (R - c w_s) services jobs per traded job (less while
+benefits and savings last, and less again as the laid-off find other work).
 """
 
 from __future__ import annotations
@@ -27,52 +39,44 @@ def benefits_paid(workforce: Workforce, month: int) -> float:
 
 
 def tie_local_demand_to_income(state: RegionState) -> None:
-    """Set the spending coefficient and the autonomous demand from the start state (see the module doc).
-
-    With several local-services industries, their multipliers are averaged with their base
-    local sales as weights.
-    """
-    config, firms, local = state.config, state.firms, state.local
-    codes = [config.sector_code(name) for name in config.local_services_names]
-    services = np.isin(firms.sector, codes)
-    multipliers = {config.industries[name].local_multiplier for name in config.local_services_names}
-    if len(multipliers) <= 1:
-        multiplier = multipliers.pop() if multipliers else 0.0
-    else:
-        sales = np.bincount(firms.sector, weights=firms.base_local_sales, minlength=len(config.sector_names))
-        weights = np.array([sales[code] for code in codes])
-        values = np.array([config.industries[name].local_multiplier for name in config.local_services_names])
-        multiplier = float((weights * values).sum() / max(weights.sum(), 1e-9))
-    employees = firms.employees.astype(float)
-    wage_services = firms.wage_bill[services].sum() / max(employees[services].sum(), 1.0)
-    if employees[~services].sum() > 0:
-        wage_traded = firms.wage_bill[~services].sum() / employees[~services].sum()
-    else:  # a region of services only: a lost job of any kind removes services pay
-        wage_traded = wage_services
-    sales_per_worker = firms.base_output[services].sum() / max(employees[services].sum(), 1.0)
-    local.spending_coefficient = multiplier * sales_per_worker / (wage_traded + multiplier * wage_services)
-    local.autonomous_demand_krw = firms.base_local_sales.sum() - local.spending_coefficient * local.income_krw
+    """Set the spending coefficient and the autonomous demand from the start state (see the module doc)."""
+    households, local = state.config.households, state.local
+    local.smoothed_income_krw = local.income_krw
+    local.spending_krw = households.propensity_to_consume * local.income_krw
+    local.spending_coefficient = households.propensity_to_consume * households.local_share_of_spending
+    firms, config = state.firms, state.config
+    traded = ~np.isin(firms.sector, [config.sector_code(name) for name in config.local_services_names])
+    traded_sales = float((firms.base_final_demand + firms.base_outside_sales)[traded].sum())
+    local.business_purchases_krw = config.markets.local_services_per_krw_traded_sales * traded_sales
+    local.autonomous_demand_krw = (
+        firms.base_local_sales.sum() - local.spending_coefficient * local.income_krw - local.business_purchases_krw
+    )
 
 
-#: Assumption, until households hold savings of their own: severance (a lump sum of months
-#: or years of wages) is spent evenly over the year after it is paid, not in one month.
-SEVERANCE_SPENDING_MONTHS = 12
+def disposable_income(state: RegionState) -> float:
+    """This month's disposable income of the region's households, KRW (see the module doc)."""
+    local = state.local
+    return (
+        state.config.households.net_share_of_wages * local.wage_income_krw
+        + local.benefit_income_krw
+        + state.household_transfers_krw
+        + local.severance_received_krw
+    )
 
 
 def settle_income(state: RegionState, month: int) -> None:
-    """Stage: the month's wages, benefits and allowances; with transfers, next month's local income.
+    """Stage: the month's wages, benefits, allowances and severance; households' spending and savings.
 
-    Severance paid this month joins households' savings, spent over ``SEVERANCE_SPENDING_MONTHS``.
+    Next month's local services demand follows the smoothed income set here.
     """
     local, workforce = state.local, state.workforce
     local.wage_income_krw = float(state.firms.flow_wages.sum())
     local.benefit_income_krw = benefits_paid(workforce, month)
-    local.income_krw = local.wage_income_krw + local.benefit_income_krw + state.household_transfers_krw
     if state.config.shocks.closure:
-        allowances = float(workforce.leave_allowance_krw[workforce.on_leave].sum())
-        local.benefit_income_krw += allowances
-        local.severance_savings_krw += local.severance_received_krw
-        local.severance_received_krw = 0.0
-        spent = local.severance_savings_krw / SEVERANCE_SPENDING_MONTHS
-        local.severance_savings_krw -= spent
-        local.income_krw += allowances + spent
+        local.benefit_income_krw += float(workforce.leave_allowance_krw[workforce.on_leave].sum())
+    local.income_krw = disposable_income(state)
+    local.severance_received_krw = 0.0
+    adjustment = state.config.households.spending_adjustment_per_month
+    local.smoothed_income_krw += adjustment * (local.income_krw - local.smoothed_income_krw)
+    local.spending_krw = state.config.households.propensity_to_consume * local.smoothed_income_krw
+    local.savings_krw += local.income_krw - local.spending_krw

@@ -3,9 +3,13 @@
 Matching follows the occupational-mobility idea of del Rio-Chanona et al. (2021): a job
 seeker applies in the occupation market where jobs are open, preferring markets close to
 their own occupation; an application's chance falls with the occupational distance and
-with the length of the unemployment spell. Within each occupation market hires follow a
-Cobb-Douglas matching function, ``hires = mu * sqrt(applicants * vacancies)`` capped by
-both, with ``mu`` set at the start so that the job-finding rate equals the scenario's.
+with the length of the unemployment spell. Within each occupation market hires follow the
+bounded matching function of den Haan, Ramey and Watson (2000),
+``hires = mu * A * V / (A**i + V**i)**(1/i)`` with curvature ``i`` =
+``labour_market.matching_curvature`` (1.27), so hires never exceed either side and a seeker's
+chance of a job approaches ``mu`` however many vacancies there are: unemployment keeps a
+frictional floor in a tight market. ``mu`` is set at the start so that the job-finding rate
+equals the scenario's.
 """
 
 from __future__ import annotations
@@ -147,6 +151,7 @@ class MatchingMarket:
     skill_search: np.ndarray  # index skill - 1
     long_term_months: int
     long_term_decay: float
+    curvature: float  # i of den Haan, Ramey and Watson (2000)
     efficiency: float = 1.0  # mu, calibrated by calibrate_efficiency
 
     @classmethod
@@ -160,7 +165,14 @@ class MatchingMarket:
             skill_search=np.array(labour.skill_search_multiplier),
             long_term_months=labour.long_term_unemployment_months,
             long_term_decay=labour.long_term_search_decay_per_month,
+            curvature=labour.matching_curvature,
         )
+
+    def unit_matches(self, applicants: np.ndarray | float, vacancies: np.ndarray | float) -> np.ndarray | float:
+        """A V / (A^i + V^i)^(1/i): hires at an efficiency of one, below both A and V."""
+        i = self.curvature
+        total = np.power(np.power(applicants, i) + np.power(vacancies, i), 1.0 / i)
+        return np.divide(applicants * vacancies, total, out=np.zeros_like(total), where=total > 0)
 
     def market_choice_probabilities(self, vacancies_by_occupation: np.ndarray) -> np.ndarray:
         """Row o: the chance that a seeker of occupation o applies in each occupation market."""
@@ -198,7 +210,7 @@ class MatchingMarket:
                 seekers_occupation, np.full(len(seekers_occupation), market), seekers_skill, seekers_months
             )
             applicants[market] = (choice[seekers_occupation, market] * weight).sum()
-        raw_hires = np.sqrt(applicants * vacancies_by_occupation).sum()
+        raw_hires = self.unit_matches(applicants, vacancies_by_occupation.astype(float)).sum()
         self.efficiency = job_finding_rate * len(seekers_occupation) / raw_hires
 
 
@@ -249,7 +261,8 @@ def match(
         if len(open_jobs) == 0 or len(applying) == 0:
             continue
         applicants = weight[applying].sum()
-        hires = min(len(open_jobs), applicants, market.efficiency * np.sqrt(applicants * len(open_jobs)))
+        unit = market.unit_matches(np.array([applicants]), np.array([float(len(open_jobs))]))[0]
+        hires = min(len(open_jobs), applicants, market.efficiency * unit)
         success = applying[success_draw[applying] < weight[applying] * hires / applicants]
         if len(success) == 0:
             continue

@@ -82,9 +82,16 @@ def place_orders(state: RegionState, month: int) -> None:
     local = state.local
     local_codes = [state.config.sector_code(name) for name in state.config.local_services_names]
     services = np.isin(firms.sector, local_codes) & (firms.status == ACTIVE)
-    # A local-demand shock scales only the autonomous part; the part tied to local income follows it.
+    # A local-demand shock scales only the autonomous part; households' part follows their smoothed income,
+    # firms' part the region's traded sales outside its chains.
+    traded = ~np.isin(firms.sector, local_codes)
+    local.business_purchases_krw = state.config.markets.local_services_per_krw_traded_sales * float(
+        (final + outside)[traded & (firms.status == ACTIVE)].sum()
+    )
     local_total = (
-        local.autonomous_demand_krw * shocks.local_demand_index(month) + local.spending_coefficient * local.income_krw
+        local.autonomous_demand_krw * shocks.local_demand_index(month)
+        + local.spending_coefficient * local.smoothed_income_krw
+        + local.business_purchases_krw
     )
     base_local = np.where(services, firms.base_local_sales, 0.0)
     if priced:

@@ -43,15 +43,18 @@ MONTH_EVENTS = (
 
 @dataclass
 class LocalEconomy:
-    """Households' income and the local services demand that follows it (see households.py)."""
+    """Households' income and spending, and the local services demand that follows (see households.py)."""
 
-    income_krw: float = 0.0  # last month's wages, benefits and policy transfers paid in the region
-    spending_coefficient: float = 0.0  # services demand per KRW of local income
-    autonomous_demand_krw: float = 0.0  # services demand that does not follow local income
-    wage_income_krw: float = 0.0  # this month's wages paid by the region's firms
+    income_krw: float = 0.0  # this month's disposable income: net wages, benefits, allowances, transfers, severance
+    smoothed_income_krw: float = 0.0  # the income households' spending follows, smoothed over months
+    spending_coefficient: float = 0.0  # local services demand per KRW of smoothed income
+    autonomous_demand_krw: float = 0.0  # services demand that follows neither households nor traded firms
+    business_purchases_krw: float = 0.0  # traded firms' purchases of local services this month
+    wage_income_krw: float = 0.0  # this month's wages paid by the region's firms (gross)
     benefit_income_krw: float = 0.0  # this month's unemployment benefits and unpaid-leave allowances
     severance_received_krw: float = 0.0  # severance paid to the region's workers this month
-    severance_savings_krw: float = 0.0  # severance households have not spent yet
+    spending_krw: float = 0.0  # households' consumption spending this month (anywhere)
+    savings_krw: float = 0.0  # disposable income not spent since the start (the households' buffer)
 
 
 @dataclass

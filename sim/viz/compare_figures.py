@@ -234,3 +234,68 @@ def sectors(comparison: Comparison) -> Figure:
     figure.suptitle("Where the jobs are")
     _note_scale(figure, comparison)
     return figure
+
+
+def year_end_labels(comparison: Comparison) -> dict[str, str]:
+    """``jobs_year_<k>`` -> "end of year k" with the month it ends in (the last year ends at the horizon)."""
+    from sim.experiment.stats import run_years, year_end_month
+
+    config = comparison.scenario
+    start = pd.Period(str(config.scenario.start), freq="M")
+    names = {}
+    for year in run_years(config):
+        month = year_end_month(config, year)
+        # month m of the run is the m-th month from the start (month 1 is the start month itself)
+        when = (start + (month - 1)).strftime("%b %Y")
+        horizon = ", the horizon" if month == config.scenario.months else ""
+        names[f"jobs_year_{year}"] = f"end of year {year}\n({when}{horizon})"
+    return names
+
+
+def year_ends(comparison: Comparison) -> Figure:
+    """Jobs at the end of each year of the run, per package against its baseline twin, with 90% intervals.
+
+    One group of bars per year of the run (months 12, 24, ...; the last year ends at the
+    horizon), one bar per package: the summary's ``jobs_year_<k>`` in full-population units,
+    so that a package whose jobs come and go between years shows it, where one month's
+    employment at the horizon would hide it.
+    """
+    figure = Figure(figsize=(9, 4.2), layout="constrained")
+    axes = figure.subplots()
+    names = year_end_labels(comparison)
+    metrics = [name for name in names if (comparison.summary["metric"] == name).any()]
+    _bars(
+        axes,
+        comparison.summary,
+        list(comparison.packages),
+        metrics,
+        [names[name] for name in metrics],
+        _colours(comparison.arms),
+        comparison.scale,
+        labels(comparison),
+    )
+    axes.set_ylabel("jobs vs baseline twin (full population)")
+    axes.set_title("Jobs saved or created at the end of each year of the run")
+    axes.legend(fontsize=8)
+    _note_scale(figure, comparison)
+    return figure
+
+
+def cost_bases(comparison: Comparison) -> Figure:
+    """Money per net job-year at face value, at expected cost and at net fiscal cost, per package, 90% intervals.
+
+    Ratios of means with Fieller intervals from the summary (the same at any scale); a hatched
+    bar has an unbounded interval (job-years not distinguishable from zero), "n/a" marks a
+    package without job-years on average.
+    """
+    figure = Figure(figsize=(9, 3.8), layout="constrained")
+    axes = figure.subplots()
+    metrics = ["spend_per_job_year_krw", "cost_per_job_year_krw", "net_fiscal_cost_per_job_year_krw"]
+    names = ["face value", "expected cost", "net fiscal cost"]
+    packages = list(comparison.packages)
+    _bars(axes, comparison.summary, packages, metrics, names, _colours(comparison.arms), 1e6, labels(comparison))
+    axes.set_ylabel("m KRW per net job-year")
+    axes.set_title(f"Money per net job-year on three bases (ratio of means, {CONFIDENCE:.0%} Fieller interval)")
+    axes.legend(fontsize=8)
+    _note_scale(figure, comparison)
+    return figure

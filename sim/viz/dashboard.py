@@ -120,18 +120,38 @@ def run_comparison(
 
 
 # ---------------------------------------------------------------------- tables
-def headline_table(comparison: Comparison) -> pd.DataFrame:
-    """One row per package: jobs at the horizon, job-years, expected cost and cost per job, with 90% intervals.
+def headline_columns(comparison: Comparison) -> dict[str, str]:
+    """The headline table's columns after the package and its budget: metric of :meth:`Comparison.headline` -> heading.
 
-    Text cells ``mean [low, high]``, ready to show; full-population units.
+    Job-years over the run, jobs at the end of each year of the run (the last at the horizon),
+    residents' jobs apart from foreign visa holders', expected and net fiscal cost, and money
+    per net job-year at face value, at expected cost and at net fiscal cost.
+    """
+    from sim.viz.compare_figures import year_end_labels
+
+    ends = year_end_labels(comparison)
+    years = {metric: f"Jobs at the {label.replace(chr(10), ' ')}" for metric, label in ends.items()}
+    return {
+        "job_years": "Job-years over the run",
+        **years,
+        "resident_jobs": "Residents' jobs at the horizon",
+        "foreign_jobs": "Foreign visa holders' jobs at the horizon",
+        "cost_krw": "Expected cost (bn KRW)",
+        "net_fiscal_cost_krw": "Net fiscal cost (bn KRW)",
+        "spend_per_job_year_krw": "Face value per net job-year (m KRW)",
+        "cost_per_job_year_krw": "Expected cost per net job-year (m KRW)",
+        "net_fiscal_cost_per_job_year_krw": "Net fiscal cost per net job-year (m KRW)",
+    }
+
+
+def headline_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per package against the baseline: the headline figures (:func:`headline_columns`), 90% intervals.
+
+    Text cells ``mean [low, high]``, ready to show; full-population units, money in bn KRW,
+    money per net job-year in m KRW.
     """
     table = comparison.headline()
-    wanted = {
-        "jobs": "Jobs at the horizon",
-        "job_years": "Job-years over the run",
-        "cost_krw": "Expected cost (bn KRW)",
-        "cost_per_job_krw": "Expected cost per job (m KRW)",
-    }
+    wanted = headline_columns(comparison)
     rows = []
     for package in comparison.packages:
         row = {
@@ -149,7 +169,7 @@ def _cell(row: pd.Series) -> str:
     digits = 0 if row["unit"] in {"jobs", "job-years"} else 2
     mean, low, high = float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])
     if math.isnan(mean):
-        return "n/a (no jobs)"
+        return "n/a (no job-years)"
     text = f"{mean:,.{digits}f}"
     if math.isnan(low) or math.isnan(high):
         return text
@@ -159,7 +179,12 @@ def _cell(row: pd.Series) -> str:
 
 
 def headline_csv(comparison: Comparison) -> str:
-    """The headline (every metric, mean and 90% interval, full population) as CSV."""
+    """The headline (every metric of :meth:`Comparison.headline`, mean and 90% interval, full population) as CSV.
+
+    Jobs at the horizon and at each year-end, job-years, residents' and visa holders' jobs,
+    money at face value, expected cost and net fiscal cost with the benefits saved and taxes
+    gained, and money per job and per net job-year on each basis.
+    """
     return comparison.headline().to_csv(index=False)
 
 
@@ -243,6 +268,24 @@ def jobs_by_year_figure(comparison: Comparison) -> Figure:
     return figure
 
 
+def year_ends_figure(comparison: Comparison) -> Figure:
+    """Jobs at the end of each year of the run per package against the baseline, 90% intervals, full population."""
+    from sim.viz.compare_figures import year_ends
+
+    return year_ends(comparison)
+
+
+def cost_bases_figure(comparison: Comparison) -> Figure:
+    """Money per net job-year at face value, at expected cost and at net fiscal cost, per package, 90% intervals.
+
+    Fieller intervals from the summary; a hatched bar has an unbounded interval (job-years not
+    distinguishable from zero), "n/a" marks a package without job-years on average.
+    """
+    from sim.viz.compare_figures import cost_bases
+
+    return cost_bases(comparison)
+
+
 def _note(figure: Figure, comparison: Comparison) -> None:
     settings = comparison.scenario.scenario
     figure.supxlabel(
@@ -253,3 +296,9 @@ def _note(figure: Figure, comparison: Comparison) -> None:
         x=0.01,
         ha="left",
     )
+
+
+def fiscal_rate_text(comparison: Comparison) -> str:
+    """The tax-and-contribution rate the net fiscal cost uses, as the page states it."""
+    rate = comparison.scenario.fiscal.tax_and_contributions_per_krw_wage
+    return f"{rate:.3f} KRW per KRW of gross wage, [fiscal] in the scenario file"

@@ -4,11 +4,14 @@ The page is rendered from a Jinja2 template (``sim/viz/templates/report.html.j2`
 CSS inline and its figures embedded as PNG data URLs, so it is one file that opens
 anywhere, fetches nothing, and prints to PDF from a browser. It holds: the question; the
 scenario with its sources; the packages and how each maps to the programme; the headline
-table (jobs, job-years, money at face value and expected cost, money per job, with 90%
-intervals, in full-population units and bn KRW); figures (employment paths with bands,
-jobs saved by year, by sector); the ranking with the share of seeds in which each package
-beats each other; the method; the parameters the result hangs on (with a sensitivity
-folder); and the version, commit and hashes the numbers come from.
+tables (job-years over the run, jobs at each year-end of the run, residents' jobs apart
+from foreign visa holders'; money at face value, expected cost and net fiscal cost, and
+each per net job-year; 90% intervals, full-population units, bn KRW); figures (employment
+paths with bands, jobs at each year-end, jobs saved by year, by sector); the ranking with
+the share of seeds in which each package beats each other; the method (each cost basis
+explained with the comparison's own numbers, and the scenario's ``[fiscal]`` rate with its
+source); the parameters the result hangs on (with a sensitivity folder); and the version,
+commit and hashes the numbers come from.
 
 Everything is read from the comparison folder (:func:`sim.experiment.compare.load_comparison`)
 and, when given, a sensitivity folder; nothing is run.
@@ -105,7 +108,9 @@ def report_context(comparison: Comparison, manifest: dict[str, Any], folder: Pat
         "scale": comparison.scale,
         "seeds": len(used),
         "reps": comparison.reps,
-        "headline": _headline_table(comparison),
+        "jobs_table": _headline_table(comparison, _jobs_columns(comparison)),
+        "money_table": _headline_table(comparison, MONEY_COLUMNS),
+        "fiscal": _fiscal_context(comparison, manifest),
         "ranking": _ranking(comparison),
         "figures": _figures(comparison),
         "confidence": f"{CONFIDENCE:.0%}",
@@ -166,32 +171,121 @@ def _header_comment(path: Path) -> str:
     return "\n".join(lines).strip()
 
 
-#: Columns of the headline table: (metric, heading).
-HEADLINE_COLUMNS = (
-    ("jobs", "Jobs at the horizon"),
-    ("job_years", "Job-years"),
+#: Columns of the money table: (metric, heading); money in bn KRW, money per net job-year in m KRW.
+MONEY_COLUMNS = (
     ("spend_krw", "Spending, face value (bn KRW)"),
     ("cost_krw", "Expected cost (bn KRW)"),
-    ("spend_per_job_krw", "Face value per job (m KRW)"),
-    ("cost_per_job_krw", "Expected cost per job (m KRW)"),
-    ("cost_per_job_year_krw", "Expected cost per job-year (m KRW)"),
+    ("benefits_saved_krw", "Benefits saved (bn KRW)"),
+    ("taxes_gained_krw", "Taxes and contributions gained (bn KRW)"),
+    ("net_fiscal_cost_krw", "Net fiscal cost (bn KRW)"),
+    ("spend_per_job_year_krw", "Face value per net job-year (m KRW)"),
+    ("cost_per_job_year_krw", "Expected cost per net job-year (m KRW)"),
+    ("net_fiscal_cost_per_job_year_krw", "Net fiscal cost per net job-year (m KRW)"),
 )
 
 
-def _headline_table(comparison: Comparison) -> dict[str, Any]:
+def _jobs_columns(comparison: Comparison) -> list[tuple[str, str]]:
+    """Columns of the jobs table: job-years, jobs at each year-end of the run, residents' and visa holders' jobs."""
+    years = compare_figures.year_end_labels(comparison)
+    return [
+        ("job_years", "Job-years over the run"),
+        *[(metric, f"Jobs at the {label.replace(chr(10), ' ')}") for metric, label in years.items()],
+        ("resident_jobs", "Residents' jobs at the horizon"),
+        ("foreign_jobs", "Foreign visa holders' jobs at the horizon"),
+    ]
+
+
+def _headline_table(comparison: Comparison, columns: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> dict:
+    """Rows of package cells ``(metric, mean, interval)`` in display units, from :func:`headline`."""
     table = headline(comparison).set_index(["package", "metric"])
     rows = []
-    for package in comparison.packages:
+    for package, spec in comparison.packages.items():
         cells = []
-        for metric, _ in HEADLINE_COLUMNS:
+        for metric, _ in columns:
             if (package, metric) not in table.index:
-                cells.append(("n/a", ""))
+                cells.append((metric, "n/a", ""))
                 continue
             row = table.loc[(package, metric)]
             digits = 0 if row["unit"] in ("jobs", "job-years") else (2 if row["unit"] == "bn KRW" else 1)
-            cells.append((_number(row["mean"], digits), _interval(row["ci_low"], row["ci_high"], digits)))
-        rows.append({"package": package, "cells": cells})
-    return {"headings": [heading for _, heading in HEADLINE_COLUMNS], "rows": rows}
+            cells.append((metric, _number(row["mean"], digits), _interval(row["ci_low"], row["ci_high"], digits)))
+        label = spec.display_label
+        rows.append({"package": package, "label": label if label != package else "", "cells": cells})
+    return {"headings": [heading for _, heading in columns], "rows": rows}
+
+
+def _fiscal_context(comparison: Comparison, manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the method section says about each cost basis, with this comparison's own numbers."""
+    rate = comparison.scenario.fiscal.tax_and_contributions_per_krw_wage
+    key = "fiscal.tax_and_contributions_per_krw_wage"
+    table = headline(comparison).set_index(["package", "metric"])
+
+    def value(package: str, metric: str) -> float:
+        return float(table.loc[(package, metric), "mean"]) if (package, metric) in table.index else math.nan
+
+    packages = []
+    for package in comparison.packages:
+        spend, cost = value(package, "spend_krw"), value(package, "cost_krw")
+        benefits, taxes = value(package, "benefits_saved_krw"), value(package, "taxes_gained_krw")
+        jobs, residents = value(package, "jobs"), value(package, "resident_jobs")
+        packages.append(
+            {
+                "name": package,
+                "spend": _number(spend, 2),
+                "cost": _number(cost, 2),
+                "cost_share": "nothing spent" if not spend else f"{cost / spend:.0%} of face value",
+                "benefits": _number(benefits, 2),
+                "taxes": _number(taxes, 2),
+                "wages": _number(taxes / rate, 2) if rate > 0 else "n/a",
+                "net": _number(value(package, "net_fiscal_cost_krw"), 2),
+                "jobs": _number(jobs, 0),
+                "residents": _number(residents, 0),
+                "foreign": _number(value(package, "foreign_jobs"), 0),
+            }
+        )
+    source, where = _fiscal_source(comparison.scenario.scenario.name)
+    overrides = manifest.get("overrides", {})
+    return {
+        "rate": f"{rate:.3f}",
+        "rate_percent": f"{rate:.1%}",
+        "key": key,
+        "source": source,
+        "source_file": where,
+        "overridden": key in overrides,
+        "packages": packages,
+        "months": comparison.months,
+        "years": len(compare_figures.year_end_labels(comparison)),
+    }
+
+
+def _fiscal_source(scenario: str) -> tuple[str, str]:
+    """The comment of the ``[fiscal]`` section in a shipped scenario file (or the file it inherits from)."""
+    import tomllib
+
+    name, seen = scenario, set()
+    while name and name not in seen:
+        seen.add(name)
+        path = _SCENARIOS / f"{name}.toml"
+        if not path.is_file():
+            break
+        text = path.read_text(encoding="utf-8-sig")
+        lines, inside = [], False
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped == "[fiscal]":
+                inside = True
+                continue
+            if inside:
+                if stripped.startswith("#"):
+                    lines.append(stripped[1:].strip())
+                elif stripped.startswith("[") or (lines and not stripped):
+                    break
+        if lines:
+            return " ".join(lines), f"scenarios/{name}.toml"
+        try:
+            name = str(tomllib.loads(text).get("inherits", ""))
+        except tomllib.TOMLDecodeError:
+            break
+    return "", ""
 
 
 def _number(value: float, digits: int) -> str:
@@ -246,6 +340,14 @@ def _figures(comparison: Comparison) -> list[dict[str, str]]:
             "caption": "Top: employment of each arm, mean over seeds with the band of 5-95% of seeds. Bottom: jobs "
             f"against the baseline twin of the same seed, mean and {CONFIDENCE:.0%} interval. Counts of the "
             f"simulated sample (scale {comparison.scale:g}); divide by the scale for the region.",
+        },
+        {
+            "title": "Jobs at each year-end",
+            "src": _png(compare_figures.year_ends(comparison)),
+            "caption": "Jobs saved or created at the end of each year of the run (months 12, 24, ...; the last year "
+            "ends at the horizon), package minus its baseline twin, mean over seeds with "
+            f"{CONFIDENCE:.0%} t-intervals; full population (the sample's counts divided by the scale "
+            f"{comparison.scale:g}). The same numbers as the jobs table above.",
         },
         {
             "title": "Jobs saved by year",

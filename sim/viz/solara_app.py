@@ -132,16 +132,27 @@ def Page() -> None:
 @solara.component
 def Results(comparison: object) -> None:
     figures = solara.use_memo(
-        lambda: (dashboard.jobs_saved_figure(comparison), dashboard.jobs_by_year_figure(comparison)),
+        lambda: (
+            dashboard.jobs_saved_figure(comparison),
+            dashboard.year_ends_figure(comparison),
+            dashboard.cost_bases_figure(comparison),
+            dashboard.jobs_by_year_figure(comparison),
+        ),
         dependencies=[comparison],
     )
     table = solara.use_memo(lambda: dashboard.headline_table(comparison), dependencies=[comparison])
     with solara.Column(classes=["shocksim-results"]):
         solara.Text(dashboard.describe(comparison))
-        solara.Markdown("### Headline (mean [90% interval], full population)")
+        solara.Markdown("### Headline against the baseline (mean [90% interval], full population)")
         solara.HTML(tag="div", unsafe_innerHTML=table.to_html(index=False, border=0, classes="shocksim-headline"))
-        solara.FigureMatplotlib(figures[0], format="png")
-        solara.FigureMatplotlib(figures[1], format="png")
+        solara.Markdown(
+            "Job-years: jobs saved or created each month, summed over the run, / 12. Residents' jobs leave out "
+            "foreign visa holders placed by a package. Net fiscal cost: expected cost less the unemployment "
+            "benefits saved and the income tax and social-insurance contributions on the extra wages (the "
+            f"scenario's rate, {dashboard.fiscal_rate_text(comparison)})."
+        )
+        for figure in figures:
+            solara.FigureMatplotlib(figure, format="png")
         with solara.Row():
             solara.FileDownload(
                 lambda: dashboard.headline_csv(comparison), filename="headline.csv", label="Headline (CSV)"

@@ -1,0 +1,62 @@
+"""Households' spending: smoothed over months, out of disposable income, partly in the region.
+
+Sources are in scenarios/gwangju.toml [households] and docs/model.md 7.10.
+"""
+
+from __future__ import annotations
+
+from test_events import CLOSURE, STOP, _closure_run
+
+from sim import RegionModel
+
+NO_SHOCKS = {"shocks.final_demand": [], "shocks.relocation": [], "shocks.electric_transition": None}
+
+
+def test_severance_is_spent_over_months_at_the_rate_of_a_cash_transfer():
+    """KDI (2020, Kim and Oh): card spending rose by 26.2-36.1% of the first emergency relief
+    payment over its four months of use. Severance is a lump of cash of the same kind, so of
+    the severance paid at a closure, households spend that share in the four months from its
+    payment (against a twin closure without severance; the same seed)."""
+    with_pay, _, _, _ = _closure_run(CLOSURE, months=10)
+    without = dict(CLOSURE, severance_months_per_year=0.0, extra_severance_months=0.0)
+    twin, _, _, _ = _closure_run(without, months=10)
+    table, twin_table = with_pay.results(), twin.results()
+    paid = table.severance_paid[STOP]
+    assert paid > 0 and table.severance_paid[STOP + 1 : STOP + 4].sum() == 0
+    window = slice(STOP, STOP + 4)  # the month of payment and the three after it
+    extra = (table.household_spending[window] - twin_table.household_spending[window]).sum()
+    assert 0.262 <= extra / paid <= 0.361, extra / paid
+
+
+def test_a_lasting_loss_of_income_cuts_spending_over_months_not_at_once():
+    """Consumption smoothing (Jappelli and Pistaferri 2010; KDI 2020 for Korean households'
+    speed): when half of the appliance plant's production moves abroad, households' spending
+    falls by a small part of the long-run fall (propensity to consume x the fall in disposable
+    income) in the first month income falls, and by most of it within a year."""
+    base = {**NO_SHOCKS, "investment.arrivals_per_year": 0.0}
+    move = {
+        **base,
+        "shocks.relocation": [
+            {"assembler": "Gwangju appliance plant", "date": "2021-01", "share": 0.5, "phase_in_months": 1}
+        ],
+    }
+    shocked = RegionModel("gwangju", rng=1, scale=0.2, months=24, overrides=move).run()
+    twin = RegionModel("gwangju", rng=1, scale=0.2, months=24, overrides=base).run()
+    propensity = 0.689  # scenarios/gwangju.toml [households]
+
+    def share_of_long_run_fall(month: int) -> float:
+        income_fall = twin.disposable_income[month] - shocked.disposable_income[month]
+        spending_fall = twin.household_spending[month] - shocked.household_spending[month]
+        assert income_fall > 0
+        return spending_fall / (propensity * income_fall)
+
+    assert share_of_long_run_fall(2) < 0.3  # income first falls in month 2: layoffs follow orders with a lag
+    assert share_of_long_run_fall(18) > 0.6
+
+
+def test_households_save_what_they_do_not_spend():
+    """Statistics Korea (Household Income and Expenditure Survey 2021 Q1): households spend
+    68.9% of disposable income, so in a steady region they save about 31% of it each month."""
+    table = RegionModel("gwangju", rng=1, scale=0.05, months=12, overrides=NO_SHOCKS).run()
+    saved = table.household_savings[12] / table.disposable_income[1:13].sum()
+    assert 0.28 <= saved <= 0.34, saved
