@@ -22,10 +22,28 @@ from tests.test_policy import COLUMNS, CREDIT_SQUEEZE
 
 NO_SHOCKS = {"shocks": {}}
 
+# A harsher squeeze than CREDIT_SQUEEZE (car output falls to 14% of normal for a year, not
+# 23%), deep enough that some guaranteed firms fail and the fund pays their banks: the
+# guarantee's cost is then tested on payouts, not on the horizon's provision alone.
+HARSH_SQUEEZE = {
+    **CREDIT_SQUEEZE,
+    "shocks.final_demand": [
+        {
+            "chain": "auto",
+            "points": [
+                {"date": "2021-02", "value": 440000},
+                {"date": "2021-03", "value": 60000},
+                {"date": "2022-02", "value": 60000},
+                {"date": "2022-04", "value": 440000},
+            ],
+        }
+    ],
+}
 
-def _guaranteed_squeeze(budget_krw: float) -> RegionModel:
+
+def _guaranteed_squeeze(budget_krw: float, squeeze: dict = CREDIT_SQUEEZE) -> RegionModel:
     package = load_package("single_credit_guarantee").with_total_budget(budget_krw)
-    return RegionModel(rng=1, scale=0.1, months=30, overrides=CREDIT_SQUEEZE, package=package)
+    return RegionModel(rng=1, scale=0.1, months=30, overrides=squeeze, package=package)
 
 
 def test_the_spread_rises_with_leverage_and_losses():
@@ -36,6 +54,7 @@ def test_the_spread_rises_with_leverage_and_losses():
     rates = []
     for ratio in (0.0, 0.2, 0.45):
         firms.debt[:] = ratio * firms.annual_sales
+        firms.leverage_spread = credit.leverage_spread(firms, behaviour)  # as the banks renew the loans
         rates.append(credit.lending_rate(firms, 0.035, behaviour)[banked])
     assert (rates[0] < rates[1]).all() and (rates[1] < rates[2]).all()
     # At the banks' limit a firm pays the whole leverage spread more than one without debt.
@@ -88,7 +107,7 @@ def test_a_guarantee_lets_a_firm_at_the_banks_limit_borrow():
 
 
 def test_guaranteed_firms_pay_less_and_the_guarantee_costs_what_it_loses_less_fees():
-    model = _guaranteed_squeeze(20e9)
+    model = _guaranteed_squeeze(20e9, HARSH_SQUEEZE)
     table = model.run()
     firms, behaviour = model.firms, model.config.firms
     guaranteed = np.flatnonzero((firms.guarantee_cover_krw > 0) & (firms.status == ACTIVE) & (firms.debt > 0))
@@ -135,3 +154,43 @@ def test_the_group_closes_an_assembly_plant_that_keeps_losing_money():
     status, closed_month, _ = runs[36]
     assert (status == CLOSED).all() and (closed_month > 36).all()
     assert (runs[600][0] == ACTIVE).all()  # funded without limit, it never closes for want of cash
+
+
+def test_a_firm_in_good_standing_keeps_its_debt_and_its_rate_in_a_steady_economy():
+    # Working-capital lines are rolled over at maturity (74.1% of SME bank loans mature within
+    # a year, KDIC) and repriced at renewal: without shocks, a firm that never makes a loss
+    # keeps its starting debt and rate exactly, so baseline prices do not drift.
+    model = RegionModel(rng=1, scale=0.05, months=48, overrides=NO_SHOCKS)
+    start_debt, start_rate = model.firms.debt.copy(), model.firms.interest_rate.copy()
+    ever_lost = np.zeros(model.firms.count, dtype=bool)
+    renewed = []
+    for month in range(1, 49):
+        due = (model.firms.key.astype(np.int64) + month) % model.config.firms.debt_maturity_months == 0
+        renewed.append(due[model.firms.status == ACTIVE].mean())
+        model.step()
+        ever_lost[: model.firms.count] |= model.firms.loss_months[: len(ever_lost)] > 0
+    firms = model.firms
+    steady = np.flatnonzero((firms.status[: len(ever_lost)] == ACTIVE) & ~ever_lost)
+    assert len(steady) > 0.5 * (firms.status == ACTIVE).sum()  # most firms never make a loss
+    np.testing.assert_array_equal(firms.debt[steady], start_debt[steady])
+    np.testing.assert_array_equal(firms.interest_rate[steady], start_rate[steady])
+    # Renewals are spread over the year: about a twelfth of the firms each month.
+    np.testing.assert_allclose(renewed, 1 / 12, atol=0.02)
+
+
+def test_banks_roll_over_call_or_demand_partial_repayment_by_standing():
+    # In good standing: the working-capital line is rolled over, borrowing above it repaid
+    # over loan_term_months. Rationed by losses: all debt repaid over loan_term_months (renewal
+    # against partial repayment; COVID-19 relief was extension "without partial repayment",
+    # Asia Economy 2022). Over the limit: maturing loans called, 1/debt_maturity_months a month.
+    model = RegionModel(rng=1, scale=0.05, months=1, overrides=NO_SHOCKS)
+    firms, behaviour = model.firms, model.config.firms
+    line = behaviour.initial_debt_to_annual_sales * 12.0 * firms.base_output
+    banked = (firms.role != ASSEMBLER) & (firms.base_output > 0)
+    firms.debt[:] = 1.5 * line
+    np.testing.assert_allclose(credit.repayment(firms, behaviour)[banked], 0.5 * line[banked] / 36)
+    firms.loss_months[:] = behaviour.max_loss_months_for_credit + 1
+    np.testing.assert_allclose(credit.repayment(firms, behaviour)[banked], 1.5 * line[banked] / 36)
+    firms.loss_months[:] = 0
+    firms.debt[:] = behaviour.max_debt_to_annual_sales * firms.annual_sales * 1.1
+    np.testing.assert_allclose(credit.repayment(firms, behaviour)[banked], firms.debt[banked] / 12)

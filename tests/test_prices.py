@@ -75,7 +75,10 @@ def test_a_subsidised_supplier_gains_orders_at_a_rivals_expense():
     suppliers &= base.firms.status == ACTIVE
     served = suppliers & (firms.complex_id == 0)
     rivals = suppliers & (firms.complex_id != 0)
-    assert firms.price[served].max() < 1.0 and (firms.price[rivals] == 1.0).all()
+    # Rivals' costs are untouched: their prices are the baseline twin's (not exactly 1: a few
+    # firms have a loss-making month in the baseline, which the banks price, credit.py).
+    assert firms.price[served].max() < 1.0
+    np.testing.assert_array_equal(firms.price[rivals], base.firms.price[rivals])
     ratio = firms.orders / np.where(base.firms.orders > 0, base.firms.orders, np.nan)
     assert np.nanmedian(ratio[served]) > 1.0 > np.nanmedian(ratio[rivals])
 

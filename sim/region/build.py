@@ -313,6 +313,7 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
         },
     )
     # Banks price each firm's starting debt by its risk (credit.py): its price starts at 1 with this rate.
+    table.leverage_spread = credit.leverage_spread(table, behaviour)
     table.interest_rate = credit.lending_rate(table, behaviour.bank_rate_annual, behaviour)
     return table
 

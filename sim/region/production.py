@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 def produce_and_pay(state: RegionState, month: int) -> None:
     """Stage: produce this month's orders within capacity and labour, settle accounts, borrow.
 
-    Sets ``firms.output``, the month's ``flow_*`` columns and ``firms.distressed`` (short of
-    cash with no bank credit: such a firm fails at the end of the month unless a policy
-    restores its cash).
+    Banks first renew the loans that mature this month and reset their leverage spread
+    (credit.renew). Sets ``firms.output``, the month's ``flow_*`` columns and
+    ``firms.distressed`` (short of cash with no bank credit: such a firm fails at the end of
+    the month unless a policy restores its cash).
     """
     firms = state.firms
+    credit.renew(firms, month, state.config.firms)
     output = produce(firms, firms.orders, firms.capacity_factor)
     firms.distressed = pay_and_borrow(
         firms, output, firms.capacity_factor, state.config.firms, bank_rate(state.config, month)
@@ -58,10 +60,11 @@ def pay_and_borrow(
     Fixed costs are the overheads of the capacity in use this month (capacity moved
     abroad costs nothing here; infrastructure policies may discount them).
 
-    The month's interest is charged at the rate the banks set from the firm's leverage and
-    loss record at the start of the month (credit.lending_rate). A firm in good standing
-    repays ``1/loan_term_months`` of its debt and rolls the rest over; a firm over its limit
-    must repay its maturing loans, ``1/debt_maturity_months`` of its debt a month.
+    The month's interest is charged at the rate the banks set from the firm's leverage (at
+    its last renewal) and loss record at the start of the month (credit.lending_rate). A firm
+    within its limit rolls its working-capital line over and repays borrowing above it over
+    ``loan_term_months``; a firm over its limit must repay its maturing loans,
+    ``1/debt_maturity_months`` of its debt a month (credit.repayment).
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
     ``max_debt_to_annual_sales`` of its (smoothed) annual sales, plus any guaranteed cover,
     and its loss record allows; an assembly plant's group funds it (its debt then is to the
@@ -70,11 +73,6 @@ def pay_and_borrow(
     """
     active = firms.status == ACTIVE
     firms.interest_rate = np.where(active, credit.lending_rate(firms, bank_rate_annual, behaviour), firms.interest_rate)
-    # Banks keep rolling over the loans of a loss-making firm within its limit (they lend it
-    # nothing new), but call the maturing loans of a firm over its limit.
-    standing = credit.credit_room(firms, firms.debt, behaviour) >= 0.0
-    called_term = min(behaviour.debt_maturity_months, behaviour.loan_term_months)
-    term = np.where(standing, behaviour.loan_term_months, called_term)
     overheads = firms.overhead_rate * firms.capacity * capacity_factor * (1.0 - firms.overhead_discount)
     firms.fixed_costs = np.where(active, overheads, 0.0)
     revenue = np.where(active, output * firms.price, 0.0)
@@ -82,7 +80,7 @@ def pay_and_borrow(
     inputs = np.where(active, output, 0.0) * firms.input_cost_share
     fixed = np.where(active, firms.fixed_costs, 0.0)
     interest = np.where(active, firms.debt * firms.interest_rate / 12.0, 0.0)
-    repayment = np.where(active, firms.debt / term, 0.0)
+    repayment = np.where(active, credit.repayment(firms, behaviour), 0.0)
     operating_profit = revenue - wages - inputs - fixed - interest
 
     investment = np.where(active, firms.conversion_cost_per_month, 0.0)

@@ -146,6 +146,7 @@ def _firm_columns() -> dict[str, Column]:
         "capacity": Column(f8, 0.0, "KRW of output per month the plant can make"),
         "cash": Column(f8, 0.0, "KRW"),
         "debt": Column(f8, 0.0, "bank debt, KRW"),
+        "leverage_spread": Column(f8, 0.0, "banks' leverage spread on the firm's loans, per year, set at renewal"),
         "loss_months": Column(i4, 0, "consecutive months with an operating loss (the credit record)"),
         "expected_demand": Column(f8, 0.0, "KRW per month, adaptive expectation of orders"),
         "demand_noise": Column(f8, 0.0, "log of the firm's AR(1) demand shock"),
