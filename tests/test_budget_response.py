@@ -51,40 +51,34 @@ def _response(name, baseline):
     "name",
     [
         "single_retention",
-        "single_loans",
+        pytest.param(
+            "single_loans",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured 174, 183, 183 with 0.39, 0.40, 0.40 bn spent: firms in good standing roll their "
+                "working-capital lines over (credit.py), so few run short of cash and the loans are barely used; "
+                "at 2x the extra 3% spent buys 5.3% more job-years (noise between seeds at scale 0.05)",
+            ),
+        ),
         "single_hiring_subsidy",
-        pytest.param(
-            "single_retraining",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured mean job-years 323, 441, 337 at 10, 20, 40 bn; seed-to-seed spread at scale 0.05 "
-                "(-535 to +1158) is larger than the effect. Probable cause, not yet diagnosed: more seats take more "
-                "of the unemployed off the market for their courses (lock-in) while the jobs they train for do not "
-                "grow",
-            ),
-        ),
-        pytest.param(
-            "single_infrastructure",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 25, -8, 19: noise around zero; the saving (5% of the works' cost a year, an "
-                "assumption) is small against served firms' overheads",
-            ),
-        ),
-        pytest.param(
-            "single_interest_subsidy",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 202, 624, 388: the seeds disagree (one negative at every budget); why the mean "
-                "falls from 2x to 4x is not yet diagnosed",
-            ),
-        ),
+        "single_retraining",
+        "single_infrastructure",
+        "single_interest_subsidy",
         pytest.param(
             "single_social_economy",
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="measured 543, 434, 744: grants stop when every enterprise has had one and sales mostly "
                 "divert local demand, so the effect is noise around a small mean",
+            ),
+        ),
+        pytest.param(
+            "single_credit_guarantee",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured 95, 44, 120 with 0.000, 0.015, 0.015 bn spent: a guarantee spends only its payouts "
+                "(the budget is capital that backs guarantees, not spending), so 'spent' does not measure its use; "
+                "the effect works through cheaper and longer credit and is noise-sized between seeds at scale 0.05",
             ),
         ),
         pytest.param(
