@@ -136,6 +136,17 @@ YARD_ORDERS_CUT = {
         }
     ]
 }
+# Deeper (orders to a fifth), for the monthly checks with loans: since firms in good standing
+# roll their working-capital line over (sim/region/credit.py) they enter a cut with more cash,
+# and after YARD_ORDERS_CUT no firm was short of cash within 24 months, so no loan was made.
+YARD_ORDERS_COLLAPSE = {
+    "shocks.final_demand": [
+        {
+            "chain": "shipbuilding",
+            "points": [{"date": "2021-01", "value": 30.0}, {"date": "2021-06", "value": 6.0}],
+        }
+    ]
+}
 
 
 @pytest.fixture(scope="module")
@@ -190,11 +201,11 @@ def test_registered_columns_grow_with_arriving_firms_and_workers():
 
 @pytest.fixture(scope="module")
 def shipyard_run(shipyard_file):
-    """24 months at 5% with cut yard orders, loans and foreign workers laid on the named sectors; checked monthly."""
+    """24 months at 5% with collapsed yard orders, loans and foreign workers on the named sectors; checked monthly."""
     loans = _package_on("single_loans", sectors=["shipbuilding", "battery"])
     foreign = _package_on("single_foreign_workforce", sectors=["battery"], hard_to_fill_only=False)
     model = RegionModel(
-        shipyard_file, rng=2, scale=0.05, months=24, package=[loans, foreign], overrides=YARD_ORDERS_CUT
+        shipyard_file, rng=2, scale=0.05, months=24, package=[loans, foreign], overrides=YARD_ORDERS_COLLAPSE
     )
     checks = []
     for _ in range(24):

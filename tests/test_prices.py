@@ -76,12 +76,15 @@ def test_a_subsidised_supplier_gains_orders_at_a_rivals_expense():
     both = min(works.firms.count, base.firms.count)
     firms = works.firms.view()
     firms = {name: column[:both] for name, column in firms.items()}
-    base_status, base_orders = base.firms.status[:both], base.firms.orders[:both]
+    base_status, base_orders, base_price = base.firms.status[:both], base.firms.orders[:both], base.firms.price[:both]
     suppliers = (firms["sector"] == 0) & np.isin(firms["role"], (TIER1, TIER2)) & (firms["status"] == ACTIVE)
     suppliers &= base_status == ACTIVE
     served = suppliers & (firms["complex_id"] == 0)
     rivals = suppliers & (firms["complex_id"] != 0)
-    assert firms["price"][served].max() < 1.0 and (firms["price"][rivals] == 1.0).all()
+    # Rivals' costs are untouched: their prices are the baseline twin's (not exactly 1: a few
+    # firms have a loss-making month in the baseline, which the banks price, credit.py).
+    assert firms["price"][served].max() < 1.0
+    np.testing.assert_array_equal(firms["price"][rivals], base_price[rivals])
     ratio = firms["orders"] / np.where(base_orders > 0, base_orders, np.nan)
     assert np.nanmedian(ratio[served]) > 1.0 > np.nanmedian(ratio[rivals])
 

@@ -119,6 +119,20 @@ DEFAULT_PARAMETERS: tuple[Parameter, ...] = (
         reason="BOK: Gwangju card data put 55% of spending outside the city (0.45 local); the regional "
         "input-output tables' self-sufficiency runs up to 67.9% (Jeju), average 61.5%",
     ),
+    Parameter(
+        "firms.risk_spread_at_debt_limit_annual",
+        0.005,
+        0.03,
+        reason="proxy (0.025): KODIT's guarantee fees by credit rating, 0.5-3.0% a year, from the best rating's "
+        "price of default risk to the worst's",
+    ),
+    Parameter(
+        "firms.risk_spread_per_loss_month_annual",
+        0.0,
+        0.005,
+        reason="assumption (0.0025): from banks that do not price a loss record to twice the assumed quarter "
+        "point a month (3 points after six loss months)",
+    ),
 )
 
 

@@ -162,6 +162,21 @@ class InterestSubsidySettings(InterventionSettings):
     months: Annotated[int, Field(gt=0)]
 
 
+class CreditGuaranteeSettings(InterventionSettings):
+    """A public credit guarantee fund (KODIT, KIBO, the regional foundations): see credit_guarantee.py."""
+
+    type: Literal["credit_guarantee"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    guarantee_ratio: Annotated[float, Field(gt=0.0, le=1.0)]
+    cover_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    fee_annual: Annotated[float, Field(ge=0.0, le=0.2)]
+    months: Annotated[int, Field(gt=0)]
+    operation_multiple: Annotated[float, Field(gt=0.0, le=20.0)]
+    default_rate_annual: Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
 #: Settings class of every intervention type, by its ``type`` tag.
 SETTINGS: dict[str, type[InterventionSettings]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()

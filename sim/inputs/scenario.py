@@ -194,6 +194,10 @@ class FirmBehaviour(_Section):
     loan_term_months: PositiveInt
     initial_cash_months_of_costs: NonNegative
     max_loss_months_for_credit: NonNegativeInt
+    risk_spread_at_debt_limit_annual: Annotated[float, Field(ge=0.0, le=1.0)]
+    risk_spread_per_loss_month_annual: Annotated[float, Field(ge=0.0, le=1.0)]
+    debt_maturity_months: PositiveInt
+    group_max_loss_months: NonNegativeInt
     productivity_dispersion: NonNegative
     wage_dispersion: NonNegative
     demand_noise_sd: NonNegative

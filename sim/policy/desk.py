@@ -30,7 +30,13 @@ from sim.region.state import ACTIVE, IN_TRAINING, NEVER, UNEMPLOYED, ColumnTable
 
 #: Firm and worker columns that are levers reset at every policy point, with their reset values.
 MONTHLY_LEVERS = {
-    "firms": {"retention_covered": 0, "policy_demand": 0.0, "wage_subsidy_krw": 0.0, "interest_subsidy_krw": 0.0},
+    "firms": {
+        "retention_covered": 0,
+        "policy_demand": 0.0,
+        "wage_subsidy_krw": 0.0,
+        "interest_subsidy_krw": 0.0,
+        "guarantee_fee_krw": 0.0,
+    },
     "workforce": {"search_boost": 1.0},
     "local": {"diverted_spending_krw": 0.0},
 }
@@ -206,6 +212,24 @@ class PolicyDesk:
         paid = self.pay_firms(policy, firms, amounts, "interest_subsidy")
         np.add.at(self._state.firms.interest_subsidy_krw, firms[paid], amounts[paid])
         return paid
+
+    def guarantee_loans(self, firms: np.ndarray, cover_krw: np.ndarray, ratio: float) -> None:
+        """Lasting lever: public guarantees cover ``ratio`` of the firms' bank loans up to ``cover_krw``.
+
+        The banks then price the covered loans at a lower risk spread and lend the cover
+        beyond their own leverage limit (credit.py). A cover of 0 ends a guarantee.
+        """
+        firms = np.asarray(firms, dtype=np.int64)
+        table = self._state.firms
+        table.guarantee_cover_krw[firms] = cover_krw
+        table.guarantee_ratio[firms] = np.where(np.asarray(cover_krw) > 0, ratio, 0.0)
+
+    def charge_guarantee_fees(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> np.ndarray:
+        """Collect guarantee fees from firms (up to their cash); the fee is part of their cost of credit."""
+        firms = np.asarray(firms, dtype=np.int64)
+        collected = self.collect_from_firms(policy, firms, amounts_krw, "guarantee_fee")
+        np.add.at(self._state.firms.guarantee_fee_krw, firms, collected)
+        return collected
 
     def write_off(
         self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray, kind: str = "write_off"

@@ -10,8 +10,8 @@ the ledger gets one ``budget_exhausted`` row (amount 0) in the month it happened
 
 Spending counts loans at face value; expected cost counts what is not repaid by design
 (grants, subsidies, allowances, fees) plus policy loans written off and the expected loss
-provisioned on loans still owed at the horizon; returns are
-repayments and clawbacks. A clawback also lowers the cost and frees budget.
+provisioned on loans still owed at the horizon (and on guarantees still standing), less
+guarantee fees; returns are repayments, clawbacks and guarantee fees. A clawback also lowers the cost and frees budget.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ LEDGER_COLUMNS: dict[str, str] = {
 #: clawbacks come back (negative amounts); a ``write_off`` row is a policy loan that will not
 #: be repaid (its amount was spent when lent; it counts in the expected cost only); a
 #: ``provision`` row is the expected loss on policy loans still owed at the horizon
-#: (expected cost only, like a write-off).
+#: (expected cost only, like a write-off). A ``guarantee_payout`` is a guarantee fund paying
+#: a bank the guaranteed share of a defaulted loan (spent for good); a ``guarantee_fee`` is
+#: a fee collected from a guaranteed firm (it comes back and lowers the expected cost).
 PAYMENT_KINDS = (
     "loan",
     "interest_subsidy",
@@ -52,6 +54,8 @@ PAYMENT_KINDS = (
     "clawback",
     "write_off",
     "provision",
+    "guarantee_payout",
+    "guarantee_fee",
     "budget_exhausted",
 )
 
@@ -149,6 +153,10 @@ class Ledger:
         account = self.account(intervention)
         if kind == "clawback":
             account.spent_krw -= total
+            account.month_cost_krw += -total
+        elif kind == "guarantee_fee":
+            # Fees offset a guarantee's expected cost (as under the Federal Credit Reform Act),
+            # but do not refill its budget.
             account.month_cost_krw += -total
         account.month_returns_krw += total
         return total

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.errors import ScenarioError
 from sim.inputs.scenario import FirmGroup, Scenario
+from sim.region import credit
 from sim.region.households import benefits_paid, disposable_income, tie_local_demand_to_income
 from sim.region.labour_market import (
     MatchingMarket,
@@ -311,6 +312,9 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
             "output": base_output,
         },
     )
+    # Banks price each firm's starting debt by its risk (credit.py): its price starts at 1 with this rate.
+    table.leverage_spread = credit.leverage_spread(table, behaviour)
+    table.interest_rate = credit.lending_rate(table, behaviour.bank_rate_annual, behaviour)
     return table
 
 

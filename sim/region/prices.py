@@ -6,7 +6,8 @@ the parts of cost it had then (per unit of base output: labour, inputs, interest
     cost = (labour x wage index x (1 - wage subsidy share) + inputs + interest x rate paid / starting rate
             + overheads x (1 - overhead discount)) / (labour + inputs + interest + overheads)
 
-where the rate paid is the bank rate less any interest subsidy (interest_subsidy.py)
+where the rate paid is the firm's lending rate (priced by risk, credit.py) less any interest
+subsidy (interest_subsidy.py), plus any guarantee fee (credit_guarantee.py)
 
 so a wage subsidy, a lower interest rate or cheaper overheads lower it, and a minimum-wage
 rise (the wage index, rules.py) raises it. Each month the price
@@ -42,8 +43,10 @@ def cost_index(firms: FirmTable) -> np.ndarray:
     subsidised = np.divide(
         firms.interest_subsidy_krw * 12.0, firms.debt, out=np.zeros(firms.count), where=firms.debt > 0
     )
+    # A guarantee fee is part of the cost of guaranteed credit (credit_guarantee.py).
+    fees = np.divide(firms.guarantee_fee_krw * 12.0, firms.debt, out=np.zeros(firms.count), where=firms.debt > 0)
     rate = np.divide(
-        firms.interest_rate - subsidised,
+        firms.interest_rate - subsidised + fees,
         firms.base_interest_rate,
         out=np.ones(firms.count),
         where=firms.base_interest_rate > 0,

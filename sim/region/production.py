@@ -3,6 +3,7 @@
 Output is the least of orders, plant capacity and what the workforce can make (Pichler et
 al. 2022). Firms then pay wages, inputs, fixed costs, interest and scheduled repayments;
 a firm short of cash borrows if its leverage and credit record allow, and fails if not.
+Banks price each firm's loans by its risk and ration above their limits (sim/region/credit.py).
 
 Every flow is KRW per month. For each active firm, within the month:
 ``cash_after - cash_before = revenue + borrowing - wages - inputs - fixed - interest - repayment``.
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.scenario import FirmBehaviour
-from sim.region.state import ACTIVE, ASSEMBLER, FirmTable
+from sim.region import credit
+from sim.region.rules import bank_rate
+from sim.region.state import ACTIVE, FirmTable
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -24,13 +27,17 @@ if TYPE_CHECKING:
 def produce_and_pay(state: RegionState, month: int) -> None:
     """Stage: produce this month's orders within capacity and labour, settle accounts, borrow.
 
-    Sets ``firms.output``, the month's ``flow_*`` columns and ``firms.distressed`` (short of
-    cash with no bank credit: such a firm fails at the end of the month unless a policy
-    restores its cash).
+    Banks first renew the loans that mature this month and reset their leverage spread
+    (credit.renew). Sets ``firms.output``, the month's ``flow_*`` columns and
+    ``firms.distressed`` (short of cash with no bank credit: such a firm fails at the end of
+    the month unless a policy restores its cash).
     """
     firms = state.firms
+    credit.renew(firms, month, state.config.firms)
     output = produce(firms, firms.orders, firms.capacity_factor)
-    firms.distressed = pay_and_borrow(firms, output, firms.capacity_factor, state.config.firms)
+    firms.distressed = pay_and_borrow(
+        firms, output, firms.capacity_factor, state.config.firms, bank_rate(state.config, month)
+    )
     firms.output = output
 
 
@@ -42,20 +49,30 @@ def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -
 
 
 def pay_and_borrow(
-    firms: FirmTable, output: np.ndarray, capacity_factor: np.ndarray, behaviour: FirmBehaviour
+    firms: FirmTable,
+    output: np.ndarray,
+    capacity_factor: np.ndarray,
+    behaviour: FirmBehaviour,
+    bank_rate_annual: float,
 ) -> np.ndarray:
     """Settle the month's accounts into the ``flow_*`` columns; return the mask of firms in distress.
 
     Fixed costs are the overheads of the capacity in use this month (capacity moved
     abroad costs nothing here; infrastructure policies may discount them).
 
+    The month's interest is charged at the rate the banks set from the firm's leverage (at
+    its last renewal) and loss record at the start of the month (credit.lending_rate). A firm
+    within its limit rolls its working-capital line over and repays borrowing above it over
+    ``loan_term_months``; a firm over its limit must repay its maturing loans,
+    ``1/debt_maturity_months`` of its debt a month (credit.repayment).
     A firm whose cash would fall below zero borrows the shortfall if its debt stays within
-    ``max_debt_to_annual_sales`` of its (smoothed) annual sales and it has not made losses for
-    more than ``max_loss_months_for_credit`` months in a row; an assembly plant's group
-    always funds it (its debt then is to the group). Otherwise a firm is in distress:
-    it fails at the end of the month unless a policy puts its cash back above zero.
+    ``max_debt_to_annual_sales`` of its (smoothed) annual sales, plus any guaranteed cover,
+    and its loss record allows; an assembly plant's group funds it (its debt then is to the
+    group) for up to ``group_max_loss_months`` loss-making months in a row. Otherwise a firm
+    is in distress: it fails at the end of the month unless a policy puts its cash back above zero.
     """
     active = firms.status == ACTIVE
+    firms.interest_rate = np.where(active, credit.lending_rate(firms, bank_rate_annual, behaviour), firms.interest_rate)
     overheads = firms.overhead_rate * firms.capacity * capacity_factor * (1.0 - firms.overhead_discount)
     firms.fixed_costs = np.where(active, overheads, 0.0)
     revenue = np.where(active, output * firms.price, 0.0)
@@ -63,7 +80,7 @@ def pay_and_borrow(
     inputs = np.where(active, output, 0.0) * firms.input_cost_share
     fixed = np.where(active, firms.fixed_costs, 0.0)
     interest = np.where(active, firms.debt * firms.interest_rate / 12.0, 0.0)
-    repayment = np.where(active, firms.debt / behaviour.loan_term_months, 0.0)
+    repayment = np.where(active, credit.repayment(firms, behaviour), 0.0)
     operating_profit = revenue - wages - inputs - fixed - interest
 
     investment = np.where(active, firms.conversion_cost_per_month, 0.0)
@@ -75,11 +92,11 @@ def pay_and_borrow(
         active, firms.annual_sales + (12.0 * revenue - firms.annual_sales) / 12.0, firms.annual_sales
     )
     debt_after_repayment = firms.debt - repayment
-    room = behaviour.max_debt_to_annual_sales * firms.annual_sales - debt_after_repayment
+    room = credit.credit_room(firms, debt_after_repayment, behaviour)
     credit_ok = firms.loss_months <= behaviour.max_loss_months_for_credit
     # An assembly plant belongs to a large group (Kia, an appliance maker) that funds its
-    # losses: it closes when the group moves production, never for want of cash.
-    group_funded = firms.role == ASSEMBLER
+    # losses up to the group's limit (credit.group_funds).
+    group_funded = credit.group_funds(firms, behaviour)
     can_borrow = (credit_ok & (shortfall <= room)) | group_funded
     needs_money = shortfall > 0
     borrowing = np.where(needs_money & can_borrow, shortfall, 0.0)

@@ -87,18 +87,15 @@ def bank_rate(scenario: Scenario, model_month: int) -> float:
 
 
 def apply_rules(state: RegionState, month: int) -> None:
-    """Stage: this month's national rules: a new bank rate, a new minimum wage.
+    """Stage: this month's national rules: a new minimum wage (a new bank rate is read by the banks).
 
-    A new bank rate sets every firm's rate (plus its SME spread). A minimum wage that rises
+    A new bank rate reaches every firm's rate when the banks price its loans in the production
+    stage (credit.lending_rate: plus its SME and risk spreads). A minimum wage that rises
     lifts the wages of employees below it; the employers' payroll and this month's wage bill
     rise by the same amounts, and so does each employer's wage index (its wage cost per worker
     relative to the start), which its price and its labour demand weigh (prices.py,
     production.workforce_plans).
     """
-    rate = bank_rate(state.config, month)
-    if month > 1 and rate != bank_rate(state.config, month - 1):
-        firms, behaviour = state.firms, state.config.firms
-        firms.interest_rate = rate + np.where(firms.is_sme, behaviour.sme_spread_annual, 0.0)
     floor = minimum_wage(state.config, month)
     if floor <= 0 or (month > 1 and minimum_wage(state.config, month - 1) == floor):
         return

@@ -141,11 +141,12 @@ def _firm_columns() -> dict[str, Column]:
         "base_output": Column(f8, 0.0, "KRW per month at the start"),
         "fixed_costs": Column(f8, 0.0, "KRW per month: overheads of the plant as it stands this month"),
         "overhead_rate": Column(f8, 0.0, "fixed costs per KRW of monthly capacity in use"),
-        "interest_rate": Column(f8, 0.0, "bank interest rate, per year"),
+        "interest_rate": Column(f8, 0.0, "interest rate on the firm's debt, per year (priced by risk: credit.py)"),
         "is_sme": Column(b1, False, "small or medium enterprise (full-scale size)"),
         "capacity": Column(f8, 0.0, "KRW of output per month the plant can make"),
         "cash": Column(f8, 0.0, "KRW"),
         "debt": Column(f8, 0.0, "bank debt, KRW"),
+        "leverage_spread": Column(f8, 0.0, "banks' leverage spread on the firm's loans, per year, set at renewal"),
         "loss_months": Column(i4, 0, "consecutive months with an operating loss (the credit record)"),
         "expected_demand": Column(f8, 0.0, "KRW per month, adaptive expectation of orders"),
         "demand_noise": Column(f8, 0.0, "log of the firm's AR(1) demand shock"),
@@ -213,6 +214,11 @@ def _firm_columns() -> dict[str, Column]:
         "retention_covered": Column(i8, 0, "jobs a retention subsidy pays the firm to keep this month"),
         "wage_subsidy_krw": Column(f8, 0.0, "wage subsidies the firm receives this month, KRW"),
         "interest_subsidy_krw": Column(f8, 0.0, "interest a programme pays for the firm this month, KRW"),
+        "guarantee_cover_krw": Column(
+            f8, 0.0, "bank loans a public credit guarantee covers, KRW (lent beyond the bank's own limit)"
+        ),
+        "guarantee_ratio": Column(f8, 0.0, "share of a covered loan's loss the guarantee fund pays"),
+        "guarantee_fee_krw": Column(f8, 0.0, "guarantee fee the firm pays this month, KRW"),
     }
 
 

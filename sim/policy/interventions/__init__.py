@@ -2,6 +2,7 @@
 
 from sim.policy.interventions import (  # noqa: F401 - importing registers each instrument
     administration,
+    credit_guarantee,
     extended_benefits,
     foreign_workforce,
     hiring_subsidy,
