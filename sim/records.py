@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from sim.inputs.scenario import Scenario, year_month
+from sim.region.mobility import resident_labour
 from sim.region.region_state import MONTH_EVENTS, RegionState
 from sim.region.state import (
     ACTIVE,
+    COMMUTING_OUT,
     EMPLOYED,
     IN_TRAINING,
     INACTIVE,
@@ -100,6 +102,24 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "employed_foreign": RecordColumn(
             INT, "foreign workers placed by policy and employed at the end of the month (visa holders in jobs)"
         ),
+        "population_15plus": RecordColumn(
+            INT, "residents aged 15 and over, in the labour force or not (end of month; Statistics Korea's base)"
+        ),
+        "residents_employed": RecordColumn(
+            INT, "residents with a job, in the region or outside it (commuters_out); the survey's employed"
+        ),
+        "jobs_in_region": RecordColumn(INT, "jobs at the region's firms, held by residents or in-commuters"),
+        "commuters_in": RecordColumn(INT, "jobs in the region held by people living outside it (end of month)"),
+        "commuters_out": RecordColumn(INT, "residents employed outside the region (end of month)"),
+        "employment_rate_15plus": RecordColumn(REAL, "residents_employed / population_15plus (the survey's 고용률)"),
+        "participation_rate_15plus": RecordColumn(
+            REAL, "residents employed or unemployed / population_15plus (the survey's 경제활동참가율)"
+        ),
+        "resident_unemployment_rate": RecordColumn(
+            REAL, "residents unemployed / residents in the labour force (the survey's 실업률)"
+        ),
+        "migrants_in": RecordColumn(INT, "people who moved into the region this month (aged 15+)"),
+        "migrants_out": RecordColumn(INT, "residents who moved out of the region this month"),
         "displaced": RecordColumn(INT, "workers laid off during the run (from month 1 on), still in the region"),
         "displaced_reemployed_12m_rate": RecordColumn(
             REAL, "share of workers laid off 12 or more months ago who found a job within 12 months"
@@ -172,6 +192,23 @@ def displaced_outcomes(state: RegionState, month: int) -> dict[str, float]:
     }
 
 
+def resident_statistics(state: RegionState, statuses: np.ndarray) -> dict[str, float]:
+    """The survey's resident-based figures: population 15+, employment and participation rates, commuters."""
+    workforce = state.workforce
+    employed, unemployed, population = resident_labour(workforce)
+    commuters_in = int(np.count_nonzero(workforce.lives_outside & (workforce.status == EMPLOYED)))
+    return {
+        "population_15plus": population,
+        "residents_employed": employed,
+        "jobs_in_region": int(statuses[EMPLOYED]),
+        "commuters_in": commuters_in,
+        "commuters_out": int(statuses[COMMUTING_OUT]),
+        "employment_rate_15plus": employed / population if population else 0.0,
+        "participation_rate_15plus": (employed + unemployed) / population if population else 0.0,
+        "resident_unemployment_rate": unemployed / (employed + unemployed) if employed + unemployed else 0.0,
+    }
+
+
 def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -> dict[str, float]:
     """Every column's value for the month: stocks counted from the state, flows from the tally."""
     firms, workforce, config = state.firms, state.workforce, state.config
@@ -209,6 +246,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         **policy_values,
     }
     values.update(displaced_outcomes(state, month))
+    values.update(resident_statistics(state, statuses))
     for code, sector in enumerate(sectors):
         values[f"employed_{sector}"] = int(by_sector[code])
         values[f"output_{sector}"] = float(output_by_sector[code])

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.inputs.scenario import Scenario
 from sim.region.labour_market import MatchingMarket, MatchResult
+from sim.region.mobility import MobilityState
 from sim.region.powertrain import PartsDemand
 from sim.region.random_streams import RandomStreams
 from sim.region.shocks import ShockSchedule
@@ -38,6 +39,8 @@ MONTH_EVENTS = (
     "severance_paid",
     "minimum_wage_raises",
     "suppliers_converted",
+    "migrants_in",
+    "migrants_out",
 )
 
 
@@ -76,6 +79,7 @@ class RegionState:
     tally: dict[str, float] = field(default_factory=dict)
     household_transfers_krw: float = 0.0  # policy payments to workers this month (set at the policy point)
     last_hires: MatchResult = field(default_factory=MatchResult.empty)
+    mobility: MobilityState | None = None  # set when the scenario has a [mobility] section (mobility.py)
 
     @property
     def sectors(self) -> tuple[str, ...]:

@@ -37,8 +37,9 @@ NO_PART = -1  # part_type of firms that make no parts a technology shift acts on
 NO_BRANCH = -1  # branch of firms in an industry without branches
 
 # Worker status codes
-EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT = 0, 1, 2, 3, 4
-WORKER_STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out")
+EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, COMMUTING_OUT = 0, 1, 2, 3, 4, 5
+#: COMMUTING_OUT: a resident employed outside the region (mobility.py), not by the region's firms.
+WORKER_STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out", "commuting_out")
 NO_EMPLOYER = -1
 NO_SECTOR = -1
 
@@ -275,6 +276,8 @@ def _worker_columns() -> dict[str, Column]:
         "search_boost": Column(np.float64, 1.0, "multiplies this month's application success (a lever)"),
         "on_leave": Column(np.bool_, False, "on unpaid leave: employed, paid an allowance instead of a wage"),
         "leave_allowance_krw": Column(np.float64, 0.0, "allowance while on unpaid leave, KRW per month"),
+        "lives_outside": Column(np.bool_, False, "an in-commuter: works or seeks work in the region, lives outside"),
+        "left_search": Column(np.bool_, False, "stopped searching after long unemployment (may return to search)"),
     }
 
 
@@ -290,8 +293,7 @@ class Workforce(ColumnTable):
 
     def status_counts(self) -> np.ndarray:
         """Number of workers in each status (index = status code)."""
-        status = self.status
-        return np.array([np.count_nonzero(status == code) for code in range(len(WORKER_STATUS_NAMES))])
+        return np.bincount(self.status.astype(np.intp), minlength=len(WORKER_STATUS_NAMES))
 
     def age_years(self, month: int) -> np.ndarray:
         """Age of every worker at the given model month, in years."""

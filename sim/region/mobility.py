@@ -1,0 +1,377 @@
+"""The population from age 15: participation by age, commuting and migration (docs/model.md 7.13).
+
+With a scenario's ``[mobility]`` section the region holds every resident aged 15 and over,
+inactive people included, as Statistics Korea's Economically Active Population Survey
+counts them. Each month (after the labour market, inside the demographics stage):
+
+1. people reaching ``age_max_years`` leave the population;
+2. participation follows age: the survey's participation rates by age band, interpolated
+   between the bands' midpoints, are held by a synthetic cohort: as people age, those in the
+   labour force leave it where participation falls with age (retirement is a participation
+   decision, not a hard exit) and the inactive join it where participation rises;
+   the discouraged-worker effect scales joining down when the region's unemployment is
+   above its starting rate;
+3. commuting: residents employed outside the region (status COMMUTING_OUT) lose those jobs
+   at the quit rate and unemployed residents find outside jobs at the rate that keeps the
+   census share at the start; in-commuters (``lives_outside``) hold the census share of
+   the region's jobs, search in its market when they lose a job and stop searching here at
+   the outside job-finding rate, while new outside seekers arrive to keep their pool;
+4. migration: residents move out and people move in at the age profile of internal
+   migration, and the net outflow rises by a sourced number of migrants per extra
+   unemployed resident (relative job prospects; the nation's unemployment rate is taken
+   as unchanged at the start rate);
+5. a cohort of 15-year-olds enters the population (inactive) each month.
+
+Every draw has its own stream name (common random numbers); all passes are vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.region.random_streams import agent_keys
+from sim.region.state import (
+    COMMUTING_OUT,
+    EMPLOYED,
+    INACTIVE,
+    MOVED_OUT,
+    NEVER,
+    NO_EMPLOYER,
+    UNEMPLOYED,
+    Workforce,
+)
+
+if TYPE_CHECKING:
+    from sim.inputs.scenario import Mobility, Scenario
+    from sim.region.region_state import RegionState
+
+#: Age at which people join the population (Statistics Korea counts the population aged 15 and over).
+ENTRY_AGE_YEARS = 15
+
+
+@dataclass
+class MobilityState:
+    """What the monthly mobility pass keeps from the start of the run."""
+
+    unemployment_rate_start: float  # residents' unemployment rate at the start
+    population_start: int  # residents aged 15+ at the start
+    outsider_seekers_start: int  # in-commuters searching in the region's market at the start
+    outside_finding_rate_per_month: float  # unemployed residents finding jobs outside the region
+    outside_wage_krw: float  # monthly wage of a job outside (the region's mean wage at the start)
+
+
+def band_index(mobility: Mobility, age_years: np.ndarray) -> np.ndarray:
+    """Each age's band (index into the ``*_by_age`` lists)."""
+    return np.clip(np.searchsorted(np.asarray(mobility.age_bands_years), age_years, side="right") - 1, 0, None)
+
+
+def _band_bounds(mobility: Mobility) -> tuple[np.ndarray, np.ndarray]:
+    lower = np.asarray(mobility.age_bands_years, dtype=float)
+    upper = np.append(lower[1:], float(mobility.age_max_years))
+    return lower, upper
+
+
+def participation_at(mobility: Mobility, age_years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Participation rate at each age and its slope per year (linear between band midpoints)."""
+    lower, upper = _band_bounds(mobility)
+    mid = (lower + upper) / 2.0
+    rate = np.asarray(mobility.participation_rate_by_age, dtype=float)
+    level = np.interp(age_years, mid, rate)
+    slope_by_segment = np.diff(rate) / np.diff(mid)
+    segment = np.searchsorted(mid, age_years, side="right") - 1
+    inside = (segment >= 0) & (segment < len(slope_by_segment))
+    slope = np.where(inside, slope_by_segment[np.clip(segment, 0, len(slope_by_segment) - 1)], 0.0)
+    return level, slope
+
+
+def participation_hazards(mobility: Mobility, age_years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly probabilities of leaving (labour force members) and joining (inactive) at each age.
+
+    A synthetic cohort keeps the participation profile p(a): the net flow per year of age is
+    p'(a), so the labour force loses -p'(a)/p(a) a year where participation falls and the
+    inactive join at p'(a)/(1-p(a)) where it rises.
+    """
+    level, slope = participation_at(mobility, age_years)
+    leave = np.maximum(-slope, 0.0) / np.maximum(level, 1e-6) / 12.0
+    join = np.maximum(slope, 0.0) / np.maximum(1.0 - level, 1e-6) / 12.0
+    return np.minimum(leave, 1.0), np.minimum(join, 1.0)
+
+
+def draw_ages(mobility: Mobility, weights: np.ndarray, count: int, generator: np.random.Generator) -> np.ndarray:
+    """Ages in years: a band drawn with ``weights``, then uniform within the band."""
+    if count == 0:
+        return np.zeros(0)
+    lower, upper = _band_bounds(mobility)
+    band = generator.choice(len(lower), size=count, p=weights / weights.sum())
+    return lower[band] + generator.random(count) * (upper[band] - lower[band])
+
+
+def residents(workforce: Workforce) -> np.ndarray:
+    """Mask of the region's residents aged 15+ (everyone present who does not live outside)."""
+    return (workforce.status != MOVED_OUT) & ~workforce.lives_outside
+
+
+def resident_labour(workforce: Workforce) -> tuple[int, int, int]:
+    """Residents employed (in the region or outside), unemployed, and aged 15+ in all."""
+    status = workforce.status
+    inside = ~workforce.lives_outside
+    counts = np.bincount(status[inside].astype(np.intp), minlength=6)
+    employed = int(counts[EMPLOYED] + counts[COMMUTING_OUT])
+    population = int(counts.sum() - counts[MOVED_OUT])
+    return employed, int(counts[UNEMPLOYED]), population
+
+
+def leave_region(state: RegionState, ids: np.ndarray) -> None:
+    """People leave the population (moving away, ageing out, in-commuters no longer here)."""
+    workforce, firms = state.workforce, state.firms
+    employed = ids[workforce.status[ids] == EMPLOYED]
+    firms.release(workforce.employer[employed], workforce.paid_wage(employed))
+    workforce.status[ids] = MOVED_OUT
+    _clear_job(workforce, ids)
+
+
+def _clear_job(workforce: Workforce, ids: np.ndarray) -> None:
+    workforce.employer[ids] = NO_EMPLOYER
+    workforce.on_leave[ids] = False
+    workforce.leave_allowance_krw[ids] = 0.0
+    workforce.unemployed_since[ids] = NEVER
+    workforce.benefit_end_month[ids] = 0
+    workforce.quit_month[ids] = NEVER
+    workforce.training_end_month[ids] = NEVER
+
+
+def _new_people(state: RegionState, origin: str, month: int, age_years: np.ndarray) -> np.ndarray:
+    """Rows for people joining the population: ages given, occupations and skills like the entrants'."""
+    workforce = state.workforce
+    count = len(age_years)
+    ids = workforce.grow(count)
+    if count == 0:
+        return ids
+    workforce.key[ids] = agent_keys(origin, month, count)
+    generator = state.streams.generator(f"{origin}_traits", month)
+    workforce.birth_month[ids] = month - np.round(age_years * 12).astype(np.int32)
+    workforce.occupation[ids] = generator.choice(
+        len(state.entrant_occupation_weights), size=count, p=state.entrant_occupation_weights
+    )
+    workforce.skill[ids] = generator.choice(
+        np.array([1, 2, 3], dtype=np.int8), size=count, p=state.entrant_skill_weights
+    )
+    workforce.entry_month[ids] = month
+    workforce.wage[ids] = 0.0
+    workforce.status[ids] = INACTIVE
+    return ids
+
+
+# ------------------------------------------------------------------ build
+
+
+def populate_residents(state: RegionState) -> None:
+    """At the start: in-commuters among the jobs, out-commuters, and the inactive by age.
+
+    The labour force built from the firms' jobs (``build.populate``) becomes the residents'
+    labour force less in-commuters plus out-commuters; the population aged 15+ is that labour
+    force over the participation rate implied by the age shares and participation by age;
+    everybody's age is drawn again from the bands (the labour force with weights
+    share x participation, the inactive with share x (1 - participation)).
+    """
+    config: Scenario = state.config
+    mobility = config.mobility
+    assert mobility is not None
+    workforce, streams = state.workforce, state.streams
+    generator = streams.generator("mobility_population")
+    share = np.asarray(mobility.population_share_by_age, dtype=float)
+    participation = np.asarray(mobility.participation_rate_by_age, dtype=float)
+
+    workforce.left_search[workforce.status == INACTIVE] = True  # build.populate's pool of former job seekers
+    employed = np.flatnonzero(workforce.status == EMPLOYED)
+    unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
+    s_in = mobility.in_commuter_share_of_jobs
+    workforce.lives_outside[employed] = generator.random(len(employed)) < s_in
+    workforce.lives_outside[unemployed] = generator.random(len(unemployed)) < s_in
+    employed_residents = int(np.count_nonzero(~workforce.lives_outside[employed]))
+    outsider_seekers = int(np.count_nonzero(workforce.lives_outside[unemployed]))
+    unemployed_residents = len(unemployed) - outsider_seekers
+
+    s_out = mobility.out_commuter_share_of_employed
+    commuters_out = round(employed_residents * s_out / (1.0 - s_out))
+    out_ids = _new_people(state, "commuter_out_start", 0, np.full(commuters_out, 40.0))
+    workforce.status[out_ids] = COMMUTING_OUT
+    mean_wage = float(workforce.wage[employed].mean()) if len(employed) else 0.0
+    workforce.wage[out_ids] = mean_wage
+    workforce.entry_month[out_ids] = 0
+
+    labour_force = employed_residents + commuters_out + unemployed_residents
+    rate = float(share @ participation)
+    population = round(labour_force / rate) if rate > 0 else labour_force
+    already_inactive = int(np.count_nonzero((workforce.status == INACTIVE) & ~workforce.lives_outside))
+    inactive = max(population - labour_force - already_inactive, 0)
+    in_ids = _new_people(state, "inactive_start", 0, np.full(inactive, 40.0))
+    workforce.entry_month[in_ids] = 0
+
+    # Ages: the labour force (in-commuters too) by share x participation, the inactive by share x (1 - p).
+    present = np.flatnonzero(workforce.status != MOVED_OUT)
+    in_force = present[workforce.status[present] != INACTIVE]
+    out_force = present[workforce.status[present] == INACTIVE]
+    for rows, weights in ((in_force, share * participation), (out_force, share * (1.0 - participation))):
+        age = draw_ages(mobility, weights, len(rows), generator)
+        workforce.birth_month[rows] = -np.round(age * 12).astype(np.int32)
+    workforce.retire_month[present] = NEVER
+    # Tenure cannot start before age 15.
+    first_working_month = workforce.birth_month[present] + ENTRY_AGE_YEARS * 12
+    workforce.hire_month[present] = np.maximum(workforce.hire_month[present], np.minimum(first_working_month, 0))
+
+    labour = config.labour_market
+    state.mobility = MobilityState(
+        unemployment_rate_start=unemployed_residents / max(labour_force, 1),
+        population_start=population,
+        outsider_seekers_start=outsider_seekers,
+        outside_finding_rate_per_month=(
+            labour.quit_rate_per_month * commuters_out / unemployed_residents if unemployed_residents else 0.0
+        ),
+        outside_wage_krw=mean_wage,
+    )
+
+
+# ------------------------------------------------------------------ monthly
+
+
+def discouragement(state: RegionState) -> float:
+    """Residents' unemployment rate relative to the start, for the discouraged-worker effect (1 at the start)."""
+    if state.mobility is None:
+        return 1.0
+    employed, unemployed, _ = resident_labour(state.workforce)
+    rate = unemployed / max(employed + unemployed, 1)
+    return rate / state.mobility.unemployment_rate_start if state.mobility.unemployment_rate_start > 0 else 1.0
+
+
+def _age_out(state: RegionState, month: int, age: np.ndarray, present: np.ndarray) -> int:
+    mobility = state.config.mobility
+    old = present[age[present] >= mobility.age_max_years]
+    leave_region(state, old)
+    return len(old)
+
+
+def _participation(state: RegionState, month: int, age: np.ndarray, relative_unemployment: float) -> None:
+    workforce, firms, streams = state.workforce, state.firms, state.streams
+    mobility = state.config.mobility
+    elasticity = mobility.discouraged_worker_elasticity
+    status = workforce.status
+    in_force = np.flatnonzero(
+        ((status == EMPLOYED) | (status == UNEMPLOYED) | (status == COMMUTING_OUT)) & ~workforce.lives_outside
+    )
+    leave_p, _ = participation_hazards(mobility, age[in_force])
+    leaving = in_force[streams.uniform("participation_exit", month, workforce.key[in_force]) < leave_p]
+    inactive = np.flatnonzero((status == INACTIVE) & ~workforce.left_search & ~workforce.lives_outside)
+    _, join_p = participation_hazards(mobility, age[inactive])
+    join_p = join_p * relative_unemployment ** (-elasticity) if relative_unemployment > 0 else join_p
+    joining = inactive[streams.uniform("participation_entry", month, workforce.key[inactive]) < join_p]
+
+    employed = leaving[workforce.status[leaving] == EMPLOYED]
+    firms.release(workforce.employer[employed], workforce.paid_wage(employed))
+    workforce.status[leaving] = INACTIVE
+    _clear_job(workforce, leaving)
+    workforce.status[joining] = UNEMPLOYED
+    workforce.unemployed_since[joining] = month
+    state.tally["left_labour_force"] = float(len(leaving))
+    state.tally["joined_labour_force"] = float(len(joining))
+
+
+def _commuting(state: RegionState, month: int) -> None:
+    workforce, streams, labour = state.workforce, state.streams, state.config.labour_market
+    status = workforce.status
+    outside_jobs = np.flatnonzero(status == COMMUTING_OUT)
+    losing = outside_jobs[
+        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < labour.quit_rate_per_month
+    ]
+    seekers = np.flatnonzero((status == UNEMPLOYED) & ~workforce.lives_outside)
+    finding = seekers[
+        streams.uniform("commute_out_finding", month, workforce.key[seekers])
+        < state.mobility.outside_finding_rate_per_month
+    ]
+    workforce.status[losing] = UNEMPLOYED
+    workforce.unemployed_since[losing] = month
+    workforce.status[finding] = COMMUTING_OUT
+    workforce.unemployed_since[finding] = NEVER
+    workforce.benefit_end_month[finding] = 0
+    workforce.wage[finding] = state.mobility.outside_wage_krw
+    workforce.reemployed_month[finding] = np.where(
+        workforce.reemployed_month[finding] == NEVER, month, workforce.reemployed_month[finding]
+    )
+
+    # In-commuters: those out of work here stop searching here at the outside job-finding rate.
+    outsiders = np.flatnonzero(workforce.lives_outside & ((status == UNEMPLOYED) | (status == INACTIVE)))
+    stopping = outsiders[
+        (workforce.status[outsiders] == INACTIVE)
+        | (streams.uniform("commute_in_leave", month, workforce.key[outsiders]) < labour.job_finding_rate_per_month)
+    ]
+    leave_region(state, stopping)
+    arriving = int(
+        streams.generator("commute_in_arrivals", month).poisson(
+            labour.job_finding_rate_per_month * state.mobility.outsider_seekers_start
+        )
+    )
+    mobility = state.config.mobility
+    share = np.asarray(mobility.population_share_by_age) * np.asarray(mobility.participation_rate_by_age)
+    age = draw_ages(mobility, share, arriving, streams.generator("commute_in_ages", month))
+    ids = _new_people(state, "commuter_in", month, age)
+    workforce.lives_outside[ids] = True
+    workforce.status[ids] = UNEMPLOYED
+    workforce.unemployed_since[ids] = month
+    state.tally["commuters_in_arrived"] = float(arriving)
+
+
+def _migration(state: RegionState, month: int, age: np.ndarray) -> None:
+    workforce, streams = state.workforce, state.streams
+    mobility = state.config.mobility
+    out_rate = np.asarray(mobility.out_migration_rate_per_year_by_age) / 12.0
+    in_rate = out_rate + np.asarray(mobility.net_migration_rate_per_year_by_age) / 12.0
+
+    movable = np.flatnonzero(residents(workforce) & ~workforce.foreign)
+    band = band_index(mobility, age[movable])
+    by_band = np.bincount(band, minlength=len(out_rate))
+    base_out, base_in = float(by_band @ out_rate), float(by_band @ in_rate)
+    employed, unemployed, _ = resident_labour(workforce)
+    extra_unemployed = unemployed - state.mobility.unemployment_rate_start * (employed + unemployed)
+    # Net out-migration per extra unemployed resident (a year), split between more leaving and fewer coming.
+    extra_net = mobility.net_out_migrants_per_extra_unemployed_per_year * extra_unemployed / 12.0
+    out_factor = max(1.0 + 0.5 * extra_net / base_out, 0.0) if base_out > 0 else 1.0
+    in_factor = max(1.0 - 0.5 * extra_net / base_in, 0.0) if base_in > 0 else 1.0
+
+    leaving = movable[streams.uniform("migrate_out", month, workforce.key[movable]) < out_rate[band] * out_factor]
+    leave_region(state, leaving)
+
+    generator = streams.generator("migrate_in", month)
+    arriving = int(generator.poisson(base_in * in_factor))
+    ages = draw_ages(mobility, by_band * in_rate, arriving, generator)
+    ids = _new_people(state, "in_migrant", month, ages)
+    level, _ = participation_at(mobility, ages)
+    searching = ids[generator.random(arriving) < level]
+    workforce.status[searching] = UNEMPLOYED
+    workforce.unemployed_since[searching] = month
+    state.tally["migrants_out"] = float(len(leaving))
+    state.tally["migrants_in"] = float(arriving)
+
+
+def _cohort(state: RegionState, month: int) -> int:
+    """The month's 15-year-olds join the population, outside the labour force."""
+    mobility = state.config.mobility
+    lower, upper = _band_bounds(mobility)
+    monthly = mobility.population_share_by_age[0] / (upper[0] - lower[0]) / 12.0 * state.mobility.population_start
+    count = int(state.streams.generator("cohort_count", month).poisson(monthly))
+    _new_people(state, "cohort", month, np.full(count, float(ENTRY_AGE_YEARS)))
+    return count
+
+
+def run_mobility(state: RegionState, month: int, relative_unemployment: float) -> int:
+    """The month's ageing out, participation, commuting, migration and new cohort; return the cohort size."""
+    workforce = state.workforce
+    age = workforce.age_years(month)
+    present = np.flatnonzero(workforce.status != MOVED_OUT)
+    state.tally["aged_out"] = float(_age_out(state, month, age, present))
+    _participation(state, month, age, relative_unemployment)
+    _commuting(state, month)
+    _migration(state, month, workforce.age_years(month))
+    return _cohort(state, month)
