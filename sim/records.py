@@ -120,6 +120,7 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         ),
         "migrants_in": RecordColumn(INT, "people who moved into the region this month (aged 15+)"),
         "migrants_out": RecordColumn(INT, "residents who moved out of the region this month"),
+        "aged_out": RecordColumn(INT, "residents who reached age_max_years and left the population this month"),
         "displaced": RecordColumn(INT, "workers laid off during the run (from month 1 on), still in the region"),
         "displaced_reemployed_12m_rate": RecordColumn(
             REAL, "share of workers laid off 12 or more months ago who found a job within 12 months"

@@ -61,6 +61,21 @@ class MobilityState:
     outsider_seekers_start: int  # in-commuters searching in the region's market at the start
     outside_finding_rate_per_month: float  # unemployed residents finding jobs outside the region
     outside_wage_krw: float  # monthly wage of a job outside (the region's mean wage at the start)
+    leave_by_age_month: np.ndarray  # participation_hazards tabulated by age in whole months (for speed)
+    join_by_age_month: np.ndarray
+    band_by_age_month: np.ndarray
+
+
+def age_tables(mobility: Mobility) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Leaving and joining hazards and the age band, by age in whole months from 0 to age_max_years."""
+    age = np.arange(mobility.age_max_years * 12 + 1) / 12.0
+    leave, join = participation_hazards(mobility, age)
+    return leave, join, band_index(mobility, age)
+
+
+def age_months(workforce: Workforce, month: int, rows: np.ndarray, top: int) -> np.ndarray:
+    """Ages of ``rows`` in whole months, clipped to [0, top] (an index into the age tables)."""
+    return np.clip(month - workforce.birth_month[rows], 0, top)
 
 
 def band_index(mobility: Mobility, age_years: np.ndarray) -> np.ndarray:
@@ -224,7 +239,11 @@ def populate_residents(state: RegionState) -> None:
     workforce.hire_month[present] = np.maximum(workforce.hire_month[present], np.minimum(first_working_month, 0))
 
     labour = config.labour_market
+    leave_table, join_table, band_table = age_tables(mobility)
     state.mobility = MobilityState(
+        leave_by_age_month=leave_table,
+        join_by_age_month=join_table,
+        band_by_age_month=band_table,
         unemployment_rate_start=unemployed_residents / max(labour_force, 1),
         population_start=population,
         outsider_seekers_start=outsider_seekers,
@@ -247,14 +266,18 @@ def discouragement(state: RegionState) -> float:
     return rate / state.mobility.unemployment_rate_start if state.mobility.unemployment_rate_start > 0 else 1.0
 
 
-def _age_out(state: RegionState, month: int, age: np.ndarray, present: np.ndarray) -> int:
+def _age_out(state: RegionState, month: int) -> int:
+    """People reaching ``age_max_years`` leave; return how many of them were residents."""
+    workforce = state.workforce
     mobility = state.config.mobility
-    old = present[age[present] >= mobility.age_max_years]
+    old = np.flatnonzero(
+        (month - workforce.birth_month >= mobility.age_max_years * 12) & (workforce.status != MOVED_OUT)
+    )
     leave_region(state, old)
-    return len(old)
+    return int(np.count_nonzero(~state.workforce.lives_outside[old]))
 
 
-def _participation(state: RegionState, month: int, age: np.ndarray, relative_unemployment: float) -> None:
+def _participation(state: RegionState, month: int, relative_unemployment: float) -> None:
     workforce, firms, streams = state.workforce, state.firms, state.streams
     mobility = state.config.mobility
     elasticity = mobility.discouraged_worker_elasticity
@@ -262,10 +285,14 @@ def _participation(state: RegionState, month: int, age: np.ndarray, relative_une
     in_force = np.flatnonzero(
         ((status == EMPLOYED) | (status == UNEMPLOYED) | (status == COMMUTING_OUT)) & ~workforce.lives_outside
     )
-    leave_p, _ = participation_hazards(mobility, age[in_force])
+    tables = state.mobility
+    top = len(tables.leave_by_age_month) - 1
+    leave_p = tables.leave_by_age_month[age_months(workforce, month, in_force, top)]
+    in_force, leave_p = in_force[leave_p > 0], leave_p[leave_p > 0]  # draw only where participation falls with age
     leaving = in_force[streams.uniform("participation_exit", month, workforce.key[in_force]) < leave_p]
     inactive = np.flatnonzero((status == INACTIVE) & ~workforce.left_search & ~workforce.lives_outside)
-    _, join_p = participation_hazards(mobility, age[inactive])
+    join_p = tables.join_by_age_month[age_months(workforce, month, inactive, top)]
+    inactive, join_p = inactive[join_p > 0], join_p[join_p > 0]
     join_p = join_p * relative_unemployment ** (-elasticity) if relative_unemployment > 0 else join_p
     joining = inactive[streams.uniform("participation_entry", month, workforce.key[inactive]) < join_p]
 
@@ -323,14 +350,15 @@ def _commuting(state: RegionState, month: int) -> None:
     state.tally["commuters_in_arrived"] = float(arriving)
 
 
-def _migration(state: RegionState, month: int, age: np.ndarray) -> None:
+def _migration(state: RegionState, month: int) -> None:
     workforce, streams = state.workforce, state.streams
     mobility = state.config.mobility
     out_rate = np.asarray(mobility.out_migration_rate_per_year_by_age) / 12.0
     in_rate = out_rate + np.asarray(mobility.net_migration_rate_per_year_by_age) / 12.0
 
     movable = np.flatnonzero(residents(workforce) & ~workforce.foreign)
-    band = band_index(mobility, age[movable])
+    bands = state.mobility.band_by_age_month
+    band = bands[age_months(workforce, month, movable, len(bands) - 1)]
     by_band = np.bincount(band, minlength=len(out_rate))
     base_out, base_in = float(by_band @ out_rate), float(by_band @ in_rate)
     employed, unemployed, _ = resident_labour(workforce)
@@ -367,11 +395,8 @@ def _cohort(state: RegionState, month: int) -> int:
 
 def run_mobility(state: RegionState, month: int, relative_unemployment: float) -> int:
     """The month's ageing out, participation, commuting, migration and new cohort; return the cohort size."""
-    workforce = state.workforce
-    age = workforce.age_years(month)
-    present = np.flatnonzero(workforce.status != MOVED_OUT)
-    state.tally["aged_out"] = float(_age_out(state, month, age, present))
-    _participation(state, month, age, relative_unemployment)
+    state.tally["aged_out"] = float(_age_out(state, month))
+    _participation(state, month, relative_unemployment)
     _commuting(state, month)
-    _migration(state, month, workforce.age_years(month))
+    _migration(state, month)
     return _cohort(state, month)

@@ -41,6 +41,7 @@ MONTH_EVENTS = (
     "suppliers_converted",
     "migrants_in",
     "migrants_out",
+    "aged_out",
 )
 
 
