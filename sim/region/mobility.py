@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.random_streams import agent_keys
+from sim.region.random_streams import RandomStreams, agent_keys
 from sim.region.state import (
     COMMUTING_OUT,
     EMPLOYED,
@@ -64,6 +64,22 @@ class MobilityState:
     leave_by_age_month: np.ndarray  # participation_hazards tabulated by age in whole months (for speed)
     join_by_age_month: np.ndarray
     band_by_age_month: np.ndarray
+    population_by_band_start: np.ndarray  # residents in each age band at the start
+
+
+#: Thinning (Lewis and Shedler 1979): each resident is a candidate for the month's moving and participation
+#: decisions at this rate, with a geometric waiting time kept in ``mobility_month``; a candidate acts with
+#: probability hazard / CANDIDATE_RATE_PER_MONTH. Only the month's candidates are drawn (about 4% of people), not
+#: everybody, which keeps the pass cheap. Hazards above the rate are capped at it (29% a year per person; the
+#: sourced hazards stay below 2% a month, docs/model.md 7.13).
+CANDIDATE_RATE_PER_MONTH = 0.04
+
+
+def next_candidate_months(streams: RandomStreams, keys: np.ndarray, after_month: int) -> np.ndarray:
+    """The next month each person (by random key) is a candidate for the mobility decisions (geometric wait)."""
+    u = streams.uniform("mobility_candidate", after_month, keys)
+    wait = np.floor(np.log1p(-u) / np.log1p(-CANDIDATE_RATE_PER_MONTH)).astype(np.int64) + 1
+    return np.minimum(after_month + wait, NEVER).astype(np.int32)
 
 
 def age_tables(mobility: Mobility) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -132,11 +148,11 @@ def residents(workforce: Workforce) -> np.ndarray:
 def resident_labour(workforce: Workforce) -> tuple[int, int, int]:
     """Residents employed (in the region or outside), unemployed, and aged 15+ in all."""
     status = workforce.status
-    inside = ~workforce.lives_outside
-    counts = np.bincount(status[inside].astype(np.intp), minlength=6)
-    employed = int(counts[EMPLOYED] + counts[COMMUTING_OUT])
-    population = int(counts.sum() - counts[MOVED_OUT])
-    return employed, int(counts[UNEMPLOYED]), population
+    outsiders = np.bincount(status[np.flatnonzero(workforce.lives_outside)].astype(np.intp), minlength=6)
+    employed = np.count_nonzero(status == EMPLOYED) - outsiders[EMPLOYED] + np.count_nonzero(status == COMMUTING_OUT)
+    unemployed = np.count_nonzero(status == UNEMPLOYED) - outsiders[UNEMPLOYED]
+    population = workforce.count - np.count_nonzero(status == MOVED_OUT) - (outsiders.sum() - outsiders[MOVED_OUT])
+    return int(employed), int(unemployed), int(population)
 
 
 def leave_region(state: RegionState, ids: np.ndarray) -> None:
@@ -177,6 +193,7 @@ def _new_people(state: RegionState, origin: str, month: int, age_years: np.ndarr
     workforce.entry_month[ids] = month
     workforce.wage[ids] = 0.0
     workforce.status[ids] = INACTIVE
+    workforce.mobility_month[ids] = next_candidate_months(state.streams, workforce.key[ids], month)
     return ids
 
 
@@ -238,9 +255,15 @@ def populate_residents(state: RegionState) -> None:
     first_working_month = workforce.birth_month[present] + ENTRY_AGE_YEARS * 12
     workforce.hire_month[present] = np.maximum(workforce.hire_month[present], np.minimum(first_working_month, 0))
 
+    workforce.mobility_month[present] = next_candidate_months(streams, workforce.key[present], 0)
     labour = config.labour_market
     leave_table, join_table, band_table = age_tables(mobility)
+    resident_rows = present[~workforce.lives_outside[present]]
+    top = len(band_table) - 1
     state.mobility = MobilityState(
+        population_by_band_start=np.bincount(
+            band_table[age_months(workforce, 0, resident_rows, top)], minlength=len(mobility.age_bands_years)
+        ),
         leave_by_age_month=leave_table,
         join_by_age_month=join_table,
         band_by_age_month=band_table,
@@ -270,40 +293,10 @@ def _age_out(state: RegionState, month: int) -> int:
     """People reaching ``age_max_years`` leave; return how many of them were residents."""
     workforce = state.workforce
     mobility = state.config.mobility
-    old = np.flatnonzero(
-        (month - workforce.birth_month >= mobility.age_max_years * 12) & (workforce.status != MOVED_OUT)
-    )
+    old = np.flatnonzero(workforce.birth_month <= month - mobility.age_max_years * 12)
+    old = old[workforce.status[old] != MOVED_OUT]
     leave_region(state, old)
     return int(np.count_nonzero(~state.workforce.lives_outside[old]))
-
-
-def _participation(state: RegionState, month: int, relative_unemployment: float) -> None:
-    workforce, firms, streams = state.workforce, state.firms, state.streams
-    mobility = state.config.mobility
-    elasticity = mobility.discouraged_worker_elasticity
-    status = workforce.status
-    in_force = np.flatnonzero(
-        ((status == EMPLOYED) | (status == UNEMPLOYED) | (status == COMMUTING_OUT)) & ~workforce.lives_outside
-    )
-    tables = state.mobility
-    top = len(tables.leave_by_age_month) - 1
-    leave_p = tables.leave_by_age_month[age_months(workforce, month, in_force, top)]
-    in_force, leave_p = in_force[leave_p > 0], leave_p[leave_p > 0]  # draw only where participation falls with age
-    leaving = in_force[streams.uniform("participation_exit", month, workforce.key[in_force]) < leave_p]
-    inactive = np.flatnonzero((status == INACTIVE) & ~workforce.left_search & ~workforce.lives_outside)
-    join_p = tables.join_by_age_month[age_months(workforce, month, inactive, top)]
-    inactive, join_p = inactive[join_p > 0], join_p[join_p > 0]
-    join_p = join_p * relative_unemployment ** (-elasticity) if relative_unemployment > 0 else join_p
-    joining = inactive[streams.uniform("participation_entry", month, workforce.key[inactive]) < join_p]
-
-    employed = leaving[workforce.status[leaving] == EMPLOYED]
-    firms.release(workforce.employer[employed], workforce.paid_wage(employed))
-    workforce.status[leaving] = INACTIVE
-    _clear_job(workforce, leaving)
-    workforce.status[joining] = UNEMPLOYED
-    workforce.unemployed_since[joining] = month
-    state.tally["left_labour_force"] = float(len(leaving))
-    state.tally["joined_labour_force"] = float(len(joining))
 
 
 def _commuting(state: RegionState, month: int) -> None:
@@ -350,26 +343,57 @@ def _commuting(state: RegionState, month: int) -> None:
     state.tally["commuters_in_arrived"] = float(arriving)
 
 
-def _migration(state: RegionState, month: int) -> None:
-    workforce, streams = state.workforce, state.streams
+def _decisions(state: RegionState, month: int, relative_unemployment: float) -> None:
+    """The month's candidates move out, leave or join the labour force; in-migrants arrive.
+
+    Hazards per month: moving out, the band's out-migration rate x the prospects factor; leaving the labour force
+    (its members) or joining it (the inactive who did not stop searching), from participation by age, joining
+    scaled by the discouraged-worker effect. In-migrants: Poisson around the residents by band (those at the start,
+    scaled by the population now) x the in-migration rate x the prospects factor.
+    """
+    workforce, streams, tables = state.workforce, state.streams, state.mobility
     mobility = state.config.mobility
     out_rate = np.asarray(mobility.out_migration_rate_per_year_by_age) / 12.0
     in_rate = out_rate + np.asarray(mobility.net_migration_rate_per_year_by_age) / 12.0
 
-    movable = np.flatnonzero(residents(workforce) & ~workforce.foreign)
-    bands = state.mobility.band_by_age_month
-    band = bands[age_months(workforce, month, movable, len(bands) - 1)]
-    by_band = np.bincount(band, minlength=len(out_rate))
+    employed, unemployed, population = resident_labour(workforce)
+    by_band = tables.population_by_band_start * (population / max(tables.population_start, 1))
     base_out, base_in = float(by_band @ out_rate), float(by_band @ in_rate)
-    employed, unemployed, _ = resident_labour(workforce)
-    extra_unemployed = unemployed - state.mobility.unemployment_rate_start * (employed + unemployed)
+    extra_unemployed = unemployed - tables.unemployment_rate_start * (employed + unemployed)
     # Net out-migration per extra unemployed resident (a year), split between more leaving and fewer coming.
     extra_net = mobility.net_out_migrants_per_extra_unemployed_per_year * extra_unemployed / 12.0
     out_factor = max(1.0 + 0.5 * extra_net / base_out, 0.0) if base_out > 0 else 1.0
     in_factor = max(1.0 - 0.5 * extra_net / base_in, 0.0) if base_in > 0 else 1.0
+    join_factor = (
+        relative_unemployment ** (-mobility.discouraged_worker_elasticity) if relative_unemployment > 0 else 1.0
+    )
 
-    leaving = movable[streams.uniform("migrate_out", month, workforce.key[movable]) < out_rate[band] * out_factor]
-    leave_region(state, leaving)
+    due = np.flatnonzero(workforce.mobility_month == month)
+    due = due[(workforce.status[due] != MOVED_OUT) & ~workforce.lives_outside[due]]
+    keys = workforce.key[due]
+    workforce.mobility_month[due] = next_candidate_months(streams, keys, month)
+    top = len(tables.band_by_age_month) - 1
+    age = age_months(workforce, month, due, top)
+    status = workforce.status[due]
+    moving_hazard = np.where(workforce.foreign[due], 0.0, out_rate[tables.band_by_age_month[age]] * out_factor)
+    in_force = (status == EMPLOYED) | (status == UNEMPLOYED) | (status == COMMUTING_OUT)
+    inactive = (status == INACTIVE) & ~workforce.left_search[due]
+    participation_hazard = np.where(
+        in_force, tables.leave_by_age_month[age], np.where(inactive, tables.join_by_age_month[age] * join_factor, 0.0)
+    )
+    draw = streams.uniform("mobility_decision", month, keys) * CANDIDATE_RATE_PER_MONTH
+    moving = draw < moving_hazard
+    changing = ~moving & (draw < moving_hazard + participation_hazard)
+    leaving, joining = due[changing & in_force], due[changing & inactive]
+    migrants_out = due[moving]
+
+    leave_region(state, migrants_out)
+    employed_leaving = leaving[workforce.status[leaving] == EMPLOYED]
+    state.firms.release(workforce.employer[employed_leaving], workforce.paid_wage(employed_leaving))
+    workforce.status[leaving] = INACTIVE
+    _clear_job(workforce, leaving)
+    workforce.status[joining] = UNEMPLOYED
+    workforce.unemployed_since[joining] = month
 
     generator = streams.generator("migrate_in", month)
     arriving = int(generator.poisson(base_in * in_factor))
@@ -379,8 +403,10 @@ def _migration(state: RegionState, month: int) -> None:
     searching = ids[generator.random(arriving) < level]
     workforce.status[searching] = UNEMPLOYED
     workforce.unemployed_since[searching] = month
-    state.tally["migrants_out"] = float(len(leaving))
+    state.tally["migrants_out"] = float(len(migrants_out))
     state.tally["migrants_in"] = float(arriving)
+    state.tally["left_labour_force"] = float(len(leaving))
+    state.tally["joined_labour_force"] = float(len(joining))
 
 
 def _cohort(state: RegionState, month: int) -> int:
@@ -396,7 +422,6 @@ def _cohort(state: RegionState, month: int) -> int:
 def run_mobility(state: RegionState, month: int, relative_unemployment: float) -> int:
     """The month's ageing out, participation, commuting, migration and new cohort; return the cohort size."""
     state.tally["aged_out"] = float(_age_out(state, month))
-    _participation(state, month, relative_unemployment)
+    _decisions(state, month, relative_unemployment)
     _commuting(state, month)
-    _migration(state, month)
     return _cohort(state, month)

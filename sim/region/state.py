@@ -278,6 +278,7 @@ def _worker_columns() -> dict[str, Column]:
         "leave_allowance_krw": Column(np.float64, 0.0, "allowance while on unpaid leave, KRW per month"),
         "lives_outside": Column(np.bool_, False, "an in-commuter: works or seeks work in the region, lives outside"),
         "left_search": Column(np.bool_, False, "stopped searching after long unemployment (may return to search)"),
+        "mobility_month": Column(np.int32, NEVER, "next month of the person's moving and participation draws"),
     }
 
 
