@@ -127,7 +127,7 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         ),
         "displaced_earnings_rate": RecordColumn(
             REAL,
-            "earnings of workers laid off during the run (wage if employed, else 0) relative to their pay "
+            "earnings of workers laid off during the run (wage if employed, in the region or outside, else 0) relative to their pay "
             "before the layoff, mean",
         ),
     }
@@ -183,7 +183,8 @@ def displaced_outcomes(state: RegionState, month: int) -> dict[str, float]:
     since = workforce.displaced_month[displaced]
     mature = displaced[month - since >= 12]
     found = workforce.reemployed_month[mature] - workforce.displaced_month[mature] <= 12
-    earnings = np.where(workforce.status[displaced] == EMPLOYED, workforce.wage[displaced], 0.0)
+    working = (workforce.status[displaced] == EMPLOYED) | (workforce.status[displaced] == COMMUTING_OUT)
+    earnings = np.where(working, workforce.wage[displaced], 0.0)
     before = workforce.pre_displacement_wage[displaced]
     ratio = np.divide(earnings, before, out=np.zeros(len(displaced)), where=before > 0)
     return {

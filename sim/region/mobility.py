@@ -306,7 +306,8 @@ def _commuting(state: RegionState, month: int) -> None:
     losing = outside_jobs[
         streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < labour.quit_rate_per_month
     ]
-    seekers = np.flatnonzero((status == UNEMPLOYED) & ~workforce.lives_outside)
+    unemployed = np.flatnonzero(status == UNEMPLOYED)
+    seekers = unemployed[~workforce.lives_outside[unemployed]]
     finding = seekers[
         streams.uniform("commute_out_finding", month, workforce.key[seekers])
         < state.mobility.outside_finding_rate_per_month
@@ -317,12 +318,14 @@ def _commuting(state: RegionState, month: int) -> None:
     workforce.unemployed_since[finding] = NEVER
     workforce.benefit_end_month[finding] = 0
     workforce.wage[finding] = state.mobility.outside_wage_krw
-    workforce.reemployed_month[finding] = np.where(
-        workforce.reemployed_month[finding] == NEVER, month, workforce.reemployed_month[finding]
-    )
+    first_since_layoff = finding[
+        (workforce.displaced_month[finding] <= month) & (workforce.reemployed_month[finding] == NEVER)
+    ]
+    workforce.reemployed_month[first_since_layoff] = month
 
     # In-commuters: those out of work here stop searching here at the outside job-finding rate.
-    outsiders = np.flatnonzero(workforce.lives_outside & ((status == UNEMPLOYED) | (status == INACTIVE)))
+    outsiders = np.flatnonzero(workforce.lives_outside)
+    outsiders = outsiders[(status[outsiders] == UNEMPLOYED) | (status[outsiders] == INACTIVE)]
     stopping = outsiders[
         (workforce.status[outsiders] == INACTIVE)
         | (streams.uniform("commute_in_leave", month, workforce.key[outsiders]) < labour.job_finding_rate_per_month)

@@ -294,7 +294,8 @@ class Workforce(ColumnTable):
 
     def status_counts(self) -> np.ndarray:
         """Number of workers in each status (index = status code)."""
-        return np.bincount(self.status.astype(np.intp), minlength=len(WORKER_STATUS_NAMES))
+        status = self.status
+        return np.array([np.count_nonzero(status == code) for code in range(len(WORKER_STATUS_NAMES))])
 
     def age_years(self, month: int) -> np.ndarray:
         """Age of every worker at the given model month, in years."""
