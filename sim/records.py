@@ -127,8 +127,8 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         ),
         "displaced_earnings_rate": RecordColumn(
             REAL,
-            "earnings of workers laid off during the run (wage if employed, in the region or outside, else 0) relative to their pay "
-            "before the layoff, mean",
+            "earnings of workers laid off during the run (wage if employed, in the region or outside, else 0) "
+            "relative to their pay before the layoff, mean",
         ),
     }
 
