@@ -61,7 +61,9 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "layoffs": RecordColumn(INT, "workers laid off this month (downsizing, failures, relocations; not quits)"),
         **{f"layoffs_{s}": RecordColumn(INT, f"workers laid off by {s} firms this month") for s in sectors},
         "quits": RecordColumn(INT, "workers who quit into unemployment this month"),
-        "retirements": RecordColumn(INT, "workers who reached retirement age this month"),
+        "retirements": RecordColumn(
+            INT, "workers who reached retirement age this month (with [mobility]: who left the labour force by age)"
+        ),
         "hires": RecordColumn(INT, "job seekers hired this month"),
         "vacancies": RecordColumn(INT, "vacancies open this month before matching"),
         "firms_active": RecordColumn(INT, "firms active (end of month)"),
@@ -120,6 +122,9 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         ),
         "migrants_in": RecordColumn(INT, "people who moved into the region this month (aged 15+)"),
         "migrants_out": RecordColumn(INT, "residents who moved out of the region this month"),
+        "commuters_in_arrived": RecordColumn(
+            INT, "people living outside who came to seek work in the region this month (new in-commuters)"
+        ),
         "aged_out": RecordColumn(INT, "residents who reached age_max_years and left the population this month"),
         "displaced": RecordColumn(INT, "workers laid off during the run (from month 1 on), still in the region"),
         "displaced_reemployed_12m_rate": RecordColumn(

@@ -408,7 +408,7 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
     workforce.unemployed_since[searching] = month
     state.tally["migrants_out"] = float(len(migrants_out))
     state.tally["migrants_in"] = float(arriving)
-    state.tally["left_labour_force"] = float(len(leaving))
+    state.tally["retirements"] = float(len(leaving))  # participation falls with age only from the late 40s on
     state.tally["joined_labour_force"] = float(len(joining))
 
 

@@ -42,6 +42,7 @@ MONTH_EVENTS = (
     "migrants_in",
     "migrants_out",
     "aged_out",
+    "commuters_in_arrived",
 )
 
 
