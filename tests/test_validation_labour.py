@@ -16,7 +16,7 @@ import pytest
 
 from sim import RegionModel
 from sim.inputs.package import load_package
-from sim.region.state import EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER
+from sim.region.state import COMMUTING_OUT, EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER
 
 #: Sector codes of the shipped scenarios (chains then industries, as Gwangju declares them).
 SECTOR_CODE = {
@@ -94,7 +94,8 @@ def displacement_study(seed: int, scale: float, months: int = DISPLACEMENT_HORIZ
             counterfactual.step()
         for model, table in ((shocked, earnings), (counterfactual, earnings_counterfactual)):
             status = model.workforce.status[workers]
-            table[month] = np.where(status == EMPLOYED, model.workforce.wage[workers], 0.0)
+            working = (status == EMPLOYED) | (status == COMMUTING_OUT)  # a job outside the region counts too
+            table[month] = np.where(working, model.workforce.wage[workers], 0.0)
             moved_out[month] |= status == MOVED_OUT
         newly = (shocked.workforce.displaced_month[workers] == month) & (layoff_month == NEVER)
         layoff_month[newly] = month
@@ -148,8 +149,8 @@ def test_displaced_workers_lose_at_least_15_percent_of_earnings_years_after_the_
     strict=True,
     raises=AssertionError,
     reason=(
-        "measured loss in years 3-5 after displacement: 0.35 pooled here (seeds 1-2, scale 0.5), 0.33-0.38 per seed "
-        "(seeds 1-3, scales 0.5 and 1): above 30%. Re-employed workers earn their new firm's wage level; the "
+        "measured loss in years 3-5 after displacement: 0.37 pooled here (seeds 1-2, scale 0.5; 0.36 and 0.38 per "
+        "seed; 0.35 before [mobility], docs/model.md 7.13): above 30%. Re-employed workers earn their new firm's wage level; the "
         "appliance assembly plant pays 6.0 million KRW a month against about 3.2 million where its workers are "
         "re-hired (wage ratio of the re-employed about 0.70, occupational distance only 0.96 of it), with no wage "
         "growth or job-to-job moves to recover; employment stays 5-10 points below the counterfactual"
@@ -223,7 +224,14 @@ def training_study(seed: int, scale: float, months: int = TRAINING_HORIZON) -> T
             trainees = np.concatenate([trainees, started])
             entry = np.concatenate([entry, np.full(len(started), month)])
         status = workforce.status[trainees]
-        status_counterfactual = baseline.workforce.status[trainees]
+        # The same people by key: arrivals that answer the region's conditions (in-migrants, in-commuters,
+        # docs/model.md 7.13) can differ in number between the runs, so rows are matched by key, not position.
+        keys, baseline_keys = workforce.key[trainees], baseline.workforce.key
+        order = np.argsort(baseline_keys)
+        found = np.minimum(np.searchsorted(baseline_keys, keys, sorter=order), len(order) - 1)
+        rows = order[found]
+        in_baseline = baseline_keys[rows] == keys
+        status_counterfactual = np.where(in_baseline, baseline.workforce.status[rows], MOVED_OUT)
         present = (status != MOVED_OUT) & (status_counterfactual != MOVED_OUT)
         followed.append(
             (
@@ -233,8 +241,6 @@ def training_study(seed: int, scale: float, months: int = TRAINING_HORIZON) -> T
                 status_counterfactual[present] == EMPLOYED,
             )
         )
-    # Rows of people who arrive during the run differ only by policy-created agents (none here).
-    np.testing.assert_array_equal(programme.workforce.key[trainees], baseline.workforce.key[trainees])
     employed = np.full((len(trainees), months), np.nan)
     employed_counterfactual = np.full((len(trainees), months), np.nan)
     for index, since, with_programme, without in followed:
