@@ -150,7 +150,8 @@ def test_displaced_workers_lose_at_least_15_percent_of_earnings_years_after_the_
     raises=AssertionError,
     reason=(
         "measured loss in years 3-5 after displacement: 0.37 pooled here (seeds 1-2, scale 0.5; 0.36 and 0.38 per "
-        "seed; 0.35 before [mobility], docs/model.md 7.13): above 30%. Re-employed workers earn their new firm's wage level; the "
+        "seed; 0.35 before [mobility], docs/model.md 7.13): above 30%. Re-employed workers earn their new firm's "
+        "wage level; the "
         "appliance assembly plant pays 6.0 million KRW a month against about 3.2 million where its workers are "
         "re-hired (wage ratio of the re-employed about 0.70, occupational distance only 0.96 of it), with no wage "
         "growth or job-to-job moves to recover; employment stays 5-10 points below the counterfactual"
