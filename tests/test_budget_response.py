@@ -66,7 +66,8 @@ def _response(name, baseline):
             "single_retraining",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured mean job-years 377, 253, 252 at 10, 20, 40 bn (323, 441, 337 before [mobility]); seed-to-seed spread at scale 0.05 "
+                reason="measured mean job-years 377, 253, 252 at 10, 20, 40 bn (323, 441, 337 before [mobility]); "
+                "seed-to-seed spread at scale 0.05 "
                 "(-535 to +1158) is larger than the effect. Probable cause, not yet diagnosed: more seats take more "
                 "of the unemployed off the market for their courses (lock-in) while the jobs they train for do not "
                 "grow",
@@ -76,7 +77,8 @@ def _response(name, baseline):
             "single_infrastructure",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 20, 19, -18 (25, -8, 19 before [mobility]): noise around zero; the saving (5% of the works' cost a year, an "
+                reason="measured 20, 19, -18 (25, -8, 19 before [mobility]): noise around zero; "
+                "the saving (5% of the works' cost a year, an "
                 "assumption) is small against served firms' overheads",
             ),
         ),
@@ -93,7 +95,8 @@ def _response(name, baseline):
             "single_investment",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 0, 0, 1766 (one seed of four attracts a firm at 4x; 0, 0, 1148 before [mobility]): at scale 0.05 a sampled "
+                reason="measured 0, 0, 1766 (one seed of four attracts a firm at 4x; 0, 0, 1148 before [mobility]): "
+                "at scale 0.05 a sampled "
                 "arriving firm is whole or absent, not an expected fraction of a firm (issue 12, item 2)",
             ),
         ),
