@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from sim.inputs.scenario import Scenario, year_month
+from sim.region.mobility import resident_labour
 from sim.region.region_state import MONTH_EVENTS, RegionState
 from sim.region.state import (
     ACTIVE,
+    COMMUTING_OUT,
     EMPLOYED,
     IN_TRAINING,
     INACTIVE,
@@ -59,7 +61,9 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "layoffs": RecordColumn(INT, "workers laid off this month (downsizing, failures, relocations; not quits)"),
         **{f"layoffs_{s}": RecordColumn(INT, f"workers laid off by {s} firms this month") for s in sectors},
         "quits": RecordColumn(INT, "workers who quit into unemployment this month"),
-        "retirements": RecordColumn(INT, "workers who reached retirement age this month"),
+        "retirements": RecordColumn(
+            INT, "workers who reached retirement age this month (with [mobility]: who left the labour force by age)"
+        ),
         "hires": RecordColumn(INT, "job seekers hired this month"),
         "vacancies": RecordColumn(INT, "vacancies open this month before matching"),
         "firms_active": RecordColumn(INT, "firms active (end of month)"),
@@ -113,14 +117,36 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "employed_foreign": RecordColumn(
             INT, "foreign workers placed by policy and employed at the end of the month (visa holders in jobs)"
         ),
+        "population_15plus": RecordColumn(
+            INT, "residents aged 15 and over, in the labour force or not (end of month; Statistics Korea's base)"
+        ),
+        "residents_employed": RecordColumn(
+            INT, "residents with a job, in the region or outside it (commuters_out); the survey's employed"
+        ),
+        "jobs_in_region": RecordColumn(INT, "jobs at the region's firms, held by residents or in-commuters"),
+        "commuters_in": RecordColumn(INT, "jobs in the region held by people living outside it (end of month)"),
+        "commuters_out": RecordColumn(INT, "residents employed outside the region (end of month)"),
+        "employment_rate_15plus": RecordColumn(REAL, "residents_employed / population_15plus (the survey's 고용률)"),
+        "participation_rate_15plus": RecordColumn(
+            REAL, "residents employed or unemployed / population_15plus (the survey's 경제활동참가율)"
+        ),
+        "resident_unemployment_rate": RecordColumn(
+            REAL, "residents unemployed / residents in the labour force (the survey's 실업률)"
+        ),
+        "migrants_in": RecordColumn(INT, "people who moved into the region this month (aged 15+)"),
+        "migrants_out": RecordColumn(INT, "residents who moved out of the region this month"),
+        "commuters_in_arrived": RecordColumn(
+            INT, "people living outside who came to seek work in the region this month (new in-commuters)"
+        ),
+        "aged_out": RecordColumn(INT, "residents who reached age_max_years and left the population this month"),
         "displaced": RecordColumn(INT, "workers laid off during the run (from month 1 on), still in the region"),
         "displaced_reemployed_12m_rate": RecordColumn(
             REAL, "share of workers laid off 12 or more months ago who found a job within 12 months"
         ),
         "displaced_earnings_rate": RecordColumn(
             REAL,
-            "earnings of workers laid off during the run (wage if employed, else 0) relative to their pay "
-            "before the layoff, mean",
+            "earnings of workers laid off during the run (wage if employed, in the region or outside, else 0) "
+            "relative to their pay before the layoff, mean",
         ),
     }
 
@@ -175,13 +201,31 @@ def displaced_outcomes(state: RegionState, month: int) -> dict[str, float]:
     since = workforce.displaced_month[displaced]
     mature = displaced[month - since >= 12]
     found = workforce.reemployed_month[mature] - workforce.displaced_month[mature] <= 12
-    earnings = np.where(workforce.status[displaced] == EMPLOYED, workforce.wage[displaced], 0.0)
+    working = (workforce.status[displaced] == EMPLOYED) | (workforce.status[displaced] == COMMUTING_OUT)
+    earnings = np.where(working, workforce.wage[displaced], 0.0)
     before = workforce.pre_displacement_wage[displaced]
     ratio = np.divide(earnings, before, out=np.zeros(len(displaced)), where=before > 0)
     return {
         "displaced": len(displaced),
         "displaced_reemployed_12m_rate": float(found.mean()) if len(mature) else 0.0,
         "displaced_earnings_rate": float(ratio.mean()) if len(displaced) else 0.0,
+    }
+
+
+def resident_statistics(state: RegionState, statuses: np.ndarray) -> dict[str, float]:
+    """The survey's resident-based figures: population 15+, employment and participation rates, commuters."""
+    workforce = state.workforce
+    employed, unemployed, population = resident_labour(workforce)
+    commuters_in = int(np.count_nonzero(workforce.lives_outside & (workforce.status == EMPLOYED)))
+    return {
+        "population_15plus": population,
+        "residents_employed": employed,
+        "jobs_in_region": int(statuses[EMPLOYED]),
+        "commuters_in": commuters_in,
+        "commuters_out": int(statuses[COMMUTING_OUT]),
+        "employment_rate_15plus": employed / population if population else 0.0,
+        "participation_rate_15plus": (employed + unemployed) / population if population else 0.0,
+        "resident_unemployment_rate": unemployed / (employed + unemployed) if employed + unemployed else 0.0,
     }
 
 
@@ -226,6 +270,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         **policy_values,
     }
     values.update(displaced_outcomes(state, month))
+    values.update(resident_statistics(state, statuses))
     for code, sector in enumerate(sectors):
         values[f"employed_{sector}"] = int(by_sector[code])
         values[f"output_{sector}"] = float(output_by_sector[code])

@@ -89,8 +89,16 @@ def test_money_is_conserved_through_a_closure(closure_run):
 def test_workers_are_conserved_through_a_closure(closure_run):
     model, _, _, _ = closure_run
     table = model.results()
-    counted = table.employed + table.unemployed + table.in_training + table.out_of_labour_force + table.moved_out
-    assert (counted.diff().iloc[1:] == table.entrants.iloc[1:] + table.foreign_entrants.iloc[1:]).all()
+    counted = (
+        table.employed
+        + table.unemployed
+        + table.in_training
+        + table.out_of_labour_force
+        + table.moved_out
+        + table.commuters_out
+    )
+    arrived = table.entrants + table.foreign_entrants + table.migrants_in + table.commuters_in_arrived
+    assert (counted.diff().iloc[1:] == arrived.iloc[1:]).all()
     workforce = model.workforce
     assert not workforce.on_leave[workforce.status != EMPLOYED].any()
 

@@ -22,6 +22,18 @@ COLUMNS = list(columns_for(load_scenario()))
 NO_SHOCKS = {"shocks": {}}
 
 
+def counted_people(table: pd.DataFrame) -> pd.Series:
+    """Every person in the model, by status (the monthly table's stocks)."""
+    return (
+        table.employed
+        + table.unemployed
+        + table.in_training
+        + table.out_of_labour_force
+        + table.moved_out
+        + table.commuters_out
+    )
+
+
 def test_same_seed_gives_identical_results_and_states():
     first = RegionModel(rng=11, scale=0.03, months=18)
     second = RegionModel(rng=11, scale=0.03, months=18)
@@ -77,7 +89,14 @@ def test_monthly_table_has_the_required_columns(small_default_run):
 def _check_workers(model: RegionModel, entrants_so_far: int, initial_count: int) -> None:
     workforce = model.workforce
     status = workforce.status
-    assert set(np.unique(status)) <= {wf.EMPLOYED, wf.UNEMPLOYED, wf.IN_TRAINING, wf.INACTIVE, wf.MOVED_OUT}
+    assert set(np.unique(status)) <= {
+        wf.EMPLOYED,
+        wf.UNEMPLOYED,
+        wf.IN_TRAINING,
+        wf.INACTIVE,
+        wf.MOVED_OUT,
+        wf.COMMUTING_OUT,
+    }
     assert workforce.status_counts().sum() == workforce.count == initial_count + entrants_so_far
     employed = status == wf.EMPLOYED
     assert (workforce.employer[employed] >= 0).all()
@@ -95,11 +114,13 @@ def test_every_worker_is_in_exactly_one_status_every_month():
     entrants = 0
     for _ in range(24):
         model.step()
-        entrants += int(model.records.latest("entrants"))
+        # People join as entrants (15-year-olds), in-migrants and in-commuters seeking work (docs/model.md 7.13).
+        for column in ("entrants", "migrants_in", "commuters_in_arrived"):
+            entrants += int(model.records.latest(column))
         _check_workers(model, entrants, initial)
     table = model.results()
-    counted = table.employed + table.unemployed + table.in_training + table.out_of_labour_force + table.moved_out
-    assert (counted == initial + table.entrants.cumsum()).all()
+    counted = counted_people(table)
+    assert (counted == initial + (table.entrants + table.migrants_in + table.commuters_in_arrived).cumsum()).all()
 
 
 @pytest.mark.parametrize(
@@ -216,8 +237,9 @@ def test_firm_that_cannot_pay_or_borrow_fails_and_lays_everyone_off():
     assert (model.workforce.displaced_month[workers] == 1).all()
     status = model.workforce.status[workers]
     rehired = model.workforce.hire_month[workers] == 1
-    retired = model.workforce.retire_month[workers] <= 1
-    assert ((status == wf.UNEMPLOYED) | ((status == wf.EMPLOYED) & rehired) | ((status == wf.INACTIVE) & retired)).all()
+    # With [mobility] some may also, the same month, find a job outside, leave the labour force by age or move away.
+    moved_on = (status == wf.COMMUTING_OUT) | (status == wf.INACTIVE) | (status == wf.MOVED_OUT)
+    assert ((status == wf.UNEMPLOYED) | ((status == wf.EMPLOYED) & rehired) | moved_on).all()
     assert model.records.latest("firm_failures") >= 1
     assert model.records.latest("layoffs") >= len(workers)
 
@@ -270,7 +292,10 @@ def test_scale_samples_the_population():
     tenth = RegionModel(rng=1, scale=0.1, months=1)
     ratio = tenth.results().employed.iloc[0] / full.results().employed.iloc[0]
     assert ratio == pytest.approx(0.1, rel=0.02)
-    assert full.workforce.count == pytest.approx(760_000 * 1.01, rel=0.02)  # labour force plus the inactive pool
+    start = full.results().iloc[0]
+    assert start.labour_force == pytest.approx(760_000, rel=0.02)  # the jobs' labour force, in-commuters included
+    # The population from 15 holds the inactive too (docs/model.md 7.13).
+    assert full.workforce.count > start.labour_force / 0.7
 
 
 def test_relocating_a_whole_plant_lays_off_all_its_workers():

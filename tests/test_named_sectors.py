@@ -255,16 +255,24 @@ def test_named_chains_have_their_columns(shipyard_run):
 def test_workers_are_conserved_every_month_in_the_named_region(shipyard_run):
     model, checks = shipyard_run
     table = model.results()
-    counted = table.employed + table.unemployed + table.in_training + table.out_of_labour_force + table.moved_out
+    counted = (
+        table.employed
+        + table.unemployed
+        + table.in_training
+        + table.out_of_labour_force
+        + table.moved_out
+        + table.commuters_out
+    )
     rows = np.array([checks[0]["rows"] - checks[0]["rows_added"]] + [c["rows"] for c in checks])
     np.testing.assert_array_equal(counted.to_numpy(), rows)
     for check in checks:
         assert len(check["status_counts"]) == len(WORKER_STATUS_NAMES)
         assert check["status_counts"].sum() == check["rows"]
-    # Rows are only added by entrants and foreign entrants.
+    # Rows are only added by entrants, foreign entrants, in-migrants and in-commuters seeking work.
     added = np.array([c["rows_added"] for c in checks])
     np.testing.assert_array_equal(np.diff(counted.to_numpy()), added)
-    np.testing.assert_array_equal(added, (table.entrants + table.foreign_entrants).to_numpy()[1:])
+    arrived = table.entrants + table.foreign_entrants + table.migrants_in + table.commuters_in_arrived
+    np.testing.assert_array_equal(added, arrived.to_numpy()[1:])
     assert table.foreign_entrants.sum() > 0
 
 

@@ -133,7 +133,8 @@ def test_no_worker_or_won_appears_or_vanishes_with_policies():
         firms = model.firms
         change = firms.flow_cash_after - firms.flow_cash_before
         np.testing.assert_allclose(change[active_before], firms.net_flow()[active_before], rtol=1e-9, atol=1e-3)
-        arrivals += int(model.records.latest("entrants") + model.records.latest("foreign_entrants"))
+        for column in ("entrants", "foreign_entrants", "migrants_in", "commuters_in_arrived"):
+            arrivals += int(model.records.latest(column))
         assert model.workforce.count == initial + arrivals
         assert model.workforce.status_counts().sum() == model.workforce.count
         employed = model.workforce.status == EMPLOYED

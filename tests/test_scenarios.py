@@ -95,7 +95,8 @@ def stepped_run(request):
     arrived = 0
     while model.running:
         model.step()
-        arrived += int(model.records.latest("entrants") + model.records.latest("foreign_entrants"))
+        for column in ("entrants", "foreign_entrants", "migrants_in", "commuters_in_arrived"):
+            arrived += int(model.records.latest(column))
         workforce = model.workforce
         assert workforce.status_counts().sum() == workforce.count == initial + arrived
         employed = workforce.status == EMPLOYED
@@ -110,8 +111,15 @@ def test_new_scenarios_run_to_the_end_and_conserve_workers(stepped_run):
     model, initial = stepped_run
     table = model.results()
     assert len(table) == model.config.scenario.months + 1
-    counted = table.employed + table.unemployed + table.in_training + table.out_of_labour_force + table.moved_out
-    arrived = (table.entrants + table.foreign_entrants).cumsum()
+    counted = (
+        table.employed
+        + table.unemployed
+        + table.in_training
+        + table.out_of_labour_force
+        + table.moved_out
+        + table.commuters_out
+    )
+    arrived = (table.entrants + table.foreign_entrants + table.migrants_in + table.commuters_in_arrived).cumsum()
     assert (counted == initial + arrived).all()
     assert (table.labour_force == table.employed + table.unemployed).all()
     assert table.policy_spend.sum() > 0  # the package acted
@@ -235,14 +243,15 @@ def test_local_demand_paths_multiply(tmp_path):
 
 
 def test_declining_county_labour_force_shrinks_and_vacancies_go_unfilled():
-    replacement = load_scenario("gwangju").population.entry_rate_per_month  # entrants replace retirements
+    # Seed 001 (local extinction): the young leave for the cities. The counterfactual keeps them (no net migration).
+    bands = len(load_scenario("declining_county").mobility.age_bands_years)
     declining = RegionModel("declining_county", rng=1, scale=0.2).run()
     replaced = RegionModel(
-        "declining_county", rng=1, scale=0.2, overrides={"population.entry_rate_per_month": replacement}
+        "declining_county", rng=1, scale=0.2, overrides={"mobility.net_migration_rate_per_year_by_age": [0.0] * bands}
     ).run()
     assert declining.labour_force.iloc[-1] < 0.97 * declining.labour_force.iloc[0]
     assert declining.labour_force.iloc[-1] < replaced.labour_force.iloc[-1]
-    assert declining.entrants.sum() < declining.retirements.sum()
+    assert declining.migrants_out.sum() > declining.migrants_in.sum()
     last_year = slice(len(declining) - 12, None)
     assert declining.vacancies.iloc[last_year].sum() > replaced.vacancies.iloc[last_year].sum()
     assert declining.unemployment_rate.iloc[-1] < replaced.unemployment_rate.iloc[-1]

@@ -625,6 +625,47 @@ class FirmEntry(_Section):
     supplier_takeover_per_month: Annotated[float, Field(gt=0.0, le=1.0)]
 
 
+class Mobility(_Section):
+    """The population from age 15, participation by age, commuting and migration (docs/model.md 7.13).
+
+    Each ``*_by_age`` list has one value per age band; ``age_bands_years`` are the bands' lower
+    bounds (the last band runs to ``age_max_years``, where people leave the population).
+    """
+
+    age_bands_years: list[Annotated[int, Field(ge=15)]] = Field(min_length=2)
+    age_max_years: PositiveInt
+    population_share_by_age: list[Share]
+    participation_rate_by_age: list[Share]
+    out_migration_rate_per_year_by_age: list[Share]
+    net_migration_rate_per_year_by_age: list[Annotated[float, Field(ge=-1.0, le=1.0)]]
+    net_out_migrants_per_extra_unemployed_per_year: NonNegative
+    discouraged_worker_elasticity: NonNegative
+    out_commuter_share_of_employed: Annotated[float, Field(ge=0.0, lt=1.0)]
+    in_commuter_share_of_jobs: Annotated[float, Field(ge=0.0, lt=1.0)]
+
+    @model_validator(mode="after")
+    def _bands_consistent(self) -> Mobility:
+        bands = self.age_bands_years
+        if bands != sorted(set(bands)) or bands[0] != 15 or bands[-1] >= self.age_max_years:
+            raise ValueError("age_bands_years must rise from 15 and stay below age_max_years")
+        for name in (
+            "population_share_by_age",
+            "participation_rate_by_age",
+            "out_migration_rate_per_year_by_age",
+            "net_migration_rate_per_year_by_age",
+        ):
+            if len(getattr(self, name)) != len(bands):
+                raise ValueError(f"{name} needs one value per age band ({len(bands)})")
+        if abs(sum(self.population_share_by_age) - 1.0) > 1e-6:
+            raise ValueError("population_share_by_age must add up to 1")
+        for out, net in zip(
+            self.out_migration_rate_per_year_by_age, self.net_migration_rate_per_year_by_age, strict=True
+        ):
+            if out + net < 0:
+                raise ValueError("net_migration_rate_per_year_by_age is below minus the out-migration rate")
+        return self
+
+
 class Scenario(_Section):
     """A validated scenario: the whole description of one region and its shocks.
 
@@ -644,6 +685,7 @@ class Scenario(_Section):
     workforce: dict[SectorName, SectorWorkforce]
     investment: InwardInvestment | None = None
     entry: FirmEntry | None = None
+    mobility: Mobility | None = None
     shocks: Shocks = Field(default_factory=Shocks)
     rules: Rules = Field(default_factory=Rules)
 

@@ -21,6 +21,7 @@ from sim.region.labour_market import (
     draw_quit_months,
     occupation_cdf_by_sector,
 )
+from sim.region.mobility import populate_residents
 from sim.region.powertrain import PartsDemand
 from sim.region.random_streams import RandomStreams
 from sim.region.region_state import RegionState
@@ -486,6 +487,11 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
 
     initial_people = int(firms.base_employees.sum() / (1.0 - config.population.unemployment_rate) * 1.1)
     capacity = initial_people + int(config.population.entry_rate_per_month * initial_people * months * 1.3)
+    if config.mobility is not None:  # the inactive too, and a run's migrants and cohorts (mobility.py)
+        participation = float(
+            np.dot(config.mobility.population_share_by_age, config.mobility.participation_rate_by_age)
+        )
+        capacity = int(initial_people / max(participation, 0.05) * (1.0 + 0.03 * months / 12.0))
     workforce = Workforce(capacity)
     populate(workforce, config, firms.sector, firms.wage_level, firms.base_employees, streams)
     employed = workforce.status == EMPLOYED
@@ -514,6 +520,8 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
         initial_labour_force=int(np.isin(workforce.status, (EMPLOYED, UNEMPLOYED)).sum()),
         parts_demand=PartsDemand(config, firms),
     )
+    if config.mobility is not None:
+        populate_residents(state)
     calibrate_matching(state)
     state.start_month_tally()
     local = state.local

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.inputs.scenario import Scenario
 from sim.region.arrivals import add_entrants
+from sim.region.mobility import discouragement, run_mobility
 from sim.region.random_streams import RandomStreams
 from sim.region.state import EMPLOYED, INACTIVE, MOVED_OUT, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
 
@@ -55,23 +56,44 @@ def retire(workforce: Workforce, month: int) -> DemographicFlows:
 
 
 def leave_and_return(
-    workforce: Workforce, scenario: Scenario, month: int, streams: RandomStreams, flows: DemographicFlows
+    workforce: Workforce,
+    scenario: Scenario,
+    month: int,
+    streams: RandomStreams,
+    flows: DemographicFlows,
+    relative_unemployment: float = 1.0,
 ) -> None:
-    """Long-term unemployed leave search or the region; some inactive people return to search."""
+    """Long-term unemployed leave search or the region; some inactive people return to search.
+
+    ``relative_unemployment`` (residents' unemployment rate over the start's) scales the two
+    rates when the scenario has a ``[mobility]`` section (the discouraged-worker effect).
+    """
     labour = scenario.labour_market
+    mobility = scenario.mobility is not None
     unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
     spell = month - workforce.unemployed_since[unemployed]
     long_term = unemployed[spell >= labour.long_term_unemployment_months]
     u = streams.uniform("leave", month, workforce.key[long_term])
-    to_inactive = long_term[u < labour.exit_to_inactive_rate_per_month]
-    moving = long_term[
-        (u >= labour.exit_to_inactive_rate_per_month)
-        & (u < labour.exit_to_inactive_rate_per_month + labour.move_out_rate_per_month)
-    ]
-    inactive = np.flatnonzero((workforce.status == INACTIVE) & ~workforce.retired)
-    returning = inactive[streams.uniform("return", month, workforce.key[inactive]) < labour.reentry_rate_per_month]
+    exit_rate, reentry_rate = labour.exit_to_inactive_rate_per_month, labour.reentry_rate_per_month
+    if mobility:
+        # Discouraged workers (docs/model.md 7.13): leaving search rises and returning falls with
+        # the residents' unemployment rate relative to the start; migration replaces moving out.
+        exit_rate = min(exit_rate * relative_unemployment**scenario.mobility.discouraged_worker_elasticity, 1.0)
+        if relative_unemployment > 0:
+            reentry_rate = min(
+                reentry_rate * relative_unemployment ** (-scenario.mobility.discouraged_worker_elasticity), 1.0
+            )
+    to_inactive = long_term[u < exit_rate]
+    moving = long_term[(u >= exit_rate) & (u < exit_rate + labour.move_out_rate_per_month) & (not mobility)]
+    if mobility:
+        inactive = np.flatnonzero((workforce.status == INACTIVE) & workforce.left_search)
+    else:
+        inactive = np.flatnonzero((workforce.status == INACTIVE) & ~workforce.retired)
+    returning = inactive[streams.uniform("return", month, workforce.key[inactive]) < reentry_rate]
 
     workforce.status[to_inactive] = INACTIVE
+    workforce.left_search[to_inactive] = True
+    workforce.left_search[returning] = False
     workforce.status[moving] = MOVED_OUT
     for left in (to_inactive, moving):
         workforce.unemployed_since[left] = NEVER
@@ -109,8 +131,13 @@ def run_demographics(state: RegionState, month: int) -> None:
     flows = retire(workforce, month)
     firms.release(flows.retired_from_jobs, flows.retired_wages)
     firms.release(*end_visas(workforce, month))
-    leave_and_return(workforce, state.config, month, state.streams, flows)
-    entrants = entrant_count(state.config, state.initial_labour_force, month, state.streams)
-    add_entrants(state, entrants, month)
+    if state.config.mobility is None:
+        leave_and_return(workforce, state.config, month, state.streams, flows)
+        entrants = entrant_count(state.config, state.initial_labour_force, month, state.streams)
+        add_entrants(state, entrants, month)
+    else:
+        relative_unemployment = discouragement(state)
+        leave_and_return(workforce, state.config, month, state.streams, flows, relative_unemployment)
+        entrants = run_mobility(state, month, relative_unemployment)
     state.tally["retirements"] = float(flows.retired)
     state.tally["entrants"] = float(entrants)

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.inputs.scenario import Scenario
 from sim.region.labour_market import MatchingMarket, MatchResult
+from sim.region.mobility import MobilityState
 from sim.region.powertrain import PartsDemand
 from sim.region.random_streams import RandomStreams
 from sim.region.shocks import ShockSchedule
@@ -42,6 +43,10 @@ MONTH_EVENTS = (
     "firms_entered",
     "sites_reused",
     "supplier_orders_taken_over",
+    "migrants_in",
+    "migrants_out",
+    "aged_out",
+    "commuters_in_arrived",
 )
 
 
@@ -85,6 +90,7 @@ class RegionState:
     household_transfers_krw: float = 0.0  # policy payments to workers this month (set at the policy point)
     last_hires: MatchResult = field(default_factory=MatchResult.empty)
     entry_baseline: Any = None  # conditions at the start that firm entry responds to (entry.EntryBaseline)
+    mobility: MobilityState | None = None  # set when the scenario has a [mobility] section (mobility.py)
 
     @property
     def sectors(self) -> tuple[str, ...]:

@@ -37,8 +37,9 @@ NO_PART = -1  # part_type of firms that make no parts a technology shift acts on
 NO_BRANCH = -1  # branch of firms in an industry without branches
 
 # Worker status codes
-EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT = 0, 1, 2, 3, 4
-WORKER_STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out")
+EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, COMMUTING_OUT = 0, 1, 2, 3, 4, 5
+#: COMMUTING_OUT: a resident employed outside the region (mobility.py), not by the region's firms.
+WORKER_STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out", "commuting_out")
 NO_EMPLOYER = -1
 NO_SECTOR = -1
 
@@ -283,6 +284,9 @@ def _worker_columns() -> dict[str, Column]:
         "search_boost": Column(np.float64, 1.0, "multiplies this month's application success (a lever)"),
         "on_leave": Column(np.bool_, False, "on unpaid leave: employed, paid an allowance instead of a wage"),
         "leave_allowance_krw": Column(np.float64, 0.0, "allowance while on unpaid leave, KRW per month"),
+        "lives_outside": Column(np.bool_, False, "an in-commuter: works or seeks work in the region, lives outside"),
+        "left_search": Column(np.bool_, False, "stopped searching after long unemployment (may return to search)"),
+        "mobility_month": Column(np.int32, NEVER, "next month of the person's moving and participation draws"),
     }
 
 
