@@ -527,7 +527,7 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
     local = state.local
     local.wage_income_krw = float(firms.wage_bill.sum())
     local.benefit_income_krw = benefits_paid(workforce, 0)
-    local.income_krw = disposable_income(state)
+    local.income_krw = disposable_income(state, 0)
     tie_local_demand_to_income(state)
     if local.autonomous_demand_krw < 0:
         raise ScenarioError(

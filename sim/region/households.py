@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.state import UNEMPLOYED, Workforce
+from sim.region.state import COMMUTING_OUT, EMPLOYED, UNEMPLOYED, Workforce
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -53,12 +53,32 @@ def tie_local_demand_to_income(state: RegionState) -> None:
     )
 
 
-def disposable_income(state: RegionState) -> float:
+def residents_wages_and_benefits(state: RegionState, month: int) -> tuple[float, float]:
+    """Gross wages and benefits of the region's residents this month, KRW.
+
+    With commuting (``[mobility]``), in-commuters' pay and benefits go home with them, and
+    residents working outside the region bring their pay home; without it, every wage the
+    region's firms pay and every benefit is a resident's.
+    """
+    local, workforce = state.local, state.workforce
+    if state.mobility is None:
+        return local.wage_income_krw, local.benefit_income_krw
+    outsiders = workforce.lives_outside
+    commuting_in = np.flatnonzero((workforce.status == EMPLOYED) & outsiders)
+    commuting_out = workforce.status == COMMUTING_OUT
+    wages = local.wage_income_krw - float(workforce.paid_wage(commuting_in).sum())
+    wages += float(workforce.wage[commuting_out].sum())
+    outsiders_benefits = (workforce.benefit_end_month > month) & (workforce.status == UNEMPLOYED) & outsiders
+    return wages, local.benefit_income_krw - float(workforce.benefit_krw[outsiders_benefits].sum())
+
+
+def disposable_income(state: RegionState, month: int) -> float:
     """This month's disposable income of the region's households, KRW (see the module doc)."""
     local = state.local
+    wages, benefits = residents_wages_and_benefits(state, month)
     return (
-        state.config.households.net_share_of_wages * local.wage_income_krw
-        + local.benefit_income_krw
+        state.config.households.net_share_of_wages * wages
+        + benefits
         + state.household_transfers_krw
         + local.severance_received_krw
     )
@@ -74,7 +94,7 @@ def settle_income(state: RegionState, month: int) -> None:
     local.benefit_income_krw = benefits_paid(workforce, month)
     if state.config.shocks.closure:
         local.benefit_income_krw += float(workforce.leave_allowance_krw[workforce.on_leave].sum())
-    local.income_krw = disposable_income(state)
+    local.income_krw = disposable_income(state, month)
     local.severance_received_krw = 0.0
     adjustment = state.config.households.spending_adjustment_per_month
     local.smoothed_income_krw += adjustment * (local.income_krw - local.smoothed_income_krw)
