@@ -1,4 +1,4 @@
-"""The population from age 15: participation by age, commuting and migration (docs/model.md 7.13)."""
+"""The population from age 15: participation by age, commuting and migration (docs/model.md 7.14)."""
 
 from __future__ import annotations
 

@@ -114,7 +114,7 @@ def test_every_worker_is_in_exactly_one_status_every_month():
     entrants = 0
     for _ in range(24):
         model.step()
-        # People join as entrants (15-year-olds), in-migrants and in-commuters seeking work (docs/model.md 7.13).
+        # People join as entrants (15-year-olds), in-migrants and in-commuters seeking work (docs/model.md 7.14).
         for column in ("entrants", "migrants_in", "commuters_in_arrived"):
             entrants += int(model.records.latest(column))
         _check_workers(model, entrants, initial)
@@ -294,7 +294,7 @@ def test_scale_samples_the_population():
     assert ratio == pytest.approx(0.1, rel=0.02)
     start = full.results().iloc[0]
     assert start.labour_force == pytest.approx(760_000, rel=0.02)  # the jobs' labour force, in-commuters included
-    # The population from 15 holds the inactive too (docs/model.md 7.13).
+    # The population from 15 holds the inactive too (docs/model.md 7.14).
     assert full.workforce.count > start.labour_force / 0.7
 
 

@@ -228,7 +228,7 @@ def training_study(seed: int, scale: float, months: int = TRAINING_HORIZON) -> T
             entry = np.concatenate([entry, np.full(len(started), month)])
         status = workforce.status[trainees]
         # The same people by key: arrivals that answer the region's conditions (in-migrants, in-commuters,
-        # docs/model.md 7.13) can differ in number between the runs, so rows are matched by key, not position.
+        # docs/model.md 7.14) can differ in number between the runs, so rows are matched by key, not position.
         keys, baseline_keys = workforce.key[trainees], baseline.workforce.key
         order = np.argsort(baseline_keys)
         found = np.minimum(np.searchsorted(baseline_keys, keys, sorter=order), len(order) - 1)

@@ -626,7 +626,7 @@ class FirmEntry(_Section):
 
 
 class Mobility(_Section):
-    """The population from age 15, participation by age, commuting and migration (docs/model.md 7.13).
+    """The population from age 15, participation by age, commuting and migration (docs/model.md 7.14).
 
     Each ``*_by_age`` list has one value per age band; ``age_bands_years`` are the bands' lower
     bounds (the last band runs to ``age_max_years``, where people leave the population).

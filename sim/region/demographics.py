@@ -76,7 +76,7 @@ def leave_and_return(
     u = streams.uniform("leave", month, workforce.key[long_term])
     exit_rate, reentry_rate = labour.exit_to_inactive_rate_per_month, labour.reentry_rate_per_month
     if mobility:
-        # Discouraged workers (docs/model.md 7.13): leaving search rises and returning falls with
+        # Discouraged workers (docs/model.md 7.14): leaving search rises and returning falls with
         # the residents' unemployment rate relative to the start; migration replaces moving out.
         exit_rate = min(exit_rate * relative_unemployment**scenario.mobility.discouraged_worker_elasticity, 1.0)
         if relative_unemployment > 0:

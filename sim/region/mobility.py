@@ -1,4 +1,4 @@
-"""The population from age 15: participation by age, commuting and migration (docs/model.md 7.13).
+"""The population from age 15: participation by age, commuting and migration (docs/model.md 7.14).
 
 With a scenario's ``[mobility]`` section the region holds every resident aged 15 and over,
 inactive people included, as Statistics Korea's Economically Active Population Survey
@@ -71,7 +71,7 @@ class MobilityState:
 #: decisions at this rate, with a geometric waiting time kept in ``mobility_month``; a candidate acts with
 #: probability hazard / CANDIDATE_RATE_PER_MONTH. Only the month's candidates are drawn (about 4% of people), not
 #: everybody, which keeps the pass cheap. Hazards above the rate are capped at it (29% a year per person; the
-#: sourced hazards stay below 2% a month, docs/model.md 7.13).
+#: sourced hazards stay below 2% a month, docs/model.md 7.14).
 CANDIDATE_RATE_PER_MONTH = 0.04
 
 
