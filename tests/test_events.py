@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_model import counted_people
 
 from sim import RegionModel
 from sim.region.state import ACTIVE, CLOSED, EMPLOYED
@@ -89,14 +90,7 @@ def test_money_is_conserved_through_a_closure(closure_run):
 def test_workers_are_conserved_through_a_closure(closure_run):
     model, _, _, _ = closure_run
     table = model.results()
-    counted = (
-        table.employed
-        + table.unemployed
-        + table.in_training
-        + table.out_of_labour_force
-        + table.moved_out
-        + table.commuters_out
-    )
+    counted = counted_people(table)
     arrived = table.entrants + table.foreign_entrants + table.migrants_in + table.commuters_in_arrived
     assert (counted.diff().iloc[1:] == arrived.iloc[1:]).all()
     workforce = model.workforce

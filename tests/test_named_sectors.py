@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_model import counted_people
 
 from sim import RegionModel, ScenarioError, load_scenario
 from sim.inputs.package import load_package
@@ -255,14 +256,7 @@ def test_named_chains_have_their_columns(shipyard_run):
 def test_workers_are_conserved_every_month_in_the_named_region(shipyard_run):
     model, checks = shipyard_run
     table = model.results()
-    counted = (
-        table.employed
-        + table.unemployed
-        + table.in_training
-        + table.out_of_labour_force
-        + table.moved_out
-        + table.commuters_out
-    )
+    counted = counted_people(table)
     rows = np.array([checks[0]["rows"] - checks[0]["rows_added"]] + [c["rows"] for c in checks])
     np.testing.assert_array_equal(counted.to_numpy(), rows)
     for check in checks:

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from test_model import counted_people
 
 from sim import RegionModel, ScenarioError, load_scenario
 from sim.cli import main
@@ -111,14 +112,7 @@ def test_new_scenarios_run_to_the_end_and_conserve_workers(stepped_run):
     model, initial = stepped_run
     table = model.results()
     assert len(table) == model.config.scenario.months + 1
-    counted = (
-        table.employed
-        + table.unemployed
-        + table.in_training
-        + table.out_of_labour_force
-        + table.moved_out
-        + table.commuters_out
-    )
+    counted = counted_people(table)
     arrived = (table.entrants + table.foreign_entrants + table.migrants_in + table.commuters_in_arrived).cumsum()
     assert (counted == initial + arrived).all()
     assert (table.labour_force == table.employed + table.unemployed).all()
