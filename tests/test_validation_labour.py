@@ -9,6 +9,7 @@ The ranges asserted are the studies' findings, not values measured in the model.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -326,3 +327,25 @@ def test_time_to_reemployment_is_near_eight_months():
     of that."""
     spells = _completed_spells("gwangju", 1, 0.2, 60, NO_SHOCKS_LABOUR)
     assert 6.7 <= spells.mean() <= 9.0, spells.mean()
+
+
+def test_the_beveridge_curve_slopes_down():
+    """Bank of Korea (Oh Sam-il, BOK Issue Note 2022-08, 'Beveridge curve'): Korea's vacancy rate
+    falls as unemployment rises along a downward-sloping Beveridge curve. Three demand levels for
+    the region's two chains (70%, 100% and 130% of 2020's output from January 2021, no other
+    shocks): in the second year, the higher the unemployment rate, the lower the vacancy rate."""
+    points = []
+    for level in (0.7, 1.0, 1.3):
+        demand = [
+            {"chain": "auto", "points": [{"date": "2021-01", "value": 440_000 * level}]},
+            {"chain": "appliance", "points": [{"date": "2021-01", "value": 1.0 * level}]},
+        ]
+        overrides = {**NO_SHOCKS_LABOUR, "shocks.final_demand": demand}
+        table = RegionModel(rng=1, scale=0.1, months=24, overrides=overrides).run()
+        labour_force = table.employed + table.unemployed
+        second_year = slice(13, 25)
+        vacancy_rate = (table.vacancies / labour_force)[second_year].mean()
+        points.append((table.unemployment_rate[second_year].mean(), vacancy_rate))
+    unemployment, vacancies = zip(*sorted(points), strict=True)
+    assert unemployment[0] < unemployment[-1]
+    assert all(a > b for a, b in itertools.pairwise(vacancies)), points
