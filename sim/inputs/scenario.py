@@ -187,6 +187,8 @@ class FirmBehaviour(_Section):
     expectation_weight: Annotated[float, Field(gt=0.0, le=1.0)]
     capacity_headroom: NonNegative
     capacity_adjustment_per_month: Share
+    user_cost_elasticity: Annotated[float, Field(le=0.0)]
+    depreciation_rate_annual: Annotated[float, Field(gt=0.0, le=1.0)]
     bank_rate_annual: Annotated[float, Field(ge=0.0, le=1.0)]
     sme_spread_annual: Annotated[float, Field(ge=0.0, le=1.0)]
     initial_debt_to_annual_sales: NonNegative
