@@ -96,7 +96,7 @@ MISSES = {
         f"2018-10: observed -46.7%, model -86.5% (2016-03 inside); {_GEOJE_COLLAPSE}"
     ),
     ("geoje_shipbuilding", "unemployment_rate"): (
-        f"2017-H2 observed +4.8 pp, model +21.8; 2018-H2 +5.3 against +25.0 (2016-H2 inside); {_GEOJE_COLLAPSE}"
+        f"2017-H2 observed +4.8 pp, model +21.6; 2018-H2 +5.3 against +25.1 (2016-H2 inside); {_GEOJE_COLLAPSE}"
     ),
     ("geoje_shipbuilding", "employed_persons"): f"2018-H2: observed -11.7%, model -47.1%; {_GEOJE_COLLAPSE}",
     ("geoje_shipbuilding", "manufacturing_employed"): f"2018-H1: observed -15.6%, model -80.0%; {_GEOJE_COLLAPSE}",
