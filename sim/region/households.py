@@ -63,13 +63,13 @@ def residents_wages_and_benefits(state: RegionState, month: int) -> tuple[float,
     local, workforce = state.local, state.workforce
     if state.mobility is None:
         return local.wage_income_krw, local.benefit_income_krw
-    outsiders = workforce.lives_outside
-    commuting_in = np.flatnonzero((workforce.status == EMPLOYED) & outsiders)
-    commuting_out = workforce.status == COMMUTING_OUT
+    outsiders = np.flatnonzero(workforce.lives_outside)
+    status = workforce.status[outsiders]
+    commuting_in = outsiders[status == EMPLOYED]
+    receiving = outsiders[(status == UNEMPLOYED) & (workforce.benefit_end_month[outsiders] > month)]
     wages = local.wage_income_krw - float(workforce.paid_wage(commuting_in).sum())
-    wages += float(workforce.wage[commuting_out].sum())
-    outsiders_benefits = (workforce.benefit_end_month > month) & (workforce.status == UNEMPLOYED) & outsiders
-    return wages, local.benefit_income_krw - float(workforce.benefit_krw[outsiders_benefits].sum())
+    wages += float(workforce.wage[workforce.status == COMMUTING_OUT].sum())
+    return wages, local.benefit_income_krw - float(workforce.benefit_krw[receiving].sum())
 
 
 def disposable_income(state: RegionState, month: int) -> float:
