@@ -81,12 +81,13 @@ def place_orders(state: RegionState, month: int) -> None:
 
     local = state.local
     local_codes = [state.config.sector_code(name) for name in state.config.local_services_names]
-    services = np.isin(firms.sector, local_codes) & (firms.status == ACTIVE)
+    active = firms.status == ACTIVE
+    local_sector = np.isin(firms.sector, local_codes)
+    services = local_sector & active
     # A local-demand shock scales only the autonomous part; households' part follows their smoothed income,
     # firms' part the region's traded sales outside its chains.
-    traded = ~np.isin(firms.sector, local_codes)
     local.business_purchases_krw = state.config.markets.local_services_per_krw_traded_sales * float(
-        (final + outside)[traded & (firms.status == ACTIVE)].sum()
+        (final + outside)[~local_sector & active].sum()
     )
     local_total = (
         local.autonomous_demand_krw * shocks.local_demand_index(month)
