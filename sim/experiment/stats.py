@@ -188,7 +188,7 @@ BRIDGE_LABELS = {
     "substitution": "substitution: others' jobs at firms taking participants",
     "displacement": "displacement: unsupported firms of the supported sectors",
     "induced": "induced: all other firms (local services, other sectors)",
-    "bridge_residual": "residual: supported units' change beyond the claims net of deadweight",
+    "bridge_residual": "residual: supported units' change beyond claims net of deadweight",
 }
 
 
@@ -222,11 +222,11 @@ def bridge_metrics(effects: pd.DataFrame) -> list[Metric]:
         if name in BRIDGE_LABELS:
             label = BRIDGE_LABELS[name]
         elif name.startswith("gross__"):
-            label = f"  gross of {name.removeprefix('gross__')}"
+            label = f"of {name.removeprefix('gross__')}"
         elif name.startswith("deadweight__"):
-            label = f"  deadweight of {name.removeprefix('deadweight__')}"
+            label = f"of {name.removeprefix('deadweight__')}"
         else:
-            label = f"  gross {name.removeprefix('gross_').replace('_', ' ')}"
+            label = f"gross {name.removeprefix('gross_').replace('_', ' ')} (all interventions with this output)"
         metrics.append(_t(name, label, "job-years", "effect"))
     return metrics
 

@@ -327,13 +327,12 @@ def _check_scale(scale: float) -> None:
         raise ValueError(f"scale must be in (0, 1], got {scale!r}")
 
 
+#: The bridge's package-wide lines (sim/experiment/bridge.py); the rest are per intervention or per output.
+BRIDGE_PARTS = ("substitution", "displacement", "induced", "bridge_residual")
+
+
 def _is_bridge_metric(name: str) -> bool:
-    return name.startswith(("gross", "deadweight")) or name in (
-        "substitution",
-        "displacement",
-        "induced",
-        "bridge_residual",
-    )
+    return name.startswith(("gross", "deadweight")) or name in BRIDGE_PARTS
 
 
 def bridge_table(comparison: Comparison) -> pd.DataFrame:
@@ -360,25 +359,44 @@ def bridge_table(comparison: Comparison) -> pd.DataFrame:
 
 
 def format_bridge(comparison: Comparison) -> str:
-    """The bridge of every package as text for the terminal (``shocksim compare``); empty when there is none."""
+    """The bridge of every package as text for the terminal (``shocksim compare``); empty when there is none.
+
+    Package-wide lines, with gross and deadweight of each intervention beneath theirs (the totals
+    by output, ``gross_<output>``, are in summary.csv).
+    """
     from sim.experiment.stats import format_value
 
     table = bridge_table(comparison)
     if table.empty:
         return ""
+
+    def cell(row: object) -> str:
+        text = format_value(row.mean, "job-years", True)
+        if not (math.isnan(row.ci_low) or math.isnan(row.ci_high)):
+            low, high = format_value(row.ci_low, "job-years", True), format_value(row.ci_high, "job-years", True)
+            text += f" [{low}, {high}]"
+        return text
+
     lines = [
-        "gross-to-net bridge, job-years over the run, full population, mean "
-        f"[{CONFIDENCE:.0%} interval]: gross - deadweight + substitution + displacement + induced + residual = net "
-        "(docs/compare.md)"
+        f"gross-to-net bridge, job-years over the run, full population, mean [{CONFIDENCE:.0%} interval]:",
+        "  gross - deadweight + substitution + displacement + induced + residual = net (docs/compare.md)",
     ]
     for package, rows in table.groupby("package", sort=False):
         lines.append(f"  {package}")
-        for row in rows.itertuples(index=False):
-            cell = format_value(row.mean, "job-years", True)
-            if not (math.isnan(row.ci_low) or math.isnan(row.ci_high)):
-                cell += (
-                    f" [{format_value(row.ci_low, 'job-years', True)}, {format_value(row.ci_high, 'job-years', True)}]"
-                )
-            label = row.label if row.metric.startswith(("gross__", "deadweight__")) else f"  {row.label}"
-            lines.append(f"  {label[:70]:72}{cell:>36}")
+        by_metric = {row.metric: row for row in rows.itertuples(index=False)}
+        order = [
+            "gross",
+            *[name for name in by_metric if name.startswith("gross__")],
+            "deadweight",
+            *[name for name in by_metric if name.startswith("deadweight__")],
+            *BRIDGE_PARTS,
+            "job_years",
+        ]
+        for metric in order:
+            if metric not in by_metric:
+                continue
+            row = by_metric[metric]
+            indent = "      " if metric.startswith(("gross__", "deadweight__")) else "    "
+            label = f"{indent}{row.label}"
+            lines.append(f"{label[:75]:76}{cell(row):>34}")
     return "\n".join(lines)
