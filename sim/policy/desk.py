@@ -14,6 +14,11 @@ intervention act. An intervention reads the region through read-only views
 
 Its own per-firm state an intervention declares in ``firm_columns`` and writes through
 :meth:`PolicyDesk.own`.
+
+The desk also records, per intervention, the first month it acted on each firm (paid, served,
+shielded, guaranteed, bought from, brought in, placed a worker with) and each worker (paid,
+trained, placed, counted as a participant): the supported units of the gross-to-net bridge
+(sim/experiment/bridge.py). Nothing in the region reads these records.
 """
 
 from __future__ import annotations
