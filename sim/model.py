@@ -32,7 +32,7 @@ from sim.policy import interventions as _interventions  # noqa: F401 - registers
 from sim.policy.base import REGISTRY, Intervention
 from sim.policy.desk import PolicyDesk
 from sim.policy.ledger import Ledger
-from sim.records import MonthlyRecords, columns_for, month_row
+from sim.records import MonthlyRecords, UnitRecords, columns_for, month_row
 from sim.region import (
     arrivals,
     closures,
@@ -205,6 +205,9 @@ class RegionModel(mesa.Model):
     (:func:`estimate_memory_bytes`); above ``max_memory`` bytes (default
     ``DEFAULT_MAX_MEMORY``, 8 GiB; ``False``: no check) it is refused with an InputError.
 
+    ``unit_records=True`` also keeps who worked where (``model.units()``, for the gross-to-net
+    bridge of a comparison); it reads the state only and changes nothing.
+
     ``package`` lays one or more policy packages on the scenario (a Package, a path, a
     shipped package's name, or a list of them); ``None`` is the baseline. Budgets are
     multiplied by ``scale``: a 10% sample gets 10% of the money.
@@ -223,6 +226,7 @@ class RegionModel(mesa.Model):
         package: Package | str | Path | list[Package | str | Path] | None = None,
         overrides: dict[str, Any] | None = None,
         max_memory: int | bool | None = None,
+        unit_records: bool = False,
         **parameter_overrides: Any,
     ) -> None:
         all_overrides = {**(overrides or {}), **parameter_overrides}
@@ -259,6 +263,7 @@ class RegionModel(mesa.Model):
         for index, policy in enumerate(self.policies):
             policy.check(self.desk, self.package_sources.get(policy.name, "<package>"), index)
         self.records = MonthlyRecords(self.months, config.start_month, {**columns_for(config), **self.desk.columns()})
+        self.unit_records = UnitRecords() if unit_records else None
         self.datacollector = mesa.DataCollector(
             model_reporters={name: [self.records.latest, [name]] for name in self.records.columns}
         )
@@ -326,6 +331,8 @@ class RegionModel(mesa.Model):
     def record(self, month: int) -> None:
         """Write the month's row of the monthly table (reads the state; changes nothing)."""
         self.records.write(month, month_row(self.region, month, self.desk.month_values()))
+        if self.unit_records is not None:
+            self.unit_records.add_month(self.region, month, self.desk.first_touch_firms)
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ running and results
@@ -377,6 +384,16 @@ class RegionModel(mesa.Model):
                 "loss_months": firms.loss_months,
             }
         )
+
+    def units(self) -> dict[str, np.ndarray] | None:
+        """Who worked where over the run and whom the policies touched (``unit_records=True``; else None).
+
+        Job-months by (worker key, firm key), the firms' sectors, and per intervention the firms
+        and workers it touched (see :class:`~sim.records.UnitRecords`); for the gross-to-net bridge.
+        """
+        if self.unit_records is None:
+            return None
+        return self.unit_records.finish(self.region, self.desk.first_touch_firms, self.desk.first_touch_workers)
 
     def ledger(self) -> pd.DataFrame:
         """Every policy payment so far, one row each (empty without policies)."""

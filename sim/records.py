@@ -284,3 +284,92 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         values[f"layoffs_{sector}"] = state.tally.get(f"layoffs_{sector}", 0.0)
         values[f"firm_failures_{sector}"] = state.tally.get(f"firm_failures_{sector}", 0.0)
     return values
+
+
+# ---------------------------------------------------------------------- unit records (for the bridge)
+class UnitRecords:
+    """Who worked where over a run, per worker and firm: the unit-level record of the gross-to-net bridge.
+
+    Kept only when asked (``RegionModel(unit_records=True)``; comparisons ask). Each month
+    (1..T, at the records stage) every employed worker adds a month to the spell with its
+    employer; a spell closes when the worker leaves that employer. At the end the spells are
+    summed by (worker key, firm key): job-months by pair, whose total over all pairs is the
+    sum of the monthly table's ``employed`` over months 1..T. Keys are the stable agent keys
+    (random_streams.agent_keys), so both twins of a comparison name the same worker and firm
+    alike. Also kept, per intervention, the employment-months of the firms it touched from its
+    first month of support on (a programme's gross claim, sim/experiment/bridge.py). Memory: a
+    few arrays of the workforce's length, not monthly panels.
+    """
+
+    def __init__(self) -> None:
+        self.employer = np.zeros(0, dtype=np.int64)  # current spell's employer row (-1: none)
+        self.spell_months = np.zeros(0, dtype=np.int32)
+        self._closed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (worker rows, firm rows, months)
+        self.supported_months: dict[str, np.ndarray] = {}  # per intervention, per firm row
+
+    def _close(self, rows: np.ndarray) -> None:
+        rows = rows[self.spell_months[rows] > 0]
+        if len(rows):
+            self._closed.append((rows.copy(), self.employer[rows].copy(), self.spell_months[rows].copy()))
+        self.employer[rows] = -1
+        self.spell_months[rows] = 0
+
+    def add_month(self, state: RegionState, month: int, first_touch_firms: dict[str, np.ndarray]) -> None:
+        """Count month ``month``: every employed worker's month with its employer; supported firms' jobs."""
+        if month < 1:
+            return
+        workforce, firms = state.workforce, state.firms
+        count = workforce.count
+        if len(self.employer) < count:
+            grow = count - len(self.employer)
+            self.employer = np.concatenate([self.employer, np.full(grow, -1, dtype=np.int64)])
+            self.spell_months = np.concatenate([self.spell_months, np.zeros(grow, dtype=np.int32)])
+        employed = workforce.status[:count] == EMPLOYED
+        employer = np.where(employed, workforce.employer[:count].astype(np.int64), -1)
+        changed = employer != self.employer
+        self._close(np.flatnonzero(changed & (self.employer >= 0)))
+        self.employer[changed] = employer[changed]
+        self.spell_months[employed] += 1
+        for name, first in first_touch_firms.items():
+            months = self.supported_months.get(name)
+            if months is None or len(months) < firms.count:
+                grown = np.zeros(firms.count, dtype=np.float64)
+                if months is not None:
+                    grown[: len(months)] = months
+                months = self.supported_months[name] = grown
+            touched = np.zeros(firms.count, dtype=bool)
+            touched[: len(first)] = first <= month
+            months[touched] += firms.employees[touched]
+
+    def finish(
+        self, state: RegionState, first_touch_firms: dict[str, np.ndarray], first_touch_workers: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """The record as flat arrays (picklable, savable with ``np.savez``), spells summed by pair."""
+        self._close(np.flatnonzero(self.employer >= 0))
+        workforce, firms = state.workforce, state.firms
+        if self._closed:
+            workers = np.concatenate([rows for rows, _, _ in self._closed])
+            employers = np.concatenate([rows for _, rows, _ in self._closed])
+            months = np.concatenate([m for _, _, m in self._closed]).astype(np.int64)
+        else:
+            workers = employers = months = np.zeros(0, dtype=np.int64)
+        pairs = workers * np.int64(max(firms.count, 1)) + employers
+        unique, inverse = np.unique(pairs, return_inverse=True)
+        summed = np.bincount(inverse, weights=months, minlength=len(unique)).astype(np.int32)
+        worker_rows, firm_rows = unique // max(firms.count, 1), unique % max(firms.count, 1)
+        record: dict[str, np.ndarray] = {
+            "pair_worker": workforce.key[worker_rows].astype(np.uint64),
+            "pair_firm": firms.key[firm_rows].astype(np.uint64),
+            "pair_months": summed,
+            "firm_key": firms.key[: firms.count].astype(np.uint64),
+            "firm_sector": firms.sector[: firms.count].astype(np.int8),
+        }
+        for name, first in first_touch_firms.items():
+            rows = np.flatnonzero(first != np.iinfo(np.int32).max)
+            record[f"touched_firms__{name}"] = firms.key[rows].astype(np.uint64)
+            supported = self.supported_months.get(name, np.zeros(firms.count))
+            record[f"supported_months__{name}"] = supported[rows].astype(np.float64)
+        for name, first in first_touch_workers.items():
+            rows = np.flatnonzero(first != np.iinfo(np.int32).max)
+            record[f"touched_workers__{name}"] = workforce.key[rows].astype(np.uint64)
+        return record

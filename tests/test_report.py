@@ -55,7 +55,8 @@ def test_report_holds_every_section_and_no_external_reference(report):
     assert "Job-years over the run" in html and "Jobs at the end of year 2 (Jun 2022, the horizon)" in html
     assert "Net fiscal cost per net job-year (m KRW)" in html and "bn KRW" in html
     assert "Common random numbers" in html and "Fieller" in html and "Clopper-Pearson" in html
-    assert "Net fiscal cost" in html and "gross programme counts to net jobs" in html and "not modelled yet" in html
+    assert "Net fiscal cost" in html and "gross programme counts to net jobs" in html
+    assert "not yet drawn in this report" in html
     assert "model code hash" in html and "manifest.json SHA-256" in html and "commit" in html
     assert html.count('src="data:image/png;base64,') == 5  # employment, year-ends, by year, sectors, Morris
     # nothing to fetch: no URL of any scheme but data: in attributes, no @import or url() in the CSS

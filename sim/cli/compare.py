@@ -147,7 +147,12 @@ def run(args: argparse.Namespace) -> int:
         if executor is not None:
             executor.close()
     if not args.quiet:
+        from sim.experiment.tables import format_bridge
+
         print(result.table())
+        bridge = format_bridge(result)
+        if bridge:
+            print("\n" + bridge)
     if not result.complete:
         print(f"\n{len(result.failures)} run(s) failed; the others finished and were summarised:", file=sys.stderr)
         for failure in result.failures.itertuples():

@@ -87,7 +87,7 @@ class ComparisonPlan:
     def experiments(self) -> list[Experiment]:
         """Every run, replicate by replicate (a seed's arms finish close together)."""
         return [
-            Experiment(self.scenario, self.spec(arm), self.seeds[replicate], arm=arm, replicate=replicate)
+            Experiment(self.scenario, self.spec(arm), self.seeds[replicate], arm=arm, replicate=replicate, units=True)
             for replicate in range(self.reps)
             for arm in self.arms
         ]
@@ -241,6 +241,12 @@ class Comparison:
         from sim.experiment.tables import headline
 
         return headline(self)
+
+    def bridge(self) -> pd.DataFrame:
+        """The gross-to-net bridge of every package, job-years, full population, 90% intervals (docs/compare.md)."""
+        from sim.experiment.tables import bridge_table
+
+        return bridge_table(self)
 
     def jobs_by_year(self) -> pd.DataFrame:
         """Jobs saved or created by calendar year (job-years of the year, jobs at its end), full population."""
@@ -538,6 +544,7 @@ def assemble(
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame(columns=stats.KEYS)
     measure_frame = pd.DataFrame(measures, columns=None if measures else stats.KEYS)
     effects = stats.effects_frame(measure_frame, plan.arms, plan.scenario) if measures else pd.DataFrame()
+    effects = _with_bridge(effects, plan, done)
     summary = stats.summarise(measure_frame, effects, plan.arms, plan.scenario) if measures else _empty_summary()
     failed = pd.DataFrame(
         [
@@ -561,6 +568,28 @@ def assemble(
         equal_budget_krw=plan.equal_budget_krw,
         folder=folder,
     )
+
+
+def _with_bridge(effects: pd.DataFrame, plan: ComparisonPlan, done: dict[tuple[str, int], Outcome]) -> pd.DataFrame:
+    """The effects with each package run's gross-to-net bridge (sim/experiment/bridge.py) beside them.
+
+    Only for seeds where both twins kept their unit records (runs saved by older code did not).
+    """
+    if effects.empty:
+        return effects
+    from sim.experiment.bridge import bridge_frame
+
+    packages = {package.name: package for package in plan.packages}
+    pairs = []
+    for row in effects[["package", "replicate", "seed"]].itertuples(index=False):
+        mine, base = done.get((row.package, row.replicate)), done.get((BASELINE, row.replicate))
+        if mine is None or base is None or mine.units is None or base.units is None:
+            continue
+        pairs.append((row.package, int(row.replicate), int(row.seed), mine.units, base.units, mine.timeseries))
+    if not pairs:
+        return effects
+    frame = bridge_frame(pairs, packages, plan.scenario)
+    return effects.merge(frame, on=["package", "replicate", "seed"], how="left")
 
 
 def _cell(mean: float, low: float, high: float, unit: str) -> str:

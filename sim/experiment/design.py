@@ -52,6 +52,7 @@ class Experiment:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     arm: str = ""
     replicate: int = 0
+    units: bool = False  # keep who worked where (RegionModel unit_records), for the gross-to-net bridge
 
     def __post_init__(self) -> None:
         if not self.arm:
@@ -70,6 +71,7 @@ class Outcome:
     seconds: float = 0.0
     error: str | None = None
     detail: str | None = None
+    units: dict[str, np.ndarray] | None = None  # RegionModel.units(), when the experiment asked for them
 
     @property
     def ok(self) -> bool:
@@ -94,9 +96,11 @@ def run_experiment(experiment: Experiment) -> Outcome:
             package=experiment.package,
             overrides=dict(experiment.overrides) or None,
             max_memory=False,  # checked for the whole design before any run (perform_experiments)
+            unit_records=experiment.units,
         )
         table = model.run()
         ledger = model.ledger()
+        units = model.units()
     except Exception as error:
         return Outcome.failed(
             experiment,
@@ -104,7 +108,9 @@ def run_experiment(experiment: Experiment) -> Outcome:
             traceback.format_exc(),
             time.perf_counter() - clock,
         )
-    return Outcome(experiment.arm, experiment.replicate, experiment.seed, table, ledger, time.perf_counter() - clock)
+    return Outcome(
+        experiment.arm, experiment.replicate, experiment.seed, table, ledger, time.perf_counter() - clock, units=units
+    )
 
 
 def replicate_seed(base_seed: int, replicate: int) -> int:

@@ -181,6 +181,56 @@ def effect_sources(config: Scenario) -> dict[str, tuple[str, float, float]]:
     }
 
 
+#: Labels of the bridge's package-wide lines (sim/experiment/bridge.py, docs/compare.md).
+BRIDGE_LABELS = {
+    "gross": "gross: jobs the programmes would report",
+    "deadweight": "deadweight: claimed jobs the baseline twin had anyway",
+    "substitution": "substitution: others' jobs at firms taking participants",
+    "displacement": "displacement: unsupported firms of the supported sectors",
+    "induced": "induced: all other firms (local services, other sectors)",
+    "bridge_residual": "residual: supported units' change beyond claims net of deadweight",
+}
+
+
+def bridge_metrics(effects: pd.DataFrame) -> list[Metric]:
+    """The bridge's metrics a package's effects hold (NaN-only columns skipped), in the order of the identity.
+
+    ``gross``, ``gross_<output>``, ``gross__<intervention>``, ``deadweight``,
+    ``deadweight__<intervention>``, ``substitution``, ``displacement``, ``induced``,
+    ``bridge_residual``: job-years over the run.
+    """
+    present = [name for name in effects.columns if effects[name].notna().any()]
+
+    def named(prefix: str) -> list[str]:
+        return [name for name in present if name.startswith(prefix)]
+
+    order = [
+        "gross",
+        *[name for name in named("gross_") if not name.startswith("gross__")],
+        *named("gross__"),
+        "deadweight",
+        *named("deadweight__"),
+        "substitution",
+        "displacement",
+        "induced",
+        "bridge_residual",
+    ]
+    metrics = []
+    for name in order:
+        if name not in present:
+            continue
+        if name in BRIDGE_LABELS:
+            label = BRIDGE_LABELS[name]
+        elif name.startswith("gross__"):
+            label = f"of {name.removeprefix('gross__')}"
+        elif name.startswith("deadweight__"):
+            label = f"of {name.removeprefix('deadweight__')}"
+        else:
+            label = f"gross {name.removeprefix('gross_').replace('_', ' ')} (all interventions with this output)"
+        metrics.append(_t(name, label, "job-years", "effect"))
+    return metrics
+
+
 #: What a summary of a comparison holds, column by column.
 SUMMARY_COLUMNS = ("package", "metric", "label", "kind", "unit", "mean", "ci_low", "ci_high", "sd", "n", "interval")
 KEYS = ["package", "replicate", "seed"]
@@ -358,6 +408,8 @@ def summarise(measures: pd.DataFrame, effects: pd.DataFrame, arms: list[str], co
         if arm != BASELINE:
             mine = effects[effects["package"] == arm]
             for metric in [*effect_metrics(config), *SPENDING, *FISCAL]:
+                add(arm, metric, *t_interval(mine[metric.name].to_numpy(dtype=float)), n)
+            for metric in bridge_metrics(mine):
                 add(arm, metric, *t_interval(mine[metric.name].to_numpy(dtype=float)), n)
             for metric, money, jobs in RATIOS.values():
                 ratio, low, high = fieller_interval(mine[money].to_numpy(dtype=float), mine[jobs].to_numpy(dtype=float))

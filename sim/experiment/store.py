@@ -28,12 +28,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.errors import ResultsFolderError
 from sim.experiment.design import Experiment, Outcome
 
 RUN_FILES = ("timeseries.parquet", "timeseries.csv", "ledger.parquet", "manifest.json")
+#: The unit record of a run of a comparison (who worked where; sim/experiment/bridge.py), when kept.
+UNITS_FILE = "units.npz"
 #: The run's summary as printed (``shocksim run`` writes it; runs of a design do not).
 RUN_SUMMARY = "summary.txt"
 MANIFEST_FORMAT = 1
@@ -176,11 +179,13 @@ def write_run(
     ledger: pd.DataFrame,
     manifest: dict[str, Any],
     texts: dict[str, str] | None = None,
+    units: dict[str, np.ndarray] | None = None,
 ) -> Path:
     """Write a complete run folder atomically and return its path.
 
     ``texts`` are further text files (name: contents, e.g. ``summary.txt``), checksummed in the
-    manifest like the tables.
+    manifest like the tables; ``units`` (a run's unit record, for the gross-to-net bridge) is
+    written to ``units.npz``, checksummed too.
     """
     with new_folder(folder) as partial:
         timeseries.to_parquet(partial / "timeseries.parquet", index=False)
@@ -189,6 +194,9 @@ def write_run(
         for name, text in (texts or {}).items():
             (partial / name).write_text(text)
         names = [name for name in RUN_FILES if name != "manifest.json"] + list(texts or {})
+        if units is not None:
+            np.savez_compressed(partial / UNITS_FILE, **units)
+            names.append(UNITS_FILE)
         manifest = {
             **manifest,
             "manifest_format": MANIFEST_FORMAT,
@@ -221,7 +229,13 @@ def read_run(folder: str | Path) -> dict[str, Any]:
         "timeseries": pd.read_parquet(folder / "timeseries.parquet"),
         "ledger": pd.read_parquet(folder / "ledger.parquet"),
         "manifest": manifest,
+        "units": _read_units(folder / UNITS_FILE) if (folder / UNITS_FILE).is_file() else None,
     }
+
+
+def _read_units(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path) as data:
+        return {name: data[name] for name in data.files}
 
 
 def environment() -> dict[str, str]:
@@ -455,7 +469,11 @@ class ExperimentStore:
             "finished_at": utc_now().isoformat(),
         }
         return write_run(
-            self.run_folder(experiment.arm, experiment.replicate), outcome.timeseries, outcome.ledger, manifest
+            self.run_folder(experiment.arm, experiment.replicate),
+            outcome.timeseries,
+            outcome.ledger,
+            manifest,
+            units=outcome.units,
         )
 
     def load(self, experiments: Sequence[Experiment]) -> dict[tuple[str, int], Outcome]:
@@ -492,6 +510,7 @@ class ExperimentStore:
                 run["timeseries"],
                 run["ledger"],
                 float(info["run_seconds"]),
+                units=run["units"],
             )
         return saved
 

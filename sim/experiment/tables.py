@@ -325,3 +325,78 @@ def beats(comparison: Comparison) -> pd.DataFrame:
 def _check_scale(scale: float) -> None:
     if not (isinstance(scale, int | float) and 0 < scale <= 1 and math.isfinite(scale)):
         raise ValueError(f"scale must be in (0, 1], got {scale!r}")
+
+
+#: The bridge's package-wide lines (sim/experiment/bridge.py); the rest are per intervention or per output.
+BRIDGE_PARTS = ("substitution", "displacement", "induced", "bridge_residual")
+
+
+def _is_bridge_metric(name: str) -> bool:
+    return name.startswith(("gross", "deadweight")) or name in BRIDGE_PARTS
+
+
+def bridge_table(comparison: Comparison) -> pd.DataFrame:
+    """Per package, the gross-to-net bridge in full-population job-years, ending with the net (``job_years``).
+
+    One row per line: ``package``, ``metric``, ``label``, ``mean``, ``ci_low``, ``ci_high`` (90%
+    t-interval across seeds), ``n``. Empty when no run kept its unit record.
+    """
+    columns = ["package", "metric", "label", "mean", "ci_low", "ci_high", "n"]
+    if comparison.summary.empty:
+        return pd.DataFrame(columns=columns)
+    summary = full_population_summary(comparison.summary, comparison.scale)
+    frames = []
+    for package in comparison.packages:
+        mine = summary[summary["package"] == package]
+        lines = mine[mine["metric"].map(_is_bridge_metric)]
+        if lines.empty:
+            continue
+        net = mine[mine["metric"] == "job_years"].assign(label="net: job-years against the baseline twin")
+        frames.append(pd.concat([lines, net])[columns])
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    table.attrs.update(scale=comparison.scale, units="job-years over the run, full population")
+    return table
+
+
+def format_bridge(comparison: Comparison) -> str:
+    """The bridge of every package as text for the terminal (``shocksim compare``); empty when there is none.
+
+    Package-wide lines, with gross and deadweight of each intervention beneath theirs (the totals
+    by output, ``gross_<output>``, are in summary.csv).
+    """
+    from sim.experiment.stats import format_value
+
+    table = bridge_table(comparison)
+    if table.empty:
+        return ""
+
+    def cell(row: object) -> str:
+        text = format_value(row.mean, "job-years", True)
+        if not (math.isnan(row.ci_low) or math.isnan(row.ci_high)):
+            low, high = format_value(row.ci_low, "job-years", True), format_value(row.ci_high, "job-years", True)
+            text += f" [{low}, {high}]"
+        return text
+
+    lines = [
+        f"gross-to-net bridge, job-years over the run, full population, mean [{CONFIDENCE:.0%} interval]:",
+        "  gross - deadweight + substitution + displacement + induced + residual = net (docs/compare.md)",
+    ]
+    for package, rows in table.groupby("package", sort=False):
+        lines.append(f"  {package}")
+        by_metric = {row.metric: row for row in rows.itertuples(index=False)}
+        order = [
+            "gross",
+            *[name for name in by_metric if name.startswith("gross__")],
+            "deadweight",
+            *[name for name in by_metric if name.startswith("deadweight__")],
+            *BRIDGE_PARTS,
+            "job_years",
+        ]
+        for metric in order:
+            if metric not in by_metric:
+                continue
+            row = by_metric[metric]
+            indent = "      " if metric.startswith(("gross__", "deadweight__")) else "    "
+            label = f"{indent}{row.label}"
+            lines.append(f"{label[:75]:76}{cell(row):>34}")
+    return "\n".join(lines)

@@ -43,6 +43,18 @@ class Intervention:
 
     Settings: ClassVar[type[InterventionSettings]]
     type: ClassVar[str]
+    #: The gross-to-net bridge (sim/experiment/bridge.py, docs/compare.md). ``bridge_units``: what the
+    #: programme supports: "firms" (jobs at the firms it pays or serves are its direct effect),
+    #: "workers" (its participants' jobs are; the firms that hire or take them in are where
+    #: substitution is looked for) or "none" (no unit of its own: all its effect is spill-over).
+    bridge_units: ClassVar[str] = "none"
+    #: The output a programme report would claim, as ``gross_<output>`` in job-years, and how it is
+    #: counted from the run: ("months", count) - the monthly count is jobs held that month;
+    #: ("to_horizon", count) - each counted event claims a job from its month to the horizon;
+    #: ("supported_firms", None) - every job at the supported firms from their first month of
+    #: support to the horizon; None - the programme claims no jobs (gross 0).
+    gross_output: ClassVar[str | None] = None
+    gross_rule: ClassVar[tuple[str, str | None] | None] = None
 
     def __init__(self, settings: InterventionSettings, ledger: Ledger, budget_scale: float) -> None:
         self.settings = settings

@@ -14,6 +14,11 @@ intervention act. An intervention reads the region through read-only views
 
 Its own per-firm state an intervention declares in ``firm_columns`` and writes through
 :meth:`PolicyDesk.own`.
+
+The desk also records, per intervention, the first month it acted on each firm (paid, served,
+shielded, guaranteed, bought from, brought in, placed a worker with) and each worker (paid,
+trained, placed, counted as a participant): the supported units of the gross-to-net bridge
+(sim/experiment/bridge.py). Nothing in the region reads these records.
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ class PolicyDesk:
         self.month = 0
         self.firms = ReadOnlyColumns(state.firms)
         self.workforce = ReadOnlyColumns(state.workforce)
+        # Who each intervention touched, for the gross-to-net bridge (sim/experiment/bridge.py):
+        # per intervention, the first month it acted on each firm and worker (NEVER: not touched),
+        # by row. Recording only: nothing in the region reads these.
+        self.first_touch_firms: dict[str, np.ndarray] = {}
+        self.first_touch_workers: dict[str, np.ndarray] = {}
+        self._acting: Intervention | None = None
         for policy in policies:
             for column, spec in policy.firm_columns().items():
                 state.firms.register(f"{policy.name}__{column}", spec)
@@ -124,10 +135,12 @@ class PolicyDesk:
             policy.counts = {}
             if month < policy.first_month(self):
                 continue
+            self._acting = policy
             if not policy.started:
                 policy.start(self)
                 policy.started = True
             policy.step(self, month)
+        self._acting = None
         state.household_transfers_krw = self.ledger.month_household_income_krw
         # Firms that policies brought in at the policy point join the rest of the month with
         # their planned output as this month's orders.
@@ -137,8 +150,34 @@ class PolicyDesk:
         """The end of the run: every intervention that started runs its ``finish``."""
         for policy in self.policies:
             if policy.started and not policy.finished:
+                self._acting = policy
                 policy.finish(self)
                 policy.finished = True
+        self._acting = None
+
+    # ---------------------------------------------------------------- who was touched (recording only)
+    def _touch(self, book: dict[str, np.ndarray], count: int, ids: np.ndarray) -> None:
+        """Record that the acting intervention acted on rows ``ids`` this month (first month kept)."""
+        policy = self._acting
+        ids = np.asarray(ids, dtype=np.int64)
+        if policy is None or len(ids) == 0:
+            return
+        ids = ids[ids >= 0]
+        first = book.get(policy.name)
+        if first is None or len(first) < count:
+            grown = np.full(count, NEVER, dtype=np.int32)
+            if first is not None:
+                grown[: len(first)] = first
+            first = book[policy.name] = grown
+        np.minimum.at(first, ids, np.int32(self.month))
+
+    def touch_firms(self, firms: np.ndarray) -> None:
+        """Record the firms the acting intervention supports this month (for the gross-to-net bridge)."""
+        self._touch(self.first_touch_firms, self._state.firms.count, firms)
+
+    def note_participants(self, workers: np.ndarray) -> None:
+        """Record workers the acting intervention counts as its participants (e.g. subsidised hires); no effect."""
+        self._touch(self.first_touch_workers, self._state.workforce.count, workers)
 
     # ---------------------------------------------------------------- money
     def pay_firms(
@@ -155,6 +194,7 @@ class PolicyDesk:
         table = self._state.firms
         np.add.at(table.cash, firms[paid], amounts[paid])
         np.add.at(table.flow_policy_in, firms[paid], amounts[paid])
+        self.touch_firms(firms[paid])
         return paid
 
     def collect_from_firms(
@@ -176,7 +216,9 @@ class PolicyDesk:
 
     def pay_workers(self, policy: Intervention, workers: np.ndarray, amounts_krw: np.ndarray, kind: str) -> np.ndarray:
         """Pay workers (allowances) from the budget; the money joins local household income."""
-        return self._pay(policy, "worker", workers, kind, amounts_krw, household_income=True)
+        paid = self._pay(policy, "worker", workers, kind, amounts_krw, household_income=True)
+        self.note_participants(np.asarray(workers, dtype=np.int64)[paid])
+        return paid
 
     def pay_households(self, policy: Intervention, amount_krw: float, kind: str) -> bool:
         """Pay the region's households as a whole (a discount on vouchers they buy); it joins their income."""
@@ -223,6 +265,7 @@ class PolicyDesk:
         table = self._state.firms
         table.guarantee_cover_krw[firms] = cover_krw
         table.guarantee_ratio[firms] = np.where(np.asarray(cover_krw) > 0, ratio, 0.0)
+        self.touch_firms(firms[np.broadcast_to(np.asarray(cover_krw) > 0, firms.shape)])
 
     def charge_guarantee_fees(self, policy: Intervention, firms: np.ndarray, amounts_krw: np.ndarray) -> np.ndarray:
         """Collect guarantee fees from firms (up to their cash); the fee is part of their cost of credit."""
@@ -305,12 +348,17 @@ class PolicyDesk:
         labour_market.place(
             self._state, np.asarray(workers, dtype=np.int64), np.asarray(firms, dtype=np.int64), self.month
         )
+        self.note_participants(workers)
+        self.touch_firms(firms)
 
     def add_foreign_workers(self, firms: np.ndarray, visa_months: int, skill: int) -> np.ndarray:
         """Place foreign workers in jobs at ``firms`` (one each) on visas; return their ids."""
-        return arrivals.add_foreign_workers(
+        added = arrivals.add_foreign_workers(
             self._state, np.asarray(firms, dtype=np.int64), self.month, visa_months, skill
         )
+        self.note_participants(added)
+        self.touch_firms(firms)
+        return added
 
     def start_courses(self, workers: np.ndarray, course_months: int) -> None:
         """Job seekers start a training course; unemployment benefit is held over for its length."""
@@ -319,6 +367,7 @@ class PolicyDesk:
         workforce.training_end_month[workers] = self.month + course_months
         receiving = workforce.benefit_end_month[workers] > self.month
         workforce.benefit_end_month[workers[receiving]] += course_months
+        self.note_participants(workers)
 
     def end_courses(
         self, ending: np.ndarray, completed: np.ndarray, new_occupation: np.ndarray, upgraded: np.ndarray
@@ -340,6 +389,7 @@ class PolicyDesk:
     def shield_jobs(self, firms: np.ndarray, jobs: np.ndarray) -> None:
         """Lever for this month: the firms keep ``jobs`` workers their plans would lay off."""
         self._state.firms.retention_covered[firms] = jobs
+        self.touch_firms(firms)
 
     def buy_from(self, firms: np.ndarray, amounts_krw: np.ndarray) -> None:
         """Lever for this month: public purchases diverted to the firms (paid through ``pay_for_services``).
@@ -348,6 +398,7 @@ class PolicyDesk:
         (orders.py): preferential procurement changes who sells to public bodies, not how much.
         """
         self._state.firms.policy_demand[firms] += amounts_krw
+        self.touch_firms(firms)
 
     def divert_spending_to_local(self, amount_krw: float) -> None:
         """Lever for this month: households move ``amount_krw`` of their spending home.
@@ -360,6 +411,8 @@ class PolicyDesk:
     def set_fixed_cost_discount(self, firms: np.ndarray, share: float) -> None:
         """Lasting lever: the firms' fixed costs are ``share`` lower (until set again)."""
         self._state.firms.overhead_discount[firms] = share
+        if share > 0:
+            self.touch_firms(np.flatnonzero(np.asarray(firms)) if np.asarray(firms).dtype == bool else firms)
 
     def set_sales_uplift(self, firms: np.ndarray, uplift: float, outside_share: float) -> None:
         """Lasting lever: the firms sell ``uplift`` more (until set again).
@@ -369,6 +422,8 @@ class PolicyDesk:
         """
         self._state.firms.demand_uplift[firms] = uplift * (1.0 - outside_share)
         self._state.firms.outside_uplift[firms] = uplift * outside_share
+        if uplift > 0:
+            self.touch_firms(np.flatnonzero(np.asarray(firms)) if np.asarray(firms).dtype == bool else firms)
 
     def plan_arriving_firms(self, generator: np.random.Generator, count: int, sectors: list[str]) -> ArrivalPlan:
         """Draw firms that could arrive (not added yet: an incentive checks first what it can pay)."""
@@ -376,7 +431,9 @@ class PolicyDesk:
 
     def add_planned_firms(self, plan: ArrivalPlan, name_prefix: str, origin: str) -> np.ndarray:
         """Bring the planned firms to the region; return their ids."""
-        return arrivals.add_planned_firms(self._state, plan, self.month, name_prefix, origin)
+        added = arrivals.add_planned_firms(self._state, plan, self.month, name_prefix, origin)
+        self.touch_firms(added)
+        return added
 
     # ---------------------------------------------------------------- the monthly table
     def columns(self) -> dict[str, RecordColumn]:

@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 @register
 class CreditGuarantee(Intervention):
     Settings = CreditGuaranteeSettings
+    bridge_units = "firms"
+    gross_output = "jobs_in_guaranteed_firms"
+    gross_rule = ("supported_firms", None)
 
     def __init__(self, settings: CreditGuaranteeSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

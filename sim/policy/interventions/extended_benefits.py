@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 @register
 class ExtendedBenefits(Intervention):
     Settings = ExtendedBenefitsSettings
+    bridge_units = "workers"
+    gross_output = None
+    gross_rule = None
 
     def __init__(self, settings: ExtendedBenefitsSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

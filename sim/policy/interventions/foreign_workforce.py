@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 @register
 class ForeignWorkforce(Intervention):
     Settings = ForeignWorkforceSettings
+    bridge_units = "workers"
+    gross_output = "foreign_workers_placed"
+    gross_rule = ("to_horizon", "workers_placed")
 
     def __init__(self, settings: ForeignWorkforceSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

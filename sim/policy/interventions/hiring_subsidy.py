@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 @register
 class HiringSubsidy(Intervention):
     Settings = HiringSubsidySettings
+    bridge_units = "workers"
+    gross_output = "subsidised_jobs"
+    gross_rule = ("months", "subsidised_jobs")
 
     def __init__(self, settings: HiringSubsidySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
@@ -65,6 +68,7 @@ class HiringSubsidy(Intervention):
             self.employers = np.concatenate([self.employers, firms])
             self.months_left = np.concatenate([self.months_left, np.full(len(hired), settings.months)])
             self.counts["subsidised_hires"] = float(len(hired))
+            desk.note_participants(hired)  # the programme's participants, for the gross-to-net bridge
 
         # Pay for subsidised jobs still held at the same employer.
         staying = (workforce.status[self.workers] == EMPLOYED) & (workforce.employer[self.workers] == self.employers)

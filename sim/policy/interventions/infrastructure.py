@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 @register
 class Infrastructure(Intervention):
     Settings = InfrastructureSettings
+    bridge_units = "firms"
+    gross_output = "jobs_in_served_firms"
+    gross_rule = ("supported_firms", None)
 
     def __init__(self, settings: InfrastructureSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

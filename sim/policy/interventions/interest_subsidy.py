@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 @register
 class InterestSubsidy(Intervention):
     Settings = InterestSubsidySettings
+    bridge_units = "firms"
+    gross_output = "jobs_in_subsidised_firms"
+    gross_rule = ("supported_firms", None)
 
     def __init__(self, settings: InterestSubsidySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

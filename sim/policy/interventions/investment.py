@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 @register
 class InvestmentAttraction(Intervention):
     Settings = InvestmentSettings
+    bridge_units = "firms"
+    gross_output = "jobs_in_incentivised_firms"
+    gross_rule = ("supported_firms", None)
 
     def __init__(self, settings: InvestmentSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

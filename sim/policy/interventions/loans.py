@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 @register
 class WorkingCapitalLoans(Intervention):
     Settings = LoanSettings
+    bridge_units = "firms"
+    gross_output = "jobs_in_supported_firms"
+    gross_rule = ("supported_firms", None)
 
     def __init__(self, settings: LoanSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 @register
 class EmploymentRetention(Intervention):
     Settings = RetentionSettings
+    bridge_units = "firms"
+    gross_output = "jobs_retained"
+    gross_rule = ("months", "jobs_covered")
 
     def __init__(self, settings: RetentionSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

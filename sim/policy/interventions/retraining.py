@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 @register
 class Retraining(Intervention):
     Settings = RetrainingSettings
+    bridge_units = "workers"
+    gross_output = "placements"
+    gross_rule = ("to_horizon", "graduates_placed")
 
     def __init__(self, settings: RetrainingSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

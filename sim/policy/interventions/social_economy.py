@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 @register
 class SocialEconomy(Intervention):
     Settings = SocialEconomySettings
+    bridge_units = "firms"
+    gross_output = "jobs_in_supported_enterprises"
+    gross_rule = ("supported_firms", None)
 
     def __init__(self, settings: SocialEconomySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -1,0 +1,193 @@
+"""The gross-to-net bridge (issue 12, part 4): gross outputs as programmes report them, split seed by seed into
+deadweight, substitution, displacement, induced and a named residual that sum to the net job-years.
+
+Terms and their reading follow the UK additionality guides (HM Treasury Green Book; HCA/English Partnerships
+Additionality Guide, 4th ed. 2014): deadweight is what would have happened anyway, substitution is a firm or
+person taking jobs others would have had, displacement is other firms losing, multiplier (here induced) effects
+are the knock-on spending.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main as shocksim_main
+from sim.experiment.bridge import PARTS
+from sim.experiment.compare import compare
+from sim.model import RegionModel
+
+SCALE = 0.03
+MONTHS = 36
+REPS = 4
+SEED = 11
+
+ZERO_RETENTION = """\
+name = "zero_retention"
+description = "a retention subsidy with no money"
+
+[[interventions]]
+type = "employment_retention"
+name = "zero_retention"
+start = "2021-01"
+end = "2025-12"
+budget_krw = 0.0
+sectors = ["auto", "appliance"]
+sme_only = true
+wage_share = 0.5
+max_months_per_year = 6
+clawback = true
+"""
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bridge")
+    zero = folder / "zero_retention.toml"
+    zero.write_text(ZERO_RETENTION)
+    packages = ["gwangju_2021", "single_hiring_subsidy", "single_retention", "single_retraining", zero]
+    return compare("gwangju", packages, reps=REPS, seed=SEED, scale=SCALE, months=MONTHS, out=folder / "out")
+
+
+def _identity(effects: pd.DataFrame) -> pd.Series:
+    return effects["gross"] - effects["deadweight"] + sum(effects[part] for part in PARTS)
+
+
+def test_the_parts_sum_to_the_net_job_years_seed_by_seed(comparison):
+    effects = comparison.effects
+    assert len(effects) == 5 * REPS
+    assert effects["gross"].notna().all()
+    np.testing.assert_allclose(_identity(effects), effects["job_years"], rtol=0, atol=1e-9)
+    # The cells of the bridge hold every job-month of both twins: their net is the comparison's job-years.
+    np.testing.assert_allclose(effects["bridge_net"], effects["job_years"], rtol=0, atol=1e-9)
+    # Per intervention, gross and deadweight add up to the package's.
+    for name in comparison.packages:
+        mine = effects[effects["package"] == name]
+        grosses = [c for c in mine.columns if c.startswith("gross__") and mine[c].notna().all()]
+        deadweights = [c for c in mine.columns if c.startswith("deadweight__") and mine[c].notna().all()]
+        np.testing.assert_allclose(mine[grosses].sum(axis=1), mine["gross"], rtol=1e-12)
+        np.testing.assert_allclose(mine[deadweights].sum(axis=1), mine["deadweight"], rtol=1e-12)
+        assert ((mine[deadweights].to_numpy() >= 0) & (mine[deadweights].to_numpy() <= mine[grosses].to_numpy())).all()
+
+
+def test_a_zero_budget_package_has_every_part_zero(comparison):
+    zero = comparison.effects[comparison.effects["package"] == "zero_retention"]
+    for column in ["gross", "deadweight", *PARTS, "job_years"]:
+        assert (zero[column] == 0.0).all(), column
+
+
+def test_the_unit_record_holds_every_job_month_of_the_monthly_table():
+    model = RegionModel("gwangju", rng=4, scale=0.02, months=24, package="gwangju_2021", unit_records=True)
+    table = model.run()
+    units = model.units()
+    assert int(units["pair_months"].sum()) == int(table["employed"].to_numpy()[1:].sum())
+    assert len(np.unique(units["firm_key"])) == len(units["firm_key"])  # keys name firms uniquely
+    # The participants the programme counts are among those the record says it touched.
+    assert len(units["touched_workers__appliance_hiring"]) > 0
+    assert len(units["touched_firms__auto_retention"]) > 0
+
+
+def test_unit_records_change_nothing_in_the_run():
+    plain = RegionModel("gwangju", rng=4, scale=0.02, months=12, package="gwangju_2021").run()
+    kept = RegionModel("gwangju", rng=4, scale=0.02, months=12, package="gwangju_2021", unit_records=True).run()
+    pd.testing.assert_frame_equal(plain, kept, check_exact=True)
+
+
+def test_gross_outputs_follow_each_programmes_counting_rule(comparison):
+    """Retention: jobs covered each month; hiring subsidy: subsidised job-months; retraining: a placement claims
+    its job from the month of placement to the horizon. All in job-years of the sample."""
+    runs, effects = comparison.runs, comparison.effects.set_index(["package", "replicate"])
+    for replicate in range(REPS):
+        run = runs[(runs["package"] == "gwangju_2021") & (runs["replicate"] == replicate)].sort_values("month")
+        row = effects.loc[("gwangju_2021", replicate)]
+        assert row["gross__auto_retention"] == pytest.approx(run["auto_retention_jobs_covered"].iloc[1:].sum() / 12)
+        assert row["gross__appliance_hiring"] == pytest.approx(
+            run["appliance_hiring_subsidised_jobs"].iloc[1:].sum() / 12
+        )
+        placed = run["appliance_transition_graduates_placed"].to_numpy()[1:]
+        months_left = MONTHS - np.arange(1, MONTHS + 1) + 1
+        assert row["gross__appliance_transition"] == pytest.approx((placed * months_left).sum() / 12)
+        assert row["gross_subsidised_jobs"] == row["gross__appliance_hiring"]
+        assert row["gross_jobs_retained"] == row["gross__auto_retention"]
+
+
+def test_hiring_subsidy_deadweight_is_large_as_evaluations_find(comparison):
+    """Evaluations of hiring subsidies find large deadweight: Martin and Grubb (2001, Swedish Economic Policy
+    Review 8(2), abstract): hiring subsidies "suffer increasingly from dead-weight and substitution effects as
+    they are expanded"; Martin (2000, OECD Economic Studies 30) reviews the OECD evaluations (the often-quoted
+    figure there, deadweight plus substitution near 90% of subsidised jobs, was not checked against the text in
+    this work). Here: deadweight is positive in every seed, and the mean share of the gross it takes lies between
+    40% and 95% (assumption: "large" read as at least 40%; below 95%, so that some subsidised jobs are additional).
+    Measured (4 seeds, scale 0.03, 36 months, seed 11): 0.92."""
+    mine = comparison.effects[comparison.effects["package"] == "single_hiring_subsidy"]
+    assert (mine["deadweight"] > 0).all()
+    share = mine["deadweight"].mean() / mine["gross"].mean()
+    assert 0.40 <= share <= 0.95, f"deadweight share of the hiring subsidy's gross {share:.2f}"
+
+
+def test_summary_csv_has_the_bridge_lines_with_intervals_and_full_population_figures(comparison):
+    summary = pd.read_csv(comparison.folder / "summary.csv")
+    mine = summary[summary["package"] == "gwangju_2021"].set_index("metric")
+    for metric in [
+        "gross",
+        "gross_subsidised_jobs",
+        "gross_jobs_retained",
+        "gross_placements",
+        "gross__appliance_hiring",
+        "deadweight",
+        "deadweight__appliance_hiring",
+        *PARTS,
+    ]:
+        row = mine.loc[metric]
+        assert row["unit"] == "job-years"
+        assert row["ci_low"] <= row["mean"] <= row["ci_high"]
+        assert row["mean_full_population"] == pytest.approx(row["mean"] / SCALE)
+    # A package without an intervention has no line for it.
+    assert "gross__appliance_hiring" not in set(summary.loc[summary["package"] == "single_retention", "metric"])
+
+
+def test_the_bridge_table_ends_with_the_net_and_adds_up_in_full_population_units(comparison):
+    table = comparison.bridge()
+    mine = table[table["package"] == "single_hiring_subsidy"].set_index("metric")
+    total = mine.loc["gross", "mean"] - mine.loc["deadweight", "mean"] + sum(mine.loc[p, "mean"] for p in PARTS)
+    assert total == pytest.approx(mine.loc["job_years", "mean"], abs=1e-6)
+    assert list(mine.index)[-1] == "job_years"
+
+
+SEED_PACKAGES = [
+    ("gwangju", "gwangju_2021"),
+    ("gyeongju", "gyeongju"),
+    ("gwanak", "gwanak_2024"),
+    ("declining_county", "sigungu_collaboration_2025"),
+]
+
+
+@pytest.mark.parametrize(("scenario", "package"), SEED_PACKAGES)
+def test_each_seed_package_shows_its_bridge_in_compare(scenario, package, tmp_path: Path, capsys):
+    status = shocksim_main(
+        [
+            "compare",
+            scenario,
+            "--package",
+            package,
+            "--reps",
+            "2",
+            "--scale",
+            "0.02",
+            "--months",
+            "24",
+            "--out",
+            str(tmp_path / "out"),
+            "--no-figures",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    bridge = out[out.index("gross-to-net bridge") :]
+    assert f"  {package}" in bridge
+    for line in ("gross: jobs the programmes would report", "deadweight", "substitution", "displacement"):
+        assert line in bridge
+    assert "net: job-years against the baseline twin" in bridge
