@@ -61,6 +61,10 @@ def _response(name, baseline):
         "single_retraining",
         "single_infrastructure",
         "single_interest_subsidy",
+        "single_public_jobs",
+        "single_employment_services",
+        "single_contribution_deferral",
+        "single_public_construction",
         pytest.param(
             "single_social_economy",
             marks=pytest.mark.xfail(
@@ -91,6 +95,7 @@ def _response(name, baseline):
 )
 def test_mean_job_years_rise_with_the_budget_where_the_money_is_spent(name, baseline):
     job_years, spending = _response(name, baseline)
+    print(name, [round(value) for value in job_years], [round(value / 1e9, 3) for value in spending])
     assert spending[0] > 0
     for low, high, spent_low, spent_high in zip(job_years, job_years[1:], spending, spending[1:], strict=False):
         if spent_high > spent_low * 1.05:  # the extra money was spent: it must buy more job-years
