@@ -107,10 +107,11 @@ def test_public_jobs_do_not_raise_later_private_employment(later_employment):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 0.079 of 492 participants (seeds 1-4, scale 0.2) against MOEL's 0.168-0.206: the model's participants are the "
-    "longest unemployed of the region (four to five years at hire), whose application success has decayed with "
-    "their spell, and the spell runs on after the job; MOEL's participants are mostly over 65 and the rate counts "
-    "any private job after the programme, not one held at six months",
+    reason="measured 0.079 of 492 participants (seeds 1-4, scale 0.2) against MOEL's 0.168-0.206: "
+    "the model's participants are the longest unemployed of the region (four to five years at hire), "
+    "whose application success has decayed with their spell, and the spell runs on after the job; "
+    "MOEL's participants are mostly over 65 and its rate counts any private job after the programme, "
+    "not one held at six months",
 )
 def test_later_private_employment_matches_moel(later_employment):
     """MOEL: 16.8% (2018) and 20.6% (2019) of direct-job participants in private jobs after the programme."""
