@@ -27,6 +27,7 @@ from sim.region.state import (
     IN_TRAINING,
     INACTIVE,
     MOVED_OUT,
+    PUBLIC_JOB,
     ROLE_LABELS,
     UNEMPLOYED,
 )
@@ -48,7 +49,10 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
     traded = ", ".join(config.traded_names)
     return {
         "month": RecordColumn(INT, "model month (0 = start state, 1 = first simulated month)"),
-        "employed": RecordColumn(INT, "workers employed (end of month)"),
+        "employed": RecordColumn(INT, "workers employed (end of month), public-job participants included"),
+        "employed_public_jobs": RecordColumn(
+            INT, "residents in temporary public jobs (direct job creation) at the end of the month; part of employed"
+        ),
         "unemployed": RecordColumn(INT, "workers unemployed and searching (end of month)"),
         "unemployment_rate": RecordColumn(REAL, "unemployed / labour_force"),
         "labour_force": RecordColumn(INT, "employed + unemployed (trainees are counted separately)"),
@@ -99,7 +103,7 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "household_spending": RecordColumn(REAL, "households' consumption spending (anywhere), KRW per month"),
         "business_services_purchases": RecordColumn(REAL, "traded firms' purchases of local services, KRW per month"),
         "household_savings": RecordColumn(REAL, "disposable income not spent since the start, KRW (a stock)"),
-        "mean_wage": RecordColumn(REAL, "mean monthly wage of the employed, KRW"),
+        "mean_wage": RecordColumn(REAL, "mean monthly wage of the employed in firms (not public jobs), KRW"),
         "borrowing": RecordColumn(REAL, "new bank lending to firms, KRW per month"),
         "bad_debt": RecordColumn(REAL, "bank debt written off when firms failed, KRW per month"),
         "household_transfers": RecordColumn(REAL, "policy payments to workers (allowances), KRW per month"),
@@ -216,11 +220,14 @@ def resident_statistics(state: RegionState, statuses: np.ndarray) -> dict[str, f
     """The survey's resident-based figures: population 15+, employment and participation rates, commuters."""
     workforce = state.workforce
     employed, unemployed, population = resident_labour(workforce)
+    # Public-job participants are residents (public_jobs.py takes none who live outside).
+    public_jobs = int(statuses[PUBLIC_JOB])
+    employed += public_jobs
     commuters_in = int(np.count_nonzero(workforce.lives_outside & (workforce.status == EMPLOYED)))
     return {
         "population_15plus": population,
         "residents_employed": employed,
-        "jobs_in_region": int(statuses[EMPLOYED]),
+        "jobs_in_region": int(statuses[EMPLOYED]) + public_jobs,
         "commuters_in": commuters_in,
         "commuters_out": int(statuses[COMMUTING_OUT]),
         "employment_rate_15plus": employed / population if population else 0.0,
@@ -234,7 +241,8 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
     firms, workforce, config = state.firms, state.workforce, state.config
     sectors = config.sector_names
     statuses = workforce.status_counts()
-    employed, unemployed = int(statuses[EMPLOYED]), int(statuses[UNEMPLOYED])
+    in_firms, public_jobs, unemployed = int(statuses[EMPLOYED]), int(statuses[PUBLIC_JOB]), int(statuses[UNEMPLOYED])
+    employed = in_firms + public_jobs
     labour_force = employed + unemployed
     by_sector = np.bincount(firms.sector, weights=firms.employees, minlength=len(sectors))
     output_by_sector = np.bincount(firms.sector, weights=firms.output, minlength=len(sectors))
@@ -246,6 +254,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
     values: dict[str, float] = {
         "month": month,
         "employed": employed,
+        "employed_public_jobs": public_jobs,
         "unemployed": unemployed,
         "unemployment_rate": unemployed / labour_force if labour_force else 0.0,
         "labour_force": labour_force,
@@ -261,7 +270,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "business_services_purchases": state.local.business_purchases_krw,
         "household_spending": state.local.spending_krw,
         "household_savings": state.local.savings_krw,
-        "mean_wage": float(firms.wage_bill.sum() / employed) if employed else 0.0,
+        "mean_wage": float(firms.wage_bill.sum() / in_firms) if in_firms else 0.0,
         "borrowing": float(firms.flow_borrowing.sum()),
         "household_transfers": state.household_transfers_krw,
         "foreign_workers": int(np.count_nonzero(workforce.foreign & (workforce.status != MOVED_OUT))),

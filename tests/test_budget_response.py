@@ -52,6 +52,9 @@ def _response(name, baseline):
 # Measured with every mechanism of the session in (mean full-population job-years at 1x, 2x, 4x;
 # seeds 1-8, scale 0.05): retention 580, 909, 1049; loans 95, 161, 161; hiring subsidy 120, 196,
 # 205; retraining 94, 135, 165; infrastructure 9, 50, 99; interest subsidy 314, 333, 463 pass.
+# Public jobs 495, 752, 1661 and public construction 236, 252, 481 pass; contribution deferral
+# stays at 120 (0.09 bn of the sample spent at every budget: only cash-short SMEs defer, and the
+# money beyond their needs is not spent).
 @pytest.mark.parametrize(
     "name",
     [
@@ -61,6 +64,18 @@ def _response(name, baseline):
         "single_retraining",
         "single_infrastructure",
         "single_interest_subsidy",
+        "single_public_jobs",
+        "single_contribution_deferral",
+        "single_public_construction",
+        pytest.param(
+            "single_employment_services",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured 62, 55, 145 with 0.38, 0.78, 1.55 bn of the sample spent: the money enrols twice "
+                "and four times the participants, but a search boost mostly moves vacancies from other seekers to "
+                "participants (substitution), so the net effect is small beside the spread between seeds",
+            ),
+        ),
         pytest.param(
             "single_social_economy",
             marks=pytest.mark.xfail(

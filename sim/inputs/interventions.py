@@ -177,6 +177,52 @@ class CreditGuaranteeSettings(InterventionSettings):
     default_rate_annual: Annotated[float, Field(ge=0.0, lt=1.0)]
 
 
+class PublicJobsSettings(InterventionSettings):
+    """Direct public job creation (직접일자리사업): see public_jobs.py."""
+
+    type: Literal["public_jobs"]
+    wage_krw_per_month: Annotated[float, Field(gt=0.0)]
+    employer_contribution_rate: Annotated[float, Field(ge=0.0, le=0.5)]
+    admin_share: Annotated[float, Field(ge=0.0, le=1.0)]
+    job_months: Annotated[int, Field(gt=0, le=24)]
+    min_months_unemployed: Annotated[int, Field(ge=0)]
+    min_age_years: Annotated[float, Field(ge=15.0, le=100.0)] = 15.0
+
+
+class EmploymentServicesSettings(InterventionSettings):
+    """Intensive counselling and job-search assistance (국민취업지원제도): see employment_services.py."""
+
+    type: Literal["employment_services"]
+    service_cost_krw: Annotated[float, Field(ge=0.0)]
+    allowance_krw_per_month: Annotated[float, Field(ge=0.0)]
+    programme_months: Annotated[int, Field(gt=0, le=24)]
+    search_boost: Annotated[float, Field(ge=1.0, le=5.0)]
+    min_months_unemployed: Annotated[int, Field(ge=0)]
+
+
+class ContributionDeferralSettings(InterventionSettings):
+    """Deferral of social-insurance contributions and local taxes in a crisis area: see contribution_deferral.py."""
+
+    type: Literal["contribution_deferral"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    deferred_share_of_wage_bill: Annotated[float, Field(gt=0.0, le=0.5)]
+    cash_short_months: Annotated[float, Field(ge=0.0, le=24.0)]
+    deferral_months: Annotated[int, Field(gt=0, le=24)]
+    repayment_months: Annotated[int, Field(gt=0, le=60)]
+    funds_rate_annual: Annotated[float, Field(ge=0.0, le=0.2)]
+    default_rate_annual: Annotated[float, Field(ge=0.0, lt=1.0)]
+
+
+class PublicConstructionSettings(InterventionSettings):
+    """Public construction demand (SOC 조기집행) bought from local firms: see public_construction.py."""
+
+    type: Literal["public_construction"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+
+
 #: Settings class of every intervention type, by its ``type`` tag.
 SETTINGS: dict[str, type[InterventionSettings]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()

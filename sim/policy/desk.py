@@ -6,10 +6,11 @@ intervention act. An intervention reads the region through read-only views
 
 - money: pay firms, workers or suppliers of services, collect repayments and clawbacks,
   write loans off; every won goes through the intervention's budget into the ledger;
-- people: start and end training courses, place job seekers in openings, bring foreign
-  workers, boost this month's job search (a lever);
-- firms: shield jobs from this month's layoffs, buy from firms, lower fixed costs, raise
-  sales (levers), bring arriving firms an incentive has paid for;
+- people: start and end training courses and temporary public jobs, place job seekers in
+  openings, bring foreign workers, boost this month's job search (a lever);
+- firms: shield jobs from this month's layoffs, buy from firms (diverted procurement, or public
+  works paid from outside the region), lower fixed costs, raise sales (levers), bring arriving
+  firms an incentive has paid for;
 - looking ahead: the layoffs and openings firms plan this month.
 
 Its own per-firm state an intervention declares in ``firm_columns`` and writes through
@@ -31,7 +32,7 @@ from sim.records import INT, REAL, RecordColumn
 from sim.region import arrivals, labour_market, production
 from sim.region.arrivals import ArrivalPlan
 from sim.region.region_state import RegionState
-from sim.region.state import ACTIVE, IN_TRAINING, NEVER, UNEMPLOYED, ColumnTable
+from sim.region.state import ACTIVE, IN_TRAINING, NEVER, PUBLIC_JOB, UNEMPLOYED, ColumnTable
 
 #: Firm and worker columns that are levers reset at every policy point, with their reset values.
 MONTHLY_LEVERS = {
@@ -41,6 +42,7 @@ MONTHLY_LEVERS = {
         "wage_subsidy_krw": 0.0,
         "interest_subsidy_krw": 0.0,
         "guarantee_fee_krw": 0.0,
+        "public_demand": 0.0,
     },
     "workforce": {"search_boost": 1.0},
     "local": {"diverted_spending_krw": 0.0},
@@ -381,6 +383,23 @@ class PolicyDesk:
         workforce.unemployed_since[ending] = self.month
         workforce.training_end_month[ending] = NEVER
 
+    def start_public_jobs(self, workers: np.ndarray) -> None:
+        """Job seekers take a temporary public job: employed (``PUBLIC_JOB``), not searching.
+
+        Their pay comes from the policy (``pay_workers``); no firm employs them. Unemployment
+        benefit is not paid while they work (households.py pays the unemployed only).
+        """
+        self._state.workforce.status[np.asarray(workers, dtype=np.int64)] = PUBLIC_JOB
+
+    def end_public_jobs(self, workers: np.ndarray) -> None:
+        """Public jobs end: the participants search again.
+
+        Their unemployment spell runs on from before the job (``unemployed_since`` is kept):
+        private employers do not count a temporary public job as work experience (assumption;
+        NABO 2015 and KDI Policy Forum 261 find participants' later private employment weak).
+        """
+        self._state.workforce.status[np.asarray(workers, dtype=np.int64)] = UNEMPLOYED
+
     def boost_search(self, workers: np.ndarray, boost: float) -> None:
         """Lever for this month: the workers' applications succeed ``boost`` times as often."""
         self._state.workforce.search_boost[workers] = boost
@@ -399,6 +418,16 @@ class PolicyDesk:
         """
         self._state.firms.policy_demand[firms] += amounts_krw
         self.touch_firms(firms)
+
+    def buy_public_works(self, firms: np.ndarray, volume_krw: np.ndarray) -> None:
+        """Lever for this month: public works ordered from the firms (paid through ``pay_for_services``).
+
+        ``volume_krw`` is output at base prices (what the payment buys at the firms' prices).
+        Unlike ``buy_from``, the money comes from outside the region's own spending (central
+        grants for construction), so the orders add to local demand instead of diverting it
+        (orders.py reads them next month).
+        """
+        np.add.at(self._state.firms.public_demand, np.asarray(firms, dtype=np.int64), volume_krw)
 
     def divert_spending_to_local(self, amount_krw: float) -> None:
         """Lever for this month: households move ``amount_krw`` of their spending home.

@@ -38,6 +38,12 @@ LEDGER_COLUMNS: dict[str, str] = {
 #: (expected cost only, like a write-off). A ``guarantee_payout`` is a guarantee fund paying
 #: a bank the guaranteed share of a defaulted loan (spent for good); a ``guarantee_fee`` is
 #: a fee collected from a guaranteed firm (it comes back and lowers the expected cost).
+#: A ``public_wage`` is the net pay of a public-job participant (household income) and
+#: ``contributions`` the income tax and social-insurance contributions on public pay (paid to
+#: the funds and the tax office); ``counselling`` is employment services bought per participant;
+#: a ``deferral`` is a contribution or local tax a firm may pay later (repayable, like a loan
+#: at zero interest); ``interest_forgone`` is the interest the funds lose on deferrals still
+#: owed (expected cost only); ``public_works`` is public construction bought from firms.
 PAYMENT_KINDS = (
     "loan",
     "interest_subsidy",
@@ -56,11 +62,17 @@ PAYMENT_KINDS = (
     "provision",
     "guarantee_payout",
     "guarantee_fee",
+    "public_wage",
+    "contributions",
+    "counselling",
+    "deferral",
+    "interest_forgone",
+    "public_works",
     "budget_exhausted",
 )
 
 #: Losses on money already lent: they count in the expected cost, not in spending.
-LOSS_KINDS = ("write_off", "provision")
+LOSS_KINDS = ("write_off", "provision", "interest_forgone")
 
 
 @dataclass
@@ -167,9 +179,10 @@ class Ledger:
         """Record policy loans that will not be repaid (``write_off``) or are expected not to be (``provision``).
 
         The money was spent when lent: a write-off or provision adds to the expected cost only.
+        ``interest_forgone``: interest a zero-interest deferral does not earn (cost only too).
         """
         if kind not in LOSS_KINDS:
-            raise ValueError(f"a loss is a write_off or a provision, not {kind!r}")
+            raise ValueError(f"a loss is one of {LOSS_KINDS}, not {kind!r}")
         amounts = np.asarray(amounts_krw, dtype=float)
         self._append(month, intervention, "firm", firms, kind, amounts, False)
         total = float(amounts.sum())

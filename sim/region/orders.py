@@ -15,7 +15,9 @@
   weight in local household demand (new products sold to local buyers, taken from other
   local firms); ``outside_uplift`` adds sales to buyers outside the region; and
   ``policy_demand`` (procurement) is public purchasing diverted from the other local-services
-  firms, whose local demand falls by as much.
+  firms, whose local demand falls by as much; ``public_demand`` (public works paid from money
+  the region's buyers would not otherwise have spent: central grants for construction) is
+  added to the firms' orders, at base prices.
 """
 
 from __future__ import annotations
@@ -105,6 +107,8 @@ def place_orders(state: RegionState, month: int) -> None:
     share = weight / max(weight.sum(), 1e-9)
     diverted = float(firms.policy_demand.sum())
     demand = demand + np.maximum(local_total - diverted, 0.0) * share * noise + firms.policy_demand
+    if firms.public_demand.any():  # policy lever only; skipped in a baseline run
+        demand = demand + firms.public_demand
     firms.orders = np.where(firms.status == ACTIVE, demand, 0.0)
     firms.capacity_factor = capacity_factor
     firms.relocated_share = relocated

@@ -37,9 +37,19 @@ NO_PART = -1  # part_type of firms that make no parts a technology shift acts on
 NO_BRANCH = -1  # branch of firms in an industry without branches
 
 # Worker status codes
-EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, COMMUTING_OUT = 0, 1, 2, 3, 4, 5
+EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, COMMUTING_OUT, PUBLIC_JOB = 0, 1, 2, 3, 4, 5, 6
 #: COMMUTING_OUT: a resident employed outside the region (mobility.py), not by the region's firms.
-WORKER_STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "moved_out", "commuting_out")
+#: PUBLIC_JOB: a resident in a temporary public job (direct job creation, interventions/public_jobs.py):
+#: employed, paid by the policy desk, not searching, with no employer among the region's firms.
+WORKER_STATUS_NAMES = (
+    "employed",
+    "unemployed",
+    "in_training",
+    "out_of_labour_force",
+    "moved_out",
+    "commuting_out",
+    "public_job",
+)
 NO_EMPLOYER = -1
 NO_SECTOR = -1
 
@@ -208,6 +218,9 @@ def _firm_columns() -> dict[str, Column]:
         # Levers: policies set them at the policy point and the later stages read them.
         "overhead_discount": Column(f8, 0.0, "share of fixed costs saved (infrastructure)"),
         "policy_demand": Column(f8, 0.0, "public purchases diverted to the firm this month (procurement), KRW"),
+        "public_demand": Column(
+            f8, 0.0, "public purchases paid from outside the region's spending (public works), base-price KRW"
+        ),
         "demand_uplift": Column(
             f8, 0.0, "relative rise of the firm's weight in local household demand, taken from other local firms"
         ),
@@ -259,7 +272,9 @@ def _worker_columns() -> dict[str, Column]:
     return {
         "key": Column(np.uint64, 0, "stable key of the worker's random draws (random_streams.agent_keys)"),
         "region": Column(np.int16, 0, "region code of residence"),
-        "status": Column(np.int8, MOVED_OUT, "EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE or MOVED_OUT"),
+        "status": Column(
+            np.int8, MOVED_OUT, "EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, COMMUTING_OUT or PUBLIC_JOB"
+        ),
         "employer": Column(np.int32, NO_EMPLOYER, "firm id, or NO_EMPLOYER"),
         "occupation": Column(np.int8, 0, "index into labour_market.occupations"),
         "skill": Column(np.int8, 2, "1 (low) to 3 (high)"),

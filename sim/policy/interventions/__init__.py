@@ -2,7 +2,9 @@
 
 from sim.policy.interventions import (  # noqa: F401 - importing registers each instrument
     administration,
+    contribution_deferral,
     credit_guarantee,
+    employment_services,
     extended_benefits,
     foreign_workforce,
     hiring_subsidy,
@@ -11,6 +13,8 @@ from sim.policy.interventions import (  # noqa: F401 - importing registers each 
     investment,
     loans,
     local_currency,
+    public_construction,
+    public_jobs,
     retention,
     retraining,
     social_economy,
