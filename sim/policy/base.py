@@ -43,6 +43,8 @@ class Intervention:
 
     Settings: ClassVar[type[InterventionSettings]]
     type: ClassVar[str]
+    #: Counts that are not whole numbers (besides those named ``*_krw``, ``*_rate``, ``*_share``).
+    real_counts: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: InterventionSettings, ledger: Ledger, budget_scale: float) -> None:
         self.settings = settings
