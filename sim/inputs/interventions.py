@@ -191,6 +191,18 @@ class CreditGuaranteeSettings(InterventionSettings):
     default_rate_annual: Annotated[float, Field(ge=0.0, lt=1.0)]
 
 
+class VentureFundSettings(InterventionSettings):
+    """A public venture or growth fund taking equity stakes in small firms: see venture_fund.py."""
+
+    type: Literal["venture_fund"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    #: Largest firm (full-scale employees) the fund invests in.
+    max_employees: Annotated[int, Field(gt=0)]
+    #: Public equity per full-scale firm, KRW.
+    investment_per_firm_krw: Annotated[float, Field(gt=0.0)]
+
+
 #: Settings class of every intervention type, by its ``type`` tag.
 SETTINGS: dict[str, type[InterventionSettings]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()

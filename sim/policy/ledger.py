@@ -37,9 +37,12 @@ LEDGER_COLUMNS: dict[str, str] = {
 #: ``provision`` row is the expected loss on policy loans still owed at the horizon
 #: (expected cost only, like a write-off). A ``guarantee_payout`` is a guarantee fund paying
 #: a bank the guaranteed share of a defaulted loan (spent for good); a ``guarantee_fee`` is
-#: a fee collected from a guaranteed firm (it comes back and lowers the expected cost).
+#: a fee collected from a guaranteed firm (it comes back and lowers the expected cost). An
+#: ``equity`` row is a public fund's stake in a firm: repayable like a loan (spent at face
+#: value, an asset, not a cost) until the firm fails and it is written off.
 PAYMENT_KINDS = (
     "loan",
+    "equity",
     "interest_subsidy",
     "grant",
     "subsidy",
