@@ -76,6 +76,17 @@ def _response(name, baseline):
         ),
         "single_investment",
         pytest.param(
+            "single_venture_fund",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured 0, 0, -2 with 0.48, 0.98, 1.99 bn of the sample spent: equity is modelled as cash "
+                "no bank rations, which saves jobs only where a small firm would otherwise run out of cash, and "
+                "on Gwangju's shocks the stakes (24 M KRW each) rarely land there; the growth Korea Fund of Funds "
+                "investees show (Kim and Song: sales +30%) is not modelled (tests/test_venture_fund.py shows the "
+                "channel in a credit squeeze)",
+            ),
+        ),
+        pytest.param(
             "single_credit_guarantee",
             marks=pytest.mark.xfail(
                 strict=True,
