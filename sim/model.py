@@ -68,7 +68,7 @@ def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> t
     Counts the workers the workforce is sized for (the labour force at the run's scale, the
     entrants of every month and the foreign workers a package's budget pays to recruit), the firms (at most one
     per ``firm_size_min`` employees), firms an investment incentive plans each month (up to
-    (1 - deadweight) / deadweight times the scenario's arrivals), and the monthly table.
+    c / (1 - c) times the scenario's arrivals, c the largest "but for" share), and the monthly table.
     """
     from sim.region.state import FirmTable, Workforce
 
@@ -93,8 +93,10 @@ def estimate_memory_bytes(config: Scenario, package: Package | None = None) -> t
             placements = item.budget_krw * scale / item.recruitment_cost_per_worker_krw
             terms[f"interventions[{index}].budget_krw"] = placements * worker_row * _WORKING_COPIES
         if item.type == "investment_attraction" and config.investment is not None:
-            planned = config.investment.arrivals_per_year / 12 * (1 - item.deadweight_share) / item.deadweight_share
-            terms[f"interventions[{index}].deadweight_share"] = planned * 64 + planned * months * scale * firm_row
+            # At most the pool of mobile projects: arrivals * c / (1 - c) attracted at the largest "but for" share c.
+            changed = item.but_for_share_max
+            planned = config.investment.arrivals_per_year / 12 * changed / (1 - changed)
+            terms[f"interventions[{index}].but_for_share_max"] = planned * 64 + planned * months * scale * firm_row
     driver = max(terms, key=terms.__getitem__)
     return int(_BASE_BYTES + sum(terms.values())), driver
 

@@ -55,6 +55,11 @@ def _response(name, baseline):
 # Public jobs 495, 752, 1661 and public construction 236, 252, 481 pass; contribution deferral
 # stays at 120 (0.09 bn of the sample spent at every budget: only cash-short SMEs defer, and the
 # money beyond their needs is not spent).
+# Investment attraction passes since the budget buys expected firms at any scale: 0, 133, 134 with
+# 0.22, 0.71, 1.37 bn of the sample spent. It rests on very few firms: at scale 0.05 the eight
+# seeds expect about 0.6, 1.2 and 1.8 sampled attracted firms in all (Gwangju's pool of mobile
+# projects, 6 a year arriving anyway, is used up at about 30 bn); the draws share each month's
+# random number, so a firm attracted at one budget is attracted at a larger one too.
 @pytest.mark.parametrize(
     "name",
     [
@@ -84,13 +89,16 @@ def _response(name, baseline):
                 "divert local demand, so the effect is noise around a small mean",
             ),
         ),
+        "single_investment",
         pytest.param(
-            "single_investment",
+            "single_venture_fund",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 82, 82, 807 with 0.1, 0.5, 1.2 bn of the sample spent: at 2x the money pays the "
-                "firms that came anyway and attracts no more; at scale 0.05 a sampled arriving firm is whole or "
-                "absent, not an expected fraction of a firm (issue 12, item 2)",
+                reason="measured 0, 0, -2 with 0.48, 0.98, 1.99 bn of the sample spent: equity is modelled as cash "
+                "no bank rations, which saves jobs only where a small firm would otherwise run out of cash, and "
+                "on Gwangju's shocks the stakes (24 M KRW each) rarely land there; the growth Korea Fund of Funds "
+                "investees show (Kim and Song: sales +30%) is not modelled (tests/test_venture_fund.py shows the "
+                "channel in a credit squeeze)",
             ),
         ),
         pytest.param(

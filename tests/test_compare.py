@@ -30,6 +30,7 @@ from sim.experiment.compare import (
 from sim.experiment.design import Experiment, Outcome, replicate_seed, run_experiment
 from sim.experiment.executors import DaskExecutor, ProcessExecutor, Progress
 from sim.experiment.stats import COMPONENTS, format_cell
+from sim.inputs.package import load_package
 from sim.inputs.scenario import load_scenario
 from sim.records import columns_for
 from sim.viz import compare_figures
@@ -240,6 +241,24 @@ def test_resident_jobs_exclude_foreign_visa_holders():
     )
     # Foreign workers are employed visa holders, counted among the employed.
     assert (last["employed_foreign"] <= last["foreign_workers"]).all()
+
+
+def test_jobs_from_other_regions_is_the_attracted_jobs_moved_from_other_korean_regions():
+    # Investment attraction: attracted firms that would otherwise have located in another Korean
+    # region (MOTIE's 지방투자촉진보조금 recipients: about a fifth relocate from the capital region)
+    # move jobs, they do not create them nationally; the summary shows them on their own line.
+    package = load_package("single_investment").with_total_budget(600e9)
+    result = compare(
+        "gwangju", [package], reps=3, seed=2, scale=0.1, months=24, overrides={"investment.arrivals_per_year": 120}
+    )
+    last = result.runs[result.runs["month"] == 24].set_index(["package", "replicate"])
+    moved = last.loc["single_investment", "investment_jobs_from_other_regions"].to_numpy(dtype=float)
+    attracted = last.loc["single_investment", "investment_attracted_jobs"].to_numpy(dtype=float)
+    assert (moved > 0).all() and (moved < attracted).all()
+    effects = result.effects.set_index("replicate")
+    np.testing.assert_array_equal(effects["jobs_from_other_regions"], moved)
+    assert result.metric("jobs_from_other_regions").loc["single_investment", "mean"] == pytest.approx(moved.mean())
+    assert "jobs taken from other Korean regions, jobs" in result.table()
 
 
 def test_ci_columns_bracket_the_mean(reference):

@@ -54,14 +54,27 @@ def test_months_from_the_command_line_are_bounded(capsys):
     assert "--months" in one_line_error(capsys)
 
 
-def test_investment_deadweight_near_zero_is_refused(tmp_path, capsys):
+def test_investment_but_for_share_near_one_is_refused(tmp_path, capsys):
+    # A "but for" share near 1 (deadweight near 0) would make the pool of mobile projects,
+    # arrivals / (1 - c), ask for millions of firms.
     package = tmp_path / "dead.toml"
     text = (Path(__file__).parents[1] / "scenarios/packages/single_investment.toml").read_text()
-    lines = ["deadweight_share = 1e-9" if line.startswith("deadweight_share") else line for line in text.splitlines()]
+    edit = "but_for_share_max = 0.999999"
+    lines = [edit if line.startswith("but_for_share_max") else line for line in text.splitlines()]
     package.write_text("\n".join(lines) + "\n")
     assert cli(["validate", str(package)]) == 2
     error = one_line_error(capsys)
-    assert f"{package}: interventions[0].deadweight_share: got 1e-09; allowed:" in error
+    assert f"{package}: interventions[0].but_for_share_max: got 0.999999; allowed:" in error
+
+
+def test_investment_but_for_shares_out_of_order_are_refused(tmp_path, capsys):
+    package = tmp_path / "order.toml"
+    text = (Path(__file__).parents[1] / "scenarios/packages/single_investment.toml").read_text()
+    lines = ["but_for_share_min = 0.2" if line.startswith("but_for_share_min") else line for line in text.splitlines()]
+    package.write_text("\n".join(lines) + "\n")
+    assert cli(["validate", str(package)]) == 2
+    error = one_line_error(capsys)
+    assert f"{package}: interventions[0].but_for_share_min: got 0.2; allowed: but_for_share_min <=" in error
 
 
 # ---------------------------------------------------------------------- 3. results lost at write time

@@ -229,7 +229,7 @@ def test_retraining_raises_growth_hiring_of_displaced_workers_after_the_course_n
 
 def test_investment_attraction_adds_firms_and_jobs_and_pays_only_for_hires():
     data = load_package("single_investment").to_dict()
-    data["interventions"][0]["deadweight_share"] = 0.5
+    data["interventions"][0].update(but_for_share_min=0.5, but_for_share_mode=0.5, but_for_share_max=0.5)
     data["interventions"][0]["budget_krw"] = 200e9
     baseline = RegionModel(rng=2, scale=0.1, months=36)
     base_table = baseline.run()

@@ -119,7 +119,14 @@ def test_report_renders_in_a_headless_browser(report):
 
 
 #: The cells of the report's jobs table and money table, and the factor from summary.csv's unit to the shown one.
-JOB_METRICS = {"job_years": 1.0, "jobs_year_1": 1.0, "jobs_year_2": 1.0, "resident_jobs": 1.0, "foreign_jobs": 1.0}
+JOB_METRICS = {
+    "job_years": 1.0,
+    "jobs_year_1": 1.0,
+    "jobs_year_2": 1.0,
+    "resident_jobs": 1.0,
+    "foreign_jobs": 1.0,
+    "jobs_from_other_regions": 1.0,
+}
 MONEY_METRICS = {
     "spend_krw": 1e9,
     "cost_krw": 1e9,

@@ -86,6 +86,7 @@ def effect_metrics(config: Scenario) -> list[Metric]:
             for year in run_years(config)
         ],
         _t("resident_jobs", "residents' jobs at the horizon", "jobs", "effect"),
+        _t("jobs_from_other_regions", "jobs taken from other Korean regions", "jobs", "effect"),
         *[
             _t(f"jobs_{sector}", f"jobs at the horizon in {sector.replace('_', ' ')}", "jobs", "effect")
             for sector in config.sector_names
@@ -171,6 +172,7 @@ def effect_sources(config: Scenario) -> dict[str, tuple[str, float, float]]:
         **{f"job_years_{part}": (f"employed_months_{part}", 1.0, 1.0 / 12.0) for part in COMPONENTS},
         **{f"jobs_year_{year}": (f"employed_year_{year}", 1.0, 1.0) for year in run_years(config)},
         "resident_jobs": ("employed_residents", 1.0, 1.0),
+        "jobs_from_other_regions": ("employed_from_other_regions", 1.0, 1.0),
         **{f"jobs_{sector}": (f"employed_{sector}", 1.0, 1.0) for sector in config.sector_names},
         "unemployment_rate_change": ("unemployment_rate", 1.0, 100.0),
         "firm_failures_avoided": ("firm_failures", -1.0, 1.0),
@@ -270,6 +272,10 @@ def run_measures(table: pd.DataFrame, config: Scenario) -> dict[str, float]:
         measures[f"employed_year_{year}"] = float(employed[min(year_end_month(config, year), len(employed) - 1)])
     foreign = table["employed_foreign"].to_numpy(dtype=float)[-1] if "employed_foreign" in table else 0.0
     measures["employed_residents"] = float(employed[-1] - foreign)
+    # Jobs at firms an incentive attracted that would otherwise have located in another Korean
+    # region (investment_attraction's count): moved between regions, not created nationally.
+    moved = [column for column in table.columns if str(column).endswith("_jobs_from_other_regions")]
+    measures["employed_from_other_regions"] = last(*moved) if moved else 0.0
     for part, columns in component_columns(config).items():
         measures[f"employed_{part}"] = last(*columns)
         measures[f"employed_months_{part}"] = over_run(*columns)
@@ -447,6 +453,7 @@ TABLE_METRICS = (
     "jobs_induced",
     "jobs_other",
     "resident_jobs",
+    "jobs_from_other_regions",
     "job_years",
     "jobs_year_*",
     "unemployment_rate_change",

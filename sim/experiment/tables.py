@@ -129,6 +129,7 @@ HEADLINE: tuple[tuple[str, str, str, float], ...] = (
     ("jobs_year_*", "jobs at the end of year k", "jobs", 1.0),
     ("resident_jobs", "residents' jobs at the horizon", "jobs", 1.0),
     ("foreign_jobs", "foreign visa holders' jobs at the horizon", "jobs", 1.0),
+    ("jobs_from_other_regions", "jobs at attracted firms taken from other Korean regions, at the horizon", "jobs", 1.0),
     ("spend_krw", "spending at face value", "bn KRW", 1e9),
     ("cost_krw", "expected cost", "bn KRW", 1e9),
     ("cost_central_krw", "paid by the central government", "bn KRW", 1e9),

@@ -92,14 +92,28 @@ class InvestmentSettings(InterventionSettings):
     type: Literal["investment_attraction"]
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "industry"}
     sectors: list[SectorName] = Field(min_length=1)
-    #: At least 1%: the incentive then brings up to 99 firms for each one that comes anyway
-    #: (Bartik's reviews find 85-90% deadweight); a share near 0 would ask for millions of firms.
-    deadweight_share: Annotated[float, Field(ge=0.01, le=1.0)]
+    #: Share of incentivised location decisions the incentive changes ("but for" the incentive
+    #: the firm would have gone elsewhere), drawn once per run from a triangular law on
+    #: [min, max] with its peak at ``mode``. Bartik (2018, Upjohn WP 18-289): plausible range
+    #: 2-25%, average 10-15%; the rest (deadweight) would have come anyway. At most 99%: the
+    #: pool of mobile projects is then 100 times the firms that come anyway.
+    but_for_share_min: Annotated[float, Field(ge=0.0, le=0.99)]
+    but_for_share_mode: Annotated[float, Field(ge=0.0, le=0.99)]
+    but_for_share_max: Annotated[float, Field(ge=0.0, le=0.99)]
+    #: Share of attracted firms that would otherwise have located in another Korean region: their
+    #: jobs move between regions, they are not new to the country.
+    from_other_regions_share: Annotated[float, Field(ge=0.0, le=1.0)]
     subsidy_per_hire_krw: Annotated[float, Field(ge=0.0)]
     max_subsidy_per_firm_krw: Annotated[float, Field(ge=0.0)]
     min_regular_hires: Annotated[int, Field(ge=0)]
     payment_window_months: Annotated[int, Field(gt=0)]
     logistics_support_per_firm_krw: Annotated[float, Field(ge=0.0)]
+
+    @model_validator(mode="after")
+    def _but_for_in_order(self) -> InvestmentSettings:
+        if not self.but_for_share_min <= self.but_for_share_mode <= self.but_for_share_max:
+            raise ValueError("but_for_share_min <= but_for_share_mode <= but_for_share_max is required")
+        return self
 
 
 class LoanSettings(InterventionSettings):
@@ -221,6 +235,18 @@ class PublicConstructionSettings(InterventionSettings):
     type: Literal["public_construction"]
     sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
     sectors: list[SectorName] = Field(min_length=1)
+
+
+class VentureFundSettings(InterventionSettings):
+    """A public venture or growth fund taking equity stakes in small firms: see venture_fund.py."""
+
+    type: Literal["venture_fund"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    #: Largest firm (full-scale employees) the fund invests in.
+    max_employees: Annotated[int, Field(gt=0)]
+    #: Public equity per full-scale firm, KRW.
+    investment_per_firm_krw: Annotated[float, Field(gt=0.0)]
 
 
 #: Settings class of every intervention type, by its ``type`` tag.

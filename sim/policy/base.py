@@ -55,6 +55,8 @@ class Intervention:
     #: support to the horizon; None - the programme claims no jobs (gross 0).
     gross_output: ClassVar[str | None] = None
     gross_rule: ClassVar[tuple[str, str | None] | None] = None
+    #: Counts that are not whole numbers (besides those named ``*_krw``, ``*_rate``, ``*_share``).
+    real_counts: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: InterventionSettings, ledger: Ledger, budget_scale: float) -> None:
         self.settings = settings

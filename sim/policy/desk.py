@@ -478,7 +478,7 @@ class PolicyDesk:
                 REAL, f"repayments and clawbacks to {label}, KRW per month"
             )
             for key, meaning in policy.count_columns().items():
-                dtype = REAL if key.endswith(("_krw", "_rate", "_share")) else INT
+                dtype = REAL if key.endswith(("_krw", "_rate", "_share")) or key in policy.real_counts else INT
                 columns[f"{policy.name}_{key}"] = RecordColumn(dtype, meaning)
         return columns
 

@@ -44,8 +44,11 @@ LEDGER_COLUMNS: dict[str, str] = {
 #: a ``deferral`` is a contribution or local tax a firm may pay later (repayable, like a loan
 #: at zero interest); ``interest_forgone`` is the interest the funds lose on deferrals still
 #: owed (expected cost only); ``public_works`` is public construction bought from firms.
+#: An ``equity`` row is a public fund's stake in a firm: repayable like a loan (spent at face
+#: value, an asset, not a cost) until the firm fails and it is written off.
 PAYMENT_KINDS = (
     "loan",
+    "equity",
     "interest_subsidy",
     "grant",
     "subsidy",

@@ -75,8 +75,12 @@ def draw_firm_size_list(
     generator: np.random.Generator, count: int, alpha: float, size_min: int, size_max: int
 ) -> np.ndarray:
     """``count`` firm sizes from the Pareto law truncated to [size_min, size_max]."""
+    return firm_size_quantile(generator.random(count), alpha, size_min, size_max)
+
+
+def firm_size_quantile(u: np.ndarray, alpha: float, size_min: int, size_max: int) -> np.ndarray:
+    """Firm sizes at probabilities ``u`` of the Pareto law truncated to [size_min, size_max] (inverse CDF)."""
     low, high = float(size_min), float(size_max) + 1.0
-    u = generator.random(count)
     x = low * (1.0 - u * (1.0 - (low / high) ** alpha)) ** (-1.0 / alpha)
     return np.minimum(np.floor(x).astype(np.int64), size_max)
 

@@ -192,6 +192,7 @@ def _jobs_columns(comparison: Comparison) -> list[tuple[str, str]]:
         *[(metric, f"Jobs at the {label.replace(chr(10), ' ')}") for metric, label in years.items()],
         ("resident_jobs", "Residents' jobs at the horizon"),
         ("foreign_jobs", "Foreign visa holders' jobs at the horizon"),
+        ("jobs_from_other_regions", "Jobs taken from other Korean regions at the horizon"),
     ]
 
 

@@ -18,4 +18,5 @@ from sim.policy.interventions import (  # noqa: F401 - importing registers each 
     retention,
     retraining,
     social_economy,
+    venture_fund,
 )

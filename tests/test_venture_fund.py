@@ -1,0 +1,95 @@
+"""Venture funds (issue 12, seed 002): equity for small firms, bought by the budget, acting on the credit constraint.
+
+Stylised facts and their sources:
+- Supported start-ups survive longer: 53.1% five-year survival against 28.5% for all
+  start-ups (MSS 2019 survey of 22,334 firms); Korea Fund of Funds-backed firms grew faster
+  (Kim and Song, 지역산업연구 37(4)). In the model equity is cash no bank rations, so in a credit
+  squeeze an invested firm fails less often than the same firm without the stake.
+- Gyeongju (seed 002): 2.5 bn KRW of funds for 105 SMEs and ventures, about 24 M KRW each.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_policy import CREDIT_SQUEEZE  # the credit squeeze of the loan and retention tests
+
+from sim import RegionModel, load_scenario
+from sim.inputs.package import load_package
+from sim.records import columns_for
+from sim.region.state import ACTIVE
+
+
+def _run(package, seed: int, scale: float, months: int, overrides=None, scenario: str = "gwangju"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = RegionModel(scenario, rng=seed, scale=scale, months=months, package=package, overrides=overrides)
+        table = model.run()
+    return model, table
+
+
+def test_zero_budget_venture_fund_is_the_baseline_bit_for_bit():
+    columns = list(columns_for(load_scenario()))
+    _, baseline = _run(None, 7, 0.05, 24)
+    _, package = _run(load_package("single_venture_fund").with_total_budget(0.0), 7, 0.05, 24)
+    pd.testing.assert_frame_equal(baseline[columns], package[columns], check_exact=True)
+    assert (package.filter(like="venture_fund_") == 0).all().all()
+
+
+def test_more_money_buys_more_stakes_until_the_eligible_firms_run_out():
+    invested = []
+    for billions in (10, 20, 40, 10_000):
+        _, table = _run(load_package("single_venture_fund").with_total_budget(billions * 1e9), 2, 0.05, 36)
+        invested.append(float(table.venture_fund_firms_invested.sum()))
+    # 24 M KRW a firm: 10 bn buys about 417 full-scale stakes over five years, 250 in the first three.
+    assert 0 < invested[0] < invested[1] < invested[2] < invested[3]
+    assert invested[1] == pytest.approx(2 * invested[0], abs=1)
+    model, table = _run(load_package("single_venture_fund").with_total_budget(1e13), 2, 0.05, 36)
+    # With all the money in the world the fund holds a stake in every eligible firm: the only ones
+    # left were born after its last policy point (the entry stage follows the policy point).
+    left = np.flatnonzero(model.desk.policies[0].eligible(model.desk))
+    assert (model.firms.entry_month[left] == 36).all()
+    assert float(table.venture_fund_firms_invested.sum()) == invested[3]
+
+
+def test_invested_firms_fail_less_in_a_credit_squeeze_than_without_the_stake():
+    # Auto demand falls by 77% for a year and banks stop lending after two loss-making months:
+    # the fund invests its shipped 24 M KRW per firm in the chains' small SMEs in the first three
+    # months; the same firms, in the baseline twin of each seed, fail more often without it.
+    data = load_package("single_venture_fund").to_dict()
+    data["interventions"][0].update(sectors=["auto", "appliance"], start="2021-01", end="2021-03")
+    failed_with, failed_without, invested_total = 0, 0, 0
+    for seed in (1, 2, 3):
+        model, _ = _run(data, seed, 0.1, 24, CREDIT_SQUEEZE)
+        baseline, _ = _run(None, seed, 0.1, 24, CREDIT_SQUEEZE)
+        ledger = model.ledger()
+        invested = np.unique(ledger[ledger.kind == "equity"].recipient.astype(np.int64))
+        invested_total += len(invested)
+        failed_with += int((model.firms.status[invested] != ACTIVE).sum())
+        failed_without += int((baseline.firms.status[invested] != ACTIVE).sum())
+    assert invested_total > 50
+    assert failed_with < failed_without, (failed_with, failed_without)
+
+
+def test_failed_stakes_are_written_off_and_count_in_the_cost():
+    data = load_package("single_venture_fund").to_dict()
+    data["interventions"][0].update(sectors=["auto", "appliance"], start="2021-01", end="2021-03")
+    model, table = _run(data, 1, 0.1, 24, CREDIT_SQUEEZE)
+    ledger = model.ledger()
+    equity = ledger[ledger.kind == "equity"]
+    assert equity.repayable.all() and table.venture_fund_equity_krw.sum() == pytest.approx(equity.amount_krw.sum())
+    written = ledger[ledger.kind == "write_off"]
+    assert set(written.recipient) <= set(equity.recipient)
+    assert table.policy_cost_venture_fund.sum() == pytest.approx(written.amount_krw.sum())
+    assert table.policy_spend_venture_fund.sum() == pytest.approx(equity.amount_krw.sum())
+
+
+def test_gyeongju_package_invests_in_gyeongjus_small_firms():
+    # seed 002: 2.5 bn KRW for 105 firms in 2026; at scale 0.1 about 10 sampled stakes.
+    _, table = _run("gyeongju", 3, 0.1, 24, scenario="gyeongju")
+    invested = float(table.venture_funds_firms_invested.sum())
+    assert 5 <= invested <= 11, invested
+    assert float(table.venture_funds_equity_krw.sum()) <= 2.5e9 * 0.1 * (1 + 1e-9)
