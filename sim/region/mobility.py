@@ -293,7 +293,8 @@ def _age_out(state: RegionState, month: int) -> int:
     """People reaching ``age_max_years`` leave; return how many of them were residents."""
     workforce = state.workforce
     mobility = state.config.mobility
-    old = np.flatnonzero((workforce.birth_month <= month - mobility.age_max_years * 12) & (workforce.status != MOVED_OUT))
+    last_birth_month = month - mobility.age_max_years * 12
+    old = np.flatnonzero((workforce.birth_month <= last_birth_month) & (workforce.status != MOVED_OUT))
     leave_region(state, old)
     return int(np.count_nonzero(~state.workforce.lives_outside[old]))
 
@@ -368,7 +369,8 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
         relative_unemployment ** (-mobility.discouraged_worker_elasticity) if relative_unemployment > 0 else 1.0
     )
 
-    due = np.flatnonzero((workforce.mobility_month == month) & (workforce.status != MOVED_OUT) & ~workforce.lives_outside)
+    present = (workforce.status != MOVED_OUT) & ~workforce.lives_outside
+    due = np.flatnonzero((workforce.mobility_month == month) & present)
     keys = workforce.key[due]
     workforce.mobility_month[due] = next_candidate_months(streams, keys, month)
     top = len(tables.band_by_age_month) - 1
