@@ -248,6 +248,8 @@ class FirmTable(ColumnTable):
 
     def release(self, employers: np.ndarray, wages: np.ndarray) -> None:
         """Workers leave firms (quits, layoffs, retirement, visas ending): the reverse of ``hire``."""
+        if len(employers) == 0:  # nothing to take away (x - 0.0 is x for every x, -0.0 too)
+            return
         self.employees -= np.bincount(employers, minlength=self.count)
         self.payroll -= np.bincount(employers, weights=wages, minlength=self.count)
 
