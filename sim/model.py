@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import mesa
 import numpy as np
 import pandas as pd
 
@@ -28,6 +27,7 @@ from sim.inputs.scenario import (
     load_scenario,
     resolve_scenario_path,
 )
+from sim.mesa_import import import_mesa
 from sim.policy import interventions as _interventions  # noqa: F401 - registers every instrument
 from sim.policy.base import REGISTRY, Intervention
 from sim.policy.desk import PolicyDesk
@@ -52,6 +52,11 @@ from sim.region.agents import Firm
 from sim.region.build import build_region
 from sim.region.random_streams import RandomStreams
 from sim.region.state import FIRM_STATUS_NAMES, NO_PART, ROLE_NAMES, WORKER_STATUS_NAMES
+
+if TYPE_CHECKING:
+    import mesa
+else:
+    mesa = import_mesa()  # the same module as ``import mesa``, imported faster (sim/mesa_import.py)
 
 _MAX_SEED = 2**63
 #: The memory a run may need unless told otherwise (``--max-memory``), in bytes.

@@ -8,10 +8,16 @@ would dominate the run time.
 
 from __future__ import annotations
 
-import mesa
+from typing import TYPE_CHECKING
 
 from sim.inputs.scenario import PART_TYPES
+from sim.mesa_import import import_mesa
 from sim.region.state import FIRM_STATUS_NAMES, NO_PART, ROLE_NAMES, FirmTable
+
+if TYPE_CHECKING:
+    import mesa
+else:
+    mesa = import_mesa()  # the same module as ``import mesa``, imported faster (sim/mesa_import.py)
 
 
 class Firm(mesa.Agent):

@@ -32,5 +32,7 @@ def settle_failures(state: RegionState, month: int) -> None:
     state.tally["firms_rescued"] = float((firms.distressed & ~failed).sum())
     for code, sector in enumerate(state.sectors):
         state.tally[f"firm_failures_{sector}"] = float((failed & (firms.sector == code)).sum())
-    if failed.any() or moved_away.any():
-        lay_off(state, employees_of(state.workforce, failed | moved_away), month)
+    closing = failed | moved_away
+    # Only firms with staff need the pass over every worker (firms.employees counts each firm's workers).
+    if firms.employees[closing].any():
+        lay_off(state, employees_of(state.workforce, closing), month)

@@ -147,11 +147,11 @@ def residents(workforce: Workforce) -> np.ndarray:
 
 def resident_labour(workforce: Workforce) -> tuple[int, int, int]:
     """Residents employed (in the region or outside), unemployed, and aged 15+ in all."""
-    status = workforce.status
-    outsiders = np.bincount(status[np.flatnonzero(workforce.lives_outside)].astype(np.intp), minlength=6)
-    employed = np.count_nonzero(status == EMPLOYED) - outsiders[EMPLOYED] + np.count_nonzero(status == COMMUTING_OUT)
-    unemployed = np.count_nonzero(status == UNEMPLOYED) - outsiders[UNEMPLOYED]
-    population = workforce.count - np.count_nonzero(status == MOVED_OUT) - (outsiders.sum() - outsiders[MOVED_OUT])
+    # Counted with comparisons over whole columns (cheap) rather than by gathering the outsiders' rows.
+    status, resident = workforce.status, ~workforce.lives_outside
+    employed = np.count_nonzero((status == EMPLOYED) & resident) + np.count_nonzero(status == COMMUTING_OUT)
+    unemployed = np.count_nonzero((status == UNEMPLOYED) & resident)
+    population = np.count_nonzero((status != MOVED_OUT) & resident)
     return int(employed), int(unemployed), int(population)
 
 
@@ -293,8 +293,8 @@ def _age_out(state: RegionState, month: int) -> int:
     """People reaching ``age_max_years`` leave; return how many of them were residents."""
     workforce = state.workforce
     mobility = state.config.mobility
-    old = np.flatnonzero(workforce.birth_month <= month - mobility.age_max_years * 12)
-    old = old[workforce.status[old] != MOVED_OUT]
+    last_birth_month = month - mobility.age_max_years * 12
+    old = np.flatnonzero((workforce.birth_month <= last_birth_month) & (workforce.status != MOVED_OUT))
     leave_region(state, old)
     return int(np.count_nonzero(~state.workforce.lives_outside[old]))
 
@@ -306,8 +306,7 @@ def _commuting(state: RegionState, month: int) -> None:
     losing = outside_jobs[
         streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < labour.quit_rate_per_month
     ]
-    unemployed = np.flatnonzero(status == UNEMPLOYED)
-    seekers = unemployed[~workforce.lives_outside[unemployed]]
+    seekers = np.flatnonzero((status == UNEMPLOYED) & ~workforce.lives_outside)
     finding = seekers[
         streams.uniform("commute_out_finding", month, workforce.key[seekers])
         < state.mobility.outside_finding_rate_per_month
@@ -324,8 +323,7 @@ def _commuting(state: RegionState, month: int) -> None:
     workforce.reemployed_month[first_since_layoff] = month
 
     # In-commuters: those out of work here stop searching here at the outside job-finding rate.
-    outsiders = np.flatnonzero(workforce.lives_outside)
-    outsiders = outsiders[(status[outsiders] == UNEMPLOYED) | (status[outsiders] == INACTIVE)]
+    outsiders = np.flatnonzero(workforce.lives_outside & ((status == UNEMPLOYED) | (status == INACTIVE)))
     stopping = outsiders[
         (workforce.status[outsiders] == INACTIVE)
         | (streams.uniform("commute_in_leave", month, workforce.key[outsiders]) < labour.job_finding_rate_per_month)
@@ -371,8 +369,8 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
         relative_unemployment ** (-mobility.discouraged_worker_elasticity) if relative_unemployment > 0 else 1.0
     )
 
-    due = np.flatnonzero(workforce.mobility_month == month)
-    due = due[(workforce.status[due] != MOVED_OUT) & ~workforce.lives_outside[due]]
+    present = (workforce.status != MOVED_OUT) & ~workforce.lives_outside
+    due = np.flatnonzero((workforce.mobility_month == month) & present)
     keys = workforce.key[due]
     workforce.mobility_month[due] = next_candidate_months(streams, keys, month)
     top = len(tables.band_by_age_month) - 1

@@ -66,9 +66,10 @@ def place_orders(state: RegionState, month: int) -> None:
     last_output = firms.output
     assembler_output = np.where(firms.role == ASSEMBLER, last_output, 0.0)
     if priced:
-        coefficients, elasticity = network.input_coefficients, markets.chain_price_elasticity
-        supplier_orders = prices.supplier_orders(coefficients, assembler_output, price, elasticity) * parts
-        supplier_orders += prices.supplier_orders(coefficients, last_output - assembler_output, price, elasticity)
+        coefficients = network.input_coefficients
+        weights = prices.price_weights(coefficients, price, markets.chain_price_elasticity)
+        supplier_orders = prices.orders_at_prices(coefficients, assembler_output, *weights) * parts
+        supplier_orders += prices.orders_at_prices(coefficients, last_output - assembler_output, *weights)
     else:
         supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)
     trend = (1.0 + firms.outside_trend_per_year) ** (month / 12.0)

@@ -84,9 +84,25 @@ def supplier_orders(
     A buyer's total orders are unchanged; supplier ``f`` of buyer ``b`` gets its base share
     times ``(p_f ** -e) / mean over b's suppliers of (p ** -e)`` (weighted by the base shares).
     """
+    return orders_at_prices(coefficients, buyer_output, *price_weights(coefficients, price, elasticity))
+
+
+def price_weights(
+    coefficients: sparse.csr_matrix, price: np.ndarray, elasticity: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each supplier's price weight ``p ** -e`` and each buyer's mean weight over its suppliers (base shares).
+
+    They depend on prices only, so a month computes them once for all the buyers' outputs it routes.
+    """
     weight = relative_demand(price, elasticity)
     reach = coefficients.T @ np.ones(len(price))
     weighted = coefficients.T @ weight
-    average = np.divide(weighted, reach, out=np.ones(len(price)), where=reach > 0)
-    scaled_output = np.divide(buyer_output, average, out=np.zeros(len(price)), where=average > 0)
+    return weight, np.divide(weighted, reach, out=np.ones(len(price)), where=reach > 0)
+
+
+def orders_at_prices(
+    coefficients: sparse.csr_matrix, buyer_output: np.ndarray, weight: np.ndarray, average: np.ndarray
+) -> np.ndarray:
+    """``supplier_orders`` given the month's ``price_weights``."""
+    scaled_output = np.divide(buyer_output, average, out=np.zeros(len(weight)), where=average > 0)
     return weight * (coefficients @ scaled_output)

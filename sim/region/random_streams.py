@@ -21,20 +21,44 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _MASK64 = (1 << 64) - 1
 _TO_UNIT = 1.0 / (1 << 53)
+#: purpose -> its mixed key (the same for every run; computed once per purpose).
+_PURPOSE_KEYS: dict[str, int] = {}
+
+
+_SHIFT11, _SHIFT27, _SHIFT30, _SHIFT31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31)
 
 
 def _splitmix(values: np.ndarray) -> np.ndarray:
     z = values.copy()
-    z ^= z >> np.uint64(30)
+    z ^= z >> _SHIFT30
     z *= _MIX1
-    z ^= z >> np.uint64(27)
+    z ^= z >> _SHIFT27
     z *= _MIX2
-    z ^= z >> np.uint64(31)
+    z ^= z >> _SHIFT31
+    return z
+
+
+def _splitmix_inplace(z: np.ndarray) -> np.ndarray:
+    """The SplitMix64 finaliser applied to ``z`` in place (one scratch array instead of a temporary per step)."""
+    scratch = z >> _SHIFT30
+    z ^= scratch
+    z *= _MIX1
+    np.right_shift(z, _SHIFT27, out=scratch)
+    z ^= scratch
+    z *= _MIX2
+    np.right_shift(z, _SHIFT31, out=scratch)
+    z ^= scratch
     return z
 
 
 def _mix_int(value: int) -> int:
-    return int(_splitmix(np.array([value & _MASK64], dtype=np.uint64))[0])
+    """SplitMix64 of one integer, in Python integers (the same bits as ``_splitmix``, without numpy's overhead)."""
+    z = value & _MASK64
+    z ^= z >> 30
+    z = (z * 0xBF58476D1CE4E5B9) & _MASK64
+    z ^= z >> 27
+    z = (z * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
 
 
 def agent_keys(origin: str, month: int, count: int) -> np.ndarray:
@@ -56,14 +80,24 @@ class RandomStreams:
         self._root = _mix_int(self.seed)
 
     def _key(self, purpose: str, month: int) -> int:
-        purpose_key = _mix_int(zlib.crc32(purpose.encode()) + 0x1234567)
+        purpose_key = _PURPOSE_KEYS.get(purpose)
+        if purpose_key is None:
+            purpose_key = _PURPOSE_KEYS[purpose] = _mix_int(zlib.crc32(purpose.encode()) + 0x1234567)
         return _mix_int(self._root ^ purpose_key ^ _mix_int(month * 0x51ED27 + 7))
 
     def uniform(self, purpose: str, month: int, ids: np.ndarray) -> np.ndarray:
         """One uniform [0, 1) draw per id, fixed by (seed, purpose, month, id)."""
         key = np.uint64(self._key(purpose, month))
-        counters = np.asarray(ids, dtype=np.uint64) * _GOLDEN + key
-        return (_splitmix(counters) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        counters = np.asarray(ids, dtype=np.uint64)
+        if counters.ndim == 0:  # one id: numpy scalars cannot be changed in place
+            return (_splitmix(counters * _GOLDEN + key) >> _SHIFT11).astype(np.float64) * _TO_UNIT
+        counters = counters * _GOLDEN  # a new array, mixed in place below
+        counters += key
+        _splitmix_inplace(counters)
+        counters >>= _SHIFT11
+        draws = counters.astype(np.float64)
+        draws *= _TO_UNIT
+        return draws
 
     def normal(self, purpose: str, month: int, ids: np.ndarray) -> np.ndarray:
         """One standard-normal draw per id (Box-Muller on two keyed uniforms)."""

@@ -64,6 +64,18 @@ class Column:
     owner: str = "region"
 
 
+def _filled(length: int, column: Column) -> np.ndarray:
+    """An array of ``length`` rows holding the column's default.
+
+    A default whose bytes are all zero uses ``np.zeros``: the operating system hands out
+    zeroed pages only when a row is written, so spare capacity costs neither time nor memory.
+    """
+    dtype = np.dtype(column.dtype)
+    if dtype.kind != "O" and not np.array(column.default, dtype=dtype).tobytes().strip(b"\0"):
+        return np.zeros(length, dtype=dtype)
+    return np.full(length, column.default, dtype=dtype)
+
+
 class ColumnTable:
     """Rows of registered columns, stored with spare capacity so that growing is cheap."""
 
@@ -85,7 +97,7 @@ class ColumnTable:
         if name in type(self).__dict__ or name in ("count", "registry"):
             raise ValueError(f"column name {name!r} clashes with an attribute of the table")
         self.registry[name] = column
-        self._data[name] = np.full(self._capacity, column.default, dtype=column.dtype)
+        self._data[name] = _filled(self._capacity, column)
 
     def __getattr__(self, name: str) -> np.ndarray:
         data = self.__dict__.get("_data")
@@ -111,7 +123,7 @@ class ColumnTable:
         if needed > self._capacity:
             capacity = max(needed, int(self._capacity * 1.25) + 1024)
             for name, column in self.registry.items():
-                grown = np.full(capacity, column.default, dtype=column.dtype)
+                grown = _filled(capacity, column)
                 grown[: self.count] = self._data[name][: self.count]
                 self._data[name] = grown
             object.__setattr__(self, "_capacity", capacity)
@@ -249,6 +261,8 @@ class FirmTable(ColumnTable):
 
     def release(self, employers: np.ndarray, wages: np.ndarray) -> None:
         """Workers leave firms (quits, layoffs, retirement, visas ending): the reverse of ``hire``."""
+        if len(employers) == 0:  # nothing to take away (x - 0.0 is x for every x, -0.0 too)
+            return
         self.employees -= np.bincount(employers, minlength=self.count)
         self.payroll -= np.bincount(employers, weights=wages, minlength=self.count)
 
