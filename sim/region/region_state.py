@@ -26,6 +26,7 @@ from sim.region.supply_chain import SupplyNetwork
 MONTH_EVENTS = (
     "layoffs",
     "quits",
+    "job_to_job_moves",
     "hires",
     "vacancies",
     "firm_failures",
