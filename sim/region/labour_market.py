@@ -338,7 +338,8 @@ def match(
     u = streams.uniform("search", month, seeker_keys)
     cdf = choice_cdf[occupation]
     chosen = np.minimum((u[:, None] >= cdf).sum(axis=1), n_occupations - 1)
-    months_unemployed = month - workforce.unemployed_since[seekers]
+    since = workforce.unemployed_since[seekers]
+    months_unemployed = np.where(since == NEVER, 0, month - since)  # the employed: no spell (and no int32 wrap)
     weight = market.application_weight(occupation, chosen, workforce.skill[seekers], months_unemployed)
     weight = weight * workforce.search_boost[seekers]
     success_draw = streams.uniform("match", month, seeker_keys)
@@ -506,6 +507,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
     )
     state.firms.hire(firms, state.workforce.wage[workers])
     state.tally["hires"] += len(workers)
+    state.tally["hired_pay_krw"] += float(state.workforce.wage[workers].sum())
 
 
 def run_labour_market(state: RegionState, month: int) -> None:
@@ -551,6 +553,8 @@ def run_labour_market(state: RegionState, month: int) -> None:
     state.tally["job_to_job_moves"] = float(len(movers))
     hire(workforce, result, pay_effect, state.matching, month, labour.quit_rate_per_month, state.streams, floor)
     firms.hire(result.firms, workforce.wage[result.workers])
+    state.tally["hired_pay_krw"] += float(workforce.wage[result.workers].sum())
+    state.tally["job_to_job_pay_krw"] = float(workforce.wage[movers].sum())
     filled = np.bincount(result.firms, minlength=firms.count)
     firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)
     state.last_hires = result
