@@ -151,7 +151,6 @@ class LabourMarket(_Section):
     on_the_job_search_rate_per_month: Share
     search_distance_weight: NonNegative
     wage_loss_per_distance: Share
-    portable_pay_share: Share
     skill_wage_multiplier: list[Positive] = Field(min_length=3, max_length=3)
     skill_search_multiplier: list[Positive] = Field(min_length=3, max_length=3)
     long_term_unemployment_months: PositiveInt

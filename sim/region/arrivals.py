@@ -16,7 +16,6 @@ import numpy as np
 
 from sim.inputs.scenario import FirmGroup
 from sim.region.build import draw_firm_size_list, scale_sizes
-from sim.region.labour_market import firm_pay_effect
 from sim.region.random_streams import agent_keys
 from sim.region.rules import bank_rate, minimum_wage
 from sim.region.state import EMPLOYED, INDEPENDENT, UNEMPLOYED
@@ -200,9 +199,8 @@ def add_foreign_workers(state: RegionState, firms: np.ndarray, month: int, visa_
     workforce.retire_month[ids] = workforce.birth_month[ids] + round(state.config.population.retirement_age_years * 12)
     workforce.status[ids] = EMPLOYED
     workforce.employer[ids] = firms
-    pay_effect = firm_pay_effect(state.firms.wage_level[firms], state.matching)  # pay factor one: no Korean pay history
     workforce.wage[ids] = np.maximum(
-        pay_effect * state.matching.skill_wage[skill - 1], minimum_wage(state.config, month)
+        state.firms.wage_level[firms] * state.matching.skill_wage[skill - 1], minimum_wage(state.config, month)
     )
     workforce.hire_month[ids] = month
     workforce.entry_month[ids] = month

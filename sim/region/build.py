@@ -391,8 +391,6 @@ def populate(
     skill_wage = np.array(labour.skill_wage_multiplier)
 
     employed_total = int(firm_employees.sum())
-    reference_wage = reference_wage_krw(firm_wage_level, firm_employees)
-    portable = labour.portable_pay_share
     ids = workforce.grow(employed_total)
     workforce.key[ids] = ids
     employer = np.repeat(np.arange(len(firm_employees), dtype=np.int32), firm_employees)
@@ -410,7 +408,6 @@ def populate(
     relative = skill_wage[workforce.skill[ids] - 1] * np.exp(sigma * generator.standard_normal(employed_total))
     firm_mean = np.bincount(employer, weights=relative, minlength=len(firm_employees)) / np.maximum(firm_employees, 1)
     workforce.wage[ids] = firm_wage_level[employer] * relative / firm_mean[employer]
-    workforce.pay_factor[ids] = (firm_wage_level[employer] / reference_wage) ** portable
     workforce.quit_month[ids] = draw_quit_months(streams, workforce.key[ids], 0, labour.quit_rate_per_month)
     workforce.search_month[ids] = draw_search_months(
         streams, workforce.key[ids], 0, labour.on_the_job_search_rate_per_month
@@ -429,7 +426,6 @@ def populate(
     workforce.unemployed_since[ids] = -spell
     sector_wage = _mean_by_sector(firm_sector, firm_wage_level, firm_employees, len(scenario.sector_names))
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
-    workforce.pay_factor[ids] = (sector_wage[last_sector] / reference_wage) ** portable
     benefit = benefit_terms(scenario, 0)
     eligible = generator.random(unemployed_total) < benefit.eligible_share
     months = benefit.months(np.full(unemployed_total, 36))  # assumption: three years insured
@@ -450,7 +446,6 @@ def populate(
     _draw_ages(workforce, population, ids, generator)
     workforce.status[ids] = INACTIVE
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
-    workforce.pay_factor[ids] = (sector_wage[last_sector] / reference_wage) ** portable
 
 
 def _draw_occupation_and_skill(
@@ -475,14 +470,6 @@ def _draw_ages(workforce: Workforce, population, ids: np.ndarray, generator: np.
     age_years = generator.uniform(population.age_min_years, population.age_max_years, len(ids))
     workforce.birth_month[ids] = -np.round(age_years * 12).astype(np.int32)
     workforce.retire_month[ids] = workforce.birth_month[ids] + round(population.retirement_age_years * 12)
-
-
-def reference_wage_krw(firm_wage_level: np.ndarray, firm_employees: np.ndarray) -> float:
-    """The region's mean pay level at the start, KRW per month (employment-weighted firm wage levels).
-
-    A worker's portable pay factor and a firm's pay premium are measured against it.
-    """
-    return float(np.dot(firm_wage_level, firm_employees) / max(int(firm_employees.sum()), 1))
 
 
 def _mean_by_sector(
@@ -530,7 +517,7 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
         workforce=workforce,
         network=network,
         shocks=ShockSchedule(config, firms),
-        matching=MatchingMarket.from_scenario(config, reference_wage_krw(firms.wage_level, firms.base_employees)),
+        matching=MatchingMarket.from_scenario(config),
         occupation_cdf=occupation_cdf_by_sector(config),
         entrant_occupation_weights=np.bincount(workforce.occupation[employed], minlength=occupations) / employed_count,
         entrant_skill_weights=np.bincount(workforce.skill[employed] - 1, minlength=3) / employed_count,

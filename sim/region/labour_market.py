@@ -165,12 +165,10 @@ class MatchingMarket:
     long_term_decay: float
     curvature: float  # i of den Haan, Ramey and Watson (2000)
     on_the_job_search_rate: float  # share of the employed who look for a better job in a month
-    portable_pay_share: float  # share of a firm's pay premium that is its workers' own (travels with them)
-    reference_wage_krw: float  # the region's mean pay level at the start, KRW per month
     efficiency: float = 1.0  # mu, calibrated by calibrate_efficiency
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, reference_wage_krw: float) -> MatchingMarket:
+    def from_scenario(cls, scenario: Scenario) -> MatchingMarket:
         labour = scenario.labour_market
         return cls(
             distance=np.array(labour.occupation_distance),
@@ -182,8 +180,6 @@ class MatchingMarket:
             long_term_decay=labour.long_term_search_decay_per_month,
             curvature=labour.matching_curvature,
             on_the_job_search_rate=labour.on_the_job_search_rate_per_month,
-            portable_pay_share=labour.portable_pay_share,
-            reference_wage_krw=reference_wage_krw,
         )
 
     def unit_matches(self, applicants: np.ndarray | float, vacancies: np.ndarray | float) -> np.ndarray | float:
@@ -250,49 +246,37 @@ def offered_wage(
     workers: np.ndarray,
     firms: np.ndarray,
     occupations: np.ndarray,
-    pay_effect_krw: np.ndarray,
+    firm_wage_level: np.ndarray,
     market: MatchingMarket,
     minimum_wage_krw: float = 0.0,
 ) -> np.ndarray:
     """Pay a job offers a worker, KRW per month, at least the minimum wage.
 
-    Pay is a firm effect times a person effect (Abowd, Kramarz and Margolis 1999): the firm's
-    (``pay_effect_krw``, see ``firm_pay_effect``) keeps the part ``1 - portable_pay_share`` of its
-    premium over the region's mean pay; the rest is its workers' own (``pay_factor``: schooling,
-    experience, ability) and moves with them. Times the skill multiplier, less a share for the
-    occupational distance moved (skills that do not transfer are not paid for).
+    The firm's wage level times the worker's skill multiplier, less a share for the occupational
+    distance moved (skills that do not transfer are not paid for).
     """
     distance = market.distance[workforce.occupation[workers], occupations]
-    pay = pay_effect_krw[firms] * workforce.pay_factor[workers] * market.skill_wage[workforce.skill[workers] - 1]
+    pay = firm_wage_level[firms] * market.skill_wage[workforce.skill[workers] - 1]
     wage = pay * (1.0 - market.wage_loss_per_distance * distance)
     return np.maximum(wage, minimum_wage_krw) if minimum_wage_krw > 0 else wage
 
 
-def firm_pay_effect(firm_wage_level: np.ndarray, market: MatchingMarket) -> np.ndarray:
-    """Each firm's pay to a worker of pay factor and skill multiplier one, KRW per month.
-
-    The firm effect of Abowd, Kramarz and Margolis (1999): the region's mean pay level at the
-    start times the part ``1 - portable_pay_share`` of the firm's premium over it.
-    """
-    return firm_wage_level * (market.reference_wage_krw / firm_wage_level) ** market.portable_pay_share
-
-
 def _place_on_the_job_seekers(
-    thresholds: np.ndarray, job_effects: np.ndarray, max_rounds: int = 8
+    thresholds: np.ndarray, job_levels: np.ndarray, max_rounds: int = 8
 ) -> tuple[np.ndarray, np.ndarray]:
     """Give employed applicants (in their order) jobs that pay them more; return (applicant, job) index pairs.
 
-    Each takes the first job, in the jobs' random order, whose pay effect is above its
+    Each takes the first job, in the jobs' random order, whose wage level is above its
     threshold; where several want the same job, the first in order gets it and the others try
     again.
     """
     waiting = np.arange(len(thresholds))
-    taken = np.zeros(len(job_effects), dtype=bool)
+    taken = np.zeros(len(job_levels), dtype=bool)
     applicants, jobs = [], []
     for _ in range(max_rounds):
         if len(waiting) == 0:
             break
-        acceptable = (job_effects[None, :] > thresholds[waiting, None]) & ~taken[None, :]
+        acceptable = (job_levels[None, :] > thresholds[waiting, None]) & ~taken[None, :]
         has_job = acceptable.any(axis=1)
         waiting = waiting[has_job]
         if len(waiting) == 0:
@@ -317,7 +301,7 @@ def match(
     market: MatchingMarket,
     month: int,
     streams: RandomStreams,
-    pay_effect_krw: np.ndarray | None = None,
+    firm_wage_level: np.ndarray | None = None,
     minimum_wage_krw: float = 0.0,
 ) -> MatchResult:
     """Match job seekers to vacancies for one month; return who was hired where.
@@ -347,15 +331,13 @@ def match(
     vacancy_draw = streams.uniform("vacancy_order", month, vacancies.key)
 
     # On-the-job seekers apply only to jobs that would pay them more (directed search): their
-    # threshold is the firm pay effect above which an offer beats their wage.
+    # threshold is the firm wage level above which an offer beats their wage.
     employed = workforce.status[seekers] == EMPLOYED
     searching_on_the_job = bool(employed.any())
     if searching_on_the_job:
-        job_effect = pay_effect_krw[vacancies.firm]
-        person = (
-            workforce.pay_factor[seekers]
-            * market.skill_wage[workforce.skill[seekers] - 1]
-            * (1.0 - market.wage_loss_per_distance * market.distance[occupation, chosen])
+        job_level = firm_wage_level[vacancies.firm]
+        person = market.skill_wage[workforce.skill[seekers] - 1] * (
+            1.0 - market.wage_loss_per_distance * market.distance[occupation, chosen]
         )
         current_wage = workforce.wage[seekers]
         threshold = np.where(employed & (current_wage >= minimum_wage_krw), current_wage / person, 0.0)
@@ -369,7 +351,7 @@ def match(
         applying_on_the_job = searching_on_the_job and bool(employed[applying].any())
         market_weight = weight[applying]
         if applying_on_the_job:
-            effects = np.sort(job_effect[open_jobs])
+            effects = np.sort(job_level[open_jobs])
             better = len(open_jobs) - np.searchsorted(effects, threshold[applying], side="right")
             market_weight = market_weight * np.where(employed[applying], better / len(open_jobs), 1.0)
         applicants = market_weight.sum()
@@ -385,7 +367,7 @@ def match(
         jobs = open_jobs[np.argsort(vacancy_draw[open_jobs], kind="stable")]
         if applying_on_the_job and employed[success].any():
             movers = success[employed[success]]
-            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_effect[jobs])
+            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs])
             left = np.ones(len(jobs), dtype=bool)
             left[job_index] = False
             jobless = success[~employed[success]]
@@ -408,7 +390,7 @@ def match(
 def hire(
     workforce: Workforce,
     result: MatchResult,
-    pay_effect_krw: np.ndarray,
+    firm_wage_level: np.ndarray,
     market: MatchingMarket,
     month: int,
     quit_rate: float,
@@ -423,7 +405,7 @@ def hire(
     if len(workers) == 0:
         return
     workforce.wage[workers] = offered_wage(
-        workforce, workers, result.firms, result.occupations, pay_effect_krw, market, minimum_wage_krw
+        workforce, workers, result.firms, result.occupations, firm_wage_level, market, minimum_wage_krw
     )
     first_job_since_layoff = workforce.displaced_month[workers] != NEVER
     first_job_since_layoff &= workforce.reemployed_month[workers] == NEVER
@@ -498,7 +480,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
     hire(
         state.workforce,
         result,
-        firm_pay_effect(state.firms.wage_level, state.matching),
+        state.firms.wage_level,
         state.matching,
         month,
         labour.quit_rate_per_month,
@@ -546,12 +528,11 @@ def run_labour_market(state: RegionState, month: int) -> None:
     on_the_job = on_the_job_seekers(workforce, month, state.matching.on_the_job_search_rate, state.streams)
     seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
     floor = minimum_wage(state.config, month)
-    pay_effect = firm_pay_effect(firms.wage_level, state.matching)
-    result = match(workforce, seekers, vacancies, state.matching, month, state.streams, pay_effect, floor)
+    result = match(workforce, seekers, vacancies, state.matching, month, state.streams, firms.wage_level, floor)
     movers = result.workers[workforce.status[result.workers] == EMPLOYED]
     firms.release(workforce.employer[movers], workforce.paid_wage(movers))
     state.tally["job_to_job_moves"] = float(len(movers))
-    hire(workforce, result, pay_effect, state.matching, month, labour.quit_rate_per_month, state.streams, floor)
+    hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams, floor)
     firms.hire(result.firms, workforce.wage[result.workers])
     state.tally["hired_pay_krw"] += float(workforce.wage[result.workers].sum())
     state.tally["job_to_job_pay_krw"] = float(workforce.wage[movers].sum())

@@ -266,9 +266,6 @@ def _worker_columns() -> dict[str, Column]:
         "birth_month": Column(np.int32, 0, "model month of birth"),
         "retire_month": Column(np.int32, NEVER, "model month of retirement"),
         "wage": Column(np.float64, 0.0, "KRW per month: current wage if employed, last wage otherwise"),
-        "pay_factor": Column(
-            np.float64, 1.0, "the worker's own pay, portable between firms (labour_market.portable_pay_share)"
-        ),
         "hire_month": Column(np.int32, 0, "month hired by the current employer"),
         "unemployed_since": Column(np.int32, NEVER, "first month of the current unemployment spell"),
         "quit_month": Column(np.int32, NEVER, "month the worker will quit, if nothing comes first"),
