@@ -58,17 +58,18 @@ def _response(name, baseline):
         "single_retention",
         "single_loans",
         "single_hiring_subsidy",
-        "single_retraining",
-        "single_infrastructure",
-        "single_interest_subsidy",
         pytest.param(
-            "single_social_economy",
+            "single_retraining",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 631, 754, 580: grants stop when every enterprise has had one and sales mostly "
-                "divert local demand, so the effect is noise around a small mean",
+                reason="measured 40, 150, -100 (0.32, 0.48, 0.58 bn of the sample spent; 94, 135, 165 before the "
+                "job ladder): the effect is small against the spread across seeds (standard deviation about 400 "
+                "job-years), which the job ladder widened: trainees placed in growth firms set off chains of moves",
             ),
         ),
+        "single_infrastructure",
+        "single_interest_subsidy",
+        "single_social_economy",
         pytest.param(
             "single_investment",
             marks=pytest.mark.xfail(
