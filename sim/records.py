@@ -43,6 +43,23 @@ class RecordColumn:
     unit: str
 
 
+def _stayers_and_movers_pay(state: RegionState) -> dict[str, float]:
+    """Mean pay of employees not hired this month and of this month's job-to-job movers, KRW per month.
+
+    From the firms' payrolls less the pay of this month's hires (counted as they are hired), so
+    no pass over every worker is needed.
+    """
+    tally = state.tally
+    hires = tally["hires"] + tally["foreign_entrants"]
+    stayers = float(state.firms.employees.sum()) - hires
+    stayers_pay = float(state.firms.payroll.sum()) - tally["hired_pay_krw"]
+    moves = tally["job_to_job_moves"]
+    return {
+        "mean_wage_stayers": stayers_pay / stayers if stayers > 0 else 0.0,
+        "mean_wage_movers": tally["job_to_job_pay_krw"] / moves if moves else 0.0,
+    }
+
+
 def columns_for(config: Scenario) -> dict[str, RecordColumn]:
     """The monthly table's columns for a scenario (its sectors and chains), before policy columns."""
     sectors, chains = config.sector_names, config.chain_names
@@ -65,6 +82,7 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "layoffs": RecordColumn(INT, "workers laid off this month (downsizing, failures, relocations; not quits)"),
         **{f"layoffs_{s}": RecordColumn(INT, f"workers laid off by {s} firms this month") for s in sectors},
         "quits": RecordColumn(INT, "workers who quit into unemployment this month"),
+        "job_to_job_moves": RecordColumn(INT, "employed workers who moved straight to a better-paid job this month"),
         "retirements": RecordColumn(
             INT, "workers who reached retirement age this month (with [mobility]: who left the labour force by age)"
         ),
@@ -104,6 +122,12 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "business_services_purchases": RecordColumn(REAL, "traded firms' purchases of local services, KRW per month"),
         "household_savings": RecordColumn(REAL, "disposable income not spent since the start, KRW (a stock)"),
         "mean_wage": RecordColumn(REAL, "mean monthly wage of the employed in firms (not public jobs), KRW"),
+        "mean_wage_stayers": RecordColumn(
+            REAL, "mean monthly wage of the region's employees not hired this month, KRW (end of month)"
+        ),
+        "mean_wage_movers": RecordColumn(
+            REAL, "mean monthly wage of this month's job-to-job movers in their new jobs, KRW (0 when none moved)"
+        ),
         "borrowing": RecordColumn(REAL, "new bank lending to firms, KRW per month"),
         "bad_debt": RecordColumn(REAL, "bank debt written off when firms failed, KRW per month"),
         "household_transfers": RecordColumn(REAL, "policy payments to workers (allowances), KRW per month"),
@@ -271,6 +295,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "household_spending": state.local.spending_krw,
         "household_savings": state.local.savings_krw,
         "mean_wage": float(firms.wage_bill.sum() / in_firms) if in_firms else 0.0,
+        **_stayers_and_movers_pay(state),
         "borrowing": float(firms.flow_borrowing.sum()),
         "household_transfers": state.household_transfers_krw,
         "foreign_workers": int(np.count_nonzero(workforce.foreign & (workforce.status != MOVED_OUT))),

@@ -254,10 +254,12 @@ def _packages():
 @pytest.mark.parametrize("package_name", _packages())
 def test_interventions_change_the_region_only_through_the_desk(package_name, monkeypatch):
     package = every_instrument() if package_name == "everything" else load_package(package_name)
-    model = RegionModel(rng=3, scale=0.02, months=8, package=package)
+    # A year, so that every instrument meets someone it acts on even in this small sample (in eight
+    # months, with the job ladder, nobody's benefit ran out for extended benefits to extend).
+    model = RegionModel(rng=3, scale=0.02, months=12, package=package)
     lock = _RegionLock(model, monkeypatch)
     model.run()
-    assert model.steps == 8
+    assert model.steps == 12
     assert lock.unlocked_calls > 0  # the interventions did ask the desk for something
     if package_name == "everything":
         assert model.results().policy_spend.sum() > 0

@@ -55,11 +55,20 @@ def test_a_higher_tariff_gives_fewer_jobs_through_the_price():
 
 
 def test_a_wage_subsidy_raises_hiring():
+    """A hiring subsidy lowers the subsidised firms' unit cost and raises hiring from outside
+    employment and employment (seeds 1-4 pooled: one seed alone is a coin toss for an effect this
+    small, e.g. seed 4 gave -8 hires before the job ladder and seed 1 -9 employed with it; hires
+    from outside employment, since ``hires`` also counts job-to-job moves)."""
     package = load_package("single_hiring_subsidy")
-    base = RegionModel(rng=1, scale=0.2, months=24).run()
-    subsidised = RegionModel(rng=1, scale=0.2, months=24, package=package).run()
-    assert subsidised.hires.sum() > base.hires.sum()
-    assert subsidised.employed.iloc[-1] > base.employed.iloc[-1]
+    extra_hires, extra_employed = 0, 0
+    for seed in (1, 2, 3, 4):
+        base = RegionModel(rng=seed, scale=0.2, months=24).run()
+        subsidised = RegionModel(rng=seed, scale=0.2, months=24, package=package).run()
+        hires_from_outside = subsidised.hires - subsidised.job_to_job_moves
+        extra_hires += hires_from_outside.sum() - (base.hires - base.job_to_job_moves).sum()
+        extra_employed += subsidised.employed.iloc[-1] - base.employed.iloc[-1]
+    assert extra_hires > 0
+    assert extra_employed > 0
 
 
 def test_a_subsidised_supplier_gains_orders_at_a_rivals_expense():
@@ -81,10 +90,12 @@ def test_a_subsidised_supplier_gains_orders_at_a_rivals_expense():
     suppliers &= base_status == ACTIVE
     served = suppliers & (firms["complex_id"] == 0)
     rivals = suppliers & (firms["complex_id"] != 0)
-    # Rivals' costs are untouched: their prices are the baseline twin's (not exactly 1: a few
-    # firms have a loss-making month in the baseline, which the banks price, credit.py).
+    # Rivals' costs are untouched by the works: their prices move only as the labour market moves
+    # workers between firms (the job ladder) and banks price a loss-making month (credit.py), by
+    # far less than the served firms' fall.
     assert firms["price"][served].max() < 1.0
-    np.testing.assert_array_equal(firms["price"][rivals], base_price[rivals])
+    smallest_fall = (base_price[served] - firms["price"][served]).min()
+    assert np.abs(firms["price"][rivals] - base_price[rivals]).max() < 0.1 * smallest_fall
     ratio = firms["orders"] / np.where(base_orders > 0, base_orders, np.nan)
     assert np.nanmedian(ratio[served]) > 1.0 > np.nanmedian(ratio[rivals])
 

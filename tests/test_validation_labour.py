@@ -152,12 +152,15 @@ def test_displaced_workers_lose_at_least_15_percent_of_earnings_years_after_the_
     strict=True,
     raises=AssertionError,
     reason=(
-        "measured loss in years 3-5 after displacement: 0.34 pooled here (seeds 1-2, scale 0.5; 0.35 before banks "
-        "rolled working-capital lines over), 0.33-0.38 per seed (seeds 1-3, scales 0.5 and 1, measured before): "
-        "above 30%. Re-employed workers earn their new firm's wage level; the "
-        "appliance assembly plant pays 6.0 million KRW a month against about 3.2 million where its workers are "
-        "re-hired (wage ratio of the re-employed about 0.70, occupational distance only 0.96 of it), with no wage "
-        "growth or job-to-job moves to recover; employment stays 5-10 points below the counterfactual"
+        "measured loss in years 3-5 after displacement: 0.370 pooled (seeds 1-2, scale 0.5; 0.34 before the job "
+        "ladder, which puts the employed in competition with the displaced for jobs). Re-employed workers earn "
+        "their new firm's wage level: the appliance assembly plant pays 6.0 million KRW a month against about 3.0 "
+        "million where its workers are re-hired (3.00 against 4.56 million when employed in years 3-5), and the "
+        "ladder's steps up are few (3.3% of workers move a year against Statistics Korea's 15-16%). Korean "
+        "evidence that part of a large firm's premium is its workers' own and moves with them (Cho 2009: 20-70%; "
+        "Moon 2019: 44%) brings the loss to 0.28 when pay is split so, but without the person effect also raising "
+        "output, low-paying firms that hire former high earners pay more for the same work: services failures "
+        "double and the package comparisons' spread across seeds grows 2.5 times (docs/calibration.md)"
     ),
 )
 def test_displaced_workers_lose_at_most_30_percent_of_earnings_years_after_the_layoff(displacement_studies):
@@ -170,6 +173,112 @@ def test_displaced_workers_lose_at_most_30_percent_of_earnings_years_after_the_l
     """
     loss, _ = earnings_loss(displacement_studies)
     assert loss <= 0.30
+
+
+def test_displaced_workers_losses_shrink_over_the_years(displacement_studies):
+    """The loss is largest just after the layoff and shrinks, without closing, as the displaced
+    find jobs (Jacobson, LaLonde and Sullivan 1993, AER, figure 3: about 40% in the quarters after
+    separation, 25% five years on; von Wachter, Song and Manchester 2009: 30% at once, about 20%
+    years later). Design as above: the loss in year 1, year 3 and year 5 after the layoff.
+    (Measured: 0.61, 0.38, 0.36; seeds 1-2, scale 0.5.)"""
+    year_1 = earnings_loss(displacement_studies, (1, 12))[0]
+    year_3 = earnings_loss(displacement_studies, (25, 36))[0]
+    year_5 = earnings_loss(displacement_studies, (49, 60))[0]
+    assert year_1 > year_3 > year_5 > 0.10, (year_1, year_3, year_5)
+
+
+def _pay_when_employed(studies: list[DisplacementStudy], window: tuple[int, int]) -> float:
+    """Mean monthly pay of the displaced in the months of ``window`` (after the layoff) they are employed."""
+    paid, months_employed = 0.0, 0
+    for study in studies:
+        workers = study.sample()
+        offsets = np.arange(window[0], window[1] + 1)
+        months = study.layoff_month[workers][:, None] + offsets[None, :]
+        earnings = study.earnings[months, np.broadcast_to(workers[:, None], months.shape)]
+        paid += earnings.sum()
+        months_employed += int((earnings > 0).sum())
+    return paid / months_employed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 3.01 million KRW a month in year 2 and 2.99 million in year 5 (seeds 1-2, scale 0.5): few "
+    "displaced workers step up (4.3% of the employed search a month and only jobs paying more are taken), while "
+    "those re-employed late take worse jobs; pay does not grow with tenure or experience in the model",
+)
+def test_displaced_workers_pay_recovers_as_they_climb_back(displacement_studies):
+    """Re-employed displaced workers' pay rises in the years after re-employment as they move to
+    better jobs and gain experience (Jacobson, LaLonde and Sullivan 1993: earnings recover from
+    about 40% below to 25% below their counterfactual in five years, most of it wage growth once
+    re-employed). Design as above: mean pay in the months employed, year 2 against year 5."""
+    year_2 = _pay_when_employed(displacement_studies, (13, 24))
+    year_5 = _pay_when_employed(displacement_studies, (49, 60))
+    assert year_5 > year_2, (year_2, year_5)
+
+
+# ---------------------------------------------------------------- the job ladder
+
+#: Statistics Korea, job mobility statistics (일자리이동통계): of the registered employed, the share
+#: who changed employer between two Decembers, and the share of those movers whose pay did not rise.
+KOSTAT_MOVER_RATE = {2019: 0.159, 2020: 0.148, 2022: 0.160}
+KOSTAT_MOVERS_NOT_BETTER_PAID = {2019: 1 - 0.675, 2020: 1 - 0.592, 2021: 0.364}
+
+
+@dataclass
+class JobMobility:
+    """Workers employed in the region in two successive Decembers: how many changed employer, and
+    how many of those movers earn less."""
+
+    employed_both: int
+    movers: int
+    movers_paid_less: int
+
+
+@pytest.fixture(scope="module")
+def job_mobility() -> JobMobility:
+    """Gwangju without shocks, seed 1, scale 0.2: Decembers of model years 1-4 (calendar 2021-2024)."""
+    model = RegionModel("gwangju", rng=1, scale=0.2, months=48, overrides=NO_SHOCKS_LABOUR)
+    decembers = []
+    for month in range(1, 49):
+        model.step()
+        if month % 12 == 0:
+            workforce = model.workforce
+            decembers.append((workforce.status == EMPLOYED, workforce.employer.copy(), workforce.wage.copy()))
+    employed_both = movers = paid_less = 0
+    for (employed, employer, wage), (employed_next, employer_next, wage_next) in itertools.pairwise(decembers):
+        people = len(employed)  # rows added later are people who were not there a year before
+        both = employed & employed_next[:people]
+        moved = both & (employer != employer_next[:people])
+        employed_both += int(both.sum())
+        movers += int(moved.sum())
+        paid_less += int((moved & (wage_next[:people] < wage)).sum())
+    return JobMobility(employed_both, movers, paid_less)
+
+
+def test_a_third_of_workers_who_change_employer_earn_less(job_mobility):
+    """Statistics Korea, job mobility statistics: of the wage earners who changed employer, 32.5%
+    did not get a rise in 2019 (67.5% did), 40.8% in 2020 (59.2% did), and 36.4% earned less in
+    2021. In the model, movers through unemployment take the job they find and on-the-job movers
+    (the job ladder) move only to better pay; the share of movers who earn less must lie within
+    the three years' range. (Measured: 0.36.)"""
+    share = job_mobility.movers_paid_less / job_mobility.movers
+    low, high = min(KOSTAT_MOVERS_NOT_BETTER_PAID.values()), max(KOSTAT_MOVERS_NOT_BETTER_PAID.values())
+    assert low <= share <= high, share
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 0.033 (Gwangju without shocks, seed 1, scale 0.2, Decembers 2021-2024): the model's moves "
+    "are quits into unemployment (0.25% a month) and on-the-job moves to better pay (4.3% search a month), "
+    "with no temporary or fixed-term contracts ending, no moves for reasons other than pay, no self-employment "
+    "and no public-sector or platform jobs, which make up much of Statistics Korea's churn",
+)
+def test_about_fifteen_percent_of_workers_change_employer_in_a_year(job_mobility):
+    """Statistics Korea, job mobility statistics: 15.9% of the registered employed changed employer
+    between the Decembers of 2018 and 2019, 14.8% in 2020 and 16.0% in 2022. The model's share of
+    workers employed in two Decembers who work for another firm in the second must lie in that range."""
+    rate = job_mobility.movers / job_mobility.employed_both
+    assert min(KOSTAT_MOVER_RATE.values()) <= rate <= max(KOSTAT_MOVER_RATE.values()), rate
 
 
 # ---------------------------------------------------------------- retraining
@@ -316,9 +425,10 @@ def _completed_spells(scenario: str, seed: int, scale: float, months: int, overr
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 5.5 months (median 4; Gwangju without shocks, seed 1, scale 0.2, months 13-60): mu is set "
-    "so that the job-finding rate is 1/8 with the vacancies a month of separations would open, but firms post "
-    "more (replacements, hoarding margins, openings left unfilled), so 0.17 of the unemployed are hired a month",
+    reason="measured 5.7 months (median 4; Gwangju without shocks, seed 1, scale 0.2, months 13-60; 5.5 before the "
+    "job ladder): mu is set so that the job-finding rate is 1/8 with the vacancies a month of separations would "
+    "open, but firms post more (replacements, vacancy chains of on-the-job moves, hoarding margins, openings left "
+    "unfilled), so about 0.15 of the unemployed are hired a month",
 )
 def test_time_to_reemployment_is_near_eight_months():
     """KLI (Jung In-soo 2002, via Donga 2002-11-20): the unemployed in Gwangju take 7.7 months
@@ -349,3 +459,39 @@ def test_the_beveridge_curve_slopes_down():
     unemployment, vacancies = zip(*sorted(points), strict=True)
     assert unemployment[0] < unemployment[-1]
     assert all(a > b for a, b in itertools.pairwise(vacancies)), points
+
+
+def _on_the_job_moves(seed: int, scale: float, months: int) -> tuple[np.ndarray, np.ndarray]:
+    """Log pay gain and age of every move from one employer straight to another (not through a quit)."""
+    model = RegionModel("gwangju", rng=seed, scale=scale, months=months, overrides=NO_SHOCKS_LABOUR)
+    gains, ages = [], []
+    for month in range(1, months + 1):
+        workforce = model.workforce
+        staying = (workforce.status == EMPLOYED) & (workforce.quit_month != month)
+        wage, employer = workforce.wage.copy(), workforce.employer.copy()
+        model.step()
+        people = len(staying)
+        after = model.workforce
+        moved = staying & (after.status[:people] == EMPLOYED) & (after.employer[:people] != employer)
+        moved &= after.hire_month[:people] == month
+        gains.append(np.log(after.wage[:people][moved] / wage[moved]))
+        ages.append(after.age_years(month)[:people][moved])
+    return np.concatenate(gains), np.concatenate(ages)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 13.2% (mean log pay gain of on-the-job movers under 30, median 7.9%; Gwangju without "
+    "shocks, seed 1, scale 0.2, 36 months): on-the-job seekers move to any job that pays more, and the firms' "
+    "pay levels are far apart (2.6 to 7.5 million KRW a month), so a step up the ladder is large (stayers' pay "
+    "does not grow in the model, so the raw gain is the gain over staying, as Oh and Lee measure it)",
+)
+def test_young_workers_gain_three_to_four_percent_by_moving_up():
+    """Oh and Lee (2022, Korean Journal of Economic Studies 70(3), Youth Panel 2007-2019): a young
+    employee with under three years of experience who moves job voluntarily earns 3.3-4.0% more
+    an hour. In the model, the mean log pay gain of workers under 30 who move straight from one
+    employer to another must lie in that range."""
+    gains, ages = _on_the_job_moves(1, 0.2, 36)
+    young = gains[ages < 30]
+    assert len(young) >= 100
+    assert 0.033 <= young.mean() <= 0.040, young.mean()

@@ -148,6 +148,7 @@ class LabourMarket(_Section):
     vacancy_duration_months: Positive
     matching_curvature: Annotated[float, Field(gt=0.0)]
     quit_rate_per_month: Share
+    on_the_job_search_rate_per_month: Share
     search_distance_weight: NonNegative
     wage_loss_per_distance: Share
     skill_wage_multiplier: list[Positive] = Field(min_length=3, max_length=3)

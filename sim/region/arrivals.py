@@ -208,4 +208,5 @@ def add_foreign_workers(state: RegionState, firms: np.ndarray, month: int, visa_
     workforce.visa_end_month[ids] = month + visa_months
     state.firms.hire(firms, workforce.wage[ids])
     state.tally["foreign_entrants"] += len(ids)
+    state.tally["hired_pay_krw"] += float(workforce.wage[ids].sum())
     return ids

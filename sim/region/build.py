@@ -19,6 +19,7 @@ from sim.region.labour_market import (
     MatchingMarket,
     calibrate_matching,
     draw_quit_months,
+    draw_search_months,
     occupation_cdf_by_sector,
 )
 from sim.region.mobility import populate_residents
@@ -412,6 +413,9 @@ def populate(
     firm_mean = np.bincount(employer, weights=relative, minlength=len(firm_employees)) / np.maximum(firm_employees, 1)
     workforce.wage[ids] = firm_wage_level[employer] * relative / firm_mean[employer]
     workforce.quit_month[ids] = draw_quit_months(streams, workforce.key[ids], 0, labour.quit_rate_per_month)
+    workforce.search_month[ids] = draw_search_months(
+        streams, workforce.key[ids], 0, labour.on_the_job_search_rate_per_month
+    )
 
     # The unemployed: sized from the unemployment rate, with the employed's mix of sectors.
     labour_force = employed_total / (1.0 - population.unemployment_rate)

@@ -29,13 +29,25 @@ if TYPE_CHECKING:
     from sim.region.region_state import RegionState
 
 
+def draw_waiting_months(
+    streams: RandomStreams, purpose: str, keys: np.ndarray, after_month: int, rate_per_month: float
+) -> np.ndarray:
+    """The month each worker (by random key) next meets an event of a monthly rate (geometric waiting time)."""
+    if rate_per_month <= 0.0:
+        return np.full(len(keys), NEVER, dtype=np.int32)
+    u = streams.uniform(purpose, after_month, keys)
+    wait = np.floor(np.log1p(-u) / np.log1p(-rate_per_month)).astype(np.int64) + 1
+    return np.minimum(after_month + wait, NEVER).astype(np.int32)
+
+
 def draw_quit_months(streams: RandomStreams, keys: np.ndarray, after_month: int, quit_rate: float) -> np.ndarray:
     """The month each worker (by random key) will quit, if nothing else happens first (geometric waiting time)."""
-    if quit_rate <= 0.0:
-        return np.full(len(keys), NEVER, dtype=np.int32)
-    u = streams.uniform("quit", after_month, keys)
-    wait = np.floor(np.log1p(-u) / np.log1p(-quit_rate)).astype(np.int64) + 1
-    return np.minimum(after_month + wait, NEVER).astype(np.int32)
+    return draw_waiting_months(streams, "quit", keys, after_month, quit_rate)
+
+
+def draw_search_months(streams: RandomStreams, keys: np.ndarray, after_month: int, search_rate: float) -> np.ndarray:
+    """The next month each employed worker (by random key) looks for a better job while employed."""
+    return draw_waiting_months(streams, "on_the_job_search", keys, after_month, search_rate)
 
 
 @dataclass
@@ -152,6 +164,7 @@ class MatchingMarket:
     long_term_months: int
     long_term_decay: float
     curvature: float  # i of den Haan, Ramey and Watson (2000)
+    on_the_job_search_rate: float  # share of the employed who look for a better job in a month
     efficiency: float = 1.0  # mu, calibrated by calibrate_efficiency
 
     @classmethod
@@ -166,6 +179,7 @@ class MatchingMarket:
             long_term_months=labour.long_term_unemployment_months,
             long_term_decay=labour.long_term_search_decay_per_month,
             curvature=labour.matching_curvature,
+            on_the_job_search_rate=labour.on_the_job_search_rate_per_month,
         )
 
     def unit_matches(self, applicants: np.ndarray | float, vacancies: np.ndarray | float) -> np.ndarray | float:
@@ -227,6 +241,59 @@ class MatchResult:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8))
 
 
+def offered_wage(
+    workforce: Workforce,
+    workers: np.ndarray,
+    firms: np.ndarray,
+    occupations: np.ndarray,
+    firm_wage_level: np.ndarray,
+    market: MatchingMarket,
+    minimum_wage_krw: float = 0.0,
+) -> np.ndarray:
+    """Pay a job offers a worker, KRW per month, at least the minimum wage.
+
+    The firm's wage level times the worker's skill multiplier, less a share for the occupational
+    distance moved (skills that do not transfer are not paid for).
+    """
+    distance = market.distance[workforce.occupation[workers], occupations]
+    pay = firm_wage_level[firms] * market.skill_wage[workforce.skill[workers] - 1]
+    wage = pay * (1.0 - market.wage_loss_per_distance * distance)
+    return np.maximum(wage, minimum_wage_krw) if minimum_wage_krw > 0 else wage
+
+
+def _place_on_the_job_seekers(
+    thresholds: np.ndarray, job_levels: np.ndarray, max_rounds: int = 8
+) -> tuple[np.ndarray, np.ndarray]:
+    """Give employed applicants (in their order) jobs that pay them more; return (applicant, job) index pairs.
+
+    Each takes the first job, in the jobs' random order, whose wage level is above its
+    threshold; where several want the same job, the first in order gets it and the others try
+    again.
+    """
+    waiting = np.arange(len(thresholds))
+    taken = np.zeros(len(job_levels), dtype=bool)
+    applicants, jobs = [], []
+    for _ in range(max_rounds):
+        if len(waiting) == 0:
+            break
+        acceptable = (job_levels[None, :] > thresholds[waiting, None]) & ~taken[None, :]
+        has_job = acceptable.any(axis=1)
+        waiting = waiting[has_job]
+        if len(waiting) == 0:
+            break
+        wanted = acceptable[has_job].argmax(axis=1)
+        _, first = np.unique(wanted, return_index=True)  # the first applicant in order for each wanted job
+        winners = np.zeros(len(waiting), dtype=bool)
+        winners[first] = True
+        applicants.append(waiting[winners])
+        jobs.append(wanted[winners])
+        taken[wanted[winners]] = True
+        waiting = waiting[~winners]
+    if not applicants:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(applicants), np.concatenate(jobs)
+
+
 def match(
     workforce: Workforce,
     seekers: np.ndarray,
@@ -234,8 +301,16 @@ def match(
     market: MatchingMarket,
     month: int,
     streams: RandomStreams,
+    firm_wage_level: np.ndarray | None = None,
+    minimum_wage_krw: float = 0.0,
 ) -> MatchResult:
-    """Match job seekers to vacancies for one month; return who was hired where."""
+    """Match job seekers to vacancies for one month; return who was hired where.
+
+    Seekers who are employed (on-the-job search) apply only to jobs that pay more than their
+    own (Burdett and Mortensen 1998, with search directed at better jobs): their applications
+    count in a market in proportion to the share of its open jobs that would pay them more,
+    and a successful one gets such a job. The unemployed take any offer.
+    """
     empty = MatchResult.empty()
     if len(seekers) == 0 or vacancies.count == 0:
         return empty
@@ -247,12 +322,25 @@ def match(
     u = streams.uniform("search", month, seeker_keys)
     cdf = choice_cdf[occupation]
     chosen = np.minimum((u[:, None] >= cdf).sum(axis=1), n_occupations - 1)
-    months_unemployed = month - workforce.unemployed_since[seekers]
+    since = workforce.unemployed_since[seekers]
+    months_unemployed = np.where(since == NEVER, 0, month - since)  # the employed: no spell (and no int32 wrap)
     weight = market.application_weight(occupation, chosen, workforce.skill[seekers], months_unemployed)
     weight = weight * workforce.search_boost[seekers]
     success_draw = streams.uniform("match", month, seeker_keys)
     order_draw = streams.uniform("match_order", month, seeker_keys)
     vacancy_draw = streams.uniform("vacancy_order", month, vacancies.key)
+
+    # On-the-job seekers apply only to jobs that would pay them more (directed search): their
+    # threshold is the firm wage level above which an offer beats their wage.
+    employed = workforce.status[seekers] == EMPLOYED
+    searching_on_the_job = bool(employed.any())
+    if searching_on_the_job:
+        job_level = firm_wage_level[vacancies.firm]
+        person = market.skill_wage[workforce.skill[seekers] - 1] * (
+            1.0 - market.wage_loss_per_distance * market.distance[occupation, chosen]
+        )
+        current_wage = workforce.wage[seekers]
+        threshold = np.where(employed & (current_wage >= minimum_wage_krw), current_wage / person, 0.0)
 
     hired_workers, hired_firms, hired_occupations = [], [], []
     for occupation_market in range(n_occupations):
@@ -260,15 +348,37 @@ def match(
         applying = np.flatnonzero(chosen == occupation_market)
         if len(open_jobs) == 0 or len(applying) == 0:
             continue
-        applicants = weight[applying].sum()
+        applying_on_the_job = searching_on_the_job and bool(employed[applying].any())
+        market_weight = weight[applying]
+        if applying_on_the_job:
+            effects = np.sort(job_level[open_jobs])
+            better = len(open_jobs) - np.searchsorted(effects, threshold[applying], side="right")
+            market_weight = market_weight * np.where(employed[applying], better / len(open_jobs), 1.0)
+        applicants = market_weight.sum()
+        if applicants <= 0:
+            continue
         unit = market.unit_matches(np.array([applicants]), np.array([float(len(open_jobs))]))[0]
         hires = min(len(open_jobs), applicants, market.efficiency * unit)
-        success = applying[success_draw[applying] < weight[applying] * hires / applicants]
+        success = applying[success_draw[applying] < market_weight * hires / applicants]
         if len(success) == 0:
             continue
         take = min(len(success), len(open_jobs))
         success = success[np.argsort(order_draw[success], kind="stable")[:take]]
-        jobs = open_jobs[np.argsort(vacancy_draw[open_jobs], kind="stable")[:take]]
+        jobs = open_jobs[np.argsort(vacancy_draw[open_jobs], kind="stable")]
+        if applying_on_the_job and employed[success].any():
+            movers = success[employed[success]]
+            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs])
+            left = np.ones(len(jobs), dtype=bool)
+            left[job_index] = False
+            jobless = success[~employed[success]]
+            free_jobs = jobs[left][: len(jobless)]
+            success = np.concatenate([movers[mover_index], jobless[: len(free_jobs)]])
+            jobs = np.concatenate([jobs[job_index], free_jobs])
+            take = len(success)
+            if take == 0:
+                continue
+        else:
+            jobs = jobs[:take]
         hired_workers.append(seekers[success])
         hired_firms.append(vacancies.firm[jobs])
         hired_occupations.append(np.full(take, occupation_market, dtype=np.int8))
@@ -287,20 +397,16 @@ def hire(
     streams: RandomStreams,
     minimum_wage_krw: float = 0.0,
 ) -> None:
-    """Move matched seekers into their new jobs at the new employer's pay.
+    """Move matched seekers into their new jobs at the pay the job offers them (``offered_wage``).
 
-    Pay is the firm's wage level times the worker's skill multiplier, less a share for the
-    occupational distance moved (skills that do not transfer are not paid for), and at
-    least the minimum wage in force.
+    Each draws the months of their next quit and of their next search on the job.
     """
     workers = result.workers
     if len(workers) == 0:
         return
-    distance = market.distance[workforce.occupation[workers], result.occupations]
-    skill = workforce.skill[workers]
-    pay = firm_wage_level[result.firms] * market.skill_wage[skill - 1]
-    wage = pay * (1.0 - market.wage_loss_per_distance * distance)
-    workforce.wage[workers] = np.maximum(wage, minimum_wage_krw) if minimum_wage_krw > 0 else wage
+    workforce.wage[workers] = offered_wage(
+        workforce, workers, result.firms, result.occupations, firm_wage_level, market, minimum_wage_krw
+    )
     first_job_since_layoff = workforce.displaced_month[workers] != NEVER
     first_job_since_layoff &= workforce.reemployed_month[workers] == NEVER
     workforce.reemployed_month[workers[first_job_since_layoff]] = month
@@ -311,6 +417,24 @@ def hire(
     workforce.unemployed_since[workers] = NEVER
     workforce.benefit_end_month[workers] = 0
     workforce.quit_month[workers] = draw_quit_months(streams, workforce.key[workers], month, quit_rate)
+    workforce.search_month[workers] = draw_search_months(
+        streams, workforce.key[workers], month, market.on_the_job_search_rate
+    )
+
+
+def on_the_job_seekers(workforce: Workforce, month: int, search_rate: float, streams: RandomStreams) -> np.ndarray:
+    """Employed workers looking for a better job this month; each draws the next month they will look.
+
+    Workers on unpaid leave wait for recall, and foreign workers placed on a visa are tied to
+    their employer (Act on the Employment of Foreign Workers, art. 25: a change of workplace
+    only for reasons the Act lists), so neither searches.
+    """
+    due = np.flatnonzero(workforce.search_month == month)
+    if len(due) == 0:
+        return due
+    workforce.search_month[due] = draw_search_months(streams, workforce.key[due], month, search_rate)
+    searching = (workforce.status[due] == EMPLOYED) & ~workforce.on_leave[due] & ~workforce.foreign[due]
+    return due[searching]
 
 
 def occupation_cdf_by_sector(scenario: Scenario) -> np.ndarray:
@@ -365,6 +489,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
     )
     state.firms.hire(firms, state.workforce.wage[workers])
     state.tally["hires"] += len(workers)
+    state.tally["hired_pay_krw"] += float(state.workforce.wage[workers].sum())
 
 
 def run_labour_market(state: RegionState, month: int) -> None:
@@ -399,11 +524,18 @@ def run_labour_market(state: RegionState, month: int) -> None:
     lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
-    seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
-    result = match(workforce, seekers, vacancies, state.matching, month, state.streams)
+    unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
+    on_the_job = on_the_job_seekers(workforce, month, state.matching.on_the_job_search_rate, state.streams)
+    seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
     floor = minimum_wage(state.config, month)
+    result = match(workforce, seekers, vacancies, state.matching, month, state.streams, firms.wage_level, floor)
+    movers = result.workers[workforce.status[result.workers] == EMPLOYED]
+    firms.release(workforce.employer[movers], workforce.paid_wage(movers))
+    state.tally["job_to_job_moves"] = float(len(movers))
     hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams, floor)
     firms.hire(result.firms, workforce.wage[result.workers])
+    state.tally["hired_pay_krw"] += float(workforce.wage[result.workers].sum())
+    state.tally["job_to_job_pay_krw"] = float(workforce.wage[movers].sum())
     filled = np.bincount(result.firms, minlength=firms.count)
     firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)
     state.last_hires = result

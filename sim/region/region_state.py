@@ -22,10 +22,14 @@ from sim.region.shocks import ShockSchedule
 from sim.region.state import FirmTable, Workforce
 from sim.region.supply_chain import SupplyNetwork
 
+#: Monthly pay of this month's hires and of its job-to-job movers, KRW (for the stayers' and movers' mean wages).
+PAY_OF_HIRES = ("hired_pay_krw", "job_to_job_pay_krw")
+
 #: Counts of the month's events (columns of the monthly table), besides those by sector.
 MONTH_EVENTS = (
     "layoffs",
     "quits",
+    "job_to_job_moves",
     "hires",
     "vacancies",
     "firm_failures",
@@ -100,5 +104,11 @@ class RegionState:
         """Zero the month's event counts."""
         sectors = self.sectors
         self.tally = dict.fromkeys(
-            [*MONTH_EVENTS, *(f"layoffs_{s}" for s in sectors), *(f"firm_failures_{s}" for s in sectors)], 0.0
+            [
+                *MONTH_EVENTS,
+                *PAY_OF_HIRES,
+                *(f"layoffs_{s}" for s in sectors),
+                *(f"firm_failures_{s}" for s in sectors),
+            ],
+            0.0,
         )
