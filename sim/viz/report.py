@@ -232,6 +232,43 @@ BRIDGE_LINES = (
 )
 
 
+def bridge_lines(comparison: Comparison, package: str, table: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The bridge of one package as lines in reading order (:data:`BRIDGE_LINES`), full population.
+
+    Each line: ``metric``, ``label`` (interventions by their label), ``unit``, ``indent`` (a
+    per-intervention line), ``mean``, ``ci_low``, ``ci_high``. Empty when the package has no
+    bridge (runs saved without a unit record). ``table``: :func:`bridge_table`, if already made.
+    """
+    from sim.experiment.tables import bridge_table
+
+    table = bridge_table(comparison) if table is None else table
+    lines = table[table["package"] == package].set_index("metric")
+    if lines.empty:
+        return []
+    spec = comparison.packages[package]
+    names = {item.name: (getattr(item, "label", "") or item.name) for item in spec.interventions}
+    rows = []
+    for key, text, unit in BRIDGE_LINES:
+        per_intervention = key.endswith("__")
+        metrics = [(f"{key}{name}", label) for name, label in names.items()] if per_intervention else [(key, "")]
+        for metric, name in metrics:
+            if metric not in lines.index:
+                continue
+            row = lines.loc[metric]
+            rows.append(
+                {
+                    "metric": metric,
+                    "label": text.format(name=name),
+                    "unit": unit,
+                    "indent": per_intervention,
+                    "mean": float(row["mean"]),
+                    "ci_low": float(row["ci_low"]),
+                    "ci_high": float(row["ci_high"]),
+                }
+            )
+    return rows
+
+
 def _bridge_context(comparison: Comparison) -> dict[str, Any]:
     """The gross-to-net bridge per package (full population, mean and 90% interval), for the report's table.
 
@@ -242,32 +279,18 @@ def _bridge_context(comparison: Comparison) -> dict[str, Any]:
     table = bridge_table(comparison)
     packages, missing = [], []
     for package, spec in comparison.packages.items():
-        lines = table[table["package"] == package].set_index("metric")
-        if lines.empty:
+        lines = bridge_lines(comparison, package, table)
+        if not lines:
             missing.append(package)
             continue
-        labels = {item.name: (getattr(item, "label", "") or item.name) for item in spec.interventions}
-        rows = []
-        for key, text, unit in BRIDGE_LINES:
-            if key.endswith("__"):
-                metrics = [(f"{key}{item.name}", labels[item.name]) for item in spec.interventions]
-                indent = True
-            else:
-                metrics, indent = [(key, "")], False
-            for metric, name in metrics:
-                if metric not in lines.index:
-                    continue
-                row = lines.loc[metric]
-                rows.append(
-                    {
-                        "metric": metric,
-                        "label": text.format(name=name),
-                        "unit": unit,
-                        "indent": indent,
-                        "mean": _number(float(row["mean"]), 0),
-                        "ci": _interval(float(row["ci_low"]), float(row["ci_high"]), 0),
-                    }
-                )
+        rows = [
+            {
+                **line,
+                "mean": _number(line["mean"], 0),
+                "ci": _interval(line["ci_low"], line["ci_high"], 0),
+            }
+            for line in lines
+        ]
         label = spec.display_label
         packages.append({"package": package, "label": label if label != package else "", "rows": rows})
     figure = _png(compare_figures.bridge(comparison)) if packages else ""
