@@ -331,7 +331,8 @@ class UnitRecords:
     sum of the monthly table's ``employed`` over months 1..T. Keys are the stable agent keys
     (random_streams.agent_keys), so both twins of a comparison name the same worker and firm
     alike. Also kept, per intervention, the employment-months of the firms it touched from its
-    first month of support on (a programme's gross claim, sim/experiment/bridge.py). Memory: a
+    first month of support on (a programme's gross claim, sim/experiment/bridge.py), and the
+    jobs each supported firm had in the month it was first supported (its headcount claim). Memory: a
     few arrays of the workforce's length, not monthly panels.
     """
 
@@ -340,6 +341,7 @@ class UnitRecords:
         self.spell_months = np.zeros(0, dtype=np.int32)
         self._closed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (worker rows, firm rows, months)
         self.supported_months: dict[str, np.ndarray] = {}  # per intervention, per firm row
+        self.first_jobs: dict[str, np.ndarray] = {}  # per intervention, per firm row: jobs in its first month
 
     def _close(self, rows: np.ndarray) -> None:
         rows = rows[self.spell_months[rows] > 0]
@@ -374,6 +376,15 @@ class UnitRecords:
             touched = np.zeros(firms.count, dtype=bool)
             touched[: len(first)] = first <= month
             months[touched] += firms.employees[touched]
+            jobs = self.first_jobs.get(name)
+            if jobs is None or len(jobs) < firms.count:
+                grown = np.zeros(firms.count, dtype=np.float64)
+                if jobs is not None:
+                    grown[: len(jobs)] = jobs
+                jobs = self.first_jobs[name] = grown
+            starting = np.zeros(firms.count, dtype=bool)
+            starting[: len(first)] = first == month
+            jobs[starting] = firms.employees[starting]
 
     def finish(
         self, state: RegionState, first_touch_firms: dict[str, np.ndarray], first_touch_workers: dict[str, np.ndarray]
@@ -403,6 +414,8 @@ class UnitRecords:
             record[f"touched_firms__{name}"] = firms.key[rows].astype(np.uint64)
             supported = self.supported_months.get(name, np.zeros(firms.count))
             record[f"supported_months__{name}"] = supported[rows].astype(np.float64)
+            first_jobs = self.first_jobs.get(name, np.zeros(firms.count))
+            record[f"first_jobs__{name}"] = first_jobs[rows].astype(np.float64)
         for name, first in first_touch_workers.items():
             rows = np.flatnonzero(first != np.iinfo(np.int32).max)
             record[f"touched_workers__{name}"] = workforce.key[rows].astype(np.uint64)

@@ -75,7 +75,7 @@ def test_the_parts_sum_to_the_net_job_years_seed_by_seed(comparison):
 
 def test_a_zero_budget_package_has_every_part_zero(comparison):
     zero = comparison.effects[comparison.effects["package"] == "zero_retention"]
-    for column in ["gross", "deadweight", *PARTS, "job_years"]:
+    for column in ["gross", "gross_headcount", "deadweight", *PARTS, "job_years"]:
         assert (zero[column] == 0.0).all(), column
 
 
@@ -145,6 +145,10 @@ def test_summary_csv_has_the_bridge_lines_with_intervals_and_full_population_fig
         assert row["unit"] == "job-years"
         assert row["ci_low"] <= row["mean"] <= row["ci_high"]
         assert row["mean_full_population"] == pytest.approx(row["mean"] / SCALE)
+    for metric in ["gross_headcount", "gross_headcount__appliance_hiring"]:
+        row = mine.loc[metric]
+        assert row["unit"] == "jobs"
+        assert row["mean_full_population"] == pytest.approx(row["mean"] / SCALE)
     # A package without an intervention has no line for it.
     assert "gross__appliance_hiring" not in set(summary.loc[summary["package"] == "single_retention", "metric"])
 
@@ -191,3 +195,79 @@ def test_each_seed_package_shows_its_bridge_in_compare(scenario, package, tmp_pa
     for line in ("gross: jobs the programmes would report", "deadweight", "substitution", "displacement"):
         assert line in bridge
     assert "net: job-years against the baseline twin" in bridge
+
+
+# ---------------------------------------------------------------------- the gross headcount (issue 12 part 4, 14)
+def test_gross_headcount_follows_each_programmes_counting_rule(comparison):
+    """What a programme announces as "jobs": a retention subsidy the jobs covered in its largest month (MOEL's
+    monthly employment-incentive statistics count supported people month by month: data.go.kr 3044231,
+    고용장려금지원현황(월)); a hiring subsidy its subsidised hires; retraining the graduates placed. Sample units,
+    seed by seed, from each run's monthly table."""
+    runs, effects = comparison.runs, comparison.effects.set_index(["package", "replicate"])
+    for replicate in range(REPS):
+        run = runs[(runs["package"] == "gwangju_2021") & (runs["replicate"] == replicate)].sort_values("month")
+        row = effects.loc[("gwangju_2021", replicate)]
+        assert row["gross_headcount__auto_retention"] == run["auto_retention_jobs_covered"].iloc[1:].max()
+        assert row["gross_headcount__appliance_hiring"] == run["appliance_hiring_subsidised_hires"].iloc[1:].sum()
+        placed = run["appliance_transition_graduates_placed"].iloc[1:].sum()
+        assert row["gross_headcount__appliance_transition"] == placed
+        assert row["gross_headcount__governance"] == 0.0  # administration claims no jobs
+        per_intervention = [name for name in row.index if name.startswith("gross_headcount__")]
+        assert row["gross_headcount"] == pytest.approx(row[per_intervention].dropna().sum())
+    # A retention subsidy covers the same jobs month after month: its headcount is below its job-months.
+    mine = comparison.effects[comparison.effects["package"] == "single_retention"]
+    assert (mine["gross_headcount"] > 0).all()
+    assert (mine["gross_headcount"] < mine["gross"] * 12).all()
+
+
+def test_a_firm_programmes_headcount_is_the_jobs_at_its_firms_when_first_supported():
+    """Interest subsidy for ordinary borrowers: each firm's employees at the end of the month it was first
+    subsidised, summed over the firms ("the firms we supported employ N"), read here from the state month by
+    month, there from the run's unit record through the bridge."""
+    from sim.experiment.bridge import gross_headcount
+    from sim.policy.base import REGISTRY
+
+    model = RegionModel("gwangju", rng=5, scale=0.02, months=18, package="single_interest_subsidy", unit_records=True)
+    expected = 0.0
+    while model.running:
+        model.step()
+        month = model.steps
+        first = model.desk.first_touch_firms.get("interest_subsidy")
+        if first is not None:
+            starting = np.flatnonzero(first == month)
+            expected += float(model.firms.employees[starting].sum())
+    units = model.units()
+    assert expected > 0
+    rule = REGISTRY["interest_subsidy"].headcount_rule
+    assert rule == ("first_support", None)
+    assert gross_headcount(rule, "interest_subsidy", model.results(), units) == expected
+
+
+def test_every_instrument_with_a_gross_claim_has_a_headcount_rule_and_no_other():
+    from sim.policy.base import REGISTRY
+
+    for tag, cls in REGISTRY.items():
+        assert (cls.gross_rule is None) == (cls.headcount_rule is None), tag
+        if cls.headcount_rule is not None:
+            assert cls.headcount_rule[0] in ("peak", "events", "first_support"), tag
+
+
+def test_the_bridge_figure_draws_seven_bars_per_package(comparison):
+    """gross, deadweight, substitution, displacement, induced, residual, net; heights are the bridge table's."""
+    from matplotlib.patches import Rectangle
+
+    from sim.viz import compare_figures
+
+    figure = compare_figures.bridge(comparison)
+    panels = [axes for axes in figure.axes if axes.axison]
+    assert len(panels) == len(comparison.packages)
+    for axes in panels:
+        assert sum(isinstance(patch, Rectangle) for patch in axes.patches) == 7
+    table = comparison.bridge()
+    first = table[table["package"] == next(iter(comparison.packages))].set_index("metric")
+    bars = [patch for patch in panels[0].patches if isinstance(patch, Rectangle)]
+    assert bars[0].get_height() == pytest.approx(first.loc["gross", "mean"])
+    assert bars[-1].get_height() == pytest.approx(first.loc["job_years", "mean"])
+    assert bars[1].get_height() == pytest.approx(first.loc["deadweight", "mean"])
+    label = comparison.packages["gwangju_2021"].display_label
+    assert panels[0].get_title().startswith(label) and "announced" in panels[0].get_title()

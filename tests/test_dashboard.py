@@ -65,6 +65,23 @@ def test_tables_and_figures_are_in_full_population_units(comparison):
         assert getattr(dashboard, f"{figure}_figure")(comparison).to_png()[:4] == b"\x89PNG"
 
 
+def test_the_bridge_table_of_a_package_holds_its_lines_in_full_population_units(comparison):
+    """The bridge (sim/experiment/bridge.py) as the analyst reads it: the summary's full-population figures."""
+    assert dashboard.bridge_packages(comparison) == ["gwangju_2021", "single_loans"]
+    table = dashboard.bridge_table(comparison, "gwangju_2021")
+    assert list(table.columns) == ["Line", "Unit", "Mean [90% interval]"]
+    lines = list(table["Line"])
+    assert lines[0].startswith("Gross headcount") and lines[-1].startswith("Net: job-years")
+    assert any(line.startswith("less deadweight") for line in lines)
+    summary = comparison.bridge()
+    net = summary[(summary["package"] == "gwangju_2021") & (summary["metric"] == "job_years")].iloc[0]
+    assert table["Mean [90% interval]"].iloc[-1] == (
+        f"{net['mean']:,.0f} [{net['ci_low']:,.0f}, {net['ci_high']:,.0f}]"
+    )
+    figure = dashboard.bridge_figure(comparison, "single_loans")
+    assert len([axes for axes in figure.axes if axes.axison]) == 1
+
+
 #: The headline table's columns after the package and budget (12 months from 2021-01: one year, ending at the horizon).
 HEADLINE_HEADINGS = {
     "job_years": "Job-years over the run",
@@ -211,13 +228,21 @@ def test_dashboard_runs_a_comparison_offline_in_a_browser(server, comparison):
         months.fill("12")
         months.press("Enter")
         button.click()
-        page.locator(".shocksim-results img").nth(3).wait_for(timeout=30_000)
-        # jobs saved by month, jobs at each year-end, money per net job-year on three bases, job-years by year
+        page.locator(".shocksim-results img").nth(4).wait_for(timeout=30_000)
+        # jobs saved by month, jobs at each year-end, money per net job-year on three bases, job-years by year,
+        # the gross-to-net bridge of the chosen package
         page.wait_for_function(
             "() => [...document.querySelectorAll('.shocksim-results img')]"
-            ".filter(image => image.naturalWidth > 0).length == 4",
+            ".filter(image => image.naturalWidth > 0).length == 5",
             timeout=10_000,
         )
+        # the bridge of gwangju_2021: its lines from the gross headcount to the net, the net as the statistics say
+        bridge = page.locator(".shocksim-bridge tbody tr")
+        assert bridge.first.locator("td").first.inner_text().startswith("Gross headcount")
+        assert bridge.last.locator("td").first.inner_text().startswith("Net: job-years")
+        expected = dashboard.bridge_table(comparison, "gwangju_2021")
+        assert bridge.count() == len(expected)
+        assert bridge.last.locator("td").last.inner_text() == expected["Mean [90% interval]"].iloc[-1]
         assert page.locator(".shocksim-headline tbody tr").count() == 1  # gwangju_2021, chosen at first
         results = page.locator(".shocksim-results").inner_text()
         assert "12 months from 2021-01" in results and "0.257 KRW per KRW of gross wage" in results

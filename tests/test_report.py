@@ -49,16 +49,18 @@ def report(folders):
 
 def test_report_holds_every_section_and_no_external_reference(report):
     html = report.read_text()
-    for section in ("question", "scenario", "packages", "headline", "figures", "ranking", "method", "sensitivity"):
+    sections = ("question", "scenario", "packages", "headline", "bridge", "figures", "ranking", "method", "sensitivity")
+    for section in sections:
         assert f'id="{section}"' in html
     assert "Sources" in html and "How the package maps to the programme" in html
     assert "Job-years over the run" in html and "Jobs at the end of year 2 (Jun 2022, the horizon)" in html
     assert "Net fiscal cost per net job-year (m KRW)" in html and "bn KRW" in html
     assert "Common random numbers" in html and "Fieller" in html and "Clopper-Pearson" in html
-    assert "Net fiscal cost" in html and "gross programme counts to net jobs" in html
-    assert "not yet drawn in this report" in html
+    assert "Net fiscal cost" in html and "From what programmes report to net jobs" in html
+    assert "not yet" not in html and "Additionality Guide" in html and "Green Book" in html
+    assert "Gross headcount: the jobs the programmes would announce" in html
     assert "model code hash" in html and "manifest.json SHA-256" in html and "commit" in html
-    assert html.count('src="data:image/png;base64,') == 5  # employment, year-ends, by year, sectors, Morris
+    assert html.count('src="data:image/png;base64,') == 6  # employment, year-ends, by year, sectors, bridge, Morris
     # nothing to fetch: no URL of any scheme but data: in attributes, no @import or url() in the CSS
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?!data:|#)""", html)
     assert "http://" not in html and "https://" not in html and "@import" not in html and "url(" not in html
@@ -98,7 +100,7 @@ def test_report_renders_in_a_headless_browser(report):
         page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
         page.goto(report.as_uri(), wait_until="load")
         widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
-        assert len(widths) == 5 and all(width > 0 for width in widths), widths
+        assert len(widths) == 6 and all(width > 0 for width in widths), widths
         assert page.title().startswith("Jobs for the money")
         assert page.locator("#headline-table tr").count() == 3  # heading and two packages
         assert page.locator("#cost-table tr").count() == 3
@@ -108,11 +110,28 @@ def test_report_renders_in_a_headless_browser(report):
             for package in ("gwangju_2021", "single_loans")
             for metric in [*JOB_METRICS, *MONEY_METRICS]
         }
+        # The gross-to-net bridge: its section, a cell per line and package, and its figure loaded.
+        assert page.locator("#bridge h2").inner_text() == "From what programmes report to net jobs"
+        assert page.locator('#bridge-figure img[alt="From gross to net"]').evaluate("image => image.naturalWidth") > 0
+        bridge = {
+            (package, metric): page.locator(
+                f'#bridge-table td[data-package="{package}"][data-metric="{metric}"]'
+            ).inner_text()
+            for package in ("gwangju_2021", "single_loans")
+            for metric in BRIDGE_METRICS
+        }
+        bridge[("gwangju_2021", "gross__appliance_hiring")] = page.locator(
+            '#bridge-table td[data-package="gwangju_2021"][data-metric="gross__appliance_hiring"]'
+        ).inner_text()
+        bridge[("gwangju_2021", "gross_headcount__auto_retention")] = page.locator(
+            '#bridge-table td[data-package="gwangju_2021"][data-metric="gross_headcount__auto_retention"]'
+        ).inner_text()
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         page.emulate_media(media="print")
         pdf = page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
         assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
     _check_against_summary(shown, report.parent / "cmp" / "summary.csv")
+    _check_bridge_against_summary(bridge, report.parent / "cmp" / "summary.csv")
     assert external == [], f"the report requested {external}"
     assert errors == [], f"console errors: {errors}"
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
@@ -137,6 +156,32 @@ MONEY_METRICS = {
     "cost_per_job_year_krw": 1e6,
     "net_fiscal_cost_per_job_year_krw": 1e6,
 }
+
+
+#: The bridge's package-wide lines in the report (full-population job-years, the headcount in jobs).
+BRIDGE_METRICS = (
+    "gross_headcount",
+    "gross",
+    "deadweight",
+    "substitution",
+    "displacement",
+    "induced",
+    "bridge_residual",
+    "job_years",
+)
+
+
+def _check_bridge_against_summary(shown: dict[tuple[str, str], str], path: Path) -> None:
+    """Every bridge cell equals summary.csv's full-population mean and interval, to the whole job shown."""
+    summary = pd.read_csv(path).set_index(["package", "metric"])
+    for (package, metric), text in shown.items():
+        row = summary.loc[(package, metric)]
+        expected = [row[f"{column}_full_population"] for column in ("mean", "ci_low", "ci_high")]
+        values = _shown_numbers(text)
+        assert len(values) == 3, (package, metric, text)
+        for value, wanted in zip(values, expected, strict=True):
+            assert abs(value - wanted) <= 0.5 + 1e-9, (package, metric, text, wanted)
+    assert summary.loc[("gwangju_2021", "gross_headcount"), "unit"] == "jobs"
 
 
 def _shown_numbers(text: str) -> list[float | str]:

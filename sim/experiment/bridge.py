@@ -36,6 +36,11 @@ that support the same units. The identity, exact seed by seed up to float roundi
 
     gross - deadweight + bridge_residual + substitution + displacement + induced == job_years
 
+Beside the job-years, each intervention's claim as a headcount, ``gross_headcount`` (jobs, the
+rule in its class's ``headcount_rule``): what a programme announces as "N jobs" (jobs covered
+at the peak month, people hired or placed, jobs at the supported firms when first supported).
+A headcount is not a flow over time, so it stands beside the bridge, not in its identity.
+
 Firms that exist in one twin only (entrants a policy brought, or entries that differ between
 twins) are in their cells like any other, with no jobs in the other twin. The spill-over parts
 (substitution, displacement, induced) are package-wide: a cell cannot be told apart by
@@ -81,6 +86,33 @@ def gross_job_years(
     raise ValueError(f"unknown gross rule {rule!r}")
 
 
+def gross_headcount(
+    rule: tuple[str, str | None] | None, name: str, table: pd.DataFrame, units: Mapping[str, np.ndarray]
+) -> float:
+    """An intervention's gross output as a headcount, the "jobs" its programme would announce (sample units).
+
+    ``("peak", c)``: the largest monthly value of ``<name>_<c>`` (jobs covered at once, as a
+    monthly report counts them). ``("events", c)``: ``<name>_<c>`` summed over months 1..T
+    (people hired or placed). ``("first_support", None)``: each supported firm's jobs in the
+    month it was first supported, summed over the firms. None: no claim. NaN when a run's unit
+    record predates the headcount (no ``first_jobs__<name>``).
+    """
+    if rule is None:
+        return 0.0
+    kind, column = rule
+    if kind == "first_support":
+        jobs = units.get(f"first_jobs__{name}")
+        if jobs is None:
+            return float("nan") if f"touched_firms__{name}" in units else 0.0
+        return float(np.sum(jobs))
+    counts = table[f"{name}_{column}"].to_numpy(dtype=float)[1:]
+    if kind == "peak":
+        return float(counts.max()) if len(counts) else 0.0
+    if kind == "events":
+        return float(counts.sum())
+    raise ValueError(f"unknown headcount rule {rule!r}")
+
+
 def _keys(units: Mapping[str, np.ndarray], name: str) -> np.ndarray:
     return units.get(name, np.zeros(0, dtype=np.uint64))
 
@@ -95,7 +127,9 @@ def bridge(
     """The bridge of one package run against its baseline twin, in job-years of the sample.
 
     Returns ``gross``, ``gross_<output>`` (summed over interventions with that output),
-    ``gross__<intervention>``, ``deadweight``, ``deadweight__<intervention>``, the parts in
+    ``gross__<intervention>``, ``gross_headcount`` and ``gross_headcount__<intervention>`` (the
+    same claims as headcounts, jobs: :func:`gross_headcount`; not part of the identity),
+    ``deadweight``, ``deadweight__<intervention>``, the parts in
     :data:`PARTS` and ``bridge_net`` (the net change in job-years the cells sum to, equal to the
     comparison's ``job_years``).
     """
@@ -133,12 +167,14 @@ def bridge(
         additional = job_years(own)
         deadweight = min(max(gross - additional, 0.0), gross)
         result[f"gross__{item.name}"] = gross
+        result[f"gross_headcount__{item.name}"] = gross_headcount(cls.headcount_rule, item.name, table, package_units)
         result[f"deadweight__{item.name}"] = deadweight
         if cls.gross_output is not None:
             key = f"gross_{cls.gross_output}"
             result[key] = result.get(key, 0.0) + gross
         claimed += gross - deadweight
     result["gross"] = sum(result[f"gross__{item.name}"] for item in package.interventions)
+    result["gross_headcount"] = sum(result[f"gross_headcount__{item.name}"] for item in package.interventions)
     result["deadweight"] = sum(result[f"deadweight__{item.name}"] for item in package.interventions)
 
     substitution = hosts & ~direct

@@ -186,6 +186,7 @@ def effect_sources(config: Scenario) -> dict[str, tuple[str, float, float]]:
 #: Labels of the bridge's package-wide lines (sim/experiment/bridge.py, docs/compare.md).
 BRIDGE_LABELS = {
     "gross": "gross: jobs the programmes would report",
+    "gross_headcount": "gross headcount: jobs the programmes would announce (jobs)",
     "deadweight": "deadweight: claimed jobs the baseline twin had anyway",
     "substitution": "substitution: others' jobs at firms taking participants",
     "displacement": "displacement: unsupported firms of the supported sectors",
@@ -199,7 +200,8 @@ def bridge_metrics(effects: pd.DataFrame) -> list[Metric]:
 
     ``gross``, ``gross_<output>``, ``gross__<intervention>``, ``deadweight``,
     ``deadweight__<intervention>``, ``substitution``, ``displacement``, ``induced``,
-    ``bridge_residual``: job-years over the run.
+    ``bridge_residual``: job-years over the run. Then ``gross_headcount`` and
+    ``gross_headcount__<intervention>``: the claims as headcounts, in jobs (outside the identity).
     """
     present = [name for name in effects.columns if effects[name].notna().any()]
 
@@ -208,7 +210,7 @@ def bridge_metrics(effects: pd.DataFrame) -> list[Metric]:
 
     order = [
         "gross",
-        *[name for name in named("gross_") if not name.startswith("gross__")],
+        *[name for name in named("gross_") if not name.startswith(("gross__", "gross_headcount"))],
         *named("gross__"),
         "deadweight",
         *named("deadweight__"),
@@ -216,10 +218,16 @@ def bridge_metrics(effects: pd.DataFrame) -> list[Metric]:
         "displacement",
         "induced",
         "bridge_residual",
+        "gross_headcount",
+        *named("gross_headcount__"),
     ]
     metrics = []
     for name in order:
         if name not in present:
+            continue
+        if name.startswith("gross_headcount"):
+            label = BRIDGE_LABELS[name] if name in BRIDGE_LABELS else f"of {name.removeprefix('gross_headcount__')}"
+            metrics.append(_t(name, label, "jobs", "effect"))
             continue
         if name in BRIDGE_LABELS:
             label = BRIDGE_LABELS[name]

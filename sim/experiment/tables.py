@@ -363,7 +363,7 @@ def format_bridge(comparison: Comparison) -> str:
     """The bridge of every package as text for the terminal (``shocksim compare``); empty when there is none.
 
     Package-wide lines, with gross and deadweight of each intervention beneath theirs (the totals
-    by output, ``gross_<output>``, are in summary.csv).
+    by output, ``gross_<output>``, are in summary.csv); after the net, the gross headcount (jobs).
     """
     from sim.experiment.stats import format_value
 
@@ -372,9 +372,10 @@ def format_bridge(comparison: Comparison) -> str:
         return ""
 
     def cell(row: object) -> str:
-        text = format_value(row.mean, "job-years", True)
+        unit = "jobs" if row.metric.startswith("gross_headcount") else "job-years"
+        text = format_value(row.mean, unit, True)
         if not (math.isnan(row.ci_low) or math.isnan(row.ci_high)):
-            low, high = format_value(row.ci_low, "job-years", True), format_value(row.ci_high, "job-years", True)
+            low, high = format_value(row.ci_low, unit, True), format_value(row.ci_high, unit, True)
             text += f" [{low}, {high}]"
         return text
 
@@ -392,12 +393,14 @@ def format_bridge(comparison: Comparison) -> str:
             *[name for name in by_metric if name.startswith("deadweight__")],
             *BRIDGE_PARTS,
             "job_years",
+            "gross_headcount",
+            *[name for name in by_metric if name.startswith("gross_headcount__")],
         ]
         for metric in order:
             if metric not in by_metric:
                 continue
             row = by_metric[metric]
-            indent = "      " if metric.startswith(("gross__", "deadweight__")) else "    "
+            indent = "      " if metric.startswith(("gross__", "deadweight__", "gross_headcount__")) else "    "
             label = f"{indent}{row.label}"
             lines.append(f"{label[:75]:76}{cell(row):>34}")
     return "\n".join(lines)

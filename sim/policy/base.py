@@ -55,6 +55,12 @@ class Intervention:
     #: support to the horizon; None - the programme claims no jobs (gross 0).
     gross_output: ClassVar[str | None] = None
     gross_rule: ClassVar[tuple[str, str | None] | None] = None
+    #: The same claim as a headcount, the "jobs" a programme announces (``gross_headcount``, jobs):
+    #: ("peak", count) - the largest monthly count (jobs covered at once); ("events", count) - the
+    #: monthly count summed over the run (people hired or placed); ("first_support", None) - the
+    #: jobs at each supported firm in the month it was first supported, summed over the firms;
+    #: None - no claim. Set wherever ``gross_rule`` is, and only there.
+    headcount_rule: ClassVar[tuple[str, str | None] | None] = None
     #: Counts that are not whole numbers (besides those named ``*_krw``, ``*_rate``, ``*_share``).
     real_counts: ClassVar[frozenset[str]] = frozenset()
 

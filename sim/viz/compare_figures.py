@@ -1,8 +1,8 @@
 """Figures of a package comparison (matplotlib, no pyplot: safe headless and in notebooks).
 
 Each function takes a :class:`~sim.experiment.compare.Comparison` and returns a Figure:
-employment paths with uncertainty bands, jobs saved with intervals, money per job, and the
-breakdown of jobs by component and sector. Intervals are those of the summary (90%).
+employment paths with uncertainty bands, jobs saved with intervals, money per job, the
+breakdown of jobs by component and sector, and the gross-to-net bridge. Intervals are those of the summary (90%).
 :func:`save_figures` writes them all; the CLI passes it to ``compare(figures=...)`` so the
 experiment layer never imports figures.
 """
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sim.experiment.compare import Comparison
 
 #: The figures of a comparison, by file name (without .png).
-FIGURES = ("employment", "jobs_saved", "cost_per_job", "sectors")
+FIGURES = ("employment", "jobs_saved", "cost_per_job", "sectors", "bridge")
 
 
 def save_figures(comparison: Comparison, folder: Path) -> list[Path]:
@@ -297,5 +297,99 @@ def cost_bases(comparison: Comparison) -> Figure:
     axes.set_ylabel("m KRW per net job-year")
     axes.set_title(f"Money per net job-year on three bases (ratio of means, {CONFIDENCE:.0%} Fieller interval)")
     axes.legend(fontsize=8)
+    _note_scale(figure, comparison)
+    return figure
+
+
+#: The steps of the bridge's waterfall (sim/experiment/bridge.py), after the gross, with their bar labels.
+BRIDGE_STEPS = (
+    ("deadweight", "deadweight"),
+    ("substitution", "substitution"),
+    ("displacement", "displacement"),
+    ("induced", "induced"),
+    ("bridge_residual", "residual"),
+)
+
+
+def bridge(comparison: Comparison) -> Figure:
+    """The gross-to-net bridge per package: a waterfall from the gross claim to the net job-years.
+
+    One panel per package (named by its label): the gross (what the programmes would report,
+    job-years), then deadweight (taken away), substitution, displacement, induced and the
+    residual as steps, then the net against the baseline twin (``job_years``). Full-population
+    job-years (the sample's divided by the scale), means over seeds; the gross and the net carry
+    their 90% t-intervals (the steps' intervals are in the report's table: steps of a waterfall
+    are not independent). The gross headcount (jobs, a count at a point, not job-years) is
+    written in the panel's title. Seven bars per package; packages without a bridge (runs saved
+    before it) get no panel.
+    """
+    from sim.experiment.tables import bridge_table
+
+    table = bridge_table(comparison)
+    packages = [name for name in comparison.packages if (table["package"] == name).any()]
+    columns = min(len(packages), 3) or 1
+    rows = max(math.ceil(len(packages) / columns), 1)
+    figure = Figure(figsize=(4.2 * columns + 0.6, 3.6 * rows + 0.6), layout="constrained")
+    grid = figure.subplots(rows, columns, squeeze=False)
+    names = labels(comparison)
+    for index, axes in enumerate(grid.flat):
+        if index >= len(packages):
+            axes.set_axis_off()
+            continue
+        package = packages[index]
+        lines = table[table["package"] == package].set_index("metric")
+
+        def value(metric: str, column: str = "mean", lines: pd.DataFrame = lines) -> float:
+            return float(lines.loc[metric, column]) if metric in lines.index else math.nan
+
+        gross, net = value("gross"), value("job_years")
+        steps = [
+            (-value("deadweight"), label) if metric == "deadweight" else (value(metric), label)
+            for metric, label in BRIDGE_STEPS
+        ]
+        bottoms, heights, colours = [0.0], [np.nan_to_num(gross)], ["#1f5fa8"]
+        level = np.nan_to_num(gross)
+        for raw, _ in steps:
+            step = float(np.nan_to_num(raw))
+            bottoms.append(level if step >= 0 else level + step)
+            heights.append(abs(step))
+            colours.append("#3a9a5b" if step >= 0 else "#c0392b")
+            level += step
+        bottoms.append(0.0)
+        heights.append(np.nan_to_num(net))
+        colours.append("#1d2125")
+        positions = np.arange(len(heights))
+        axes.bar(positions, heights, 0.7, bottom=bottoms, color=colours)
+        for position, metric, mean in ((0, "gross", gross), (len(heights) - 1, "job_years", net)):
+            low, high = value(metric, "ci_low"), value(metric, "ci_high")
+            if math.isfinite(low) and math.isfinite(high) and math.isfinite(mean):
+                axes.errorbar(position, mean, yerr=[[mean - low], [high - mean]], color="0.35", capsize=4, lw=1)
+        for position, (bottom, height) in enumerate(zip(bottoms, heights, strict=True)):
+            signed = height if position in (0, len(heights) - 1) or colours[position] != "#c0392b" else -height
+            axes.annotate(
+                "0" if abs(signed) < 0.5 else f"{signed:+,.0f}",
+                (position, bottom + max(height, 0)),
+                fontsize=6.5,
+                ha="center",
+                va="bottom",
+            )
+        ticks = ["gross", *[label for _, label in steps], "net"]
+        axes.set_xticks(positions, ticks, rotation=35, ha="right", fontsize=8)
+        axes.axhline(0, color="black", lw=0.8)
+        axes.use_sticky_edges = False  # bars float: keep a margin beyond their ends
+        axes.margins(y=0.08)
+        headcount = value("gross_headcount")
+        announced = f"\nannounced: {headcount:,.0f} jobs (headcount)" if math.isfinite(headcount) else ""
+        axes.set_title(f"{names.get(package, package)}{announced}", fontsize=9)
+        if index % columns == 0:
+            axes.set_ylabel("job-years over the run (full population)")
+    if not packages:
+        grid.flat[0].set_axis_on()
+        grid.flat[0].text(0.5, 0.5, "no gross-to-net bridge in this comparison", ha="center", va="center")
+    figure.suptitle(
+        f"From what programmes report to net jobs: gross, deadweight, substitution, displacement, induced, net "
+        f"(bars on gross and net: {CONFIDENCE:.0%} intervals)",
+        fontsize=10,
+    )
     _note_scale(figure, comparison)
     return figure

@@ -178,6 +178,45 @@ def _cell(row: pd.Series) -> str:
     return f"{text} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
+def bridge_packages(comparison: Comparison) -> list[str]:
+    """The packages of a comparison that have a gross-to-net bridge (every one, unless runs predate it)."""
+    from sim.experiment.tables import bridge_table
+
+    table = bridge_table(comparison)
+    return [package for package in comparison.packages if (table["package"] == package).any()]
+
+
+def bridge_table(comparison: Comparison, package: str) -> pd.DataFrame:
+    """The gross-to-net bridge of one package: one row per line, ``mean [low, high]``, full population.
+
+    The gross headcount (jobs the programmes would announce) first, then the gross in job-years,
+    deadweight, substitution, displacement, induced, residual and the net, with gross, deadweight
+    and headcount per intervention (docs/compare.md; the same lines as the report's table).
+    """
+    from sim.viz.report import bridge_lines
+
+    rows = []
+    for line in bridge_lines(comparison, package):
+        cell = _cell(pd.Series({"unit": line["unit"], **line}))
+        rows.append(
+            {
+                "Line": ("\u2003" if line["indent"] else "") + line["label"],
+                "Unit": line["unit"],
+                "Mean [90% interval]": cell,
+            }
+        )
+    return pd.DataFrame(rows, columns=["Line", "Unit", "Mean [90% interval]"])
+
+
+def bridge_figure(comparison: Comparison, package: str) -> Figure:
+    """The bridge's waterfall (:func:`sim.viz.compare_figures.bridge`) of one package."""
+    import dataclasses
+
+    from sim.viz.compare_figures import bridge
+
+    return bridge(dataclasses.replace(comparison, packages={package: comparison.packages[package]}))
+
+
 def headline_csv(comparison: Comparison) -> str:
     """The headline (every metric of :meth:`Comparison.headline`, mean and 90% interval, full population) as CSV.
 

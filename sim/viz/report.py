@@ -7,7 +7,8 @@ scenario with its sources; the packages and how each maps to the programme; the 
 tables (job-years over the run, jobs at each year-end of the run, residents' jobs apart
 from foreign visa holders'; money at face value, expected cost and net fiscal cost, and
 each per net job-year; 90% intervals, full-population units, bn KRW); figures (employment
-paths with bands, jobs at each year-end, jobs saved by year, by sector); the ranking with
+paths with bands, jobs at each year-end, jobs saved by year, by sector); the gross-to-net
+bridge (table per package with the gross headcount, and its waterfall figure); the ranking with
 the share of seeds in which each package beats each other; the method (each cost basis
 explained with the comparison's own numbers, and the scenario's ``[fiscal]`` rate with its
 source); the parameters the result hangs on (with a sensitivity folder); and the version,
@@ -111,6 +112,7 @@ def report_context(comparison: Comparison, manifest: dict[str, Any], folder: Pat
         "jobs_table": _headline_table(comparison, _jobs_columns(comparison)),
         "money_table": _headline_table(comparison, MONEY_COLUMNS),
         "fiscal": _fiscal_context(comparison, manifest),
+        "bridge": _bridge_context(comparison),
         "ranking": _ranking(comparison),
         "figures": _figures(comparison),
         "confidence": f"{CONFIDENCE:.0%}",
@@ -212,6 +214,87 @@ def _headline_table(comparison: Comparison, columns: list[tuple[str, str]] | tup
         label = spec.display_label
         rows.append({"package": package, "label": label if label != package else "", "cells": cells})
     return {"headings": [heading for _, heading in columns], "rows": rows}
+
+
+#: Lines of the bridge table, in reading order: (metric or prefix of per-intervention lines, label, unit).
+BRIDGE_LINES = (
+    ("gross_headcount", "Gross headcount: the jobs the programmes would announce", "jobs"),
+    ("gross_headcount__", "of {name}", "jobs"),
+    ("gross", "Gross: the jobs the programmes would report, over the run", "job-years"),
+    ("gross__", "of {name}", "job-years"),
+    ("deadweight", "less deadweight: claimed jobs the baseline twin had anyway", "job-years"),
+    ("deadweight__", "of {name}", "job-years"),
+    ("substitution", "substitution: others' jobs at the firms taking participants", "job-years"),
+    ("displacement", "displacement: unsupported firms of the supported sectors", "job-years"),
+    ("induced", "induced: all other firms (local services, other sectors)", "job-years"),
+    ("bridge_residual", "residual: supported units' change beyond the claims net of deadweight", "job-years"),
+    ("job_years", "Net: job-years against the baseline twin", "job-years"),
+)
+
+
+def bridge_lines(comparison: Comparison, package: str, table: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The bridge of one package as lines in reading order (:data:`BRIDGE_LINES`), full population.
+
+    Each line: ``metric``, ``label`` (interventions by their label), ``unit``, ``indent`` (a
+    per-intervention line), ``mean``, ``ci_low``, ``ci_high``. Empty when the package has no
+    bridge (runs saved without a unit record). ``table``: :func:`bridge_table`, if already made.
+    """
+    from sim.experiment.tables import bridge_table
+
+    table = bridge_table(comparison) if table is None else table
+    lines = table[table["package"] == package].set_index("metric")
+    if lines.empty:
+        return []
+    spec = comparison.packages[package]
+    names = {item.name: (getattr(item, "label", "") or item.name) for item in spec.interventions}
+    rows = []
+    for key, text, unit in BRIDGE_LINES:
+        per_intervention = key.endswith("__")
+        metrics = [(f"{key}{name}", label) for name, label in names.items()] if per_intervention else [(key, "")]
+        for metric, name in metrics:
+            if metric not in lines.index:
+                continue
+            row = lines.loc[metric]
+            rows.append(
+                {
+                    "metric": metric,
+                    "label": text.format(name=name),
+                    "unit": unit,
+                    "indent": per_intervention,
+                    "mean": float(row["mean"]),
+                    "ci_low": float(row["ci_low"]),
+                    "ci_high": float(row["ci_high"]),
+                }
+            )
+    return rows
+
+
+def _bridge_context(comparison: Comparison) -> dict[str, Any]:
+    """The gross-to-net bridge per package (full population, mean and 90% interval), for the report's table.
+
+    Packages whose runs kept no unit record (saved before the bridge) are listed as missing.
+    """
+    from sim.experiment.tables import bridge_table
+
+    table = bridge_table(comparison)
+    packages, missing = [], []
+    for package, spec in comparison.packages.items():
+        lines = bridge_lines(comparison, package, table)
+        if not lines:
+            missing.append(package)
+            continue
+        rows = [
+            {
+                **line,
+                "mean": _number(line["mean"], 0),
+                "ci": _interval(line["ci_low"], line["ci_high"], 0),
+            }
+            for line in lines
+        ]
+        label = spec.display_label
+        packages.append({"package": package, "label": label if label != package else "", "rows": rows})
+    figure = _png(compare_figures.bridge(comparison)) if packages else ""
+    return {"packages": packages, "missing": missing, "figure": figure}
 
 
 def _fiscal_context(comparison: Comparison, manifest: dict[str, Any]) -> dict[str, Any]:

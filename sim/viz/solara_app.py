@@ -30,6 +30,9 @@ CSS = """
 .shocksim-headline { border-collapse: collapse; margin: 4px 0 12px; }
 .shocksim-headline th, .shocksim-headline td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #ddd; }
 .shocksim-headline th:first-child, .shocksim-headline td:first-child { text-align: left; }
+.shocksim-bridge { border-collapse: collapse; margin: 4px 0 12px; }
+.shocksim-bridge th, .shocksim-bridge td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #ddd; }
+.shocksim-bridge th:nth-child(-n+2), .shocksim-bridge td:nth-child(-n+2) { text-align: left; }
 """
 
 
@@ -153,6 +156,7 @@ def Results(comparison: object) -> None:
         )
         for figure in figures:
             solara.FigureMatplotlib(figure, format="png")
+        Bridge(comparison)
         with solara.Row():
             solara.FileDownload(
                 lambda: dashboard.headline_csv(comparison), filename="headline.csv", label="Headline (CSV)"
@@ -163,3 +167,36 @@ def Results(comparison: object) -> None:
             solara.FileDownload(
                 lambda: dashboard.jobs_by_year_csv(comparison), filename="jobs_by_year.csv", label="Jobs by year (CSV)"
             )
+
+
+@solara.component
+def Bridge(comparison: object) -> None:
+    """The gross-to-net bridge of the package chosen among those compared: table and waterfall."""
+    packages = solara.use_memo(lambda: dashboard.bridge_packages(comparison), dependencies=[comparison])
+    chosen, set_chosen = solara.use_state("")
+    package = chosen if chosen in packages else (packages[0] if packages else "")
+    table = solara.use_memo(
+        lambda: dashboard.bridge_table(comparison, package) if package else None, dependencies=[comparison, package]
+    )
+    figure = solara.use_memo(
+        lambda: dashboard.bridge_figure(comparison, package) if package else None, dependencies=[comparison, package]
+    )
+    solara.Markdown("### From what programmes report to net jobs")
+    if table is None:
+        solara.Text("No gross-to-net bridge: the runs kept no unit record.")
+        return
+    if len(packages) > 1:
+        solara.Select("Bridge of package", values=packages, value=package, on_value=set_chosen)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=table.to_html(index=False, border=0, classes="shocksim-bridge"),
+    )
+    solara.Markdown(
+        "Gross: the jobs the programmes would report, in job-years over the run; less deadweight (what the "
+        "baseline twin had anyway at the supported firms or participants), plus substitution, displacement, "
+        "induced effects and the residual, equals the net job-years (HM Treasury Green Book and HCA "
+        "Additionality Guide terms; docs/compare.md). The gross headcount is the same claim counted as a "
+        "programme announces jobs (people hired or placed, jobs covered at the peak, jobs at supported firms "
+        "when first supported): set it beside an announced target."
+    )
+    solara.FigureMatplotlib(figure, format="png")

@@ -51,6 +51,7 @@ class CreditGuarantee(Intervention):
     bridge_units = "firms"
     gross_output = "jobs_in_guaranteed_firms"
     gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: CreditGuaranteeSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -30,6 +30,7 @@ class ForeignWorkforce(Intervention):
     bridge_units = "workers"
     gross_output = "foreign_workers_placed"
     gross_rule = ("to_horizon", "workers_placed")
+    headcount_rule = ("events", "workers_placed")
 
     def __init__(self, settings: ForeignWorkforceSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

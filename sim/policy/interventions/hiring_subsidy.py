@@ -30,6 +30,7 @@ class HiringSubsidy(Intervention):
     bridge_units = "workers"
     gross_output = "subsidised_jobs"
     gross_rule = ("months", "subsidised_jobs")
+    headcount_rule = ("events", "subsidised_hires")
 
     def __init__(self, settings: HiringSubsidySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -34,6 +34,7 @@ class InterestSubsidy(Intervention):
     bridge_units = "firms"
     gross_output = "jobs_in_subsidised_firms"
     gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: InterestSubsidySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

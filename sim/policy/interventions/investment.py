@@ -58,6 +58,7 @@ class InvestmentAttraction(Intervention):
     bridge_units = "firms"
     gross_output = "jobs_in_incentivised_firms"
     gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
     real_counts = frozenset({"firms_attracted", "expected_firms_attracted", "firms_deadweight", "firms_incentivised"})
 
     def __init__(self, settings: InvestmentSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001

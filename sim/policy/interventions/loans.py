@@ -43,6 +43,7 @@ class WorkingCapitalLoans(Intervention):
     bridge_units = "firms"
     gross_output = "jobs_in_supported_firms"
     gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: LoanSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -30,6 +30,7 @@ class EmploymentRetention(Intervention):
     bridge_units = "firms"
     gross_output = "jobs_retained"
     gross_rule = ("months", "jobs_covered")
+    headcount_rule = ("peak", "jobs_covered")
 
     def __init__(self, settings: RetentionSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

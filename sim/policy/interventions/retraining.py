@@ -42,6 +42,7 @@ class Retraining(Intervention):
     bridge_units = "workers"
     gross_output = "placements"
     gross_rule = ("to_horizon", "graduates_placed")
+    headcount_rule = ("events", "graduates_placed")
 
     def __init__(self, settings: RetrainingSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -38,6 +38,7 @@ class SocialEconomy(Intervention):
     bridge_units = "firms"
     gross_output = "jobs_in_supported_enterprises"
     gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: SocialEconomySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
