@@ -9,6 +9,10 @@ Every browser session has its own state: all of it lives in the ``Page`` compone
 session with a progress bar; its results are shown in full-population units with 90%
 intervals (see :mod:`sim.viz.dashboard`), and can be downloaded as CSV. There is no
 step-by-step view: a comparison always runs each model to its horizon and no further.
+
+Headings and text are plain HTML and ``solara.Text``, not ``solara.Markdown``: every Markdown
+component loads KaTeX and Mermaid from Solara's CDN path when it mounts, and ``solara-assets``
+ships no KaTeX, so offline the page logged 404s (seen when the machine was loaded).
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ def Page() -> None:
     solara.Title("shocksim dashboard")
     solara.Style(CSS)
     with solara.Sidebar():
-        solara.Markdown("### What to compare")
+        solara.HTML(tag="h3", unsafe_innerHTML="What to compare")
         solara.Select("Scenario", values=scenarios, value=scenario, on_value=choose_scenario)
         solara.Text(f"Starts {start}; horizon {horizon} months.")
         labels = {choice.label: choice.name for choice in choices}
@@ -95,7 +99,7 @@ def Page() -> None:
         solara.Checkbox(label="Same total budget for every package", value=rescale, on_value=choose_rescale)
         if rescale:
             solara.InputFloat("Total budget per package (bn KRW)", value=budget, on_value=set_budget)
-        solara.Markdown("### How big a run")
+        solara.HTML(tag="h3", unsafe_innerHTML="How big a run")
         solara.SliderInt(f"Seeds: {seeds}", value=seeds, min=2, max=dashboard.MAX_SEEDS, on_value=set_seeds)
         solara.Select(
             "Share of the population simulated",
@@ -115,7 +119,7 @@ def Page() -> None:
             solara.Warning(f"Months: choose between 1 and the horizon, {horizon}.")
 
     with solara.Column():
-        solara.Markdown("## Jobs for the money")
+        solara.HTML(tag="h2", unsafe_innerHTML="Jobs for the money")
         if task.not_called:
             solara.Info(
                 "Choose a scenario, packages and a budget in the side bar, then press Compare with the baseline. "
@@ -146,9 +150,9 @@ def Results(comparison: object) -> None:
     table = solara.use_memo(lambda: dashboard.headline_table(comparison), dependencies=[comparison])
     with solara.Column(classes=["shocksim-results"]):
         solara.Text(dashboard.describe(comparison))
-        solara.Markdown("### Headline against the baseline (mean [90% interval], full population)")
+        solara.HTML(tag="h3", unsafe_innerHTML="Headline against the baseline (mean [90% interval], full population)")
         solara.HTML(tag="div", unsafe_innerHTML=table.to_html(index=False, border=0, classes="shocksim-headline"))
-        solara.Markdown(
+        solara.Text(
             "Job-years: jobs saved or created each month, summed over the run, / 12. Residents' jobs leave out "
             "foreign visa holders placed by a package. Net fiscal cost: expected cost less the unemployment "
             "benefits saved and the income tax and social-insurance contributions on the extra wages (the "
@@ -181,7 +185,7 @@ def Bridge(comparison: object) -> None:
     figure = solara.use_memo(
         lambda: dashboard.bridge_figure(comparison, package) if package else None, dependencies=[comparison, package]
     )
-    solara.Markdown("### From what programmes report to net jobs")
+    solara.HTML(tag="h3", unsafe_innerHTML="From what programmes report to net jobs")
     if table is None:
         solara.Text("No gross-to-net bridge: the runs kept no unit record.")
         return
@@ -191,7 +195,7 @@ def Bridge(comparison: object) -> None:
         tag="div",
         unsafe_innerHTML=table.to_html(index=False, border=0, classes="shocksim-bridge"),
     )
-    solara.Markdown(
+    solara.Text(
         "Gross: the jobs the programmes would report, in job-years over the run; less deadweight (what the "
         "baseline twin had anyway at the supported firms or participants), plus substitution, displacement, "
         "induced effects and the residual, equals the net job-years (HM Treasury Green Book and HCA "
