@@ -262,32 +262,38 @@ def offered_wage(
 
 
 def _place_on_the_job_seekers(
-    thresholds: np.ndarray, job_levels: np.ndarray, max_rounds: int = 8
+    thresholds: np.ndarray, job_levels: np.ndarray, choice_draw: np.ndarray, max_rounds: int = 8
 ) -> tuple[np.ndarray, np.ndarray]:
     """Give employed applicants (in their order) jobs that pay them more; return (applicant, job) index pairs.
 
-    Each takes the first job, in the jobs' random order, whose wage level is above its
-    threshold; where several want the same job, the first in order gets it and the others try
-    again.
+    Each takes a job drawn at random (``choice_draw``) among the free jobs whose wage level is
+    above its threshold; where several draw the same job, the first in order gets it and the
+    others draw again among the jobs left. Jobs are kept sorted by wage level, so a round costs
+    a sort and a search, not a comparison of every applicant with every job.
     """
+    by_level = np.argsort(job_levels, kind="stable")
+    sorted_levels = job_levels[by_level]
+    free = np.ones(len(job_levels), dtype=bool)
     waiting = np.arange(len(thresholds))
-    taken = np.zeros(len(job_levels), dtype=bool)
     applicants, jobs = [], []
     for _ in range(max_rounds):
+        left = np.flatnonzero(free)
+        if len(waiting) == 0 or len(left) == 0:
+            break
+        lowest = np.searchsorted(sorted_levels[left], thresholds[waiting], side="right")
+        has_job = lowest < len(left)
+        waiting, lowest = waiting[has_job], lowest[has_job]
         if len(waiting) == 0:
             break
-        acceptable = (job_levels[None, :] > thresholds[waiting, None]) & ~taken[None, :]
-        has_job = acceptable.any(axis=1)
-        waiting = waiting[has_job]
-        if len(waiting) == 0:
-            break
-        wanted = acceptable[has_job].argmax(axis=1)
-        _, first = np.unique(wanted, return_index=True)  # the first applicant in order for each wanted job
+        pick = lowest + np.floor(choice_draw[waiting] * (len(left) - lowest)).astype(np.int64)
+        pick = np.minimum(pick, len(left) - 1)
+        _, first = np.unique(pick, return_index=True)  # the first applicant in order for each job drawn
         winners = np.zeros(len(waiting), dtype=bool)
         winners[first] = True
+        taken = left[pick[winners]]
         applicants.append(waiting[winners])
-        jobs.append(wanted[winners])
-        taken[wanted[winners]] = True
+        jobs.append(by_level[taken])
+        free[taken] = False
         waiting = waiting[~winners]
     if not applicants:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -340,6 +346,7 @@ def match(
             1.0 - market.wage_loss_per_distance * market.distance[occupation, chosen]
         )
         current_wage = workforce.wage[seekers]
+        choice_draw = streams.uniform("job_choice", month, seeker_keys)
         threshold = np.where(employed & (current_wage >= minimum_wage_krw), current_wage / person, 0.0)
 
     hired_workers, hired_firms, hired_occupations = [], [], []
@@ -367,7 +374,7 @@ def match(
         jobs = open_jobs[np.argsort(vacancy_draw[open_jobs], kind="stable")]
         if applying_on_the_job and employed[success].any():
             movers = success[employed[success]]
-            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs])
+            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs], choice_draw[movers])
             left = np.ones(len(jobs), dtype=bool)
             left[job_index] = False
             jobless = success[~employed[success]]
