@@ -39,20 +39,21 @@ def test_deferral_keeps_cash_short_firms_alive_in_a_credit_squeeze(seed):
     assert kinds <= {"deferral", "repayment", "interest_forgone", "write_off", "provision", "budget_exhausted"}
 
 
-def test_deferral_costs_only_the_interest_forgone_when_no_firm_fails():
-    """Gwangju seed 2 (scale 0.1, 48 months): cash-short SMEs defer, none fails owing. The cost
-    is the interest forgone plus the provision on what is still owed, a few per cent of the
-    amount deferred (measured 0.56 M of 13.7 M KRW)."""
+def test_deferral_costs_only_the_interest_forgone_and_what_failed_firms_owed():
+    """Gwangju seed 2 (scale 0.1, 48 months): cash-short SMEs defer. The cost is the interest
+    forgone, what firms that failed still owed, and the provision on what is still owed at the
+    horizon (measured: 1.9 M of interest, 19.4 M owed by the one firm that failed and 10.3 M of
+    provision on 79.6 M KRW deferred; before the job ladder 0.56 M on 13.7 M with no default)."""
     package = _package()
     settings = package.interventions[0]
     table = RegionModel("gwangju", rng=2, scale=0.1, months=48, package=package).run()
     deferred = table.contribution_deferral_deferred_krw.sum()
     assert deferred > 0
-    assert table.contribution_deferral_defaults.sum() == 0
     forgone = table.contribution_deferral_interest_forgone_krw.sum()
     provision = table.contribution_deferral_provision_krw.sum()
-    assert table.policy_cost_contribution_deferral.sum() == pytest.approx(forgone + provision)
+    written_off = table.contribution_deferral_defaults_krw.sum()
+    assert (written_off > 0) == (table.contribution_deferral_defaults.sum() > 0)
+    assert table.policy_cost_contribution_deferral.sum() == pytest.approx(forgone + provision + written_off)
     # Each won is owed at most for the deferral and the repayment months.
     owed_years = (settings.deferral_months + settings.repayment_months) / 12
     assert forgone <= deferred * settings.funds_rate_annual * owed_years
-    assert table.policy_cost_contribution_deferral.sum() < 0.1 * deferred
