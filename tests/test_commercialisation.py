@@ -118,3 +118,30 @@ def test_supported_firms_employ_more_than_their_baseline_twins():
         total += len(alive)
     assert total > 20
     assert more > 0, more
+
+
+@pytest.mark.parametrize(
+    ("scenario", "package", "line", "sectors"),
+    [
+        ("gwangju", "gwangju_2021", "appliance_partners", {"appliance"}),
+        (
+            "declining_county",
+            "sigungu_collaboration_2025",
+            "commercialization_support",
+            {"auto", "other_manufacturing"},
+        ),
+    ],
+)
+def test_seed_packages_buy_support_for_the_firms_their_budget_pays_for(scenario, package, line, sectors):
+    # seed 000: 4.66 bn for appliance partner SMEs (about 93 firms at 50 M KRW); seed 001: 1.0 bn,
+    # the local-industry project's 0.5 bn a task a year (about 20 firms). At scale 0.1 the sample
+    # gets a tenth of the money and the firms it buys are SMEs of the line's sectors.
+    model = RegionModel(scenario, rng=3, scale=0.1, package=package)
+    table = model.run()
+    budget = next(i for i in load_package(package).interventions if i.name == line).budget_krw * 0.1
+    spent = float(table[f"{line}_support_krw"].sum())
+    assert 0.85 * budget <= spent <= budget * (1 + 1e-9), (spent, budget)
+    supported = np.flatnonzero(getattr(model.firms, f"{line}__supported_month") >= 0)
+    assert spent == pytest.approx(50e6 * model.firms.size_factor[supported].sum())
+    names = {model.config.sector_names[code] for code in np.unique(model.firms.sector[supported])}
+    assert names <= sectors and model.firms.is_sme[supported].all()
