@@ -62,7 +62,7 @@ def test_packages_lists_every_shipped_package_with_budget_and_description(capsys
 def test_validate_accepts_shipped_package_names(capsys):
     assert main(["validate", "gwangju_2021", "single_loans"]) == 0
     out = capsys.readouterr().out
-    assert "valid package 'gwangju_2021' (5 interventions, 46.60 bn KRW; names checked against gwangju)" in out
+    assert "valid package 'gwangju_2021' (7 interventions, 46.60 bn KRW; names checked against gwangju)" in out
     assert "valid package 'single_loans' (1 intervention, 10.00 bn KRW)" in out
 
 

@@ -1,8 +1,9 @@
 """Who pays: each intervention's cost split between central and local government (issue 12, item 3).
 
 A package states ``central_share`` per intervention where its source says who pays (seed 000:
-Gwangju City invests its 46.6 bn; seed 001: ministries' programmes); the rest of a stated
-intervention's cost is the local government's, and unstated costs are counted apart.
+a Ministry of Employment and Labor programme, 72% national money; seed 001: ministries'
+programmes); the rest of a stated intervention's cost is the local government's, and
+unstated costs are counted apart.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ def test_the_split_adds_up_to_the_cost_and_follows_each_interventions_share():
     assert parts == pytest.approx(measures["cost_krw"])
 
 
-def test_gwangjus_package_is_the_citys_money():
-    """Seed 000: "the city plans to invest a total of 46.6 billion KRW"."""
+def test_gwangjus_package_is_mostly_national_money():
+    """Seed 000 is a Ministry of Employment and Labor programme the city runs: in its second year
+    7.0 of its 9.7 bn KRW were national money (Gwangju, 14 Apr 2022), so 72% of every line's cost
+    is central and the rest the city's."""
     table = RegionModel(rng=1, scale=0.05, months=24, package="gwangju_2021").run()
     assert table.policy_cost.sum() > 0
-    assert table.policy_cost_local.sum() == pytest.approx(table.policy_cost.sum())
-    assert table.policy_cost_central.sum() == 0.0
+    assert table.policy_cost_central.sum() == pytest.approx(0.72 * table.policy_cost.sum())
+    assert table.policy_cost_local.sum() == pytest.approx(0.28 * table.policy_cost.sum())
 
 
 def test_a_baseline_run_pays_nothing_at_either_level():

@@ -249,6 +249,20 @@ class VentureFundSettings(InterventionSettings):
     investment_per_firm_krw: Annotated[float, Field(gt=0.0)]
 
 
+class CommercialisationSettings(InterventionSettings):
+    """Commercialisation, certification and marketing support for local SMEs: see commercialisation.py."""
+
+    type: Literal["commercialisation"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    sectors: list[SectorName] = Field(min_length=1)
+    #: Support per full-scale firm (prototypes, testing and certification, marketing), KRW.
+    support_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    #: Relative rise of a supported firm's sales, all of it from buyers outside the region.
+    sales_uplift: Annotated[float, Field(gt=0.0, le=1.0)]
+    #: Months the rise lasts from the month of support.
+    uplift_months: Annotated[int, Field(gt=0)]
+
+
 #: Settings class of every intervention type, by its ``type`` tag.
 SETTINGS: dict[str, type[InterventionSettings]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()

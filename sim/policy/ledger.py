@@ -45,7 +45,8 @@ LEDGER_COLUMNS: dict[str, str] = {
 #: at zero interest); ``interest_forgone`` is the interest the funds lose on deferrals still
 #: owed (expected cost only); ``public_works`` is public construction bought from firms.
 #: An ``equity`` row is a public fund's stake in a firm: repayable like a loan (spent at face
-#: value, an asset, not a cost) until the firm fails and it is written off.
+#: value, an asset, not a cost) until the firm fails and it is written off. ``commercialisation``
+#: is prototypes, testing, certification and marketing bought for a firm from service providers.
 PAYMENT_KINDS = (
     "loan",
     "equity",
@@ -71,6 +72,7 @@ PAYMENT_KINDS = (
     "deferral",
     "interest_forgone",
     "public_works",
+    "commercialisation",
     "budget_exhausted",
 )
 

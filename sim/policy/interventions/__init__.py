@@ -2,6 +2,7 @@
 
 from sim.policy.interventions import (  # noqa: F401 - importing registers each instrument
     administration,
+    commercialisation,
     contribution_deferral,
     credit_guarantee,
     employment_services,
