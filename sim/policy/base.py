@@ -16,6 +16,8 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 from sim.inputs.interventions import SETTINGS, InterventionSettings
 from sim.inputs.scenario import month_number
 from sim.policy.ledger import Budget, Ledger
@@ -94,6 +96,15 @@ class Intervention:
         """
         return self.budget.total_krw / max(self.last_month(desk) - self.first_month(desk) + 1, 1)
 
+    def allowance_krw(self, desk: PolicyDesk, month: int) -> float:
+        """What the intervention may spend this month, KRW of the sample.
+
+        Its monthly budget for every month it has been open, less what it has spent: money a
+        month leaves unspent carries over.
+        """
+        months_open = month - self.first_month(desk) + 1
+        return self.monthly_budget_krw(desk) * months_open - self.budget.spent_krw
+
     # ---------------------------------------------------------------- hooks
     @classmethod
     def firm_columns(cls) -> dict[str, Column]:
@@ -129,3 +140,23 @@ class Intervention:
     def to_dict(self) -> dict[str, Any]:
         """The settings as written in a package file."""
         return self.settings.model_dump(mode="json")
+
+
+class FirmProgramme(Intervention):
+    """An intervention for the active firms of some sectors, SMEs only if ``settings.sme_only``.
+
+    It gives the eligibility mask and the warning when no firm of the scenario qualifies.
+    """
+
+    def eligible(self, desk: PolicyDesk) -> np.ndarray:
+        """Mask of the active firms the programme may reach."""
+        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
+
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        if not self.eligible(desk).any():
+            self.warn(
+                source,
+                index,
+                f"no firm in the scenario is eligible (sectors {self.settings.sectors}, "
+                f"sme_only={self.settings.sme_only})",
+            )

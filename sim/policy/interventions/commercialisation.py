@@ -105,8 +105,7 @@ class Commercialisation(Intervention):
 
     def _support(self, desk: PolicyDesk, month: int, supported: np.ndarray) -> None:
         """Buy the support this month's allowance (with what earlier months left unspent) pays for."""
-        months_open = month - self.first_month(desk) + 1
-        allowance = self.monthly_budget_krw(desk) * months_open - self.budget.spent_krw
+        allowance = self.allowance_krw(desk, month)
         candidates = np.flatnonzero(self.eligible(desk))
         if allowance <= 0 or len(candidates) == 0:
             return

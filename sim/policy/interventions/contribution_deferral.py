@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.interventions import ContributionDeferralSettings
-from sim.policy.base import Intervention, register
+from sim.policy.base import FirmProgramme, register
 from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @register
-class ContributionDeferral(Intervention):
+class ContributionDeferral(FirmProgramme):
     Settings = ContributionDeferralSettings
 
     def __init__(self, settings: ContributionDeferralSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
@@ -72,18 +72,6 @@ class ContributionDeferral(Intervention):
             "defaults_krw": "deferred contributions written off this month, KRW",
             "provision_krw": "expected loss on deferrals still owed, provisioned in the last month, KRW",
         }
-
-    def eligible(self, desk: PolicyDesk) -> np.ndarray:
-        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
-
-    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
-        if not self.eligible(desk).any():
-            self.warn(
-                source,
-                index,
-                f"no firm in the scenario is eligible (sectors {self.settings.sectors}, "
-                f"sme_only={self.settings.sme_only})",
-            )
 
     def step(self, desk: PolicyDesk, month: int) -> None:
         firms = desk.firms

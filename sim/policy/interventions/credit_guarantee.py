@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.interventions import CreditGuaranteeSettings
-from sim.policy.base import Intervention, register
+from sim.policy.base import FirmProgramme, register
 from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 
 @register
-class CreditGuarantee(Intervention):
+class CreditGuarantee(FirmProgramme):
     Settings = CreditGuaranteeSettings
     bridge_units = "firms"
     gross_output = "jobs_in_guaranteed_firms"
@@ -79,13 +79,6 @@ class CreditGuarantee(Intervention):
             "fees_krw": "guarantee fees collected this month, KRW",
             "provision_krw": "expected loss on guarantees still standing, provisioned in the last month, KRW",
         }
-
-    def eligible(self, desk: PolicyDesk) -> np.ndarray:
-        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
-
-    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
-        if not self.eligible(desk).any():
-            self.warn(source, index, f"no firm in the scenario is eligible (sectors {self.settings.sectors})")
 
     def capacity_krw(self) -> float:
         """Guaranteed balance the fund may stand behind: its capital (the budget) times its operation multiple."""

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.interventions import LoanSettings
-from sim.policy.base import Intervention, register
+from sim.policy.base import FirmProgramme, register
 from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 @register
-class WorkingCapitalLoans(Intervention):
+class WorkingCapitalLoans(FirmProgramme):
     Settings = LoanSettings
     bridge_units = "firms"
     gross_output = "jobs_in_supported_firms"
@@ -69,18 +69,6 @@ class WorkingCapitalLoans(Intervention):
             "arrears_krw": "interest borrowers could not pay this month, added to what they owe, KRW",
             "provision_krw": "expected loss on policy loans still owed, provisioned in the last month, KRW",
         }
-
-    def eligible(self, desk: PolicyDesk) -> np.ndarray:
-        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
-
-    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
-        if not self.eligible(desk).any():
-            self.warn(
-                source,
-                index,
-                f"no firm in the scenario is eligible (sectors {self.settings.sectors}, "
-                f"sme_only={self.settings.sme_only})",
-            )
 
     def step(self, desk: PolicyDesk, month: int) -> None:
         firms = desk.firms

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.interventions import RetentionSettings
-from sim.policy.base import Intervention, register
+from sim.policy.base import FirmProgramme, register
 from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @register
-class EmploymentRetention(Intervention):
+class EmploymentRetention(FirmProgramme):
     Settings = RetentionSettings
     bridge_units = "firms"
     gross_output = "jobs_retained"
@@ -53,13 +53,6 @@ class EmploymentRetention(Intervention):
             "jobs_covered": "jobs kept with a retention subsidy this month",
             "clawbacks": "firms that laid workers off while covered and repaid this month",
         }
-
-    def eligible(self, desk: PolicyDesk) -> np.ndarray:
-        return desk.eligible_firms(self.settings.sectors, self.settings.sme_only)
-
-    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
-        if not self.eligible(desk).any():
-            self.warn(source, index, "no firm in the scenario is eligible")
 
     def step(self, desk: PolicyDesk, month: int) -> None:
         firms = desk.firms
