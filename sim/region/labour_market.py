@@ -342,12 +342,14 @@ def match(
     searching_on_the_job = bool(employed.any())
     if searching_on_the_job:
         job_level = firm_wage_level[vacancies.firm]
-        person = market.skill_wage[workforce.skill[seekers] - 1] * (
-            1.0 - market.wage_loss_per_distance * market.distance[occupation, chosen]
+        on_job = np.flatnonzero(employed)
+        ids = seekers[on_job]
+        person = market.skill_wage[workforce.skill[ids] - 1] * (
+            1.0 - market.wage_loss_per_distance * market.distance[occupation[on_job], chosen[on_job]]
         )
-        current_wage = workforce.wage[seekers]
-        choice_draw = streams.uniform("job_choice", month, seeker_keys)
-        threshold = np.where(employed & (current_wage >= minimum_wage_krw), current_wage / person, 0.0)
+        current_wage = workforce.wage[ids]
+        threshold = np.zeros(len(seekers))
+        threshold[on_job] = np.where(current_wage >= minimum_wage_krw, current_wage / person, 0.0)
 
     hired_workers, hired_firms, hired_occupations = [], [], []
     for occupation_market in range(n_occupations):
@@ -374,7 +376,8 @@ def match(
         jobs = open_jobs[np.argsort(vacancy_draw[open_jobs], kind="stable")]
         if applying_on_the_job and employed[success].any():
             movers = success[employed[success]]
-            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs], choice_draw[movers])
+            choice_draw = streams.uniform("job_choice", month, seeker_keys[movers])
+            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs], choice_draw)
             left = np.ones(len(jobs), dtype=bool)
             left[job_index] = False
             jobless = success[~employed[success]]
