@@ -105,6 +105,13 @@ class Intervention:
         months_open = month - self.first_month(desk) + 1
         return self.monthly_budget_krw(desk) * months_open - self.budget.spent_krw
 
+    def units_to_buy(
+        self, desk: PolicyDesk, month: int, candidates: np.ndarray, unit_cost_krw: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates, in their order, whose unit costs fit in this month's allowance, and their costs."""
+        fits = np.cumsum(unit_cost_krw) <= self.allowance_krw(desk, month) * (1 + 1e-12)
+        return candidates[fits], unit_cost_krw[fits]
+
     # ---------------------------------------------------------------- hooks
     @classmethod
     def firm_columns(cls) -> dict[str, Column]:

@@ -112,9 +112,8 @@ class Commercialisation(Intervention):
         firms = desk.firms
         order = desk.streams.generator(f"{self.name}/order", month).permutation(len(candidates))
         candidates = candidates[order]
-        amounts = self.settings.support_per_firm_krw * firms.size_factor[candidates]
-        fits = np.cumsum(amounts) <= allowance * (1 + 1e-12)
-        chosen, amounts = candidates[fits], amounts[fits]
+        unit_costs = self.settings.support_per_firm_krw * firms.size_factor[candidates]
+        chosen, amounts = self.units_to_buy(desk, month, candidates, unit_costs)
         if len(chosen) == 0:
             return
         paid = desk.pay_for_services(self, "firm", chosen, amounts, "commercialisation")

@@ -114,9 +114,8 @@ class VentureFund(Intervention):
         candidates = candidates[order]
         born = firms.entry_month[candidates]
         candidates = candidates[np.argsort(-born, kind="stable")]  # youngest entrants first, the rest at random
-        amounts = self.settings.investment_per_firm_krw * firms.size_factor[candidates]
-        fits = np.cumsum(amounts) <= allowance * (1 + 1e-12)
-        chosen, amounts = candidates[fits], amounts[fits]
+        unit_costs = self.settings.investment_per_firm_krw * firms.size_factor[candidates]
+        chosen, amounts = self.units_to_buy(desk, month, candidates, unit_costs)
         if len(chosen) == 0:
             return
         paid = desk.pay_firms(self, chosen, amounts, "equity", repayable=True)
