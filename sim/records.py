@@ -321,6 +321,16 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
 
 
 # ---------------------------------------------------------------------- unit records (for the bridge)
+def _grown(values: np.ndarray | None, size: int) -> np.ndarray:
+    """``values`` padded with zeros to ``size`` (a new zero array when there are none yet)."""
+    if values is not None and len(values) >= size:
+        return values
+    grown = np.zeros(size, dtype=np.float64)
+    if values is not None:
+        grown[: len(values)] = values
+    return grown
+
+
 class UnitRecords:
     """Who worked where over a run, per worker and firm: the unit-level record of the gross-to-net bridge.
 
@@ -367,21 +377,11 @@ class UnitRecords:
         self.employer[changed] = employer[changed]
         self.spell_months[employed] += 1
         for name, first in first_touch_firms.items():
-            months = self.supported_months.get(name)
-            if months is None or len(months) < firms.count:
-                grown = np.zeros(firms.count, dtype=np.float64)
-                if months is not None:
-                    grown[: len(months)] = months
-                months = self.supported_months[name] = grown
+            months = self.supported_months[name] = _grown(self.supported_months.get(name), firms.count)
             touched = np.zeros(firms.count, dtype=bool)
             touched[: len(first)] = first <= month
             months[touched] += firms.employees[touched]
-            jobs = self.first_jobs.get(name)
-            if jobs is None or len(jobs) < firms.count:
-                grown = np.zeros(firms.count, dtype=np.float64)
-                if jobs is not None:
-                    grown[: len(jobs)] = jobs
-                jobs = self.first_jobs[name] = grown
+            jobs = self.first_jobs[name] = _grown(self.first_jobs.get(name), firms.count)
             starting = np.zeros(firms.count, dtype=bool)
             starting[: len(first)] = first == month
             jobs[starting] = firms.employees[starting]

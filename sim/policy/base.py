@@ -105,6 +105,12 @@ class Intervention:
         months_open = month - self.first_month(desk) + 1
         return self.monthly_budget_krw(desk) * months_open - self.budget.spent_krw
 
+    def eligible_in_random_order(self, desk: PolicyDesk, month: int) -> np.ndarray:
+        """Ids of the firms the intervention's ``eligible`` mask marks, shuffled by its own stream for the month."""
+        candidates = np.flatnonzero(self.eligible(desk))
+        order = desk.streams.generator(f"{self.name}/order", month).permutation(len(candidates))
+        return candidates[order]
+
     def units_to_buy(
         self, desk: PolicyDesk, month: int, candidates: np.ndarray, unit_cost_krw: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:

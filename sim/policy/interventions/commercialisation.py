@@ -105,13 +105,10 @@ class Commercialisation(Intervention):
 
     def _support(self, desk: PolicyDesk, month: int, supported: np.ndarray) -> None:
         """Buy the support this month's allowance (with what earlier months left unspent) pays for."""
-        allowance = self.allowance_krw(desk, month)
-        candidates = np.flatnonzero(self.eligible(desk))
-        if allowance <= 0 or len(candidates) == 0:
+        candidates = self.eligible_in_random_order(desk, month)
+        if self.allowance_krw(desk, month) <= 0 or len(candidates) == 0:
             return
         firms = desk.firms
-        order = desk.streams.generator(f"{self.name}/order", month).permutation(len(candidates))
-        candidates = candidates[order]
         unit_costs = self.settings.support_per_firm_krw * firms.size_factor[candidates]
         chosen, amounts = self.units_to_buy(desk, month, candidates, unit_costs)
         if len(chosen) == 0:

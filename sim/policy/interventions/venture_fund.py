@@ -105,13 +105,10 @@ class VentureFund(Intervention):
 
     def _invest(self, desk: PolicyDesk, month: int, stake: np.ndarray) -> None:
         """Buy the stakes this month's allowance (with what earlier months left unspent) pays for."""
-        allowance = self.allowance_krw(desk, month)
-        candidates = np.flatnonzero(self.eligible(desk))
-        if allowance <= 0 or len(candidates) == 0:
+        candidates = self.eligible_in_random_order(desk, month)
+        if self.allowance_krw(desk, month) <= 0 or len(candidates) == 0:
             return
         firms = desk.firms
-        order = desk.streams.generator(f"{self.name}/order", month).permutation(len(candidates))
-        candidates = candidates[order]
         born = firms.entry_month[candidates]
         candidates = candidates[np.argsort(-born, kind="stable")]  # youngest entrants first, the rest at random
         unit_costs = self.settings.investment_per_firm_krw * firms.size_factor[candidates]
