@@ -331,12 +331,20 @@ def _grown(values: np.ndarray | None, size: int) -> np.ndarray:
     return grown
 
 
+#: The key that names the public employer of public-job participants (direct job creation,
+#: interventions/public_jobs.py) in the unit record: no firm's key (random_streams.agent_keys sets
+#: the top bits from the origin), and not among ``firm_key``.
+PUBLIC_EMPLOYER_KEY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+_PUBLIC_EMPLOYER_ROW = -2  # the current spell's "employer row" of a public-job participant
+
+
 class UnitRecords:
     """Who worked where over a run, per worker and firm: the unit-level record of the gross-to-net bridge.
 
     Kept only when asked (``RegionModel(unit_records=True)``; comparisons ask). Each month
     (1..T, at the records stage) every employed worker adds a month to the spell with its
-    employer; a spell closes when the worker leaves that employer. At the end the spells are
+    employer (a public-job participant's employer is the public one, :data:`PUBLIC_EMPLOYER_KEY`);
+    a spell closes when the worker leaves that employer. At the end the spells are
     summed by (worker key, firm key): job-months by pair, whose total over all pairs is the
     sum of the monthly table's ``employed`` over months 1..T. Keys are the stable agent keys
     (random_streams.agent_keys), so both twins of a comparison name the same worker and firm
@@ -347,7 +355,7 @@ class UnitRecords:
     """
 
     def __init__(self) -> None:
-        self.employer = np.zeros(0, dtype=np.int64)  # current spell's employer row (-1: none)
+        self.employer = np.zeros(0, dtype=np.int64)  # current spell's employer row (-1: none, -2: public)
         self.spell_months = np.zeros(0, dtype=np.int32)
         self._closed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (worker rows, firm rows, months)
         self.supported_months: dict[str, np.ndarray] = {}  # per intervention, per firm row
@@ -370,12 +378,14 @@ class UnitRecords:
             grow = count - len(self.employer)
             self.employer = np.concatenate([self.employer, np.full(grow, -1, dtype=np.int64)])
             self.spell_months = np.concatenate([self.spell_months, np.zeros(grow, dtype=np.int32)])
-        employed = workforce.status[:count] == EMPLOYED
+        status = workforce.status[:count]
+        employed = status == EMPLOYED
         employer = np.where(employed, workforce.employer[:count].astype(np.int64), -1)
+        employer[status == PUBLIC_JOB] = _PUBLIC_EMPLOYER_ROW
         changed = employer != self.employer
-        self._close(np.flatnonzero(changed & (self.employer >= 0)))
+        self._close(np.flatnonzero(changed & (self.employer != -1)))
         self.employer[changed] = employer[changed]
-        self.spell_months[employed] += 1
+        self.spell_months[employer != -1] += 1
         for name, first in first_touch_firms.items():
             months = self.supported_months[name] = _grown(self.supported_months.get(name), firms.count)
             touched = np.zeros(firms.count, dtype=bool)
@@ -390,7 +400,7 @@ class UnitRecords:
         self, state: RegionState, first_touch_firms: dict[str, np.ndarray], first_touch_workers: dict[str, np.ndarray]
     ) -> dict[str, np.ndarray]:
         """The record as flat arrays (picklable, savable with ``np.savez``), spells summed by pair."""
-        self._close(np.flatnonzero(self.employer >= 0))
+        self._close(np.flatnonzero(self.employer != -1))
         workforce, firms = state.workforce, state.firms
         if self._closed:
             workers = np.concatenate([rows for rows, _, _ in self._closed])
@@ -398,13 +408,17 @@ class UnitRecords:
             months = np.concatenate([m for _, _, m in self._closed]).astype(np.int64)
         else:
             workers = employers = months = np.zeros(0, dtype=np.int64)
-        pairs = workers * np.int64(max(firms.count, 1)) + employers
+        # The public employer of public-job participants is one column past the firms.
+        columns = firms.count + 1
+        employers = np.where(employers == _PUBLIC_EMPLOYER_ROW, firms.count, employers)
+        pairs = workers * np.int64(columns) + employers
         unique, inverse = np.unique(pairs, return_inverse=True)
         summed = np.bincount(inverse, weights=months, minlength=len(unique)).astype(np.int32)
-        worker_rows, firm_rows = unique // max(firms.count, 1), unique % max(firms.count, 1)
+        worker_rows, firm_rows = unique // columns, unique % columns
+        employer_keys = np.append(firms.key[: firms.count].astype(np.uint64), PUBLIC_EMPLOYER_KEY)
         record: dict[str, np.ndarray] = {
             "pair_worker": workforce.key[worker_rows].astype(np.uint64),
-            "pair_firm": firms.key[firm_rows].astype(np.uint64),
+            "pair_firm": employer_keys[firm_rows],
             "pair_months": summed,
             "firm_key": firms.key[: firms.count].astype(np.uint64),
             "firm_sector": firms.sector[: firms.count].astype(np.int8),

@@ -87,14 +87,20 @@ def gross_job_years(
 
 
 def gross_headcount(
-    rule: tuple[str, str | None] | None, name: str, table: pd.DataFrame, units: Mapping[str, np.ndarray]
+    rule: tuple[str, str | None] | None,
+    name: str,
+    table: pd.DataFrame,
+    units: Mapping[str, np.ndarray],
+    jobs_per_bn_krw: float = 0.0,
 ) -> float:
     """An intervention's gross output as a headcount, the "jobs" its programme would announce (sample units).
 
     ``("peak", c)``: the largest monthly value of ``<name>_<c>`` (jobs covered at once, as a
     monthly report counts them). ``("events", c)``: ``<name>_<c>`` summed over months 1..T
     (people hired or placed). ``("first_support", None)``: each supported firm's jobs in the
-    month it was first supported, summed over the firms. None: no claim. NaN when a run's unit
+    month it was first supported, summed over the firms. ``("spending", c)``: the KRW of
+    ``<name>_<c>`` summed over months 1..T, in bn, times ``jobs_per_bn_krw`` (an employment
+    inducement coefficient). None: no claim. NaN when a run's unit
     record predates the headcount (no ``first_jobs__<name>``).
     """
     if rule is None:
@@ -110,6 +116,8 @@ def gross_headcount(
         return float(counts.max()) if len(counts) else 0.0
     if kind == "events":
         return float(counts.sum())
+    if kind == "spending":
+        return float(counts.sum()) / 1e9 * jobs_per_bn_krw
     raise ValueError(f"unknown headcount rule {rule!r}")
 
 
@@ -167,7 +175,9 @@ def bridge(
         additional = job_years(own)
         deadweight = min(max(gross - additional, 0.0), gross)
         result[f"gross__{item.name}"] = gross
-        result[f"gross_headcount__{item.name}"] = gross_headcount(cls.headcount_rule, item.name, table, package_units)
+        result[f"gross_headcount__{item.name}"] = gross_headcount(
+            cls.headcount_rule, item.name, table, package_units, cls.announced_jobs_per_bn_krw
+        )
         result[f"deadweight__{item.name}"] = deadweight
         if cls.gross_output is not None:
             key = f"gross_{cls.gross_output}"

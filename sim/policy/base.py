@@ -61,8 +61,13 @@ class Intervention:
     #: ("peak", count) - the largest monthly count (jobs covered at once); ("events", count) - the
     #: monthly count summed over the run (people hired or placed); ("first_support", None) - the
     #: jobs at each supported firm in the month it was first supported, summed over the firms;
-    #: None - no claim. Set wherever ``gross_rule`` is, and only there.
+    #: ("spending", column) - the KRW of ``<name>_<column>`` spent over the run times
+    #: ``announced_jobs_per_bn_krw`` (jobs per 1 bn KRW: the Bank of Korea's employment inducement
+    #: coefficient, as governments announce the jobs of spending programmes);
+    #: None - no claim. Set wherever ``gross_rule`` is; a "spending" headcount may stand alone (a
+    #: coefficient claim holds indirect and induced jobs, so it is not a gross of the bridge).
     headcount_rule: ClassVar[tuple[str, str | None] | None] = None
+    announced_jobs_per_bn_krw: ClassVar[float] = 0.0
     #: Counts that are not whole numbers (besides those named ``*_krw``, ``*_rate``, ``*_share``).
     real_counts: ClassVar[frozenset[str]] = frozenset()
 

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 @register
 class ContributionDeferral(FirmProgramme):
     Settings = ContributionDeferralSettings
+    # Like every firm programme here: the jobs at the firms it let defer, from their first deferral.
+    bridge_units = "firms"
+    gross_output = "jobs_in_deferring_firms"
+    gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: ContributionDeferralSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 @register
 class EmploymentServices(Intervention):
     Settings = EmploymentServicesSettings
+    # Counselling programmes report participants who found work (the Employment Success Package's
+    # 취업자 수, MOEL): each hire claims a job to the horizon, like retraining's placements.
+    bridge_units = "workers"
+    gross_output = "participants_into_work"
+    gross_rule = ("to_horizon", "participants_hired")
+    headcount_rule = ("events", "participants_hired")
 
     def __init__(self, settings: EmploymentServicesSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 @register
 class LocalCurrency(Intervention):
     Settings = LocalCurrencySettings
+    # No unit of its own; announced by the Bank of Korea's employment inducement coefficient of
+    # services, 12.5 jobs per 1 bn KRW of final demand (2019 input-output table, released
+    # 2021-06-21, reported by 이투데이 and 뉴스웍스 2021-06-21), on the vouchers issued.
+    headcount_rule = ("spending", "vouchers_krw")
+    announced_jobs_per_bn_krw = 12.5
 
     def __init__(self, settings: LocalCurrencySettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

@@ -46,6 +46,12 @@ if TYPE_CHECKING:
 @register
 class PublicJobs(Intervention):
     Settings = PublicJobsSettings
+    # MOEL's evaluations of the job programmes (재정지원 일자리사업 평가) count participants:
+    # each month a participant holds a public job is a job-month claimed; announced, the people hired.
+    bridge_units = "workers"
+    gross_output = "public_jobs"
+    gross_rule = ("months", "participants")
+    headcount_rule = ("events", "hired")
 
     def __init__(self, settings: PublicJobsSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)

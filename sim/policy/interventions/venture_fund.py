@@ -55,6 +55,11 @@ if TYPE_CHECKING:
 @register
 class VentureFund(Intervention):
     Settings = VentureFundSettings
+    # Fund managers report their portfolio firms' employment (the gross figures in the docstring).
+    bridge_units = "firms"
+    gross_output = "jobs_in_portfolio_firms"
+    gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: VentureFundSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
