@@ -658,6 +658,16 @@ def test_net_fiscal_cost_is_the_expected_cost_less_benefits_saved_and_taxes_gain
     assert effects["net_fiscal_cost_krw"].mean() < effects["cost_krw"].mean()
     zero = reference.effects[reference.effects["package"] == "zero"]
     assert (zero["net_fiscal_cost_krw"] == 0).all()
+    # By who bears it: the local government gains the local income tax, 10% on top of the national income tax
+    # (Local Tax Act), 0.0195 of the taxes and contributions (scenarios/gwangju.toml); the central government
+    # and its funds the rest and the benefits saved (the Employment Insurance Fund). The parts add up.
+    local = 0.0195 * gained
+    np.testing.assert_allclose(effects["net_fiscal_cost_local_krw"], effects["cost_local_krw"] - local, rtol=1e-9)
+    np.testing.assert_allclose(
+        effects["net_fiscal_cost_central_krw"], effects["cost_central_krw"] - saved - (gained - local), rtol=1e-9
+    )
+    parts = ["net_fiscal_cost_central_krw", "net_fiscal_cost_local_krw", "net_fiscal_cost_unstated_krw"]
+    np.testing.assert_allclose(effects[parts].sum(axis=1), effects["net_fiscal_cost_krw"], rtol=1e-9)
     # The terminal shows it beside job-years, with the summary's own numbers (money per job-year: m KRW).
     table = reference.table()
     line = next(line for line in table.splitlines() if line.startswith("net fiscal cost per net job-year, m KRW"))

@@ -130,6 +130,9 @@ FISCAL: list[Metric] = [
     _t("benefits_saved_krw", "unemployment benefits saved", "KRW", "spending"),
     _t("taxes_gained_krw", "income tax and contributions gained", "KRW", "spending"),
     _t("net_fiscal_cost_krw", "net fiscal cost", "KRW", "spending"),
+    _t("net_fiscal_cost_central_krw", "  central government and social-insurance funds", "KRW", "spending"),
+    _t("net_fiscal_cost_local_krw", "  local government", "KRW", "spending"),
+    _t("net_fiscal_cost_unstated_krw", "  payer not stated in the package", "KRW", "spending"),
 ]
 
 #: Money per job: (numerator measure, denominator effect).
@@ -314,9 +317,17 @@ def effects_frame(measures: pd.DataFrame, arms: list[str], config: Scenario) -> 
         for metric in SPENDING:
             frame[metric.name] = runs[metric.name].to_numpy(dtype=float)
         frame["net_fiscal_cost_krw"] = frame["cost_krw"] - frame["benefits_saved_krw"] - frame["taxes_gained_krw"]
+        # By who bears it: the local government gets the local income tax; the central government
+        # and its funds the rest of the taxes and contributions and the benefits saved.
+        local_taxes = config.fiscal.local_share_of_tax_and_contributions * frame["taxes_gained_krw"]
+        frame["net_fiscal_cost_local_krw"] = frame["cost_local_krw"] - local_taxes
+        frame["net_fiscal_cost_central_krw"] = (
+            frame["cost_central_krw"] - frame["benefits_saved_krw"] - (frame["taxes_gained_krw"] - local_taxes)
+        )
+        frame["net_fiscal_cost_unstated_krw"] = frame["cost_unstated_krw"]
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING), "net_fiscal_cost_krw"])
+        return pd.DataFrame(columns=[*KEYS, *sources, *(m.name for m in SPENDING), *(m.name for m in FISCAL[2:])])
     return pd.concat(rows, ignore_index=True)
 
 
@@ -479,6 +490,9 @@ TABLE_METRICS = (
     "benefits_saved_krw",
     "taxes_gained_krw",
     "net_fiscal_cost_krw",
+    "net_fiscal_cost_central_krw",
+    "net_fiscal_cost_local_krw",
+    "net_fiscal_cost_unstated_krw",
     "net_fiscal_cost_per_job_year_krw",
 )
 

@@ -574,6 +574,9 @@ class Fiscal(_Section):
     """What the public purse gains from a job and pays for unemployment (the net fiscal cost of a package)."""
 
     tax_and_contributions_per_krw_wage: Annotated[float, Field(ge=0.0, lt=1.0)]
+    #: The part of those taxes and contributions that goes to the local government (local income
+    #: tax); the rest goes to the central government and the social-insurance funds.
+    local_share_of_tax_and_contributions: Share
 
 
 class Households(_Section):

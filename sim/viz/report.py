@@ -321,6 +321,9 @@ def _fiscal_context(comparison: Comparison, manifest: dict[str, Any]) -> dict[st
                 "taxes": _number(taxes, 2),
                 "wages": _number(taxes / rate, 2) if rate > 0 else "n/a",
                 "net": _number(value(package, "net_fiscal_cost_krw"), 2),
+                "net_central": _number(value(package, "net_fiscal_cost_central_krw"), 2),
+                "net_local": _number(value(package, "net_fiscal_cost_local_krw"), 2),
+                "net_unstated": _number(value(package, "net_fiscal_cost_unstated_krw"), 2),
                 "jobs": _number(jobs, 0),
                 "residents": _number(residents, 0),
                 "foreign": _number(value(package, "foreign_jobs"), 0),
@@ -331,6 +334,7 @@ def _fiscal_context(comparison: Comparison, manifest: dict[str, Any]) -> dict[st
     return {
         "rate": f"{rate:.3f}",
         "rate_percent": f"{rate:.1%}",
+        "local_share_percent": f"{comparison.scenario.fiscal.local_share_of_tax_and_contributions:.1%}",
         "key": key,
         "source": source,
         "source_file": where,
