@@ -340,3 +340,36 @@ def test_the_bridge_figure_draws_seven_bars_per_package(comparison):
     assert bars[1].get_height() == pytest.approx(first.loc["deadweight", "mean"])
     label = comparison.packages["gwangju_2021"].display_label
     assert panels[0].get_title().startswith(label) and "announced" in panels[0].get_title()
+
+
+def test_bridges_are_computed_as_twins_finish_and_unit_records_let_go():
+    """Whatever order runs finish in, each package run's bridge is the one of its pair, computed once both twins
+    are in; a package run waits for its baseline, and a baseline is let go once all its packages have bridges."""
+    from sim.experiment.bridge import PairedBridges, bridge
+    from sim.inputs.package import load_package
+
+    names = ["single_hiring_subsidy", "single_public_jobs"]
+    runs = {}
+    for name in [None, *names]:
+        model = RegionModel("gwangju", rng=3, scale=0.02, months=18, package=name, unit_records=True)
+        runs[name or "baseline"] = (model.run(), model.units(), model.config)
+    config = runs["baseline"][2]
+    packages = {name: load_package(name) for name in names}
+    expected = {
+        name: bridge(runs[name][1], runs["baseline"][1], packages[name], runs[name][0], config) for name in names
+    }
+    for order in (
+        ["single_hiring_subsidy", "baseline", "single_public_jobs"],
+        ["baseline", *names],
+        [*names[::-1], "baseline"],
+    ):
+        bridges = PairedBridges(packages, config, "baseline")
+        held = []
+        for arm in order:
+            bridges.add(arm, 0, 3, runs[arm][1], runs[arm][0])
+            held.append(bridges.records_held)
+        assert held[-1] == 0, order
+        assert max(held) <= 2
+        for name in names:
+            row = bridges.rows[(name, 0)]
+            assert {key: row[key] for key in expected[name]} == expected[name], (order, name)

@@ -220,3 +220,52 @@ def bridge_frame(
         for arm, replicate, seed, mine, base, table in pairs
     ]
     return pd.DataFrame(rows)
+
+
+class PairedBridges:
+    """Bridges computed as soon as both twins of a seed have finished, so unit records need not wait.
+
+    A comparison's runs finish in any order. Each package run's bridge needs its own unit record
+    and its baseline twin's; kept to the end, every run's record would be in memory at once (at
+    full scale about 22 MB a run for Gwangju). Here a package run's record is used as soon as its
+    twin has finished and then let go; a baseline's record is let go once every package's run of
+    that replicate has its bridge. ``rows`` holds the bridges by (package, replicate).
+    """
+
+    def __init__(self, packages: Mapping[str, Package], config: Scenario, baseline: str) -> None:
+        self.packages = packages
+        self.config = config
+        self.baseline = baseline
+        self.rows: dict[tuple[str, int], dict[str, float]] = {}
+        self._baselines: dict[int, Mapping[str, np.ndarray]] = {}
+        self._waiting: dict[int, list[tuple[str, int, Mapping[str, np.ndarray], pd.DataFrame]]] = {}
+
+    @property
+    def records_held(self) -> int:
+        """Unit records held now: baselines whose packages are not all done, and package runs awaiting their twin."""
+        return len(self._baselines) + sum(len(waiting) for waiting in self._waiting.values())
+
+    def add(self, arm: str, replicate: int, seed: int, units: Mapping[str, np.ndarray], table: pd.DataFrame) -> None:
+        """Take one finished run's unit record (and monthly table); compute every bridge it completes."""
+        if arm == self.baseline:
+            self._baselines[replicate] = units
+            for waiting in self._waiting.pop(replicate, []):
+                self._compute(replicate, *waiting)
+        elif replicate in self._baselines:
+            self._compute(replicate, arm, seed, units, table)
+        else:
+            self._waiting.setdefault(replicate, []).append((arm, seed, units, table))
+        done = sum(1 for package in self.packages if (package, replicate) in self.rows)
+        if done == len(self.packages):
+            self._baselines.pop(replicate, None)
+
+    def _compute(
+        self, replicate: int, arm: str, seed: int, units: Mapping[str, np.ndarray], table: pd.DataFrame
+    ) -> None:
+        base = self._baselines[replicate]
+        self.rows[(arm, replicate)] = {
+            "package": arm,
+            "replicate": replicate,
+            "seed": seed,
+            **bridge(units, base, self.packages[arm], table, self.config),
+        }

@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,9 @@ from sim.experiment.stats import CONFIDENCE
 from sim.experiment.store import MANIFEST, ExperimentStore, model_code_hash, utc_now
 from sim.inputs.package import Package, load_package, shipped_packages, validate_package
 from sim.inputs.scenario import Scenario, validate_scenario
+
+if TYPE_CHECKING:
+    from sim.experiment.bridge import PairedBridges
 
 KIND = "comparison"
 
@@ -484,6 +487,7 @@ def run_plan(
             advice=lambda reason: _refusal_advice(reason, out),
         )
     report = ProgressBar("comparing") if progress is True else (progress or None)
+    bridges = paired_bridges(plan)
     try:
         done, outcomes, executor_info = perform_unsaved(
             experiments,
@@ -494,6 +498,7 @@ def run_plan(
             max_memory=max_memory,
             source=source,
             set_by=set_by,
+            then=lambda experiment, outcome: feed_bridges(bridges, outcome),
         )
     finally:
         if progress is True:
@@ -501,7 +506,7 @@ def run_plan(
     failures = [outcome for outcome in outcomes if not outcome.ok]
     done.update({(outcome.arm, outcome.replicate): outcome for outcome in outcomes if outcome.ok})
 
-    result = assemble(plan, done, failures, store.folder if store else None)
+    result = assemble(plan, done, failures, store.folder if store else None, bridges)
     if failures:
         warnings.warn(
             f"{len(failures)} of {len(experiments)} runs failed (the others finished): "
@@ -530,8 +535,12 @@ def assemble(
     done: dict[tuple[str, int], Outcome],
     failures: list[Outcome],
     folder: Path | None = None,
+    bridges: PairedBridges | None = None,
 ) -> Comparison:
-    """Stack the finished runs in plan order and compute the statistics (order of finishing is irrelevant)."""
+    """Stack the finished runs in plan order and compute the statistics (order of finishing is irrelevant).
+
+    ``bridges``: the bridges computed as the runs finished (:func:`feed_bridges`), if any.
+    """
     keys = [(arm, replicate) for arm in plan.arms for replicate in range(plan.reps) if (arm, replicate) in done]
     tables, ledgers, measures = [], [], []
     for arm, replicate in keys:
@@ -544,7 +553,7 @@ def assemble(
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame(columns=stats.KEYS)
     measure_frame = pd.DataFrame(measures, columns=None if measures else stats.KEYS)
     effects = stats.effects_frame(measure_frame, plan.arms, plan.scenario) if measures else pd.DataFrame()
-    effects = _with_bridge(effects, plan, done)
+    effects = _with_bridge(effects, plan, done, bridges)
     summary = stats.summarise(measure_frame, effects, plan.arms, plan.scenario) if measures else _empty_summary()
     failed = pd.DataFrame(
         [
@@ -570,26 +579,42 @@ def assemble(
     )
 
 
-def _with_bridge(effects: pd.DataFrame, plan: ComparisonPlan, done: dict[tuple[str, int], Outcome]) -> pd.DataFrame:
+def paired_bridges(plan: ComparisonPlan) -> PairedBridges:
+    """An empty collector of the plan's bridges, to feed runs as they finish (:func:`feed_bridges`)."""
+    from sim.experiment.bridge import PairedBridges
+
+    return PairedBridges({package.name: package for package in plan.packages}, plan.scenario, BASELINE)
+
+
+def feed_bridges(bridges: PairedBridges, outcome: Outcome) -> None:
+    """Give a finished run's unit record to the bridges and let go of it (its bridges no longer need it here)."""
+    if outcome.ok and outcome.units is not None:
+        bridges.add(outcome.arm, outcome.replicate, outcome.seed, outcome.units, outcome.timeseries)
+        outcome.units = None
+
+
+def _with_bridge(
+    effects: pd.DataFrame,
+    plan: ComparisonPlan,
+    done: dict[tuple[str, int], Outcome],
+    bridges: PairedBridges | None = None,
+) -> pd.DataFrame:
     """The effects with each package run's gross-to-net bridge (sim/experiment/bridge.py) beside them.
 
-    Only for seeds where both twins kept their unit records (runs saved by older code did not).
+    ``bridges`` holds those computed as runs finished; runs in ``done`` that still hold their
+    unit records are fed to it here. Only for seeds where both twins kept their unit records
+    (runs saved by older code did not).
     """
     if effects.empty:
         return effects
-    from sim.experiment.bridge import bridge_frame
-
-    packages = {package.name: package for package in plan.packages}
-    pairs = []
-    for row in effects[["package", "replicate", "seed"]].itertuples(index=False):
-        mine, base = done.get((row.package, row.replicate)), done.get((BASELINE, row.replicate))
-        if mine is None or base is None or mine.units is None or base.units is None:
-            continue
-        pairs.append((row.package, int(row.replicate), int(row.seed), mine.units, base.units, mine.timeseries))
-    if not pairs:
+    bridges = bridges if bridges is not None else paired_bridges(plan)
+    for outcome in done.values():
+        feed_bridges(bridges, outcome)
+    keys = set(zip(effects["package"], effects["replicate"], strict=True))
+    rows = [row for key, row in bridges.rows.items() if key in keys]
+    if not rows:
         return effects
-    frame = bridge_frame(pairs, packages, plan.scenario)
-    return effects.merge(frame, on=["package", "replicate", "seed"], how="left")
+    return effects.merge(pd.DataFrame(rows), on=["package", "replicate", "seed"], how="left")
 
 
 def _cell(mean: float, low: float, high: float, unit: str) -> str:

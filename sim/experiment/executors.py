@@ -506,12 +506,17 @@ class ProgressBar:
 
 
 def perform_unsaved(
-    experiments: Sequence[Experiment], store: Any | None, executor: Any = None, **options: Any
+    experiments: Sequence[Experiment],
+    store: Any | None,
+    executor: Any = None,
+    then: Callable[[Experiment, Outcome], None] | None = None,
+    **options: Any,
 ) -> tuple[dict[tuple[str, int], Outcome], list[Outcome], dict[str, Any]]:
     """Run the experiments an ExperimentStore (or ``None``) has not saved yet, saving each that succeeds.
 
     Returns the runs loaded from the store (by arm and replicate), the outcomes of the runs
-    made now, and the executor's description; ``options`` go to :func:`perform_experiments`.
+    made now, and the executor's description; ``then`` is called with each run as it finishes,
+    after it is saved; ``options`` go to :func:`perform_experiments`.
     """
     done = store.load(experiments) if store is not None else {}
     pending = [experiment for experiment in experiments if (experiment.arm, experiment.replicate) not in done]
@@ -519,6 +524,8 @@ def perform_unsaved(
     def keep(experiment: Experiment, outcome: Outcome) -> None:
         if outcome.ok and store is not None:
             store.save(experiment, outcome)
+        if then is not None:
+            then(experiment, outcome)
 
     outcomes, executor_info = perform_experiments(pending, executor, done_before=len(done), on_outcome=keep, **options)
     return done, outcomes, executor_info
