@@ -12,7 +12,19 @@ import sys
 import warnings
 from typing import Any
 
-from sim.cli import backtest, calibrate, compare, dashboard, packages, report, run, scenarios, sensitivity, validate
+from sim.cli import (
+    backtest,
+    calibrate,
+    compare,
+    dashboard,
+    nation,
+    packages,
+    report,
+    run,
+    scenarios,
+    sensitivity,
+    validate,
+)
 from sim.cli.options import EXIT_INPUT_ERROR, EXIT_RUNS_FAILED, Parser
 from sim.errors import InputError
 
@@ -21,6 +33,7 @@ COMMANDS = {
     "run": run,
     "validate": validate,
     "compare": compare,
+    "nation": nation,
     "calibrate": calibrate,
     "sensitivity": sensitivity,
     "report": report,

@@ -6,7 +6,8 @@
   month per tier, supply_chain.py); parts ordered by assembly plants follow the electric
   transition.
 - Sales outside the region follow each firm's trend, tariffs, the electric transition,
-  sector paths and the firm's own persistent demand noise.
+  sector paths and the firm's own persistent demand noise; in a national model
+  (sim/nation), the part sold to other regions' assembly plants follows their output.
 - A plant whose closure has stopped production gets no orders (its capacity factor is 0).
 - Local services share the region's household demand: an autonomous part (scaled by
   local-demand shocks) plus last month's local income times the spending coefficient
@@ -80,6 +81,8 @@ def place_orders(state: RegionState, month: int) -> None:
         outside = outside * prices.relative_demand(price, markets.outside_price_elasticity)
     if state.config.shocks.sector_path:
         outside = outside * shocks.sector_path_multiplier(month)
+    if state.sales_to_regions is not None:  # set by a national model only
+        outside = outside * state.sales_to_regions[firms.sector]
     demand = final + supplier_orders + outside
 
     local = state.local

@@ -95,6 +95,9 @@ class RegionState:
     last_hires: MatchResult = field(default_factory=MatchResult.empty)
     entry_baseline: Any = None  # conditions at the start that firm entry responds to (entry.EntryBaseline)
     mobility: MobilityState | None = None  # set when the scenario has a [mobility] section (mobility.py)
+    #: Per sector, the multiplier of sales outside the region that a national model (sim/nation) sets
+    #: each month from other regions' buyers; None when the region runs alone.
+    sales_to_regions: np.ndarray | None = None
 
     @property
     def sectors(self) -> tuple[str, ...]:

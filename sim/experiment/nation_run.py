@@ -1,0 +1,93 @@
+"""Run a nation file once and write its results folder: every region's monthly table and the national totals."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from sim.experiment.store import check_new_folder, default_run_folder, environment, new_folder, sha256_of, utc_now
+from sim.nation import NationModel
+from sim.nation.model import region_seed
+
+#: Files of a nation run's folder.
+NATION_FILES = ("regions.csv", "regions.parquet", "totals.csv", "summary.txt", "manifest.json")
+
+
+def format_nation_summary(nation: NationModel, folder: Path | None = None) -> str:
+    """Employment at the start and at the horizon, by region and for the nation (full-population units)."""
+    scale = nation.nation.spec.nation.scale
+    table = nation.results()
+    totals = nation.totals()
+    last = int(table["month"].max())
+    lines = [
+        f"nation {nation.nation.name}: {len(nation.regions)} regions, {nation.months} months, "
+        f"seed {nation.seed}, scale {scale:g}",
+        f"{'region':<24}{'employed at start':>20}{'at the horizon':>18}{'change':>12}",
+    ]
+
+    def row(name: str, frame: pd.DataFrame) -> str:
+        start = float(frame.loc[frame["month"] == 0, "employed"].iloc[0]) / scale
+        end = float(frame.loc[frame["month"] == last, "employed"].iloc[0]) / scale
+        return f"{name:<24}{start:>20,.0f}{end:>18,.0f}{end - start:>+12,.0f}"
+
+    for name in nation.regions:
+        lines.append(row(name, table[table["region"] == name]))
+    lines.append(row("nation", totals))
+    if folder is not None:
+        lines.append(f"results: {folder}")
+    return "\n".join(lines)
+
+
+def run_nation_and_save(
+    nation_file: str | Path,
+    *,
+    seed: int,
+    scale: float | None = None,
+    months: int | None = None,
+    out: Path | None = None,
+    results_root: Path = Path("results"),
+    on_month: Callable[[int, int], None] | None = None,
+) -> tuple[NationModel, Path]:
+    """Build the nation, run every month, write its folder atomically; return the model and the folder."""
+    started = utc_now()
+    if out is not None:
+        check_new_folder(out)
+    nation = NationModel(nation_file, rng=seed, scale=scale, months=months)
+    folder = out if out is not None else default_run_folder(results_root, nation.nation.name, seed, started)
+    check_new_folder(folder)
+    clock = time.perf_counter()
+    while nation.running:
+        nation.step()
+        if on_month is not None:
+            on_month(nation.steps, nation.months)
+    wall_seconds = time.perf_counter() - clock
+    regions, totals = nation.results(), nation.totals()
+    manifest = {
+        "kind": "nation",
+        "nation_name": nation.nation.name,
+        "nation_source": str(nation_file),
+        "nation": nation.nation.spec.model_dump(),
+        "seed": seed,
+        "region_seeds": {name: region_seed(nation.seed, name) for name in nation.regions},
+        "scenario_hashes": {name: model.config.content_hash() for name, model in nation.regions.items()},
+        "months": nation.months,
+        "scale": nation.nation.spec.nation.scale,
+        "started_at": started.isoformat(),
+        "finished_at": utc_now().isoformat(),
+        "run_seconds": round(wall_seconds, 3),
+        "command": " ".join(sys.argv),
+        "environment": environment(),
+    }
+    with new_folder(folder) as partial:
+        regions.to_csv(partial / "regions.csv", index=False)
+        regions.to_parquet(partial / "regions.parquet", index=False)
+        totals.to_csv(partial / "totals.csv", index=False)
+        (partial / "summary.txt").write_text(format_nation_summary(nation, folder) + "\n")
+        files = {name: sha256_of(partial / name) for name in NATION_FILES if name != "manifest.json"}
+        (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
+    return nation, folder

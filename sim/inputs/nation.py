@@ -1,0 +1,176 @@
+"""Nation files: several regions run together, linked by trade between them (issue 16).
+
+A nation file names its regions (each a scenario file, with an optional package) and the
+trade between them: a share of one region's sector's sales outside the region that goes to
+another region's assembly plants, so that what those plants make moves the seller's orders.
+Every region runs on the nation's calendar (``start``, ``months``) and at its ``scale``.
+
+    [nation]
+    name = "two_regions"
+    start = "2021-01"
+    months = 60
+    scale = 1.0
+
+    [[regions]]
+    name = "gwangju"
+    scenario = "gwangju"            # a shipped scenario or a path beside this file
+    package = "gwangju_2021"        # optional
+
+    [[trade]]
+    seller = "south_jeolla"
+    sector = "auto"
+    buyer = "gwangju"
+    share_of_outside_sales = 0.4
+    source = "Bank of Korea inter-regional input-output table 2015: ..."
+
+Bad input gets one line naming the file, the key path, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import ScenarioError
+from sim.inputs.pydantic_errors import error_from
+from sim.inputs.scenario import Name, Scenario, YearMonth, load_scenario
+from sim.inputs.toml_reader import read_toml, resolve_path, shipped_names
+
+#: Shipped nation files.
+NATION_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "nations"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class NationHeader(_Strict):
+    name: Name
+    description: str = ""
+    start: YearMonth
+    months: Annotated[int, Field(ge=1, le=600)]
+    scale: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+
+
+class RegionEntry(_Strict):
+    name: Name
+    scenario: str
+    package: str | None = None
+
+
+class TradeLink(_Strict):
+    """A share of the seller sector's sales outside its region that goes to the buyer region's assembly plants."""
+
+    seller: Name
+    sector: Name
+    buyer: Name
+    share_of_outside_sales: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _two_regions(self) -> TradeLink:
+        if self.seller == self.buyer:
+            raise ValueError("seller and buyer must be different regions (trade inside a region is its supply chain)")
+        return self
+
+
+class NationFile(_Strict):
+    nation: NationHeader
+    regions: Annotated[list[RegionEntry], Field(min_length=1)]
+    trade: list[TradeLink] = []
+
+
+class Nation:
+    """A validated nation file with its regions' scenarios loaded on the nation's calendar and scale."""
+
+    def __init__(self, spec: NationFile, scenarios: dict[str, Scenario], source: str, folder: Path) -> None:
+        self.spec = spec
+        self.scenarios = scenarios
+        self.source = source
+        self.folder = folder
+
+    @property
+    def name(self) -> str:
+        return self.spec.nation.name
+
+    @property
+    def region_names(self) -> list[str]:
+        return [region.name for region in self.spec.regions]
+
+    def package_of(self, region: str) -> str | None:
+        """The region's package as written (a shipped name, or a path resolved beside the nation file)."""
+        entry = next(item for item in self.spec.regions if item.name == region)
+        if entry.package is None:
+            return None
+        beside = self.folder / entry.package
+        return str(beside) if beside.suffix == ".toml" and beside.is_file() else entry.package
+
+
+def shipped_nations() -> list[str]:
+    return shipped_names(NATION_DIR)
+
+
+def load_nation(name_or_path: str | Path, overrides: dict[str, Any] | None = None) -> Nation:
+    """Read, validate and resolve a nation file (a shipped name or a path); ``overrides`` set nation keys."""
+    path = resolve_path(name_or_path, NATION_DIR)
+    source = str(path)
+    raw = read_toml(path, "nation", shipped_nations())
+    for key, value in (overrides or {}).items():
+        raw.setdefault("nation", {})[key] = value
+    try:
+        spec = NationFile.model_validate(raw)
+    except ValidationError as error:
+        raise error_from(error, source, raw, NationFile) from None
+    return Nation(spec, _region_scenarios(spec, source, path.parent), source, path.parent)
+
+
+def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, Scenario]:
+    names = [region.name for region in spec.regions]
+    scenarios: dict[str, Scenario] = {}
+    for index, region in enumerate(spec.regions):
+        where = f"regions[{index}]"
+        if names.index(region.name) != index:
+            raise ScenarioError(source, f"{where}.name", region.name, "allowed: a name no other region has")
+        beside = folder / region.scenario
+        scenario = str(beside) if beside.suffix == ".toml" and beside.is_file() else region.scenario
+        try:
+            config = load_scenario(
+                scenario, {"scenario.months": spec.nation.months, "scenario.scale": spec.nation.scale}
+            )
+        except ScenarioError as error:
+            raise ScenarioError(source, f"{where}.scenario", region.scenario, f"it is invalid: {error}") from None
+        if config.scenario.start != spec.nation.start:
+            raise ScenarioError(
+                source,
+                f"{where}.scenario",
+                region.scenario,
+                f"it starts {config.scenario.start}; allowed: a scenario starting when the nation does "
+                f"({spec.nation.start})",
+            )
+        scenarios[region.name] = config
+    shares: dict[tuple[str, str], float] = {}
+    for index, link in enumerate(spec.trade):
+        where = f"trade[{index}]"
+        for key in ("seller", "buyer"):
+            if getattr(link, key) not in scenarios:
+                raise ScenarioError(
+                    source, f"{where}.{key}", getattr(link, key), f"allowed: one of the regions {names}"
+                )
+        sectors = scenarios[link.seller].sector_names
+        if link.sector not in sectors:
+            raise ScenarioError(
+                source, f"{where}.sector", link.sector, f"allowed: a sector of {link.seller}: {list(sectors)}"
+            )
+        total = shares.get((link.seller, link.sector), 0.0) + link.share_of_outside_sales
+        if total > 1.0 + 1e-12:
+            raise ScenarioError(
+                source,
+                f"{where}.share_of_outside_sales",
+                link.share_of_outside_sales,
+                f"allowed: shares of {link.seller}'s {link.sector} sales to other regions that add up to at most 1 "
+                f"(they add up to {total:g})",
+            )
+        shares[(link.seller, link.sector)] = total
+    return scenarios

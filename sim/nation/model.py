@@ -1,0 +1,140 @@
+"""A national model: several regional models run month by month in step, linked by trade between them.
+
+Each region is a :class:`~sim.model.RegionModel` of its own scenario (and package), on the
+nation's calendar and scale, with its own seed drawn from the nation's seed and the region's
+name (so a region's randomness does not depend on which other regions run beside it). The
+order of a region's month is its own (sim/model.py STAGES); between months the nation sets
+each region's sales to the other regions from their assembly plants' output (trade.py).
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ScenarioError
+from sim.inputs.nation import Nation, load_nation
+from sim.model import RegionModel, seed_from
+from sim.nation import trade
+from sim.records import INT, columns_for
+
+_SEED_BITS = 62
+
+
+def region_seed(seed: int, region: str) -> int:
+    """The seed of one region's model: a mix of the nation's seed and the region's name."""
+    state = np.random.SeedSequence([int(seed), zlib.crc32(region.encode())]).generate_state(2, dtype=np.uint32)
+    return int((int(state[0]) << 32 | int(state[1])) % (1 << _SEED_BITS))
+
+
+class NationModel:
+    """Regions of a nation file run together (issue 16).
+
+    ``packages`` maps region names to packages (a shipped name, a path or a Package) and
+    replaces the nation file's; ``scale`` and ``months`` override the file's.
+    """
+
+    def __init__(
+        self,
+        nation: Nation | str | Path,
+        *,
+        rng: Any = None,
+        scale: float | None = None,
+        months: int | None = None,
+        packages: dict[str, Any] | None = None,
+    ) -> None:
+        overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
+        if isinstance(nation, Nation):
+            if overrides:
+                nation = load_nation(nation.source, overrides)
+        else:
+            nation = load_nation(nation, overrides)
+        self.nation = nation
+        self.seed = seed_from(rng)
+        self.months = nation.spec.nation.months
+        unknown = sorted(set(packages or {}) - set(nation.region_names))
+        if unknown:
+            raise ValueError(f"packages name regions not in {nation.source}: {unknown}; regions: {nation.region_names}")
+        self.regions: dict[str, RegionModel] = {}
+        for name in nation.region_names:
+            package = (packages or {}).get(name, nation.package_of(name))
+            self.regions[name] = RegionModel(nation.scenarios[name], rng=region_seed(self.seed, name), package=package)
+        self._base = {name: trade.assembly_base_krw(model.region) for name, model in self.regions.items()}
+        for index, link in enumerate(nation.spec.trade):
+            if self._base[link.buyer] <= 0:
+                raise ScenarioError(
+                    nation.source, f"trade[{index}].buyer", link.buyer, "allowed: a region with an assembly plant"
+                )
+        self.steps = 0
+
+    @property
+    def running(self) -> bool:
+        return self.steps < self.months
+
+    def step(self) -> None:
+        """One month in every region, in the nation file's order, then the trade between them for next month."""
+        for model in self.regions.values():
+            model.step()
+        self.steps += 1
+        links = self.nation.spec.trade
+        if links:
+            index = {
+                name: trade.assembly_output_krw(model.region) / base if base > 0 else 1.0
+                for name, (model, base) in ((n, (m, self._base[n])) for n, m in self.regions.items())
+            }
+            sectors = {name: model.config.sector_names for name, model in self.regions.items()}
+            for name, multiplier in trade.sales_multipliers(links, sectors, index).items():
+                if any(link.seller == name for link in links):
+                    self.regions[name].region.sales_to_regions = multiplier
+
+    def run(self) -> pd.DataFrame:
+        """Run to the horizon; return every region's monthly table (see :meth:`results`)."""
+        while self.running:
+            self.step()
+        return self.results()
+
+    def results(self) -> pd.DataFrame:
+        """The regions' monthly tables, one after another, with a ``region`` column first (sample units)."""
+        tables = []
+        for name, model in self.regions.items():
+            table = model.results()
+            table.insert(0, "region", name)
+            tables.append(table)
+        return pd.concat(tables, ignore_index=True)
+
+    def totals(self) -> pd.DataFrame:
+        """The nation's monthly totals: counts and money flows summed over regions; rates from the sums.
+
+        Summed: whole-number columns (people, jobs, firms, events) and money columns (KRW); not
+        summed: means and rates, except the unemployment rate and the 15+ employment rate, which
+        are recomputed from their sums. Columns a region lacks count as zero.
+        """
+        tables = [model.results() for model in self.regions.values()]
+        additive = sorted(set().union(*(self._additive(model) for model in self.regions.values())))
+        keys = ["month", "date"]
+        total = tables[0][keys].copy()
+        for column in additive:
+            total[column] = sum(
+                table[column].to_numpy() if column in table else np.zeros(len(table)) for table in tables
+            )
+        if {"unemployed", "labour_force"} <= set(total):
+            total["unemployment_rate"] = total["unemployed"] / total["labour_force"].where(total["labour_force"] > 0)
+        if {"residents_employed", "population_15plus"} <= set(total):
+            total["employment_rate_15plus"] = total["residents_employed"] / total["population_15plus"].where(
+                total["population_15plus"] > 0
+            )
+        return total
+
+    @staticmethod
+    def _additive(model: RegionModel) -> list[str]:
+        columns = {**columns_for(model.config), **model.desk.columns()}
+        return [
+            name
+            for name, column in columns.items()
+            if column.dtype == INT
+            or ("KRW" in column.unit and not name.startswith("mean_") and " / " not in column.unit)
+        ]

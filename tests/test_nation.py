@@ -1,0 +1,181 @@
+"""Several regions in one model, linked by trade (issue 16: "Cutting an assembly plant's output in region A lowers
+supplier employment in region B, through the cross-border chain"; the single-region model unchanged)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.errors import ScenarioError
+from sim.model import RegionModel
+from sim.nation import NationModel
+from sim.nation.model import region_seed
+
+SCALE = 0.05
+MONTHS = 24
+
+# Gyeongju's parts makers supply carmakers outside the city (scenarios/gyeongju.toml); here, on Gwangju's calendar,
+# the share of their outside sales that goes to Gwangju's assembly plant is an assumption of the test (their main
+# customers are in Ulsan), enough to see the link.
+SELLER = """\
+inherits = "gyeongju"
+[scenario]
+name = "gyeongju_2021"
+description = "Gyeongju's parts makers on Gwangju's calendar (test)"
+start = "2021-01"
+months = 24
+"""
+
+# Gwangju with its car plant's output halved from mid-2021 (the appliance chain as in the scenario).
+BUYER_CUT = """\
+inherits = "gwangju"
+[scenario]
+name = "gwangju_cut"
+description = "Gwangju with car output halved from mid-2021 (test)"
+
+[[shocks.final_demand]]
+chain = "auto"
+points = [
+  { date = "2021-01", value = 440_000 }, { date = "2021-05", value = 440_000 }, { date = "2021-07", value = 220_000 },
+]
+
+[[shocks.final_demand]]
+chain = "appliance"
+points = [{ date = "2021-01", value = 1.0 }, { date = "2025-12", value = 0.92 }]
+"""
+
+NATION = """\
+[nation]
+name = "two_regions"
+start = "2021-01"
+months = {months}
+scale = {scale}
+
+[[regions]]
+name = "gwangju"
+scenario = "{buyer}"
+
+[[regions]]
+name = "gyeongju"
+scenario = "seller.toml"
+{trade}
+"""
+
+TRADE = """
+[[trade]]
+seller = "gyeongju"
+sector = "auto"
+buyer = "gwangju"
+share_of_outside_sales = 0.6
+source = "assumption for the test"
+"""
+
+
+def _nation(folder: Path, name: str, buyer: str = "gwangju", trade: str = TRADE, **keys) -> Path:
+    (folder / "seller.toml").write_text(SELLER)
+    (folder / "buyer_cut.toml").write_text(BUYER_CUT)
+    text = NATION.format(months=keys.get("months", MONTHS), scale=keys.get("scale", SCALE), buyer=buyer, trade=trade)
+    path = folder / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+def _seller_auto_jobs(path: Path, seed: int = 3) -> np.ndarray:
+    table = NationModel(path, rng=seed).run()
+    return table.loc[table["region"] == "gyeongju", "employed_auto"].to_numpy(dtype=float)
+
+
+def test_a_cut_in_one_regions_car_output_lowers_supplier_jobs_in_another_through_trade(tmp_path):
+    """Only through the trade link: without it the seller region's run is the same bit for bit."""
+    linked = _seller_auto_jobs(_nation(tmp_path, "linked"))
+    cut = _seller_auto_jobs(_nation(tmp_path, "cut", buyer="buyer_cut.toml"))
+    assert cut[-1] < linked[-1]
+    # Half of the buyer's car output gone, 60% of the seller's outside sales tied to it: a sizeable loss by month 24.
+    assert (linked[-1] - cut[-1]) / linked[-1] > 0.05
+    alone = _seller_auto_jobs(_nation(tmp_path, "alone", trade=""))
+    alone_cut = _seller_auto_jobs(_nation(tmp_path, "alone_cut", buyer="buyer_cut.toml", trade=""))
+    np.testing.assert_array_equal(alone, alone_cut)
+
+
+def test_a_region_in_a_nation_without_trade_runs_as_it_does_alone(tmp_path):
+    """The single-region model is unchanged: the same scenario and seed alone or in a nation give the same table."""
+    nation = NationModel(_nation(tmp_path, "alone", trade=""), rng=5)
+    table = nation.run()
+    mine = table[table["region"] == "gwangju"].drop(columns="region").reset_index(drop=True)
+    alone = RegionModel("gwangju", rng=region_seed(5, "gwangju"), scale=SCALE, months=MONTHS).run()
+    pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+
+
+def test_national_totals_add_up_the_regions_and_rates_come_from_the_sums(tmp_path):
+    nation = NationModel(_nation(tmp_path, "linked"), rng=2)
+    table = nation.run()
+    totals = nation.totals()
+    for column in ("employed", "unemployed", "labour_force", "wage_income", "firm_failures"):
+        expected = table.groupby("month")[column].sum().to_numpy()
+        np.testing.assert_allclose(totals[column].to_numpy(), expected, rtol=1e-12)
+    np.testing.assert_allclose(totals["unemployment_rate"], totals["unemployed"] / totals["labour_force"])
+    assert "mean_wage" not in totals
+
+
+def test_runs_are_reproducible_bit_for_bit(tmp_path):
+    path = _nation(tmp_path, "linked", months=12)
+    pd.testing.assert_frame_equal(NationModel(path, rng=9).run(), NationModel(path, rng=9).run(), check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda text: text.replace('seller = "gyeongju"', 'seller = "ulsan"'), "trade[0].seller: got 'ulsan'"),
+        (lambda text: text.replace('sector = "auto"', 'sector = "ships"'), "trade[0].sector: got 'ships'"),
+        (lambda text: text.replace("= 0.6", "= 1.5"), "trade[0].share_of_outside_sales"),
+        (lambda text: text.replace('buyer = "gwangju"', 'buyer = "gyeongju"'), "seller and buyer must be different"),
+        (lambda text: text.replace('start = "2021-01"', 'start = "2022-01"', 1), "regions[0].scenario: got 'gwangju'"),
+        (lambda text: text.replace('name = "gyeongju"', 'name = "gwangju"'), "regions[1].name: got 'gwangju'"),
+        (lambda text: text.replace("months = 24", "months = 0"), "nation.months"),
+        (
+            lambda text: text.replace('buyer = "gwangju"', 'buyer = "gyeongju"').replace(
+                'seller = "gyeongju"', 'seller = "gwangju"'
+            ),
+            "trade[0].buyer: got 'gyeongju'; allowed: a region with an assembly plant",
+        ),
+    ],
+)
+def test_bad_nation_files_get_one_line_naming_file_key_and_value(tmp_path, change, message):
+    path = _nation(tmp_path, "bad")
+    path.write_text(change(path.read_text()))
+    with pytest.raises(ScenarioError) as caught:
+        NationModel(path, rng=1)
+    text = str(caught.value)
+    assert "\n" not in text
+    assert text.startswith(str(path)), text
+    assert message in text, text
+
+
+def test_the_command_line_writes_the_regions_and_the_totals_and_refuses_bad_files_in_one_line(tmp_path, capsys):
+    from sim.cli import main
+
+    path = _nation(tmp_path, "linked", months=6)
+    out = tmp_path / "out"
+    assert main(["nation", str(path), "--seed", "4", "--out", str(out), "--scale", "0.02"]) == 0
+    printed = capsys.readouterr().out
+    assert "gwangju" in printed and "gyeongju" in printed and "nation" in printed
+    regions = pd.read_csv(out / "regions.csv")
+    totals = pd.read_csv(out / "totals.csv")
+    assert set(regions["region"]) == {"gwangju", "gyeongju"}
+    assert len(totals) == 7
+    np.testing.assert_array_equal(totals["employed"], regions.groupby("month")["employed"].sum().to_numpy())
+    manifest = (out / "manifest.json").read_text()
+    assert '"kind": "nation"' in manifest and '"scale": 0.02' in manifest
+    # The same command again: the folder exists, refused in one line, nothing changed.
+    before = (out / "regions.csv").read_bytes()
+    assert main(["nation", str(path), "--out", str(out)]) == 2
+    assert "results folder exists already" in capsys.readouterr().err
+    assert (out / "regions.csv").read_bytes() == before
+    path.write_text(path.read_text().replace('seller = "gyeongju"', 'seller = "ulsan"'))
+    assert main(["nation", str(path), "--out", str(tmp_path / "other")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "trade[0].seller: got 'ulsan'" in error
+    assert not (tmp_path / "other").exists()
