@@ -164,6 +164,13 @@ def test_the_command_line_writes_the_regions_and_the_totals_and_refuses_bad_file
     assert "gwangju" in printed and "gyeongju" in printed and "nation" in printed
     regions = pd.read_csv(out / "regions.csv")
     totals = pd.read_csv(out / "totals.csv")
+    assert list(pd.read_csv(out / "flows.csv").columns) == [
+        "month",
+        "origin",
+        "destination",
+        "migrants",
+        "in_labour_force",
+    ]
     assert set(regions["region"]) == {"gwangju", "gyeongju"}
     assert len(totals) == 7
     np.testing.assert_array_equal(totals["employed"], regions.groupby("month")["employed"].sum().to_numpy())
@@ -179,3 +186,57 @@ def test_the_command_line_writes_the_regions_and_the_totals_and_refuses_bad_file
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and "trade[0].seller: got 'ulsan'" in error
     assert not (tmp_path / "other").exists()
+
+
+# ---------------------------------------------------------------------- migration between regions
+MIGRATION = """
+[[migration]]
+origin = "gwangju"
+destination = "gyeongju"
+share_of_out_migrants = 0.2
+source = "assumption for the test"
+"""
+
+
+def _origin_bits(origin: str) -> int:
+    import zlib
+
+    return zlib.crc32(origin.encode()) & 0xFFFFF
+
+
+def test_migrants_leave_one_region_and_arrive_in_the_other_once(tmp_path):
+    """People are conserved across the border: every migrant the nation sends from Gwangju to Gyeongju arrives there
+    the next month as one new resident (with the origin's key), searching if they were in the labour force; and
+    Gyeongju's own in-migration from the rest of the country is smaller by the expected flow."""
+    from sim.nation import migration
+
+    nation = NationModel(_nation(tmp_path, "moving", trade=MIGRATION), rng=6)
+    nation.run()
+    flows = nation.flows()
+    assert flows["migrants"].sum() > 0
+    assert set(zip(flows["origin"], flows["destination"], strict=True)) == {("gwangju", "gyeongju")}
+    workforce = nation.regions["gyeongju"].region.workforce
+    keys = workforce.key[: workforce.count]
+    origin = (keys >> np.uint64(44)).astype(np.int64) == _origin_bits("migrant_from_gwangju")
+    entry = workforce.entry_month[: workforce.count]
+    arrived = flows[flows["month"] < MONTHS]
+    for month, people in zip(arrived["month"], arrived["migrants"], strict=True):
+        assert int((origin & (entry == month + 1)).sum()) == people, month
+    # Nobody arrives before the month after they left, and the last month's leavers have not arrived yet.
+    assert int(origin.sum()) == int(arrived["migrants"].sum())
+    expected = 0.2 * migration.expected_out_migrants_per_month(nation.regions["gwangju"].region)
+    assert nation.regions["gyeongju"].region.mobility.from_regions_per_month == pytest.approx(expected)
+    assert expected > 0
+
+
+def test_more_leave_a_region_for_another_when_its_jobs_go(tmp_path):
+    """Out-migration rises with a region's unemployment (mobility.py: net out-migrants per extra unemployed
+    resident, sourced in scenarios/gwangju.toml), so halving Gwangju's car output sends more of its people to
+    Gyeongju over two years than the uncut economy does, seed by seed."""
+    for seed in (1, 2):
+        sent = {}
+        for name, buyer in (("base", "gwangju"), ("cut", "buyer_cut.toml")):
+            nation = NationModel(_nation(tmp_path, f"{name}{seed}", buyer=buyer, trade=MIGRATION), rng=seed)
+            nation.run()
+            sent[name] = int(nation.flows()["migrants"].sum())
+        assert sent["cut"] > sent["base"], (seed, sent)

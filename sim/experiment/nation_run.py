@@ -15,7 +15,7 @@ from sim.nation import NationModel
 from sim.nation.model import region_seed
 
 #: Files of a nation run's folder.
-NATION_FILES = ("regions.csv", "regions.parquet", "totals.csv", "summary.txt", "manifest.json")
+NATION_FILES = ("regions.csv", "regions.parquet", "totals.csv", "flows.csv", "summary.txt", "manifest.json")
 
 
 def format_nation_summary(nation: NationModel, folder: Path | None = None) -> str:
@@ -87,6 +87,7 @@ def run_nation_and_save(
         regions.to_csv(partial / "regions.csv", index=False)
         regions.to_parquet(partial / "regions.parquet", index=False)
         totals.to_csv(partial / "totals.csv", index=False)
+        nation.flows().to_csv(partial / "flows.csv", index=False)
         (partial / "summary.txt").write_text(format_nation_summary(nation, folder) + "\n")
         files = {name: sha256_of(partial / name) for name in NATION_FILES if name != "manifest.json"}
         (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")

@@ -16,6 +16,12 @@ Every region runs on the nation's calendar (``start``, ``months``) and at its ``
     scenario = "gwangju"            # a shipped scenario or a path beside this file
     package = "gwangju_2021"        # optional
 
+    [[migration]]
+    origin = "gwangju"
+    destination = "south_jeolla"
+    share_of_out_migrants = 0.3
+    source = "KOSIS internal migration by origin and destination: ..."
+
     [[trade]]
     seller = "south_jeolla"
     sector = "auto"
@@ -76,10 +82,26 @@ class TradeLink(_Strict):
         return self
 
 
+class MigrationLink(_Strict):
+    """A share of the origin region's out-migrants who move to the destination region."""
+
+    origin: Name
+    destination: Name
+    share_of_out_migrants: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _two_regions(self) -> MigrationLink:
+        if self.origin == self.destination:
+            raise ValueError("origin and destination must be different regions")
+        return self
+
+
 class NationFile(_Strict):
     nation: NationHeader
     regions: Annotated[list[RegionEntry], Field(min_length=1)]
     trade: list[TradeLink] = []
+    migration: list[MigrationLink] = []
 
 
 class Nation:
@@ -173,4 +195,24 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
                 f"(they add up to {total:g})",
             )
         shares[(link.seller, link.sector)] = total
+    moving: dict[str, float] = {}
+    for index, link in enumerate(spec.migration):
+        where = f"migration[{index}]"
+        for key in ("origin", "destination"):
+            region = getattr(link, key)
+            if region not in scenarios:
+                raise ScenarioError(source, f"{where}.{key}", region, f"allowed: one of the regions {names}")
+            if scenarios[region].mobility is None:
+                raise ScenarioError(
+                    source, f"{where}.{key}", region, "allowed: a region whose scenario has a [mobility] section"
+                )
+        total = moving.get(link.origin, 0.0) + link.share_of_out_migrants
+        if total > 1.0 + 1e-12:
+            raise ScenarioError(
+                source,
+                f"{where}.share_of_out_migrants",
+                link.share_of_out_migrants,
+                f"allowed: shares of {link.origin}'s out-migrants that add up to at most 1 (they add up to {total:g})",
+            )
+        moving[link.origin] = total
     return scenarios

@@ -4,7 +4,8 @@ Each region is a :class:`~sim.model.RegionModel` of its own scenario (and packag
 nation's calendar and scale, with its own seed drawn from the nation's seed and the region's
 name (so a region's randomness does not depend on which other regions run beside it). The
 order of a region's month is its own (sim/model.py STAGES); between months the nation sets
-each region's sales to the other regions from their assembly plants' output (trade.py).
+each region's sales to the other regions from their assembly plants' output (trade.py) and
+sends each region's out-migrants bound for another region there (migration.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 from sim.errors import ScenarioError
 from sim.inputs.nation import Nation, load_nation
 from sim.model import RegionModel, seed_from
-from sim.nation import trade
+from sim.nation import migration, trade
 from sim.records import INT, columns_for
 
 _SEED_BITS = 62
@@ -69,6 +70,12 @@ class NationModel:
                 raise ScenarioError(
                     nation.source, f"trade[{index}].buyer", link.buyer, "allowed: a region with an assembly plant"
                 )
+        for link in nation.spec.migration:
+            expected = migration.expected_out_migrants_per_month(self.regions[link.origin].region)
+            self.regions[link.destination].region.mobility.from_regions_per_month += (
+                link.share_of_out_migrants * expected
+            )
+        self._flows: list[dict[str, Any]] = []
         self.steps = 0
 
     @property
@@ -90,6 +97,30 @@ class NationModel:
             for name, multiplier in trade.sales_multipliers(links, sectors, index).items():
                 if any(link.seller == name for link in links):
                     self.regions[name].region.sales_to_regions = multiplier
+        moves = self.nation.spec.migration
+        for name, model in self.regions.items():
+            if not any(link.origin == name for link in moves):
+                continue
+            for destination, group in migration.send(name, model.region, moves, self.steps).items():
+                self.regions[destination].region.mobility.incoming.append(group)
+                people = len(group.birth_month)
+                working = int(group.in_labour_force.sum())
+                self._flows.append(
+                    {
+                        "month": self.steps,
+                        "origin": name,
+                        "destination": destination,
+                        "migrants": people,
+                        "in_labour_force": working,
+                    }
+                )
+
+    def flows(self) -> pd.DataFrame:
+        """Migrants sent between the nation's regions, by the month they left (they arrive the next month).
+
+        Columns: month, origin, destination, migrants, in_labour_force (of them); sample units.
+        """
+        return pd.DataFrame(self._flows, columns=["month", "origin", "destination", "migrants", "in_labour_force"])
 
     def run(self) -> pd.DataFrame:
         """Run to the horizon; return every region's monthly table (see :meth:`results`)."""

@@ -19,7 +19,9 @@ counts them. Each month (after the labour market, inside the demographics stage)
 4. migration: residents move out and people move in at the age profile of internal
    migration, and the net outflow rises by a sourced number of migrants per extra
    unemployed resident (relative job prospects; the nation's unemployment rate is taken
-   as unchanged at the start rate);
+   as unchanged at the start rate); in a national model (sim/nation) a share of the
+   out-migrants goes to another region of the nation, arriving there the next month, and
+   that region's own in-migration is smaller by the share's expected flow at the start;
 5. a cohort of 15-year-olds enters the population (inactive) each month.
 
 Every draw has its own stream name (common random numbers); all passes are vectorised.
@@ -27,7 +29,7 @@ Every draw has its own stream name (common random numbers); all passes are vecto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -65,6 +67,24 @@ class MobilityState:
     join_by_age_month: np.ndarray
     band_by_age_month: np.ndarray
     population_by_band_start: np.ndarray  # residents in each age band at the start
+    # In a national model (sim/nation): the month's out-migrants (rows; whether each was in the labour force) for
+    # the nation to send on, the expected in-migrants a month from linked regions at the start's rates (taken
+    # out of the region's own in-migration, which they are part of), and migrants queued to arrive.
+    departed_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    departed_in_labour_force: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    from_regions_per_month: float = 0.0
+    incoming: list[Migrants] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Migrants:
+    """People moving in from another region of a national model, as they were when they left it."""
+
+    origin: str  # the region they come from (names their keys)
+    birth_month: np.ndarray  # on the shared calendar
+    occupation: np.ndarray
+    skill: np.ndarray
+    in_labour_force: np.ndarray  # employed or searching when they left: they search on arrival
 
 
 #: Thinning (Lewis and Shedler 1979): each resident is a candidate for the month's moving and participation
@@ -387,6 +407,8 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
     changing = ~moving & (draw < moving_hazard + participation_hazard)
     leaving, joining = due[changing & in_force], due[changing & inactive]
     migrants_out = due[moving]
+    tables.departed_rows = migrants_out
+    tables.departed_in_labour_force = in_force[moving]
 
     leave_region(state, migrants_out)
     employed_leaving = leaving[workforce.status[leaving] == EMPLOYED]
@@ -397,17 +419,43 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
     workforce.unemployed_since[joining] = month
 
     generator = streams.generator("migrate_in", month)
-    arriving = int(generator.poisson(base_in * in_factor))
+    arriving = int(generator.poisson(max(base_in * in_factor - tables.from_regions_per_month, 0.0)))
     ages = draw_ages(mobility, by_band * in_rate, arriving, generator)
     ids = _new_people(state, "in_migrant", month, ages)
     level, _ = participation_at(mobility, ages)
     searching = ids[generator.random(arriving) < level]
     workforce.status[searching] = UNEMPLOYED
     workforce.unemployed_since[searching] = month
+    from_regions = _arrive_from_regions(state, month) if tables.incoming else 0
     state.tally["migrants_out"] = float(len(migrants_out))
-    state.tally["migrants_in"] = float(arriving)
+    state.tally["migrants_in"] = float(arriving + from_regions)
     state.tally["retirements"] = float(len(leaving))  # participation falls with age only from the late 40s on
     state.tally["joined_labour_force"] = float(len(joining))
+
+
+def _arrive_from_regions(state: RegionState, month: int) -> int:
+    """Migrants sent by other regions of a national model arrive: searching if they were in the labour force."""
+    workforce = state.workforce
+    total = 0
+    for group in state.mobility.incoming:
+        count = len(group.birth_month)
+        ids = workforce.grow(count)
+        if count == 0:
+            continue
+        workforce.key[ids] = agent_keys(f"migrant_from_{group.origin}", month, count)
+        workforce.birth_month[ids] = group.birth_month
+        workforce.occupation[ids] = group.occupation
+        workforce.skill[ids] = group.skill
+        workforce.entry_month[ids] = month
+        workforce.wage[ids] = 0.0
+        workforce.status[ids] = INACTIVE
+        workforce.mobility_month[ids] = next_candidate_months(state.streams, workforce.key[ids], month)
+        searching = ids[group.in_labour_force]
+        workforce.status[searching] = UNEMPLOYED
+        workforce.unemployed_since[searching] = month
+        total += count
+    state.mobility.incoming = []
+    return total
 
 
 def _cohort(state: RegionState, month: int) -> int:

@@ -1,0 +1,53 @@
+"""Migration between regions: a share of one region's out-migrants settle in another region of the nation.
+
+A region's model sends its out-migrants to "the rest of the country" and draws its
+in-migrants from it (mobility.py: rates by age, out-migration rising with the region's
+unemployment). In a national model the nation file's ``[[migration]]`` says which share of a
+region's out-migrants go to another region (Statistics Korea's internal migration statistics
+by origin and destination). Each month each out-migrant of the origin draws a destination by
+those shares (one keyed uniform per person: common random numbers); those bound for a region
+of the nation arrive there the next month as they were (age, occupation, skill; searching if
+they were in the labour force), so people leave one region and arrive in the other. The
+destination's own in-migration from the rest of the country is smaller by the share's
+expected flow at the start's rates, which its in-migration rates already held.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.inputs.nation import MigrationLink
+from sim.region.mobility import Migrants
+from sim.region.region_state import RegionState
+
+
+def expected_out_migrants_per_month(state: RegionState) -> float:
+    """The region's out-migrants a month at the start: residents by age band times the band's rate."""
+    mobility, tables = state.config.mobility, state.mobility
+    out_rate = np.asarray(mobility.out_migration_rate_per_year_by_age) / 12.0
+    return float(tables.population_by_band_start @ out_rate)
+
+
+def send(origin: str, state: RegionState, links: list[MigrationLink], month: int) -> dict[str, Migrants]:
+    """This month's out-migrants of ``origin`` bound for the nation's regions, by destination."""
+    tables, workforce = state.mobility, state.workforce
+    rows = tables.departed_rows
+    mine = [link for link in links if link.origin == origin]
+    if not mine or len(rows) == 0:
+        return {}
+    draw = state.streams.uniform("migration_destination", month, workforce.key[rows])
+    bounds = np.cumsum([link.share_of_out_migrants for link in mine])
+    choice = np.searchsorted(bounds, draw, side="right")
+    sent = {}
+    for index, link in enumerate(mine):
+        going = choice == index
+        if going.any():
+            chosen = rows[going]
+            sent[link.destination] = Migrants(
+                origin=origin,
+                birth_month=workforce.birth_month[chosen].copy(),
+                occupation=workforce.occupation[chosen].copy(),
+                skill=workforce.skill[chosen].copy(),
+                in_labour_force=tables.departed_in_labour_force[going].copy(),
+            )
+    return sent
