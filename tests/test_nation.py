@@ -117,6 +117,7 @@ def test_national_totals_add_up_the_regions_and_rates_come_from_the_sums(tmp_pat
         expected = table.groupby("month")[column].sum().to_numpy()
         np.testing.assert_allclose(totals[column].to_numpy(), expected, rtol=1e-12)
     np.testing.assert_allclose(totals["unemployment_rate"], totals["unemployed"] / totals["labour_force"])
+    np.testing.assert_array_equal(totals["month"], np.arange(MONTHS + 1))
     assert "mean_wage" not in totals
 
 
@@ -240,3 +241,51 @@ def test_more_leave_a_region_for_another_when_its_jobs_go(tmp_path):
             nation.run()
             sent[name] = int(nation.flows()["migrants"].sum())
         assert sent["cut"] > sent["base"], (seed, sent)
+
+
+# ---------------------------------------------------------------------- packages on a nation
+def test_a_packages_national_effect_is_the_sum_of_its_regional_effects(tmp_path):
+    """Effects by region and for the nation (issue 16: "A national package's effect equals the sum of its regional
+    effects"): the nation's row comes from the national totals, the regions' from their own tables, seed by seed.
+    A package with no money changes nothing anywhere."""
+    from sim.experiment.nation_compare import compare_nation
+
+    path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION)
+    zero = tmp_path / "zero.toml"
+    zero.write_text(
+        'name = "zero"\ndescription = "no money"\n[[interventions]]\ntype = "administration"\nname = "admin"\n'
+        'start = "2021-01"\nend = "2022-12"\nbudget_krw = 0.0\n'
+    )
+    result = compare_nation(
+        path, {"package": {"gwangju": "gwangju_2021"}, "zero": {"gwangju": str(zero)}}, reps=2, seed=3, months=18
+    )
+    effects = result.effects
+    assert len(effects) == 2 * 2 * 3
+    for (arm, replicate), group in effects.groupby(["arm", "replicate"]):
+        regions = group[group["region"] != "nation"]
+        nation = group[group["region"] == "nation"].iloc[0]
+        for metric in ("job_years", "jobs", "residents_employed"):
+            assert nation[metric] == pytest.approx(regions[metric].sum(), abs=1e-6), (arm, replicate, metric)
+    zero_rows = effects[effects["arm"] == "zero"]
+    assert (zero_rows[["job_years", "jobs", "residents_employed"]] == 0).all().all()
+    package = effects[(effects["arm"] == "package") & (effects["region"] == "gwangju")]
+    assert (package["job_years"] != 0).all()
+    assert "gyeongju" in result.table() and "nation" in result.table()
+
+
+def test_the_command_line_compares_a_package_by_region_and_for_the_nation(tmp_path, capsys):
+    from sim.cli import main
+
+    path = _nation(tmp_path, "linked", months=12)
+    out = tmp_path / "cmp"
+    status = main(["nation", str(path), "--package", "gwangju=gwangju_2021", "--reps", "2", "--out", str(out)])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "gwangju_2021 in gwangju" in printed and "job-years" in printed
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["region"]) == {"gwangju", "gyeongju", "nation"}
+    assert main(["nation", str(path), "--package", "ulsan=gwangju_2021", "--out", str(tmp_path / "x")]) == 2
+    assert "--package: got region 'ulsan'" in capsys.readouterr().err
+    assert main(["nation", str(path), "--package", "gwangju", "--out", str(tmp_path / "y")]) == 2
+    assert "REGION=PACKAGE" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

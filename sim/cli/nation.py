@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.options import MAX_MONTHS, months, scale, seed
+from sim.cli.options import MAX_MONTHS, months, positive_int, scale, seed
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -21,14 +21,46 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--months", type=months, help=f"months to simulate, up to {MAX_MONTHS} (default: the file's)")
     parser.add_argument("--scale", type=scale, help="fraction of every region's population to simulate, in (0, 1]")
     parser.add_argument("--out", type=Path, help="results folder to create (default: a new folder under results/)")
+    parser.add_argument(
+        "--package",
+        dest="packages",
+        action="append",
+        default=[],
+        metavar="REGION=PACKAGE",
+        help="compare the nation with this package in this region against the nation without it (repeatable: "
+        "one package per region); prints effects by region and for the nation",
+    )
+    parser.add_argument("--reps", type=positive_int, default=5, help="seeds of a comparison (default 5)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary; only the results folder")
     return parser
 
 
+def _aimed(texts: list[str]) -> dict[str, str]:
+    """``REGION=PACKAGE`` arguments as a mapping; a malformed or repeated one is an input error (exit 2)."""
+    from sim.errors import InputError
+
+    aimed: dict[str, str] = {}
+    for text in texts:
+        region, sep, package = text.partition("=")
+        if not sep or not region or not package:
+            raise InputError(f"--package: got {text!r}; allowed: REGION=PACKAGE, e.g. gwangju=gwangju_2021")
+        if region in aimed:
+            raise InputError(f"--package: got a second package for {region!r}; allowed: one package per region")
+        aimed[region] = package
+    return aimed
+
+
 def run(args: argparse.Namespace) -> int:
     from sim.experiment.executors import ProgressBar
-    from sim.experiment.nation_run import format_nation_summary, run_nation_and_save
+    from sim.experiment.nation_run import compare_and_save, format_nation_summary, run_nation_and_save
 
+    if args.packages:
+        aimed = _aimed(args.packages)
+        comparison, folder = compare_and_save(
+            args.nation, aimed, reps=args.reps, seed=args.seed, scale=args.scale, months=args.months, out=args.out
+        )
+        print(comparison.table() + f"\nresults: {folder}" if not args.quiet else f"results: {folder}")
+        return 0
     bar = ProgressBar("simulating", "month", disable=args.quiet)
     try:
         nation, folder = run_nation_and_save(

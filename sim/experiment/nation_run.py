@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.errors import InputError
+from sim.experiment.nation_compare import NationComparison, compare_nation
 from sim.experiment.store import check_new_folder, default_run_folder, environment, new_folder, sha256_of, utc_now
 from sim.nation import NationModel
 from sim.nation.model import region_seed
@@ -92,3 +94,50 @@ def run_nation_and_save(
         files = {name: sha256_of(partial / name) for name in NATION_FILES if name != "manifest.json"}
         (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
     return nation, folder
+
+
+def compare_and_save(
+    nation_file: str | Path,
+    aimed: dict[str, str],
+    *,
+    reps: int,
+    seed: int,
+    scale: float | None = None,
+    months: int | None = None,
+    out: Path | None = None,
+    results_root: Path = Path("results"),
+) -> tuple[NationComparison, Path]:
+    """Compare the nation with ``aimed`` packages (region -> package) against it without; write the folder."""
+    from sim.inputs.nation import load_nation
+
+    started = utc_now()
+    if out is not None:
+        check_new_folder(out)
+    overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
+    nation = load_nation(nation_file, overrides)
+    unknown = sorted(set(aimed) - set(nation.region_names))
+    if unknown:
+        raise InputError(f"--package: got region {unknown[0]!r}; allowed: one of the regions {nation.region_names}")
+    folder = out if out is not None else default_run_folder(results_root, f"{nation.name}-compare", seed, started)
+    check_new_folder(folder)
+    comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed)
+    manifest = {
+        "kind": "nation_comparison",
+        "nation_name": nation.name,
+        "nation_source": str(nation_file),
+        "nation": nation.spec.model_dump(),
+        "packages": aimed,
+        "reps": reps,
+        "seed": seed,
+        "started_at": started.isoformat(),
+        "finished_at": utc_now().isoformat(),
+        "command": " ".join(sys.argv),
+        "environment": environment(),
+    }
+    with new_folder(folder) as partial:
+        comparison.effects.to_csv(partial / "effects.csv", index=False)
+        comparison.summary.to_csv(partial / "summary.csv", index=False)
+        (partial / "summary.txt").write_text(comparison.table() + "\n")
+        files = {name: sha256_of(partial / name) for name in ("effects.csv", "summary.csv", "summary.txt")}
+        (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
+    return comparison, folder

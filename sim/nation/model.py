@@ -147,18 +147,20 @@ class NationModel:
         tables = [model.results() for model in self.regions.values()]
         additive = sorted(set().union(*(self._additive(model) for model in self.regions.values())))
         keys = ["month", "date"]
-        total = tables[0][keys].copy()
-        for column in additive:
-            total[column] = sum(
-                table[column].to_numpy() if column in table else np.zeros(len(table)) for table in tables
+        summed = {
+            column: sum(table[column].to_numpy() if column in table else np.zeros(len(table)) for table in tables)
+            for column in additive
+            if column not in keys
+        }
+        if {"unemployed", "labour_force"} <= set(summed):
+            force = summed["labour_force"]
+            summed["unemployment_rate"] = np.where(force > 0, summed["unemployed"] / np.maximum(force, 1), np.nan)
+        if {"residents_employed", "population_15plus"} <= set(summed):
+            people = summed["population_15plus"]
+            summed["employment_rate_15plus"] = np.where(
+                people > 0, summed["residents_employed"] / np.maximum(people, 1), np.nan
             )
-        if {"unemployed", "labour_force"} <= set(total):
-            total["unemployment_rate"] = total["unemployed"] / total["labour_force"].where(total["labour_force"] > 0)
-        if {"residents_employed", "population_15plus"} <= set(total):
-            total["employment_rate_15plus"] = total["residents_employed"] / total["population_15plus"].where(
-                total["population_15plus"] > 0
-            )
-        return total
+        return pd.concat([tables[0][keys].reset_index(drop=True), pd.DataFrame(summed)], axis=1)
 
     @staticmethod
     def _additive(model: RegionModel) -> list[str]:

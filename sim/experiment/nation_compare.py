@@ -1,0 +1,125 @@
+"""Packages on a nation against the same nation without them: effects by region and for the nation (issue 16).
+
+For each replicate the nation runs twice on the same seed, without packages and with the
+arm's packages (each aimed at one region, or at several), so every region's twin shares its
+randomness (common random numbers, as in ``compare``). Effects are package minus baseline,
+in full-population units: job-years over the run (employment in the region's firms, by
+workplace), jobs at the horizon, and residents employed at the horizon (by residence, which
+migration moves). The nation's row is computed from the national totals, not by adding the
+regions' rows, so that the two can be checked against each other; a region's gain can be set
+against the other regions' losses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.experiment.design import replicate_seed
+from sim.experiment.stats import CONFIDENCE, t_interval
+from sim.inputs.nation import Nation, load_nation
+from sim.nation import NationModel
+
+#: The effects of a nation comparison, per arm, replicate and region (``nation`` for the whole).
+EFFECTS = ("job_years", "jobs", "residents_employed")
+
+
+@dataclass
+class NationComparison:
+    """Effects of each arm by region and for the nation, seed by seed, and their means with intervals."""
+
+    effects: pd.DataFrame  # arm, replicate, seed, region, and EFFECTS
+    summary: pd.DataFrame  # arm, region, metric, mean, ci_low, ci_high, n
+    arms: dict[str, dict[str, str]]
+    reps: int
+    seed: int
+
+    def table(self) -> str:
+        """The summary as text: job-years by region and for the nation, mean and interval, per arm."""
+        lines = [f"effects against the nation without packages ({self.reps} seeds, {CONFIDENCE:.0%} intervals)"]
+        for arm, aimed in self.arms.items():
+            lines.append(f"{arm}: " + ", ".join(f"{package} in {region}" for region, package in aimed.items()))
+            mine = self.summary[(self.summary["arm"] == arm) & (self.summary["metric"] == "job_years")]
+            for row in mine.itertuples(index=False):
+                lines.append(
+                    f"  {row.region:<22}{row.mean:>+14,.0f} job-years [{row.ci_low:+,.0f}, {row.ci_high:+,.0f}]"
+                )
+        return "\n".join(lines)
+
+
+def _effects(package: pd.DataFrame, baseline: pd.DataFrame, scale: float) -> dict[str, float]:
+    later = baseline["month"] >= 1
+    employed = (package["employed"] - baseline["employed"]).to_numpy(dtype=float)
+    if "residents_employed" in package and "residents_employed" in baseline:
+        residents = float(package["residents_employed"].iloc[-1] - baseline["residents_employed"].iloc[-1]) / scale
+    else:  # a region without a [mobility] section does not count residents apart
+        residents = float("nan")
+    return {
+        "job_years": float(employed[later.to_numpy()].sum()) / 12.0 / scale,
+        "jobs": float(employed[-1]) / scale,
+        "residents_employed": residents,
+    }
+
+
+def compare_nation(
+    nation: Nation | str | Path,
+    arms: Mapping[str, Mapping[str, Any]],
+    *,
+    reps: int = 5,
+    seed: int = 1,
+    scale: float | None = None,
+    months: int | None = None,
+) -> NationComparison:
+    """Run each arm (a mapping region -> package) and the nation without packages over ``reps`` seeds.
+
+    Serial: every replicate runs the baseline nation once and each arm once on the same seed.
+    """
+    overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
+    if not isinstance(nation, Nation):
+        nation = load_nation(nation, overrides)
+    elif overrides:
+        nation = load_nation(nation.source, overrides)
+    full_scale = nation.spec.nation.scale
+    rows = []
+    for replicate in range(reps):
+        run_seed = replicate_seed(seed, replicate)
+        base = NationModel(nation, rng=run_seed)
+        base.run()
+        base_tables, base_totals = base.results(), base.totals()
+        for arm, packages in arms.items():
+            model = NationModel(nation, rng=run_seed, packages=dict(packages))
+            model.run()
+            tables, totals = model.results(), model.totals()
+            labels = {"arm": arm, "replicate": replicate, "seed": run_seed}
+            for region in nation.region_names:
+                mine = tables[tables["region"] == region].reset_index(drop=True)
+                theirs = base_tables[base_tables["region"] == region].reset_index(drop=True)
+                rows.append({**labels, "region": region, **_effects(mine, theirs, full_scale)})
+            rows.append({**labels, "region": "nation", **_effects(totals, base_totals, full_scale)})
+    effects = pd.DataFrame(rows)
+    summary = []
+    for (arm, region), group in effects.groupby(["arm", "region"], sort=False):
+        for metric in EFFECTS:
+            mean, low, high, _ = t_interval(group[metric].to_numpy())
+            summary.append(
+                {
+                    "arm": arm,
+                    "region": region,
+                    "metric": metric,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": len(group),
+                }
+            )
+    return NationComparison(
+        effects=effects,
+        summary=pd.DataFrame(summary),
+        arms={arm: {region: str(package) for region, package in packages.items()} for arm, packages in arms.items()},
+        reps=reps,
+        seed=seed,
+    )
