@@ -289,3 +289,65 @@ def test_the_command_line_compares_a_package_by_region_and_for_the_nation(tmp_pa
     assert main(["nation", str(path), "--package", "gwangju", "--out", str(tmp_path / "y")]) == 2
     assert "REGION=PACKAGE" in capsys.readouterr().err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+# ---------------------------------------------------------------------- investment that moves between regions
+INVESTMENT = """
+[[investment]]
+destination = "gwangju"
+origin = "gyeongju"
+share_of_moved_firms = 1.0
+source = "assumption for the test"
+"""
+
+# Gwangju's investment incentive, every attracted firm one that would have located in another Korean region, and
+# the incentive at the top of Bartik's range of decisions changed (25%), so that firms move in a short test.
+MOVING_INVESTMENT = """\
+inherits = "single_investment"
+name = "moving_investment"
+description = "investment attraction whose firms all come from other regions (test)"
+
+[[interventions]]
+type = "investment_attraction"
+name = "investment"
+start = "2021-01"
+end = "2023-12"
+budget_krw = 40e9
+sectors = ["growth", "other_manufacturing"]
+but_for_share_min = 0.24
+but_for_share_mode = 0.245
+but_for_share_max = 0.25
+from_other_regions_share = 1.0
+subsidy_per_hire_krw = 30_000_000
+max_subsidy_per_firm_krw = 5_000_000_000
+min_regular_hires = 10
+payment_window_months = 24
+logistics_support_per_firm_krw = 30_000_000
+"""
+
+
+def test_investment_attracted_to_one_region_from_another_shows_as_a_loss_there(tmp_path):
+    """Issue 16: "Investment attracted to A from B shows as a loss in B". Every firm Gwangju's incentive brings is
+    one that would have located in Gyeongju (assumptions of the test); Gyeongju's inward investment of the same
+    sector loses those firms, first drawn first, its own draws otherwise unchanged. At full scale every drawn firm
+    comes (no sampling), so the loss is exact: the firms moved, less those still waiting for Gyeongju's next
+    arrival of their sector."""
+    package = tmp_path / "moving_investment.toml"
+    package.write_text(MOVING_INVESTMENT)
+    path = _nation(tmp_path, "attracting", trade=INVESTMENT, scale=1.0, months=36)
+    base = NationModel(path, rng=4)
+    base.run()
+    nation = NationModel(path, rng=4, packages={"gwangju": str(package)})
+    nation.run()
+    moves = nation.firm_moves()
+    assert len(moves) > 0
+    assert set(moves["origin"]) == {"gyeongju"} and set(moves["destination"]) == {"gwangju"}
+    assert len(base.firm_moves()) == 0
+    waiting = sum(nation.regions["gyeongju"].region.arrivals_lost.values())
+
+    def arrivals(model: NationModel) -> np.ndarray:
+        return model.regions["gyeongju"].results()["firms_arrived"].to_numpy()
+
+    assert (arrivals(nation) <= arrivals(base)).all()
+    assert arrivals(base).sum() - arrivals(nation).sum() == len(moves) - waiting
+    assert len(moves) - waiting > 0

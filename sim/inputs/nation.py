@@ -22,6 +22,12 @@ Every region runs on the nation's calendar (``start``, ``months``) and at its ``
     share_of_out_migrants = 0.3
     source = "KOSIS internal migration by origin and destination: ..."
 
+    [[investment]]
+    destination = "gwangju"         # of the firms Gwangju's incentives bring from other regions,
+    origin = "south_jeolla"         # this share would have located here instead
+    share_of_moved_firms = 0.1
+    source = "..."
+
     [[trade]]
     seller = "south_jeolla"
     sector = "auto"
@@ -97,11 +103,27 @@ class MigrationLink(_Strict):
         return self
 
 
+class InvestmentLink(_Strict):
+    """A share of the firms the destination attracts from other Korean regions that would have gone to the origin."""
+
+    destination: Name
+    origin: Name
+    share_of_moved_firms: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _two_regions(self) -> InvestmentLink:
+        if self.origin == self.destination:
+            raise ValueError("origin and destination must be different regions")
+        return self
+
+
 class NationFile(_Strict):
     nation: NationHeader
     regions: Annotated[list[RegionEntry], Field(min_length=1)]
     trade: list[TradeLink] = []
     migration: list[MigrationLink] = []
+    investment: list[InvestmentLink] = []
 
 
 class Nation:
@@ -215,4 +237,25 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
                 f"allowed: shares of {link.origin}'s out-migrants that add up to at most 1 (they add up to {total:g})",
             )
         moving[link.origin] = total
+    attracted: dict[str, float] = {}
+    for index, link in enumerate(spec.investment):
+        where = f"investment[{index}]"
+        for key in ("destination", "origin"):
+            region = getattr(link, key)
+            if region not in scenarios:
+                raise ScenarioError(source, f"{where}.{key}", region, f"allowed: one of the regions {names}")
+        if scenarios[link.origin].investment is None:
+            raise ScenarioError(
+                source, f"{where}.origin", link.origin, "allowed: a region whose scenario has an [investment] section"
+            )
+        total = attracted.get(link.destination, 0.0) + link.share_of_moved_firms
+        if total > 1.0 + 1e-12:
+            raise ScenarioError(
+                source,
+                f"{where}.share_of_moved_firms",
+                link.share_of_moved_firms,
+                f"allowed: shares of the firms {link.destination} attracts from other regions that add up to at most "
+                f"1 (they add up to {total:g})",
+            )
+        attracted[link.destination] = total
     return scenarios

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.errors import ScenarioError
 from sim.inputs.nation import Nation, load_nation
 from sim.model import RegionModel, seed_from
-from sim.nation import migration, trade
+from sim.nation import investment, migration, trade
 from sim.records import INT, columns_for
 
 _SEED_BITS = 62
@@ -76,6 +76,7 @@ class NationModel:
                 link.share_of_out_migrants * expected
             )
         self._flows: list[dict[str, Any]] = []
+        self._firm_moves: list[dict[str, Any]] = []
         self.steps = 0
 
     @property
@@ -83,37 +84,55 @@ class NationModel:
         return self.steps < self.months
 
     def step(self) -> None:
-        """One month in every region, in the nation file's order, then the trade between them for next month."""
+        """One month in every region, in the nation file's order, then the links that act next month."""
         for model in self.regions.values():
             model.step()
         self.steps += 1
-        links = self.nation.spec.trade
-        if links:
-            index = {
-                name: trade.assembly_output_krw(model.region) / base if base > 0 else 1.0
-                for name, (model, base) in ((n, (m, self._base[n])) for n, m in self.regions.items())
-            }
-            sectors = {name: model.config.sector_names for name, model in self.regions.items()}
-            for name, multiplier in trade.sales_multipliers(links, sectors, index).items():
-                if any(link.seller == name for link in links):
-                    self.regions[name].region.sales_to_regions = multiplier
-        moves = self.nation.spec.migration
+        self._trade()
+        self._migrate()
         for name, model in self.regions.items():
-            if not any(link.origin == name for link in moves):
+            self._firm_moves.extend(
+                investment.move_firms(name, model, self.regions, self.nation.spec.investment, self.steps)
+            )
+
+    def _trade(self) -> None:
+        """Each seller's sales to the other regions next month, from their assembly plants' output this month."""
+        links = self.nation.spec.trade
+        if not links:
+            return
+        index = {}
+        for name, model in self.regions.items():
+            base = self._base[name]
+            index[name] = trade.assembly_output_krw(model.region) / base if base > 0 else 1.0
+        sectors = {name: model.config.sector_names for name, model in self.regions.items()}
+        for name, multiplier in trade.sales_multipliers(links, sectors, index).items():
+            if any(link.seller == name for link in links):
+                self.regions[name].region.sales_to_regions = multiplier
+
+    def _migrate(self) -> None:
+        """This month's out-migrants bound for another region of the nation, queued to arrive there next month."""
+        links = self.nation.spec.migration
+        for name, model in self.regions.items():
+            if not any(link.origin == name for link in links):
                 continue
-            for destination, group in migration.send(name, model.region, moves, self.steps).items():
+            for destination, group in migration.send(name, model.region, links, self.steps).items():
                 self.regions[destination].region.mobility.incoming.append(group)
-                people = len(group.birth_month)
-                working = int(group.in_labour_force.sum())
                 self._flows.append(
                     {
                         "month": self.steps,
                         "origin": name,
                         "destination": destination,
-                        "migrants": people,
-                        "in_labour_force": working,
+                        "migrants": len(group.birth_month),
+                        "in_labour_force": int(group.in_labour_force.sum()),
                     }
                 )
+
+    def firm_moves(self) -> pd.DataFrame:
+        """Firms one region attracted that would have located in another region of the nation, which lost them.
+
+        Columns: month, destination, origin, sector; full-population firms.
+        """
+        return pd.DataFrame(self._firm_moves, columns=["month", "destination", "origin", "sector"])
 
     def flows(self) -> pd.DataFrame:
         """Migrants sent between the nation's regions, by the month they left (they arrive the next month).

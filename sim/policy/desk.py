@@ -80,6 +80,9 @@ class PolicyDesk:
         # by row. Recording only: nothing in the region reads these.
         self.first_touch_firms: dict[str, np.ndarray] = {}
         self.first_touch_workers: dict[str, np.ndarray] = {}
+        # Firms brought in that would otherwise have located in another Korean region, by sector name,
+        # (month, sector) in order (recording only: a national model takes them from that region).
+        self.firms_from_other_regions: list[tuple[int, str]] = []
         self._acting: Intervention | None = None
         for policy in policies:
             for column, spec in policy.firm_columns().items():
@@ -180,6 +183,11 @@ class PolicyDesk:
     def note_participants(self, workers: np.ndarray) -> None:
         """Record workers the acting intervention counts as its participants (e.g. subsidised hires); no effect."""
         self._touch(self.first_touch_workers, self._state.workforce.count, workers)
+
+    def note_firms_from_other_regions(self, firms: np.ndarray) -> None:
+        """Record firms brought in that would otherwise have located in another Korean region; no effect here."""
+        names = self._state.config.sector_names
+        self.firms_from_other_regions.extend((self.month, names[code]) for code in self._state.firms.sector[firms])
 
     # ---------------------------------------------------------------- money
     def pay_firms(

@@ -40,19 +40,26 @@ def inward_investment(state: RegionState, month: int) -> None:
     count = int(generator.poisson(investment.arrivals_per_year / 12.0))
     if count == 0:
         return
-    plan = plan_arriving_firms(state, generator, count, investment.sectors)
+    plan = plan_arriving_firms(state, generator, count, investment.sectors, state.arrivals_lost)
     ids = add_planned_firms(state, plan, month, "new firm", "inward_investment")
     state.tally["firms_arrived"] += len(ids)
 
 
 def plan_arriving_firms(
-    state: RegionState, generator: np.random.Generator, count: int, sectors: list[str]
+    state: RegionState,
+    generator: np.random.Generator,
+    count: int,
+    sectors: list[str],
+    lost: dict[str, int] | None = None,
 ) -> ArrivalPlan:
     """Draw ``count`` firms arriving from outside, each in one of ``sectors`` (equally likely).
 
     Sizes follow the scenario's ``[investment]`` law and are sampled at the run's scale
     (``scale_sizes``: firms not sampled do not come). Nothing is added yet, so that an
-    incentive can first check what it can pay for.
+    incentive can first check what it can pay for. ``lost`` (a national model's: firms, by
+    sector, that another region of the nation attracted away) removes that many of the drawn
+    firms, first drawn first, whether or not they were sampled, and keeps the rest for later
+    months; the draws are those of the region alone.
     """
     investment = state.config.investment
     sector_index = generator.choice(len(sectors), size=count)
@@ -60,9 +67,15 @@ def plan_arriving_firms(
         generator, count, investment.firm_size_pareto_alpha, investment.firm_size_min, investment.firm_size_max
     )
     sampled = scale_sizes(generator, sizes, state.scale)
+    kept = np.ones(count, dtype=bool)
+    for index, sector in enumerate(sectors):
+        if lost and lost.get(sector, 0) > 0:
+            drawn = np.flatnonzero(sector_index == index)[: lost[sector]]
+            kept[drawn] = False
+            lost[sector] -= len(drawn)
     plan = []
     for index, sector in enumerate(sectors):
-        chosen = (sector_index == index) & (sampled > 0)
+        chosen = (sector_index == index) & (sampled > 0) & kept
         if chosen.any():
             plan.append((sector, sampled[chosen], sampled[chosen] / sizes[chosen]))
     return plan

@@ -98,6 +98,9 @@ class RegionState:
     #: Per sector, the multiplier of sales outside the region that a national model (sim/nation) sets
     #: each month from other regions' buyers; None when the region runs alone.
     sales_to_regions: np.ndarray | None = None
+    #: Firms, by sector name, that would have located here but another region of a national model
+    #: attracted them; removed from the region's next inward investment of that sector (arrivals.py).
+    arrivals_lost: dict[str, int] = field(default_factory=dict)
 
     @property
     def sectors(self) -> tuple[str, ...]:

@@ -195,6 +195,7 @@ class InvestmentAttraction(Intervention):
         plan = desk.plan_arriving_firms(generator, count, self._shared_sectors(desk))
         attracted = desk.add_planned_firms(plan, "attracted firm", self.name)
         elsewhere = generator.random(len(attracted)) < self.settings.from_other_regions_share
+        desk.note_firms_from_other_regions(attracted[elsewhere])
         self.attracted = np.concatenate([self.attracted, attracted])
         self.from_elsewhere = np.concatenate([self.from_elsewhere, elsewhere])
         return attracted
