@@ -1,0 +1,197 @@
+"""The national data (issue 16, items 1-2): the tables in scenarios/national/ load, every row has
+a source, shares that must add up do, and the regions add up to the national totals that
+Statistics Korea publishes (docs/national-data.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.errors import ScenarioError
+from sim.inputs.national_data import (
+    CAPITAL_AREA,
+    NATIONAL_DIR,
+    ROUNDING_UNIT_PERSONS,
+    load_national_data,
+)
+
+DATA = load_national_data()
+TABLES = sorted(path.name for path in NATIONAL_DIR.glob("*.csv"))
+
+
+def test_every_table_loads_and_korea_has_17_regions_in_15_groups():
+    assert TABLES == [
+        "commuting.csv",
+        "employment_by_industry.csv",
+        "interregional_trade.csv",
+        "investment_origin.csv",
+        "key_industries.csv",
+        "labour_force.csv",
+        "migration.csv",
+        "national_totals.csv",
+        "regions.csv",
+    ]
+    assert len(DATA.regions) == 17
+    # Seoul Metropolitan Area Readjustment Planning Act art. 2: Seoul, Incheon and Gyeonggi
+    capital = sorted(code for code, region in DATA.regions.items() if region.capital_area)
+    assert [DATA.regions[code].name_en for code in capital] == ["Seoul", "Incheon", "Gyeonggi"]
+    # seed 004: the plan covers the 14 non-metropolitan cities and provinces
+    assert len(DATA.non_metropolitan()) == 14
+    groups = DATA.groups()
+    assert len(groups) == 15 and sorted(groups[CAPITAL_AREA]) == capital
+    assert sorted(code for codes in groups.values() for code in codes) == sorted(DATA.regions)  # a partition
+
+
+def test_every_row_names_its_source():
+    for name in TABLES:
+        with (NATIONAL_DIR / name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows, name
+        for line, row in enumerate(rows, start=2):
+            assert row["source_title"].strip() and row["source_locator"].strip(), f"{name} line {line}"
+
+
+def test_regions_add_up_to_the_national_totals_of_2023():
+    """KOSTAT's 2023 annual employment release: 28,416 thousand employed and 787 thousand unemployed
+    (kostat.go.kr list_no=429025); the regional cells are rounded to thousands one by one, so their
+    sum may differ by up to half a thousand per region."""
+    national = DATA.national_totals[2023]
+    assert national.employed == 28_416_000 and national.unemployed == 787_000
+    regional = DATA.labour_force_in(2023)
+    assert sorted(regional) == sorted(DATA.regions)
+    slack = len(regional) * ROUNDING_UNIT_PERSONS / 2
+    for column in ("population_15plus", "labour_force", "employed", "unemployed"):
+        total = sum(getattr(row, column) for row in regional.values())
+        assert abs(total - getattr(national, column)) <= slack, column
+    assert 28e6 < sum(row.employed for row in regional.values()) < 29e6  # issue 16: about 29 million workers
+
+
+def test_regional_unemployment_rates_are_those_published():
+    """KOSIS DT_1DA7004S 2023 unemployment rates (one decimal): Seoul 2.7, Ulsan 3.4, Gwangju 2.5, Jeju 1.9
+    (computed from the rounded counts, so within 0.1 point)."""
+    rows = DATA.labour_force_in(2023)
+    published = {"11": 2.7, "26": 3.4, "24": 2.5, "39": 1.9}
+    for code, rate in published.items():
+        assert rows[code].unemployment_rate * 100 == pytest.approx(rate, abs=0.1), code
+
+
+def test_seed_004_future_industries_are_19_one_per_region_plus_five_shared():
+    future = [row for row in DATA.key_industries if row.tier == "future"]
+    regional = [row for row in future if row.scope == "regional"]
+    cooperative = {row.scope for row in future if row.scope != "regional"}
+    assert len(regional) + len(cooperative) == 19  # seed 004: 19 future industries
+    assert sorted(row.region for row in regional) == sorted(DATA.non_metropolitan())  # one each
+    assert not [row for row in DATA.key_industries if DATA.regions[row.region].capital_area]
+    for scope in cooperative:
+        assert len({row.region for row in future if row.scope == scope}) >= 2  # shared by regions
+
+
+def test_shares_that_must_add_up_do():
+    # Bank of Korea 2015 regional IO: the supply of the average region is local production,
+    # inflow from other regions and imports, 65.9 + 23.4 + 10.7 = 100 (one decimal each)
+    supply = {
+        row.measure: row.value
+        for row in DATA.interregional_trade
+        if row.region == "00" and row.year == 2015 and row.measure.startswith("supply_share")
+    }
+    assert len(supply) == 3 and sum(supply.values()) == pytest.approx(1.0, abs=0.0015)
+    # no origin sends more than all its commuters anywhere, per measure and year
+    totals: dict[tuple, float] = {}
+    for row in DATA.commuting:
+        key = (row.origin, row.year, row.measure)
+        totals[key] = totals.get(key, 0.0) + row.share
+    assert max(totals.values()) <= 1.0
+    for row in DATA.employment_by_industry:
+        assert 0 < row.share <= 1
+
+
+def test_where_attracted_investment_comes_from_is_not_invented():
+    origin = DATA.investment_origin["share_from_abroad"]
+    assert origin.status == "not_found" and origin.value is None
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "national"
+    shutil.copytree(NATIONAL_DIR, folder)
+    return folder
+
+
+def _edit(path: Path, line: int, column: str, value: str) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    rows[line - 2][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "column", "value", "message"),
+    [
+        (
+            "labour_force.csv",
+            3,
+            "source_title",
+            " ",
+            "line 3.source_title: got ' '; allowed: every row",
+        ),
+        (
+            "labour_force.csv",
+            2,
+            "employed",
+            "lots",
+            "line 2.employed: got 'lots'; allowed: a whole",
+        ),
+        (
+            "labour_force.csv",
+            2,
+            "unemployed",
+            "900000",
+            "line 2.labour_force: got 5319000; allowed: employed",
+        ),
+        (
+            "regions.csv",
+            2,
+            "capital_area",
+            "yes",
+            "line 2.capital_area: got 'yes'; allowed: one of false",
+        ),
+        ("commuting.csv", 2, "share", "1.4", "line 2.share: got 1.4; allowed: a number from 0.0 to 1.0"),
+        (
+            "key_industries.csv",
+            2,
+            "region",
+            "11x",
+            "line 2.region: got '11x'; allowed: one of 11, 21",
+        ),
+        (
+            "investment_origin.csv",
+            2,
+            "value",
+            "0.3",
+            "line 2.value: got '0.3'; allowed: empty where",
+        ),
+    ],
+)
+def test_a_bad_cell_is_one_line_naming_file_line_column_value_and_what_is_allowed(
+    tmp_path, table, line, column, value, message
+):
+    folder = _copy(tmp_path)
+    _edit(folder / table, line, column, value)
+    with pytest.raises(ScenarioError) as caught:
+        load_national_data(folder)
+    text = str(caught.value)
+    assert "\n" not in text and f"{table}: {message}" in text, text
+
+
+def test_a_missing_table_is_named(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "migration.csv").unlink()
+    with pytest.raises(ScenarioError, match=r"migration.csv: got 'missing'"):
+        load_national_data(folder)
