@@ -351,3 +351,15 @@ def test_investment_attracted_to_one_region_from_another_shows_as_a_loss_there(t
     assert (arrivals(nation) <= arrivals(base)).all()
     assert arrivals(base).sum() - arrivals(nation).sum() == len(moves) - waiting
     assert len(moves) - waiting > 0
+
+
+def test_the_shipped_example_nation_runs_at_reduced_scale():
+    """The README's example (scenarios/nations/example_two_regions.toml): both regions and all three links load."""
+    from sim.inputs.nation import shipped_nations
+
+    assert "example_two_regions" in shipped_nations()
+    nation = NationModel("example_two_regions", rng=1, scale=0.02, months=6)
+    table = nation.run()
+    assert set(table["region"]) == {"gwangju", "gyeongju"}
+    assert len(nation.nation.spec.trade) == len(nation.nation.spec.migration) == len(nation.nation.spec.investment) == 1
+    assert nation.regions["gyeongju"].region.sales_to_regions is not None
