@@ -284,6 +284,7 @@ def test_the_command_line_compares_a_package_by_region_and_for_the_nation(tmp_pa
     assert "gwangju_2021 in gwangju" in printed and "job-years" in printed
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["region"]) == {"gwangju", "gyeongju", "nation"}
+    assert (out / "figures" / "regions.png").stat().st_size > 1000
     assert main(["nation", str(path), "--package", "ulsan=gwangju_2021", "--out", str(tmp_path / "x")]) == 2
     assert "--package: got region 'ulsan'" in capsys.readouterr().err
     assert main(["nation", str(path), "--package", "gwangju", "--out", str(tmp_path / "y")]) == 2
@@ -363,3 +364,32 @@ def test_the_shipped_example_nation_runs_at_reduced_scale():
     assert set(table["region"]) == {"gwangju", "gyeongju"}
     assert len(nation.nation.spec.trade) == len(nation.nation.spec.migration) == len(nation.nation.spec.investment) == 1
     assert nation.regions["gyeongju"].region.sales_to_regions is not None
+
+
+def test_the_regions_figure_sorts_regions_by_effect_and_shows_the_nation_apart():
+    """Issue 16's figure without a shippable map: a sorted bar chart, gains and losses coloured, the nation last."""
+    from sim.experiment.nation_compare import NationComparison
+    from sim.viz.nation_figures import GAIN, LOSS, NATION, jobs_by_region
+
+    summary = pd.DataFrame(
+        [
+            {
+                "arm": "a",
+                "region": region,
+                "metric": "job_years",
+                "mean": mean,
+                "ci_low": mean - 5,
+                "ci_high": mean + 5,
+                "n": 3,
+            }
+            for region, mean in (("gwangju", 90.0), ("gyeongju", -40.0), ("ulsan", 10.0), ("nation", 60.0))
+        ]
+    )
+    figure = jobs_by_region(NationComparison(pd.DataFrame(), summary, {"a": {"gwangju": "p"}}, 3, 1))
+    axes = figure.axes[0]
+    assert [label.get_text() for label in axes.get_yticklabels()] == ["gyeongju", "ulsan", "gwangju", "nation"]
+    widths = [patch.get_width() for patch in axes.patches]
+    assert widths == [-40.0, 10.0, 90.0, 60.0]
+    from matplotlib.colors import to_hex
+
+    assert [to_hex(patch.get_facecolor()) for patch in axes.patches] == [LOSS, GAIN, GAIN, NATION]

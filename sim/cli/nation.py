@@ -56,8 +56,17 @@ def run(args: argparse.Namespace) -> int:
 
     if args.packages:
         aimed = _aimed(args.packages)
+        from sim.viz.nation_figures import save_figures
+
         comparison, folder = compare_and_save(
-            args.nation, aimed, reps=args.reps, seed=args.seed, scale=args.scale, months=args.months, out=args.out
+            args.nation,
+            aimed,
+            reps=args.reps,
+            seed=args.seed,
+            scale=args.scale,
+            months=args.months,
+            out=args.out,
+            figures=save_figures,
         )
         print(comparison.table() + f"\nresults: {folder}" if not args.quiet else f"results: {folder}")
         return 0

@@ -106,6 +106,7 @@ def compare_and_save(
     months: int | None = None,
     out: Path | None = None,
     results_root: Path = Path("results"),
+    figures: Callable[[NationComparison, Path], list[Path]] | None = None,
 ) -> tuple[NationComparison, Path]:
     """Compare the nation with ``aimed`` packages (region -> package) against it without; write the folder."""
     from sim.inputs.nation import load_nation
@@ -138,6 +139,9 @@ def compare_and_save(
         comparison.effects.to_csv(partial / "effects.csv", index=False)
         comparison.summary.to_csv(partial / "summary.csv", index=False)
         (partial / "summary.txt").write_text(comparison.table() + "\n")
-        files = {name: sha256_of(partial / name) for name in ("effects.csv", "summary.csv", "summary.txt")}
+        names = ["effects.csv", "summary.csv", "summary.txt"]
+        if figures is not None:
+            names += [str(path.relative_to(partial)) for path in figures(comparison, partial)]
+        files = {name: sha256_of(partial / name) for name in names}
         (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
     return comparison, folder
