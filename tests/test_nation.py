@@ -285,6 +285,13 @@ def test_the_command_line_compares_a_package_by_region_and_for_the_nation(tmp_pa
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["region"]) == {"gwangju", "gyeongju", "nation"}
     assert (out / "figures" / "regions.png").stat().st_size > 1000
+    # A package for every region at once; a region named on its own keeps its own.
+    out_all = tmp_path / "cmp_all"
+    argv = ["nation", str(path), "--package", "all=single_retention", "--package", "gwangju=gwangju_2021"]
+    assert main([*argv, "--reps", "2", "--months", "6", "--out", str(out_all)]) == 0
+    manifest = (out_all / "manifest.json").read_text()
+    assert '"gwangju": "gwangju_2021"' in manifest and '"gyeongju": "single_retention"' in manifest
+    capsys.readouterr()
     assert main(["nation", str(path), "--package", "ulsan=gwangju_2021", "--out", str(tmp_path / "x")]) == 2
     assert "--package: got region 'ulsan'" in capsys.readouterr().err
     assert main(["nation", str(path), "--package", "gwangju", "--out", str(tmp_path / "y")]) == 2

@@ -28,7 +28,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=[],
         metavar="REGION=PACKAGE",
         help="compare the nation with this package in this region against the nation without it (repeatable: "
-        "one package per region); prints effects by region and for the nation",
+        "one package per region; all=PACKAGE puts it in every region); prints effects by region and for the nation",
     )
     parser.add_argument("--reps", type=positive_int, default=5, help="seeds of a comparison (default 5)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary; only the results folder")

@@ -16,6 +16,9 @@ from sim.experiment.store import check_new_folder, default_run_folder, environme
 from sim.nation import NationModel
 from sim.nation.model import region_seed
 
+#: ``--package all=PACKAGE``: the package in every region of the nation.
+ALL_REGIONS = "all"
+
 #: Files of a nation run's folder.
 NATION_FILES = ("regions.csv", "regions.parquet", "totals.csv", "flows.csv", "summary.txt", "manifest.json")
 
@@ -116,9 +119,13 @@ def compare_and_save(
         check_new_folder(out)
     overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
     nation = load_nation(nation_file, overrides)
+    if ALL_REGIONS in aimed:  # one package in every region, unless a region is given its own
+        aimed = {**dict.fromkeys(nation.region_names, aimed[ALL_REGIONS]), **aimed}
+        del aimed[ALL_REGIONS]
     unknown = sorted(set(aimed) - set(nation.region_names))
     if unknown:
-        raise InputError(f"--package: got region {unknown[0]!r}; allowed: one of the regions {nation.region_names}")
+        allowed = f"one of the regions {nation.region_names} or {ALL_REGIONS!r}"
+        raise InputError(f"--package: got region {unknown[0]!r}; allowed: {allowed}")
     folder = out if out is not None else default_run_folder(results_root, f"{nation.name}-compare", seed, started)
     check_new_folder(folder)
     comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed)
