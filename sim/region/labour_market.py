@@ -287,9 +287,11 @@ def _place_on_the_job_seekers(
             break
         pick = lowest + np.floor(choice_draw[waiting] * (len(left) - lowest)).astype(np.int64)
         pick = np.minimum(pick, len(left) - 1)
-        _, first = np.unique(pick, return_index=True)  # the first applicant in order for each job drawn
-        winners = np.zeros(len(waiting), dtype=bool)
-        winners[first] = True
+        # The first applicant in order for each job drawn wins it.
+        in_order = np.arange(len(waiting))
+        first = np.full(len(left), len(waiting), dtype=np.int64)
+        np.minimum.at(first, pick, in_order)
+        winners = first[pick] == in_order
         taken = left[pick[winners]]
         applicants.append(waiting[winners])
         jobs.append(by_level[taken])
@@ -298,6 +300,21 @@ def _place_on_the_job_seekers(
     if not applicants:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(applicants), np.concatenate(jobs)
+
+
+def _choose_markets(choice_cdf: np.ndarray, occupation: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The occupation market each seeker applies in: the number of entries of its row of ``choice_cdf`` <= ``u``.
+
+    One sorted search per occupation (rows of a cumulative sum never decrease), capped at the
+    last market; the same as counting ``u >= cdf`` along each seeker's row, without a seekers x
+    occupations table.
+    """
+    n_occupations = choice_cdf.shape[0]
+    chosen = np.empty(len(occupation), dtype=np.int64)
+    for code in range(n_occupations):
+        rows = occupation == code
+        chosen[rows] = np.searchsorted(choice_cdf[code], u[rows], side="right")
+    return np.minimum(chosen, n_occupations - 1, out=chosen)
 
 
 def match(
@@ -326,8 +343,7 @@ def match(
     occupation = workforce.occupation[seekers]
     seeker_keys = workforce.key[seekers]
     u = streams.uniform("search", month, seeker_keys)
-    cdf = choice_cdf[occupation]
-    chosen = np.minimum((u[:, None] >= cdf).sum(axis=1), n_occupations - 1)
+    chosen = _choose_markets(choice_cdf, occupation, u)
     since = workforce.unemployed_since[seekers]
     months_unemployed = np.where(since == NEVER, 0, month - since)  # the employed: no spell (and no int32 wrap)
     weight = market.application_weight(occupation, chosen, workforce.skill[seekers], months_unemployed)
@@ -360,9 +376,13 @@ def match(
         applying_on_the_job = searching_on_the_job and bool(employed[applying].any())
         market_weight = weight[applying]
         if applying_on_the_job:
+            # The share of the market's jobs that pay more, for its employed applicants only (1 for the others).
             effects = np.sort(job_level[open_jobs])
-            better = len(open_jobs) - np.searchsorted(effects, threshold[applying], side="right")
-            market_weight = market_weight * np.where(employed[applying], better / len(open_jobs), 1.0)
+            on_job_here = employed[applying]
+            share_better = np.ones(len(applying))
+            better = len(open_jobs) - np.searchsorted(effects, threshold[applying[on_job_here]], side="right")
+            share_better[on_job_here] = better / len(open_jobs)
+            market_weight = market_weight * share_better
         applicants = market_weight.sum()
         if applicants <= 0:
             continue
