@@ -2,7 +2,9 @@
 
 - ``sim/mesa_import.py`` imports Mesa without its import-time ``inspect.stack()`` calls: Mesa
   must end with the same module loggers as a plain ``import mesa``, and ``inspect`` with its
-  own functions.
+  own functions. Mesa's spaces (``mesa.discrete_space``, ``mesa.space``, ``mesa.experimental.continuous_space``)
+  load on first use: importing the model must not import networkx or scipy.spatial, and every
+  space must still work afterwards.
 - ``sim/__init__.py`` freezes (``gc.freeze``) the objects of the first import of the model's
   stack: models made afterwards must still be collected, and a caller who turned the collector
   off keeps it off with nothing frozen.
@@ -38,6 +40,23 @@ def test_mesa_through_sim_has_the_loggers_of_a_plain_import_and_inspect_is_resto
     through_sim = _fresh("from sim import RegionModel\n" + report)
     assert through_sim == plain
     assert plain[1:] == ["inspect", "inspect", "inspect"]
+
+
+def test_mesa_spaces_load_on_first_use_and_still_work() -> None:
+    result = _fresh(
+        "import json, sys\n"
+        "from sim import RegionModel\n"
+        "before = sorted(m for m in ('networkx', 'scipy.spatial') if m in sys.modules)\n"
+        "import mesa\n"
+        "from mesa.discrete_space import Network, OrthogonalMooreGrid\n"
+        "from mesa.experimental.continuous_space import ContinuousSpace\n"
+        "model = mesa.Model(rng=1)\n"
+        "grid = OrthogonalMooreGrid((3, 3), random=model.random)\n"
+        "legacy = mesa.space.MultiGrid(3, 3, torus=False)\n"
+        "print(json.dumps([before, len(grid.all_cells), legacy.width, Network.__name__, ContinuousSpace.__name__,\n"
+        "                  'networkx' in sys.modules]))\n"
+    )
+    assert result == [[], 9, 3, "Network", "ContinuousSpace", True]
 
 
 def test_models_made_after_the_frozen_import_are_still_collected() -> None:
