@@ -10,6 +10,9 @@
   off keeps it off with nothing frozen.
 - ``RandomStreams.uniform`` mixes in place: the draws must equal the SplitMix64 formula
   written out plainly (Steele, Lea and Flood 2014), for arrays and for one id.
+- The matching's searches (``labour_market.count_at_or_below``, ``_choose_markets``) must give the
+  integers of the plain ``np.searchsorted`` and of counting ``u >= cdf`` along each row, on ties,
+  keys outside the values' range, infinities and wage-like lognormal levels.
 
 Each import check runs in a fresh interpreter (the import happens once per process).
 """
@@ -22,6 +25,7 @@ import sys
 
 import numpy as np
 
+from sim.region.labour_market import _choose_markets, count_at_or_below
 from sim.region.random_streams import RandomStreams
 
 
@@ -119,3 +123,37 @@ def test_uniform_draws_equal_the_plain_formula() -> None:
             with np.errstate(over="ignore"):  # numpy scalars warn of the wrap-around the hash relies on
                 one = streams.uniform(purpose, month, 7)
             assert one == _plain_uniform(streams, purpose, month, np.array([7]))[0]
+
+
+def test_count_at_or_below_equals_searchsorted() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        size = int(rng.integers(64, 5_000))
+        levels = np.round(rng.lognormal(15.5, 0.4, size), int(rng.integers(-6, 3)))  # rounding makes ties
+        levels[rng.random(size) < 0.2] = 7_500_000.0  # a pile of jobs at one level
+        values = np.sort(levels)
+        keys = np.concatenate(
+            [
+                rng.lognormal(15.5, 0.5, 20_000),
+                rng.choice(values, 2_000),  # keys equal to values
+                [0.0, -1.0, values[0], values[-1], np.nextafter(values[-1], np.inf), np.inf, -np.inf, 1e300],
+            ]
+        )
+        rng.shuffle(keys)
+        np.testing.assert_array_equal(count_at_or_below(values, keys), np.searchsorted(values, keys, side="right"))
+    one_level = np.full(500, 3.0)
+    keys = np.array([2.0, 3.0, 4.0] * 500)
+    np.testing.assert_array_equal(count_at_or_below(one_level, keys), np.searchsorted(one_level, keys, side="right"))
+
+
+def test_choose_markets_equals_counting_along_rows() -> None:
+    rng = np.random.default_rng(5)
+    probabilities = rng.random((5, 5))
+    probabilities[2] = 0.0  # a row with no open jobs anywhere
+    probabilities[3, 1:3] = 0.0  # markets never chosen
+    cdf = np.cumsum(probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-300), axis=1)
+    occupation = rng.integers(0, 5, 50_000).astype(np.int8)
+    u = rng.random(50_000)
+    u[:5] = cdf[occupation[:5], 1]  # draws on a boundary
+    plain = np.minimum((u[:, None] >= cdf[occupation]).sum(axis=1), 4)
+    np.testing.assert_array_equal(_choose_markets(cdf, occupation, u), plain)

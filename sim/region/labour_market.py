@@ -302,6 +302,55 @@ def _place_on_the_job_seekers(
     return np.concatenate(applicants), np.concatenate(jobs)
 
 
+#: Bins per distinct value in ``count_at_or_below``, and the most values one bin may hold before it falls
+#: back to a binary search (speed only: the counts are exact either way).
+_BINS_PER_VALUE = 4
+_MAX_BIN_OCCUPANCY = 16
+
+
+def count_at_or_below(sorted_values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """How many of ``sorted_values`` are <= each key: ``np.searchsorted(sorted_values, keys, side="right")``.
+
+    The same integers, about three times faster for tens of thousands of keys over a few thousand
+    values (the employed applicants' thresholds over a market's wage levels; a binary search
+    there is bound by mispredicted branches). The distinct values go into equal-width bins over
+    their range, and a key into its bin by the same formula; the formula never decreases, so
+    every value in a lower bin is <= the key and every value in a higher bin is above it, and a
+    few comparisons inside the key's bin give the exact count.
+    """
+    n = len(sorted_values)
+    if n < 64 or len(keys) < 1024 or np.isnan(keys).any() or not np.isfinite(sorted_values).all():
+        return np.searchsorted(sorted_values, keys, side="right")
+    new_value = np.empty(n, dtype=bool)
+    new_value[0] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new_value[1:])
+    starts = np.flatnonzero(new_value)
+    at_or_below = np.append(starts, n)  # [k]: values <= the k-th distinct value (from 1); [0] = 0
+    # The distinct values and a NaN after them: NaN <= key is false, so a search never runs past the end.
+    distinct = np.append(sorted_values[starts], np.nan)
+    low, bins = distinct[0], _BINS_PER_VALUE * len(starts)
+    width = (distinct[-2] - low) / bins
+    if not width > 0:
+        return np.searchsorted(sorted_values, keys, side="right")
+
+    def bin_of(values: np.ndarray) -> np.ndarray:
+        position = values - low
+        position /= width
+        np.clip(position, 0, bins - 1, out=position)  # then truncation is the floor
+        return position.astype(np.intp)
+
+    first = np.searchsorted(bin_of(distinct[:-1]), np.arange(bins), side="left")  # each bin's first distinct value
+    occupancy = int(np.diff(first, append=len(starts)).max())
+    if occupancy > _MAX_BIN_OCCUPANCY:
+        return np.searchsorted(sorted_values, keys, side="right")
+    # From the first value of the key's bin, step over the values <= key: at most the bin's values, since the
+    # next bin's first value is above the key.
+    position = first[bin_of(keys)]
+    for _ in range(occupancy):
+        position += distinct[position] <= keys
+    return at_or_below[position]
+
+
 def _choose_markets(choice_cdf: np.ndarray, occupation: np.ndarray, u: np.ndarray) -> np.ndarray:
     """The occupation market each seeker applies in: the number of entries of its row of ``choice_cdf`` <= ``u``.
 
@@ -380,7 +429,7 @@ def match(
             effects = np.sort(job_level[open_jobs])
             on_job_here = employed[applying]
             share_better = np.ones(len(applying))
-            better = len(open_jobs) - np.searchsorted(effects, threshold[applying[on_job_here]], side="right")
+            better = len(open_jobs) - count_at_or_below(effects, threshold[applying[on_job_here]])
             share_better[on_job_here] = better / len(open_jobs)
             market_weight = market_weight * share_better
         applicants = market_weight.sum()
