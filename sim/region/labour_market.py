@@ -354,16 +354,16 @@ def count_at_or_below(sorted_values: np.ndarray, keys: np.ndarray) -> np.ndarray
 def _choose_markets(choice_cdf: np.ndarray, occupation: np.ndarray, u: np.ndarray) -> np.ndarray:
     """The occupation market each seeker applies in: the number of entries of its row of ``choice_cdf`` <= ``u``.
 
-    One sorted search per occupation (rows of a cumulative sum never decrease), capped at the
-    last market; the same as counting ``u >= cdf`` along each seeker's row, without a seekers x
-    occupations table.
+    Capped at the last market. Counted one column at a time (a gather from a small table and a
+    comparison per seeker) rather than through a seekers x occupations table; the last column
+    is not needed, since rows of a cumulative sum never decrease: a draw at or above it is at
+    or above every other entry and gets the last market either way.
     """
     n_occupations = choice_cdf.shape[0]
-    chosen = np.empty(len(occupation), dtype=np.int64)
-    for code in range(n_occupations):
-        rows = occupation == code
-        chosen[rows] = np.searchsorted(choice_cdf[code], u[rows], side="right")
-    return np.minimum(chosen, n_occupations - 1, out=chosen)
+    chosen = np.zeros(len(occupation), dtype=np.int64)
+    for column in range(n_occupations - 1):
+        chosen += u >= choice_cdf[:, column].take(occupation)
+    return chosen
 
 
 def match(
