@@ -13,6 +13,8 @@
 - The matching's searches (``labour_market.count_at_or_below``, ``_choose_markets``) must give the
   integers of the plain ``np.searchsorted`` and of counting ``u >= cdf`` along each row, on ties,
   keys outside the values' range, infinities and wage-like lognormal levels.
+- ``random_streams.weighted_choice`` must give ``Generator.choice``'s draws (with weights) and leave
+  the generator in the same state.
 
 Each import check runs in a fresh interpreter (the import happens once per process).
 """
@@ -26,7 +28,7 @@ import sys
 import numpy as np
 
 from sim.region.labour_market import _choose_markets, count_at_or_below
-from sim.region.random_streams import RandomStreams
+from sim.region.random_streams import RandomStreams, weighted_choice
 
 
 def _fresh(code: str) -> object:
@@ -157,3 +159,21 @@ def test_choose_markets_equals_counting_along_rows() -> None:
     u[:5] = cdf[occupation[:5], 1]  # draws on a boundary
     plain = np.minimum((u[:, None] >= cdf[occupation]).sum(axis=1), 4)
     np.testing.assert_array_equal(_choose_markets(cdf, occupation, u), plain)
+
+
+def test_weighted_choice_equals_generator_choice() -> None:
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        count = int(rng.integers(1, 12))
+        weights = rng.random(count) ** 3
+        weights[rng.random(count) < 0.2] = 0.0
+        weights[0] += 1e-3
+        weights = weights / weights.sum()
+        size = int(rng.integers(0, 200_000)) if trial % 5 else int(rng.integers(0, 2_000))
+        population = count if trial % 2 else np.arange(count, dtype=np.int8) * 3
+        numpy_generator, ours = np.random.default_rng(trial), np.random.default_rng(trial)
+        expected = numpy_generator.choice(population, size=size, p=weights)
+        drawn = weighted_choice(ours, population, size, weights)
+        assert drawn.dtype == expected.dtype
+        np.testing.assert_array_equal(drawn, expected)
+        assert numpy_generator.random() == ours.random()  # the same state afterwards

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.random_streams import RandomStreams, agent_keys
+from sim.region.random_streams import RandomStreams, agent_keys, weighted_choice
 from sim.region.state import (
     COMMUTING_OUT,
     EMPLOYED,
@@ -136,7 +136,7 @@ def draw_ages(mobility: Mobility, weights: np.ndarray, count: int, generator: np
     if count == 0:
         return np.zeros(0)
     lower, upper = _band_bounds(mobility)
-    band = generator.choice(len(lower), size=count, p=weights / weights.sum())
+    band = weighted_choice(generator, len(lower), count, weights / weights.sum())
     return lower[band] + generator.random(count) * (upper[band] - lower[band])
 
 
@@ -184,12 +184,11 @@ def _new_people(state: RegionState, origin: str, month: int, age_years: np.ndarr
     workforce.key[ids] = agent_keys(origin, month, count)
     generator = state.streams.generator(f"{origin}_traits", month)
     workforce.birth_month[ids] = month - np.round(age_years * 12).astype(np.int32)
-    workforce.occupation[ids] = generator.choice(
-        len(state.entrant_occupation_weights), size=count, p=state.entrant_occupation_weights
+    workforce.occupation[ids] = weighted_choice(
+        generator, len(state.entrant_occupation_weights), count, state.entrant_occupation_weights
     )
-    workforce.skill[ids] = generator.choice(
-        np.array([1, 2, 3], dtype=np.int8), size=count, p=state.entrant_skill_weights
-    )
+    skills = np.array([1, 2, 3], dtype=np.int8)
+    workforce.skill[ids] = weighted_choice(generator, skills, count, state.entrant_skill_weights)
     workforce.entry_month[ids] = month
     workforce.wage[ids] = 0.0
     workforce.status[ids] = INACTIVE
