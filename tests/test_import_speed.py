@@ -13,6 +13,7 @@
 - The matching's searches (``labour_market.count_at_or_below``, ``_choose_markets``) must give the
   integers of the plain ``np.searchsorted`` and of counting ``u >= cdf`` along each row, on ties,
   keys outside the values' range, infinities and wage-like lognormal levels.
+- ``random_streams.geometric_months`` (in place) must give the plain formula's months.
 - ``random_streams.weighted_choice`` must give ``Generator.choice``'s draws (with weights) and leave
   the generator in the same state.
 
@@ -28,7 +29,7 @@ import sys
 import numpy as np
 
 from sim.region.labour_market import _choose_markets, count_at_or_below
-from sim.region.random_streams import RandomStreams, weighted_choice
+from sim.region.random_streams import RandomStreams, geometric_months, weighted_choice
 
 
 def _fresh(code: str) -> object:
@@ -177,3 +178,12 @@ def test_weighted_choice_equals_generator_choice() -> None:
         assert drawn.dtype == expected.dtype
         np.testing.assert_array_equal(drawn, expected)
         assert numpy_generator.random() == ours.random()  # the same state afterwards
+
+
+def test_geometric_months_equal_the_plain_formula() -> None:
+    never = int(np.iinfo(np.int32).max)
+    u = np.concatenate([np.random.default_rng(2).random(100_000), [0.0, 0.5, 1.0 - 2.0**-53]])
+    for rate in (1e-9, 0.0025, 0.04, 0.5, 0.999):
+        for after in (0, 17, never - 5):
+            plain = np.minimum(after + (np.floor(np.log1p(-u) / np.log1p(-rate)).astype(np.int64) + 1), never)
+            np.testing.assert_array_equal(geometric_months(u.copy(), after, rate, never), plain.astype(np.int32))

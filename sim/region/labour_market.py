@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.inputs.scenario import Scenario
 from sim.region import production
-from sim.region.random_streams import RandomStreams
+from sim.region.random_streams import RandomStreams, geometric_months
 from sim.region.rules import BenefitTerms, benefit_terms, minimum_wage
 from sim.region.state import EMPLOYED, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
 
@@ -35,9 +35,7 @@ def draw_waiting_months(
     """The month each worker (by random key) next meets an event of a monthly rate (geometric waiting time)."""
     if rate_per_month <= 0.0:
         return np.full(len(keys), NEVER, dtype=np.int32)
-    u = streams.uniform(purpose, after_month, keys)
-    wait = np.floor(np.log1p(-u) / np.log1p(-rate_per_month)).astype(np.int64) + 1
-    return np.minimum(after_month + wait, NEVER).astype(np.int32)
+    return geometric_months(streams.uniform(purpose, after_month, keys), after_month, rate_per_month, NEVER)
 
 
 def draw_quit_months(streams: RandomStreams, keys: np.ndarray, after_month: int, quit_rate: float) -> np.ndarray:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.random_streams import RandomStreams, agent_keys, weighted_choice
+from sim.region.random_streams import RandomStreams, agent_keys, geometric_months, weighted_choice
 from sim.region.state import (
     COMMUTING_OUT,
     EMPLOYED,
@@ -78,8 +78,7 @@ CANDIDATE_RATE_PER_MONTH = 0.04
 def next_candidate_months(streams: RandomStreams, keys: np.ndarray, after_month: int) -> np.ndarray:
     """The next month each person (by random key) is a candidate for the mobility decisions (geometric wait)."""
     u = streams.uniform("mobility_candidate", after_month, keys)
-    wait = np.floor(np.log1p(-u) / np.log1p(-CANDIDATE_RATE_PER_MONTH)).astype(np.int64) + 1
-    return np.minimum(after_month + wait, NEVER).astype(np.int32)
+    return geometric_months(u, after_month, CANDIDATE_RATE_PER_MONTH, NEVER)
 
 
 def age_tables(mobility: Mobility) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -137,7 +136,8 @@ def draw_ages(mobility: Mobility, weights: np.ndarray, count: int, generator: np
         return np.zeros(0)
     lower, upper = _band_bounds(mobility)
     band = weighted_choice(generator, len(lower), count, weights / weights.sum())
-    return lower[band] + generator.random(count) * (upper[band] - lower[band])
+    width = upper - lower
+    return lower[band] + generator.random(count) * width[band]
 
 
 def residents(workforce: Workforce) -> np.ndarray:

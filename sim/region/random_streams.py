@@ -110,6 +110,23 @@ class RandomStreams:
         return np.random.default_rng([self.seed & _MASK64, zlib.crc32(purpose.encode()), month & 0xFFFFFFFF])
 
 
+def geometric_months(u: np.ndarray, after_month: int, rate_per_month: float, never: int) -> np.ndarray:
+    """``after_month`` plus a geometric waiting time of a monthly rate from uniforms ``u``, capped at ``never``; int32.
+
+    The wait is ``floor(log(1 - u) / log(1 - rate)) + 1`` months (at least one), computed in
+    place in ``u``, which is overwritten: no temporaries the size of ``u`` (a million draws at
+    the start).
+    """
+    np.negative(u, out=u)
+    np.log1p(u, out=u)
+    u /= np.log1p(-rate_per_month)
+    np.floor(u, out=u)
+    wait = u.astype(np.int64)
+    wait += after_month + 1
+    np.minimum(wait, never, out=wait)
+    return wait.astype(np.int32)
+
+
 #: Draws at or above which ``weighted_choice`` counts along the cumulative weights itself.
 _WEIGHTED_CHOICE_MIN_SIZE = 1024
 
@@ -137,7 +154,8 @@ def weighted_choice(generator: np.random.Generator, a: int | np.ndarray, size: i
     cdf = weights.cumsum()
     cdf /= cdf[-1]
     uniforms = generator.random(size)
-    index = np.zeros(size, dtype=np.int64)
+    index = np.zeros(size, dtype=np.uint8)  # at most 16 weights; one byte a draw while counting
     for entry in cdf[:-1]:
         index += uniforms >= entry
+    index = index.astype(np.int64)
     return index if isinstance(a, int | np.integer) else np.asarray(a)[index]
