@@ -2,12 +2,20 @@
 
 - ``sim/mesa_import.py`` imports Mesa without its import-time ``inspect.stack()`` calls: Mesa
   must end with the same module loggers as a plain ``import mesa``, and ``inspect`` with its
-  own functions.
+  own functions. Mesa's spaces (``mesa.discrete_space``, ``mesa.space``, ``mesa.experimental.continuous_space``)
+  load on first use: importing the model must not import networkx or scipy.spatial, and every
+  space must still work afterwards.
 - ``sim/__init__.py`` freezes (``gc.freeze``) the objects of the first import of the model's
   stack: models made afterwards must still be collected, and a caller who turned the collector
   off keeps it off with nothing frozen.
 - ``RandomStreams.uniform`` mixes in place: the draws must equal the SplitMix64 formula
   written out plainly (Steele, Lea and Flood 2014), for arrays and for one id.
+- The matching's searches (``labour_market.count_at_or_below``, ``_choose_markets``) must give the
+  integers of the plain ``np.searchsorted`` and of counting ``u >= cdf`` along each row, on ties,
+  keys outside the values' range, infinities and wage-like lognormal levels.
+- ``random_streams.geometric_months`` (in place) must give the plain formula's months.
+- ``random_streams.weighted_choice`` must give ``Generator.choice``'s draws (with weights) and leave
+  the generator in the same state.
 
 Each import check runs in a fresh interpreter (the import happens once per process).
 """
@@ -20,7 +28,8 @@ import sys
 
 import numpy as np
 
-from sim.region.random_streams import RandomStreams
+from sim.region.labour_market import _choose_markets, count_at_or_below
+from sim.region.random_streams import RandomStreams, geometric_months, weighted_choice
 
 
 def _fresh(code: str) -> object:
@@ -38,6 +47,23 @@ def test_mesa_through_sim_has_the_loggers_of_a_plain_import_and_inspect_is_resto
     through_sim = _fresh("from sim import RegionModel\n" + report)
     assert through_sim == plain
     assert plain[1:] == ["inspect", "inspect", "inspect"]
+
+
+def test_mesa_spaces_load_on_first_use_and_still_work() -> None:
+    result = _fresh(
+        "import json, sys\n"
+        "from sim import RegionModel\n"
+        "before = sorted(m for m in ('networkx', 'scipy.spatial') if m in sys.modules)\n"
+        "import mesa\n"
+        "from mesa.discrete_space import Network, OrthogonalMooreGrid\n"
+        "from mesa.experimental.continuous_space import ContinuousSpace\n"
+        "model = mesa.Model(rng=1)\n"
+        "grid = OrthogonalMooreGrid((3, 3), random=model.random)\n"
+        "legacy = mesa.space.MultiGrid(3, 3, torus=False)\n"
+        "print(json.dumps([before, len(grid.all_cells), legacy.width, Network.__name__, ContinuousSpace.__name__,\n"
+        "                  'networkx' in sys.modules]))\n"
+    )
+    assert result == [[], 9, 3, "Network", "ContinuousSpace", True]
 
 
 def test_models_made_after_the_frozen_import_are_still_collected() -> None:
@@ -100,3 +126,64 @@ def test_uniform_draws_equal_the_plain_formula() -> None:
             with np.errstate(over="ignore"):  # numpy scalars warn of the wrap-around the hash relies on
                 one = streams.uniform(purpose, month, 7)
             assert one == _plain_uniform(streams, purpose, month, np.array([7]))[0]
+
+
+def test_count_at_or_below_equals_searchsorted() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        size = int(rng.integers(64, 5_000))
+        levels = np.round(rng.lognormal(15.5, 0.4, size), int(rng.integers(-6, 3)))  # rounding makes ties
+        levels[rng.random(size) < 0.2] = 7_500_000.0  # a pile of jobs at one level
+        values = np.sort(levels)
+        keys = np.concatenate(
+            [
+                rng.lognormal(15.5, 0.5, 20_000),
+                rng.choice(values, 2_000),  # keys equal to values
+                [0.0, -1.0, values[0], values[-1], np.nextafter(values[-1], np.inf), np.inf, -np.inf, 1e300],
+            ]
+        )
+        rng.shuffle(keys)
+        np.testing.assert_array_equal(count_at_or_below(values, keys), np.searchsorted(values, keys, side="right"))
+    one_level = np.full(500, 3.0)
+    keys = np.array([2.0, 3.0, 4.0] * 500)
+    np.testing.assert_array_equal(count_at_or_below(one_level, keys), np.searchsorted(one_level, keys, side="right"))
+
+
+def test_choose_markets_equals_counting_along_rows() -> None:
+    rng = np.random.default_rng(5)
+    probabilities = rng.random((5, 5))
+    probabilities[2] = 0.0  # a row with no open jobs anywhere
+    probabilities[3, 1:3] = 0.0  # markets never chosen
+    cdf = np.cumsum(probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-300), axis=1)
+    occupation = rng.integers(0, 5, 50_000).astype(np.int8)
+    u = rng.random(50_000)
+    u[:5] = cdf[occupation[:5], 1]  # draws on a boundary
+    plain = np.minimum((u[:, None] >= cdf[occupation]).sum(axis=1), 4)
+    np.testing.assert_array_equal(_choose_markets(cdf, occupation, u), plain)
+
+
+def test_weighted_choice_equals_generator_choice() -> None:
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        count = int(rng.integers(1, 12))
+        weights = rng.random(count) ** 3
+        weights[rng.random(count) < 0.2] = 0.0
+        weights[0] += 1e-3
+        weights = weights / weights.sum()
+        size = int(rng.integers(0, 200_000)) if trial % 5 else int(rng.integers(0, 2_000))
+        population = count if trial % 2 else np.arange(count, dtype=np.int8) * 3
+        numpy_generator, ours = np.random.default_rng(trial), np.random.default_rng(trial)
+        expected = numpy_generator.choice(population, size=size, p=weights)
+        drawn = weighted_choice(ours, population, size, weights)
+        assert drawn.dtype == expected.dtype
+        np.testing.assert_array_equal(drawn, expected)
+        assert numpy_generator.random() == ours.random()  # the same state afterwards
+
+
+def test_geometric_months_equal_the_plain_formula() -> None:
+    never = int(np.iinfo(np.int32).max)
+    u = np.concatenate([np.random.default_rng(2).random(100_000), [0.0, 0.5, 1.0 - 2.0**-53]])
+    for rate in (1e-9, 0.0025, 0.04, 0.5, 0.999):
+        for after in (0, 17, never - 5):
+            plain = np.minimum(after + (np.floor(np.log1p(-u) / np.log1p(-rate)).astype(np.int64) + 1), never)
+            np.testing.assert_array_equal(geometric_months(u.copy(), after, rate, never), plain.astype(np.int32))

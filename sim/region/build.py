@@ -24,7 +24,7 @@ from sim.region.labour_market import (
 )
 from sim.region.mobility import populate_residents
 from sim.region.powertrain import PartsDemand
-from sim.region.random_streams import RandomStreams
+from sim.region.random_streams import RandomStreams, weighted_choice
 from sim.region.region_state import RegionState
 from sim.region.rules import benefit_terms
 from sim.region.shocks import ShockSchedule
@@ -466,8 +466,8 @@ def _draw_occupation_and_skill(
             continue
         mix = scenario.workforce[name]
         codes = np.array([occupation_index[o] for o in mix.occupation_mix], dtype=np.int8)
-        workforce.occupation[rows] = generator.choice(codes, size=len(rows), p=list(mix.occupation_mix.values()))
-        workforce.skill[rows] = generator.choice(np.array([1, 2, 3], dtype=np.int8), size=len(rows), p=mix.skill_mix)
+        workforce.occupation[rows] = weighted_choice(generator, codes, len(rows), list(mix.occupation_mix.values()))
+        workforce.skill[rows] = weighted_choice(generator, np.array([1, 2, 3], dtype=np.int8), len(rows), mix.skill_mix)
 
 
 def _draw_ages(workforce: Workforce, population, ids: np.ndarray, generator: np.random.Generator) -> None:  # noqa: ANN001

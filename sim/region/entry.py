@@ -73,8 +73,10 @@ def sector_conditions(state: RegionState) -> tuple[np.ndarray, np.ndarray, np.nd
     firms, workforce = state.firms, state.workforce
     sectors = len(state.sectors)
     mix = np.diff(state.occupation_cdf, axis=1, prepend=0.0)
-    seekers = workforce.occupation[workforce.status == UNEMPLOYED]
-    unemployed = mix @ np.bincount(seekers, minlength=mix.shape[1])[: mix.shape[1]].astype(float)
+    # Counted by occupation over whole columns (cheaper than gathering the unemployed's occupations).
+    seeking, occupation = workforce.status == UNEMPLOYED, workforce.occupation
+    by_occupation = [np.count_nonzero(seeking & (occupation == code)) for code in range(mix.shape[1])]
+    unemployed = mix @ np.array(by_occupation, dtype=float)
     active = firms.status == ACTIVE
     code = firms.sector.astype(np.int64)
     workers = np.bincount(code, weights=np.where(active, firms.employees, 0), minlength=sectors)

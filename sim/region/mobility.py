@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.random_streams import RandomStreams, agent_keys
+from sim.region.random_streams import RandomStreams, agent_keys, geometric_months, weighted_choice
 from sim.region.state import (
     COMMUTING_OUT,
     EMPLOYED,
@@ -98,8 +98,7 @@ CANDIDATE_RATE_PER_MONTH = 0.04
 def next_candidate_months(streams: RandomStreams, keys: np.ndarray, after_month: int) -> np.ndarray:
     """The next month each person (by random key) is a candidate for the mobility decisions (geometric wait)."""
     u = streams.uniform("mobility_candidate", after_month, keys)
-    wait = np.floor(np.log1p(-u) / np.log1p(-CANDIDATE_RATE_PER_MONTH)).astype(np.int64) + 1
-    return np.minimum(after_month + wait, NEVER).astype(np.int32)
+    return geometric_months(u, after_month, CANDIDATE_RATE_PER_MONTH, NEVER)
 
 
 def age_tables(mobility: Mobility) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -156,8 +155,9 @@ def draw_ages(mobility: Mobility, weights: np.ndarray, count: int, generator: np
     if count == 0:
         return np.zeros(0)
     lower, upper = _band_bounds(mobility)
-    band = generator.choice(len(lower), size=count, p=weights / weights.sum())
-    return lower[band] + generator.random(count) * (upper[band] - lower[band])
+    band = weighted_choice(generator, len(lower), count, weights / weights.sum())
+    width = upper - lower
+    return lower[band] + generator.random(count) * width[band]
 
 
 def residents(workforce: Workforce) -> np.ndarray:
@@ -204,12 +204,11 @@ def _new_people(state: RegionState, origin: str, month: int, age_years: np.ndarr
     workforce.key[ids] = agent_keys(origin, month, count)
     generator = state.streams.generator(f"{origin}_traits", month)
     workforce.birth_month[ids] = month - np.round(age_years * 12).astype(np.int32)
-    workforce.occupation[ids] = generator.choice(
-        len(state.entrant_occupation_weights), size=count, p=state.entrant_occupation_weights
+    workforce.occupation[ids] = weighted_choice(
+        generator, len(state.entrant_occupation_weights), count, state.entrant_occupation_weights
     )
-    workforce.skill[ids] = generator.choice(
-        np.array([1, 2, 3], dtype=np.int8), size=count, p=state.entrant_skill_weights
-    )
+    skills = np.array([1, 2, 3], dtype=np.int8)
+    workforce.skill[ids] = weighted_choice(generator, skills, count, state.entrant_skill_weights)
     workforce.entry_month[ids] = month
     workforce.wage[ids] = 0.0
     workforce.status[ids] = INACTIVE

@@ -108,3 +108,54 @@ class RandomStreams:
     def generator(self, purpose: str, month: int = 0) -> np.random.Generator:
         """A numpy Generator for draws of variable count, fixed by (seed, purpose, month)."""
         return np.random.default_rng([self.seed & _MASK64, zlib.crc32(purpose.encode()), month & 0xFFFFFFFF])
+
+
+def geometric_months(u: np.ndarray, after_month: int, rate_per_month: float, never: int) -> np.ndarray:
+    """``after_month`` plus a geometric waiting time of a monthly rate from uniforms ``u``, capped at ``never``; int32.
+
+    The wait is ``floor(log(1 - u) / log(1 - rate)) + 1`` months (at least one), computed in
+    place in ``u``, which is overwritten: no temporaries the size of ``u`` (a million draws at
+    the start).
+    """
+    np.negative(u, out=u)
+    np.log1p(u, out=u)
+    u /= np.log1p(-rate_per_month)
+    np.floor(u, out=u)
+    wait = u.astype(np.int64)
+    wait += after_month + 1
+    np.minimum(wait, never, out=wait)
+    return wait.astype(np.int32)
+
+
+#: Draws at or above which ``weighted_choice`` counts along the cumulative weights itself.
+_WEIGHTED_CHOICE_MIN_SIZE = 1024
+
+
+def weighted_choice(generator: np.random.Generator, a: int | np.ndarray, size: int, p: np.ndarray) -> np.ndarray:
+    """``generator.choice(a, size=size, p=p)`` (with replacement): the same draws and the same generator state after.
+
+    numpy draws ``size`` uniforms and finds each in the cumulative weights ``cdf`` (``p.cumsum()``
+    over its last entry) with a binary search, which for a million draws over a handful of
+    weights costs about 25 ms in mispredicted branches. Here the uniforms are the same
+    (``generator.random(size)``) and each one's index, the number of ``cdf`` entries at or
+    below it, is counted one entry at a time (the last entry, 1, is above every uniform). Small
+    draws and weights numpy would refuse go to ``generator.choice`` itself.
+    """
+    weights = np.asarray(p, dtype=np.float64)
+    if (
+        size < _WEIGHTED_CHOICE_MIN_SIZE
+        or weights.ndim != 1
+        or len(weights) > 16
+        or not np.isfinite(weights).all()
+        or (weights < 0).any()
+        or abs(weights.sum() - 1.0) > 1e-8
+    ):
+        return generator.choice(a, size=size, p=p)
+    cdf = weights.cumsum()
+    cdf /= cdf[-1]
+    uniforms = generator.random(size)
+    index = np.zeros(size, dtype=np.uint8)  # at most 16 weights; one byte a draw while counting
+    for entry in cdf[:-1]:
+        index += uniforms >= entry
+    index = index.astype(np.int64)
+    return index if isinstance(a, int | np.integer) else np.asarray(a)[index]
