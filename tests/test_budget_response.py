@@ -1,138 +1,390 @@
-"""More money, more effect: mean job-years rise with the budget at 1x, 2x and 4x (issue 12).
+"""More money, more effect: job-years rise with the budget at 1x, 2x and 4x over seeds (issue 12).
 
-Each single-instrument package at 10, 20 and 40 bn KRW on Gwangju (seeds 1-8, scale 0.05,
-the whole horizon), against the same seeds' baseline. Where the extra money is not spent
-(no more eligible firms or workers: the economy's own diminishing returns) the effect may
-stay level; where it is spent, the mean job-years must rise. Misses are strict xfails with
-the measured values (full-population job-years, seeds 1-8). With four seeds the spread between
-seeds was as large as several instruments' effects, and which of them passed moved with every
-change to the model; eight seeds halve the variance of the means.
+Each single-instrument package at 10, 20 and 40 bn KRW on Gwangju (seeds 1-10, scale 0.05, the
+whole horizon), and the same seeds' baseline. Common random numbers: every run of a seed draws the
+same keyed random numbers (sim/region/random_streams.py), so a step up the budget is measured seed
+by seed, as the PAIRED difference of the same seed's runs (2x minus 1x, 4x minus 2x).
+
+The verdict is a one-sided paired t-test at level ``ALPHA`` (5%): a step "rises" when the lower
+95% confidence bound of the mean paired difference is above zero. A flat response passes a step
+with probability 5%, both steps 0.25%; a response that falls fails. Where the extra money is not
+spent (nothing more to buy: the economy's own diminishing returns) the step must stay level: the
+paired difference must not be detectably different from zero at the same level.
+
+Power (measured, docs/compare.md "How budget response is tested"). Over seeds 1-20 at scale 0.05 the
+paired differences of region-wide job-years have standard deviations of up to 660 full-population
+job-years (250-410 for most instruments), for most instruments barely less than the per-seed effects
+themselves (100-1,100): common random numbers cancel little, because twins diverge. A firm that
+fails in one twin and not in the other moves thousands of job-months, and the per-seed effect
+correlates -0.3 to -0.9 with the twins' difference in firm failures (a few firms of the sample,
+either sign; every instrument but investment attraction). With n seeds the detectable size (80%
+power, one-sided 5%) is ``(t(0.95, n-1) + t(0.80, n-1)) sd / sqrt(n)``, 0.86 sd at n = 10: about 300
+job-years region-wide. The stated minimum effect of interest is ``MIN_JOB_YEARS_PER_BN``: a job-year
+for every average annual wage of extra spending (21.8 job-years per bn KRW). Region-wide the design
+reaches it only where the paired spread is below about 250 job-years for a 10 bn step (minimum 218)
+or 500 for a 20 bn step (minimum 437); hence two outcomes per instrument:
+
+- **reach**: the job-years of the firms or workers the instrument reached (the gross-to-net bridge's
+  direct part, sim/experiment/bridge.py): the change its money buys where it lands, before
+  displacement and induced effects. Its paired spread is 1.7-4 times smaller for all but loans
+  (40-370 job-years).
+- **region-wide**: job-years of the whole region (the summary's ``job_years``). Steps the design
+  cannot tell from zero are strict xfails with the measured values and the detectable size: not
+  evidence that money buys nothing, nor a pass.
+
+Scale: the paired spread of full-population job-years falls only about as 1/sqrt(scale) (seeds 1-6:
+e.g. commercialisation 395, 258, 209 and employment services 374, 331, 222 at scales 0.05, 0.1,
+0.2), while a run's time grows with the scale, so more seeds at 0.05 buy power as cheaply as a larger
+sample and give the t-test more degrees of freedom.
+
+Full-population units throughout (the sample's figures divided by the scale). Runs are cached once
+per process and shared by both tests (15 instruments x 3 budgets x 10 seeds + 10 baselines; unit
+records only for the 9 instruments whose reach is measured).
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+from dataclasses import dataclass
+from functools import cache
+
 import numpy as np
 import pytest
+from scipy import stats
 
 from sim import RegionModel
+from sim.experiment.bridge import bridge
 from sim.inputs.package import load_package
+from sim.policy.base import REGISTRY
 
-SEEDS = range(1, 9)
+SEEDS = tuple(range(1, 11))
 SCALE = 0.05
+BUDGET_KRW = 10e9  # the single_<instrument> packages' budget, the 1x point
+MULTIPLES = (1, 2, 4)
+ALPHA = 0.05  # one-sided level of each step's test
+POWER = 0.80  # for the detectable size reported
+SPENT = 1.05  # the extra money counts as spent when spending rises by more than 5%
+#: Minimum effect of interest: one job-year for each average annual wage of extra spending, in
+#: job-years per bn KRW (full population). Average monthly pay 3.818 M KRW (Jan-Nov 2022, workplaces
+#: with one or more employees; MOEL Labour Force Survey at Establishments, reported by Financial News,
+#: 2023-01-31): 1e9 / (12 x 3.818e6) = 21.8. A step that buys less than this buys a job-year for more
+#: than it costs to pay one.
+MIN_JOB_YEARS_PER_BN = 1e9 / (12 * 3.818e6)
 
 
-def _run(package, seed):
-    table = RegionModel("gwangju", rng=seed, scale=SCALE, package=package).run()
-    spend = float(table["policy_spend"].sum()) if "policy_spend" in table else 0.0
-    return table["employed"].to_numpy(dtype=float), spend
+@dataclass(frozen=True)
+class Arm:
+    """One package at one budget over the seeds (full-population units, one entry per seed)."""
+
+    job_years: np.ndarray  # region-wide, against the baseline twin
+    reach: np.ndarray  # job-years of the units the package reached (bridge's direct part)
+    spend_krw: np.ndarray
 
 
-@pytest.fixture(scope="module")
-def baseline():
-    return {seed: _run(None, seed)[0] for seed in SEEDS}
+@cache
+def _baseline(seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    model = RegionModel("gwangju", rng=seed, scale=SCALE, unit_records=True)
+    table = model.run()
+    return table["employed"].to_numpy(dtype=float), model.units()
 
 
-def _response(name, baseline):
-    job_years, spending = [], []
-    for multiple in (1, 2, 4):
-        package = load_package(name).with_total_budget(10e9 * multiple)
-        runs = [_run(package, seed) for seed in SEEDS]
-        job_years.append(
-            np.mean(
-                [
-                    (employed - baseline[seed])[1:].sum() / 12 / SCALE
-                    for (employed, _), seed in zip(runs, SEEDS, strict=True)
-                ]
-            )
+@cache
+def _arm(name: str, multiple: int) -> Arm:
+    package = load_package(name).with_total_budget(BUDGET_KRW * multiple)
+    reaches = _reaches(name)
+    job_years, reach, spend = [], [], []
+    for seed in SEEDS:
+        model = RegionModel("gwangju", rng=seed, scale=SCALE, package=package, unit_records=reaches)
+        table = model.run()
+        employed, base_units = _baseline(seed)
+        job_years.append((table["employed"].to_numpy(dtype=float) - employed)[1:].sum() / 12 / SCALE)
+        if reaches:
+            parts = bridge(model.units(), base_units, package, table, model.config)
+            direct = parts["bridge_net"] - parts["substitution"] - parts["displacement"] - parts["induced"]
+            reach.append(direct / SCALE)
+        else:
+            reach.append(math.nan)
+        spend.append(float(table["policy_spend"].sum()) / SCALE)
+    return Arm(np.array(job_years), np.array(reach), np.array(spend))
+
+
+@cache
+def _reaches(name: str) -> bool:
+    """Whether every intervention of the package has units the bridge follows (firms or workers)."""
+    return all(REGISTRY[item.type].bridge_units != "none" for item in load_package(name).interventions)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step up the budget, low -> high: the paired differences and what the design can detect."""
+
+    low: int
+    high: int
+    mean: float  # mean paired difference (job-years)
+    sd: float  # standard deviation of the paired differences across seeds
+    lower: float  # one-sided (1 - ALPHA) lower confidence bound of the mean
+    detectable: float  # the smallest true rise detected with probability POWER
+    extra_bn: float  # extra full-population spending, bn KRW
+    spent: bool  # whether the extra money was spent
+
+    @property
+    def minimum(self) -> float:
+        """The minimum effect of interest for this step's extra money (job-years)."""
+        return MIN_JOB_YEARS_PER_BN * max(self.extra_bn, 0.0)
+
+    @property
+    def verdict(self) -> bool:
+        """Spent: the rise is detected (lower bound above 0). Not spent: no detectable change either way."""
+        if self.spent:
+            return self.lower > 0
+        return self.mean == 0 or abs(self.mean) < self.mean - self.lower
+
+    def describe(self) -> str:
+        """One line of measured values."""
+        return (
+            f"{self.low}x->{self.high}x: {self.mean:+.0f} (sd {self.sd:.0f}, 95% lower bound {self.lower:+.0f}, "
+            f"detectable {self.detectable:.0f}, minimum of interest {self.minimum:.0f} for "
+            f"{self.extra_bn:.1f} bn more spent)"
         )
-        spending.append(np.mean([spend for _, spend in runs]))
-    return job_years, spending
 
 
-# Measured after the job ladder (mean full-population job-years at 1x, 2x, 4x; seeds 1-8, scale
-# 0.05): employment services 25, 128, 129 with 0.39, 0.78, 1.56 bn of the sample spent pass; the
-# misses below give their values. Each seed's effect varies by 300-500 job-years, so with eight
-# seeds an instrument whose effect grows by less than that between budgets passes or fails with
-# each change to the model (before the ladder retraining passed and social economy failed; now
-# retention, infrastructure, social economy and retraining fail): the misses are strict xfails with
-# their values, not evidence that money buys nothing.
-# Commercialisation support 548, 763, 1575 with 0.47, 0.98, 1.97 bn of the sample spent passed when
-# it was added (before the ladder's placement change).
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            "single_retention",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 430, 894, 880 with 0.50, 0.92, 0.97 bn of the sample spent: at 4x the money "
-                "is only 5% more spent (the eligible jobs are nearly all covered) and the effect is level within "
-                "the spread across seeds (standard deviation about 500 job-years)",
-            ),
+def paired_step(
+    low: np.ndarray,
+    high: np.ndarray,
+    spend_low: np.ndarray,
+    spend_high: np.ndarray,
+    multiples: tuple[int, int] = (1, 2),
+) -> Step:
+    """The paired one-sided test of one step (inputs per seed, the same seeds in the same order)."""
+    differences = high - low
+    n = len(differences)
+    sd = float(np.std(differences, ddof=1))
+    se = sd / math.sqrt(n)
+    mean = float(np.mean(differences))
+    quantile = float(stats.t.ppf(1 - ALPHA, n - 1))
+    detectable = (quantile + float(stats.t.ppf(POWER, n - 1))) * se
+    return Step(
+        low=multiples[0],
+        high=multiples[1],
+        mean=mean,
+        sd=sd,
+        lower=mean - quantile * se,
+        detectable=detectable,
+        extra_bn=float(np.mean(spend_high) - np.mean(spend_low)) / 1e9,
+        spent=float(np.mean(spend_high)) > float(np.mean(spend_low)) * SPENT,
+    )
+
+
+def steps(name: str, outcome: str) -> list[Step]:
+    """The steps 1x->2x and 2x->4x of an instrument on one outcome ("job_years" or "reach")."""
+    arms = {multiple: _arm(name, multiple) for multiple in MULTIPLES}
+    return [
+        paired_step(
+            getattr(arms[low], outcome),
+            getattr(arms[high], outcome),
+            arms[low].spend_krw,
+            arms[high].spend_krw,
+            (low, high),
+        )
+        for low, high in itertools.pairwise(MULTIPLES)
+    ]
+
+
+def _check(name: str, outcome: str) -> None:
+    arms = {multiple: _arm(name, multiple) for multiple in MULTIPLES}
+    assert arms[1].spend_krw.mean() > 0, f"{name}: nothing spent at 1x"
+    measured = steps(name, outcome)
+    means = ", ".join(f"{getattr(arms[m], outcome).mean():.0f}" for m in MULTIPLES)
+    spent = ", ".join(f"{arms[m].spend_krw.mean() / 1e9:.1f}" for m in MULTIPLES)
+    failed = [step for step in measured if not step.verdict]
+    assert not failed, f"{name} {outcome}: means {means} at 1x, 2x, 4x ({spent} bn spent); " + "; ".join(
+        step.describe() for step in measured
+    )
+
+
+def _xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+# Measured values in the reasons: full-population job-years, seeds 1-10, scale 0.05: the means at 1x,
+# 2x and 4x with the bn KRW spent, then per missed step the mean paired difference, its standard
+# deviation, the one-sided 95% lower bound, the detectable size (80% power) and the minimum of interest
+# for the step's extra money (MIN_JOB_YEARS_PER_BN). "Underpowered": the minimum of interest is below
+# the detectable size, so the design cannot say whether the step buys that much.
+# single_credit_guarantee is left out: a guarantee's spending is only its payouts and fees (0.0, 0.0 and
+# 2.5 bn at 1x, 2x and 4x over seeds 1-10), so more budget raises the cover it may give, not what it
+# spends, and the spending test does not fit it; its volume response is tested in its own file.
+REACH = [
+    pytest.param(
+        "single_retention",
+        marks=_xfail(
+            "reached firms' job-years 415, 776, 816 (10.0, 18.5, 19.8 bn spent): 1x->2x +360 (lower bound +273) "
+            "rises; 2x->4x +40 (sd 77, lower bound -5, detectable 67) for only 1.2 bn more spent (the eligible "
+            "jobs are nearly all covered at 2x): the minimum of interest, 26, is below what 10 seeds can detect"
         ),
+    ),
+    pytest.param(
         "single_loans",
+        marks=_xfail(
+            "reached firms' job-years 182, 255, 265 (7.9, 10.6, 10.9 bn spent): 1x->2x +73 (sd 127, lower bound "
+            "-0.3, detectable 109) for 2.7 bn more, on the edge of detection (region-wide the same step passes, "
+            "lower bound +7); 2x->4x not spent and level"
+        ),
+    ),
+    pytest.param(
         "single_hiring_subsidy",
-        pytest.param(
-            "single_retraining",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 55, 96, 23 (0.30, 0.47, 0.56 bn of the sample spent; 94, 135, 165 before the "
-                "job ladder): the effect is small against the spread across seeds (standard deviation about 400 "
-                "job-years), which the job ladder widened: trainees placed in growth firms set off chains of moves",
-            ),
+        marks=_xfail(
+            "subsidised hires' job-years 172, 181, 181 (9.8, 12.5, 12.8 bn spent): 1x->2x +9 (sd 26, lower "
+            "bound -6, detectable 22) for 2.7 bn more: below the minimum of interest (59), which the design "
+            "could detect: the extra hires are mostly deadweight (hires made anyway)"
         ),
-        pytest.param(
-            "single_infrastructure",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured -46, 21, -5 with 0.5, 1.0, 2.0 bn of the sample spent: lower overheads "
-                "lower the complexes' prices, but the orders they win are mostly taken from other local suppliers "
-                "and the effect is noise around zero (standard deviation about 80 job-years)",
-            ),
+    ),
+    pytest.param(
+        "single_retraining",
+        marks=_xfail(
+            "trainees' job-years -151, -280, -432 (6.1, 9.5, 11.8 bn spent): they FALL, 1x->2x -128 (sd 127), "
+            "2x->4x -152 (sd 89), both detectably: more seats put more people in courses, out of work while "
+            "training (the lock-in of Card, Kluve and Weber 2018), and the horizon ends before the later "
+            "cohorts' gains; region-wide the effect is level (21, 5, -7)"
         ),
-        "single_interest_subsidy",
-        pytest.param(
-            "single_social_economy",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 506, 537, 527 with 0.47, 0.61, 0.76 bn of the sample spent: grants stop "
-                "when every enterprise has had one and sales mostly divert local demand, so more money adds little "
-                "beside the spread across seeds",
-            ),
+    ),
+    "single_infrastructure",
+    "single_interest_subsidy",
+    pytest.param(
+        "single_social_economy",
+        marks=_xfail(
+            "supported enterprises' job-years 1141, 1322, 1343 (9.5, 12.0, 15.0 bn spent): 1x->2x +181 (lower "
+            "bound +83) rises; 2x->4x +22 (sd 74, lower bound -21, detectable 63) for 3.0 bn more, with a "
+            "minimum of interest of 65: on the edge of what 10 seeds can detect (grants stop when every "
+            "enterprise has had one)"
         ),
-        "single_public_jobs",
-        "single_contribution_deferral",
-        "single_public_construction",
-        "single_commercialisation",
-        "single_employment_services",
+    ),
+    "single_commercialisation",
+    pytest.param(
         "single_investment",
-        pytest.param(
-            "single_venture_fund",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 0, 0, -2 with 0.48, 0.98, 1.99 bn of the sample spent: equity is modelled as cash "
-                "no bank rations, which saves jobs only where a small firm would otherwise run out of cash, and "
-                "on Gwangju's shocks the stakes (24 M KRW each) rarely land there; the growth Korea Fund of Funds "
-                "investees show (Kim and Song: sales +30%) is not modelled (tests/test_venture_fund.py shows the "
-                "channel in a credit squeeze)",
-            ),
+        marks=_xfail(
+            "attracted and paid firms' job-years 0, 74, 74 (3.5, 12.4, 23.8 bn spent): 1x->2x +74 (sd 232, lower "
+            "bound -61, detectable 200); 2x->4x +1 (sd 2) for 11.4 bn more spent: money spent and nothing "
+            "bought (the pool of mobile projects runs out, tests/test_investment.py, and the money left pays "
+            "firms that came anyway)"
         ),
-        pytest.param(
-            "single_credit_guarantee",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="measured 18, 3, -5 with almost nothing spent: a guarantee's spending is only its payouts "
-                "(and fees), so more money raises the cover it may give, not what it spends; this test does not "
-                "fit the instrument",
-            ),
+    ),
+]
+
+REGION = [
+    pytest.param(
+        "single_retention",
+        marks=_xfail(
+            "348, 847, 843 (10.0, 18.5, 19.8 bn spent): 1x->2x +500 (lower bound +313) rises; 2x->4x -4 (sd 75, "
+            "lower bound -47, detectable 64) for 1.2 bn more: underpowered (minimum of interest 26)"
         ),
-    ],
-)
-def test_mean_job_years_rise_with_the_budget_where_the_money_is_spent(name, baseline):
-    job_years, spending = _response(name, baseline)
-    assert spending[0] > 0
-    for low, high, spent_low, spent_high in zip(job_years, job_years[1:], spending, spending[1:], strict=False):
-        if spent_high > spent_low * 1.05:  # the extra money was spent: it must buy more job-years
-            assert high > low, (job_years, spending)
-        else:  # not spent (nothing more to buy): the effect stays where it was
-            assert high == pytest.approx(low, rel=0.05), (job_years, spending)
+    ),
+    "single_loans",
+    pytest.param(
+        "single_hiring_subsidy",
+        marks=_xfail(
+            "371, 424, 427 (9.8, 12.5, 12.8 bn spent): 1x->2x +54 (sd 103, lower bound -6, detectable 88) for "
+            "2.7 bn more: underpowered (minimum of interest 59)"
+        ),
+    ),
+    pytest.param(
+        "single_retraining",
+        marks=_xfail(
+            "21, 5, -7 (6.1, 9.5, 11.8 bn spent): -17 (sd 274) and -12 (sd 333); detectable 235 and 286, "
+            "minimum of interest 75 and 48: underpowered, and the trainees' own job-years fall with the budget "
+            "(the reach test)"
+        ),
+    ),
+    pytest.param(
+        "single_infrastructure",
+        marks=_xfail(
+            "-32, 33, -4 (10, 20, 40 bn spent): +64 (sd 122, lower bound -6, detectable 105) and -37 (sd 148, "
+            "detectable 127): below the minimum of interest (218 and 437), which the design could detect: the "
+            "complexes' firms gain (the reach test passes) but the orders they win are mostly taken from other "
+            "local suppliers"
+        ),
+    ),
+    pytest.param(
+        "single_interest_subsidy",
+        marks=_xfail(
+            "33, 303, 536 (9.9, 19.9, 39.9 bn spent): 1x->2x +270 (lower bound +104) rises; 2x->4x +232 (sd 469, "
+            "lower bound -40, detectable 403) misses: the subsidised borrowers' gain (the reach test, +214) is "
+            "lost in the region's spread"
+        ),
+    ),
+    "single_public_jobs",
+    pytest.param(
+        "single_public_construction",
+        marks=_xfail(
+            "167, 321, 454 (10, 20, 40 bn spent): +154 (sd 398, lower bound -77, detectable 341) and +134 (sd 281, "
+            "lower bound -29, detectable 241): below the detectable size; minimum of interest 218 and 437"
+        ),
+    ),
+    pytest.param(
+        "single_social_economy",
+        marks=_xfail(
+            "475, 470, 406 (9.5, 12.0, 15.0 bn spent): -6 (sd 329) and -64 (sd 347); detectable 283 and 298, "
+            "minimum of interest 55 and 65: underpowered; the enterprises gain (the reach test) mostly at other "
+            "local firms' expense"
+        ),
+    ),
+    "single_commercialisation",
+    pytest.param(
+        "single_employment_services",
+        marks=_xfail(
+            "-2, 64, 78 (7.8, 15.7, 31.2 bn spent): +66 (sd 308, lower bound -113, detectable 265) and +14 (sd 205, "
+            "detectable 176): below the detectable size; minimum of interest 172 and 340"
+        ),
+    ),
+    pytest.param(
+        "single_investment",
+        marks=_xfail(
+            "0, 114, 114 (3.5, 12.4, 23.8 bn spent): +114 (sd 359, lower bound -95, detectable 308); 2x->4x +0 for "
+            "11.4 bn more spent: nothing bought"
+        ),
+    ),
+    pytest.param(
+        "single_venture_fund",
+        marks=_xfail(
+            "0, 6, 13 (9.6, 19.7, 39.8 bn spent): +6 (sd 20, detectable 17) and +6 (sd 55, detectable 47): money "
+            "spent and next to nothing bought (at 1x job-years equal the baseline's in every seed): "
+            "equity is modelled as cash no bank rations, which saves jobs only where a small firm would run out "
+            "of cash (tests/test_venture_fund.py shows the channel in a credit squeeze)"
+        ),
+    ),
+    "single_local_currency",
+    "single_contribution_deferral",
+]
+
+
+@pytest.mark.parametrize("name", REACH)
+def test_job_years_of_those_reached_rise_with_the_budget(name):
+    assert _reaches(name)
+    _check(name, "reach")
+
+
+@pytest.mark.parametrize("name", REGION)
+def test_region_wide_job_years_rise_with_the_budget(name):
+    _check(name, "job_years")
+
+
+def test_the_step_test_fails_a_flat_response_and_passes_a_rise():
+    """The verdict can fail: a flat response, one of pure noise, or a fall fails; a clear rise passes."""
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0.0, 300.0, size=len(SEEDS))
+    level = np.full(len(SEEDS), 500.0)
+    spend = np.full(len(SEEDS), 1e9)
+    more = 2 * spend
+    flat = paired_step(level, level, spend, more)
+    assert flat.spent and not flat.verdict
+    assert not paired_step(level, level + noise - noise.mean(), spend, more).verdict
+    assert not paired_step(level, level - 400 + noise, spend, more).verdict
+    assert paired_step(level, level + 600 + noise, spend, more).verdict
+    # not spent: level passes, a detectable change fails
+    assert paired_step(level, level, spend, spend).verdict
+    assert not paired_step(level, level + 600 + noise, spend, spend).verdict
+    # the detectable size at n = 10 is 0.86 standard deviations (one-sided 5%, power 80%)
+    assert paired_step(level, level + noise, spend, more).detectable == pytest.approx(
+        0.859 * np.std(noise, ddof=1), rel=0.01
+    )
