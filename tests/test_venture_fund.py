@@ -93,3 +93,31 @@ def test_gyeongju_package_invests_in_gyeongjus_small_firms():
     invested = float(table.venture_funds_firms_invested.sum())
     assert 5 <= invested <= 11, invested
     assert float(table.venture_funds_equity_krw.sum()) <= 2.5e9 * 0.1 * (1 + 1e-9)
+
+
+def test_invested_firms_sell_more_in_proportion_to_the_stake_with_no_firm_near_failure():
+    """The growth channel: Kim and Song (지역산업연구 37(4)) find Korea Fund of Funds-backed firms' sales about 30% above
+    matched firms three years on; SMBA (2017) puts the average VC investment at 2.1 bn KRW a firm. A stake of that
+    size buys the 30%, a smaller one a proportional rise, built up over 36 months. Against the same firms in the
+    baseline twin (common random numbers: the same demand noise), a firm invested three years ago gets orders
+    about 1 + 0.30 x stake / 2.1 bn higher, through its sales outside the region."""
+    package = load_package("single_venture_fund").with_total_budget(500e9)
+    # Stakes of 420 M KRW (a fifth of the reference), so that the rise (6%) stands clear of price differences;
+    # money enough for about a thousand of them over five years.
+    settings = package.interventions[0].model_copy(update={"investment_per_firm_krw": 420e6})
+    package = package.model_copy(update={"interventions": [settings]})
+    model, _ = _run(package, 3, 0.05, 48)
+    baseline, _ = _run(None, 3, 0.05, 48)
+    policy = model.desk.policies[0]
+    invested = np.flatnonzero(model.desk.own(policy, "invested_month") > 0)
+    mature = invested[(48 - model.desk.own(policy, "invested_month")[invested] >= 36)]
+    mature = mature[model.firms.status[mature] == ACTIVE]
+    assert len(mature) >= 10
+    expected = 0.30 * 420e6 / 2.1e9
+    in_baseline = {key: row for row, key in enumerate(baseline.firms.key[: baseline.firms.count])}
+    pairs = [(row, in_baseline[model.firms.key[row]]) for row in mature if model.firms.key[row] in in_baseline]
+    pairs = [(mine, theirs) for mine, theirs in pairs if baseline.firms.status[theirs] == ACTIVE]
+    ratio = np.array([model.firms.orders[mine] / baseline.firms.orders[theirs] for mine, theirs in pairs])
+    assert np.median(ratio) - 1.0 == pytest.approx(expected, rel=0.25)
+    # No firm near failure needed: the rise is there for firms with cash to spare in both twins.
+    assert (model.firms.cash[[mine for mine, _ in pairs]] > 0).mean() > 0.9

@@ -247,6 +247,13 @@ class VentureFundSettings(InterventionSettings):
     max_employees: Annotated[int, Field(gt=0)]
     #: Public equity per full-scale firm, KRW.
     investment_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    #: Relative rise of an invested firm's sales (from buyers outside the region) for an
+    #: investment of ``uplift_reference_krw``, reached ``uplift_ramp_months`` after investing.
+    sales_uplift: Annotated[float, Field(ge=0.0, le=1.0)]
+    #: The investment that buys ``sales_uplift``; smaller stakes buy a proportional rise, KRW.
+    uplift_reference_krw: Annotated[float, Field(gt=0.0)]
+    #: Months over which the rise builds up from the month of investment.
+    uplift_ramp_months: Annotated[int, Field(gt=0)]
 
 
 class CommercialisationSettings(InterventionSettings):

@@ -451,15 +451,15 @@ class PolicyDesk:
         if share > 0:
             self.touch_firms(np.flatnonzero(np.asarray(firms)) if np.asarray(firms).dtype == bool else firms)
 
-    def set_sales_uplift(self, firms: np.ndarray, uplift: float, outside_share: float) -> None:
-        """Lasting lever: the firms sell ``uplift`` more (until set again).
+    def set_sales_uplift(self, firms: np.ndarray, uplift: float | np.ndarray, outside_share: float) -> None:
+        """Lasting lever: the firms sell ``uplift`` more (one value, or one per firm; until set again).
 
         ``outside_share`` of the rise comes from buyers outside the region (new demand); the
         rest is local household demand taken from other local firms (orders.py).
         """
         self._state.firms.demand_uplift[firms] = uplift * (1.0 - outside_share)
         self._state.firms.outside_uplift[firms] = uplift * outside_share
-        if uplift > 0:
+        if np.any(np.asarray(uplift) > 0):
             self.touch_firms(np.flatnonzero(np.asarray(firms)) if np.asarray(firms).dtype == bool else firms)
 
     def plan_arriving_firms(self, generator: np.random.Generator, count: int, sectors: list[str]) -> ArrivalPlan:
