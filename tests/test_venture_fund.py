@@ -96,8 +96,8 @@ def test_gyeongju_package_invests_in_gyeongjus_small_firms():
 
 
 def test_invested_firms_sell_more_in_proportion_to_the_stake_with_no_firm_near_failure():
-    """The growth channel: Kim and Song (지역산업연구 37(4)) find Korea Fund of Funds-backed firms' sales about 30% above
-    matched firms three years on; SMBA (2017) puts the average VC investment at 2.1 bn KRW a firm. A stake of that
+    """The growth channel: Kim and Song (지역산업연구 37(4)) find Korea Fund of Funds-backed firms' sales about 30%
+    above matched firms three years on; SMBA (2017) puts the average VC investment at 2.1 bn KRW a firm. A stake of that
     size buys the 30%, a smaller one a proportional rise, built up over 36 months. Against the same firms in the
     baseline twin (common random numbers: the same demand noise), a firm invested three years ago gets orders
     about 1 + 0.30 x stake / 2.1 bn higher, through its sales outside the region."""
