@@ -59,7 +59,7 @@ clock = time.perf_counter()
 nation = national_run.synthetic_nation({scale!r}, {months!r})
 built = time.perf_counter()
 from sim.nation import NationModel
-model = NationModel(nation, rng=1)
+model = NationModel(nation, rng=1, max_memory=False)  # the estimate is cautious; this measures the real peak
 people = sum(int((m.workforce.status[: m.workforce.count] != 4).sum()) for m in model.regions.values())
 ready = time.perf_counter()
 model.run()

@@ -400,3 +400,15 @@ def test_the_regions_figure_sorts_regions_by_effect_and_shows_the_nation_apart()
     from matplotlib.colors import to_hex
 
     assert [to_hex(patch.get_facecolor()) for patch in axes.patches] == [LOSS, GAIN, GAIN, NATION]
+
+
+def test_a_nation_too_big_for_the_memory_limit_is_refused_in_one_line_before_it_is_built(tmp_path, capsys):
+    """The regions' estimated memory counts together (each region alone may fit)."""
+    from sim.cli import main
+
+    path = _nation(tmp_path, "big", scale=1.0)
+    assert main(["nation", str(path), "--max-memory", "1GiB", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "regions: got 2 regions needing about" in error and "gwangju the most" in error and "1.0 GiB" in error
+    assert not (tmp_path / "out").exists()

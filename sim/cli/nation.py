@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.options import MAX_MONTHS, months, positive_int, scale, seed
+from sim.cli.options import MAX_MONTHS, add_memory_option, months, positive_int, scale, seed
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -31,6 +31,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "one package per region; all=PACKAGE puts it in every region); prints effects by region and for the nation",
     )
     parser.add_argument("--reps", type=positive_int, default=5, help="seeds of a comparison (default 5)")
+    add_memory_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary; only the results folder")
     return parser
 
@@ -73,7 +74,13 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar("simulating", "month", disable=args.quiet)
     try:
         nation, folder = run_nation_and_save(
-            args.nation, seed=args.seed, scale=args.scale, months=args.months, out=args.out, on_month=bar
+            args.nation,
+            seed=args.seed,
+            scale=args.scale,
+            months=args.months,
+            out=args.out,
+            on_month=bar,
+            max_memory=args.max_memory,
         )
     finally:
         bar.close()

@@ -57,12 +57,13 @@ def run_nation_and_save(
     out: Path | None = None,
     results_root: Path = Path("results"),
     on_month: Callable[[int, int], None] | None = None,
+    max_memory: int | None = None,
 ) -> tuple[NationModel, Path]:
     """Build the nation, run every month, write its folder atomically; return the model and the folder."""
     started = utc_now()
     if out is not None:
         check_new_folder(out)
-    nation = NationModel(nation_file, rng=seed, scale=scale, months=months)
+    nation = NationModel(nation_file, rng=seed, scale=scale, months=months, max_memory=max_memory)
     folder = out if out is not None else default_run_folder(results_root, nation.nation.name, seed, started)
     check_new_folder(folder)
     clock = time.perf_counter()
