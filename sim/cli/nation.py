@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.options import MAX_MONTHS, add_memory_option, months, positive_int, scale, seed
+from sim.cli.options import MAX_MONTHS, add_memory_option, months, positive_int, scale, seed, simulate_and_report
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -52,7 +52,6 @@ def _aimed(texts: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiment.executors import ProgressBar
     from sim.experiment.nation_run import compare_and_save, format_nation_summary, run_nation_and_save
 
     if args.packages:
@@ -71,18 +70,16 @@ def run(args: argparse.Namespace) -> int:
         )
         print(comparison.table() + f"\nresults: {folder}" if not args.quiet else f"results: {folder}")
         return 0
-    bar = ProgressBar("simulating", "month", disable=args.quiet)
-    try:
-        nation, folder = run_nation_and_save(
+    return simulate_and_report(
+        args.quiet,
+        lambda on_month: run_nation_and_save(
             args.nation,
             seed=args.seed,
             scale=args.scale,
             months=args.months,
             out=args.out,
-            on_month=bar,
+            on_month=on_month,
             max_memory=args.max_memory,
-        )
-    finally:
-        bar.close()
-    print(format_nation_summary(nation, folder) if not args.quiet else f"results: {folder}")
-    return 0
+        ),
+        format_nation_summary,
+    )

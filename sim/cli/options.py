@@ -221,3 +221,18 @@ def print_listing(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
     for row in table:
         cells = [f"{cell:<{width}}" for cell, width in zip(row[:-1], widths, strict=False)]
         print("  ".join([*cells, row[-1]]).rstrip())
+
+
+def simulate_and_report(
+    quiet: bool, simulate: Callable[[Callable[[int, int], None]], tuple[Any, Any]], summary: Callable[[Any, Any], str]
+) -> int:
+    """Run ``simulate(on_month)`` behind a month progress bar; print ``summary(model, folder)`` (or the folder)."""
+    from sim.experiment.executors import ProgressBar
+
+    bar = ProgressBar("simulating", "month", disable=quiet)
+    try:
+        model, folder = simulate(bar)
+    finally:
+        bar.close()
+    print(summary(model, folder) if not quiet else f"results: {folder}")
+    return 0

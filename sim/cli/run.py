@@ -6,7 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.options import MAX_MONTHS, add_memory_option, add_set_option, months, scale, seed
+from sim.cli.options import (
+    MAX_MONTHS,
+    add_memory_option,
+    add_set_option,
+    months,
+    scale,
+    seed,
+    simulate_and_report,
+)
 from sim.experiment.run import format_run_summary
 from sim.inputs.scenario import DEFAULT_SCENARIO, shipped_scenarios
 
@@ -42,14 +50,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.experiment.executors import ProgressBar
     from sim.experiment.run import run_and_save
     from sim.inputs.scenario import resolve_scenario_path
 
     scenario = args.scenario if args.scenario is not None else DEFAULT_SCENARIO
-    bar = ProgressBar("simulating", "month", disable=args.quiet)
-    try:
-        model, folder = run_and_save(
+    return simulate_and_report(
+        args.quiet,
+        lambda on_month: run_and_save(
             str(resolve_scenario_path(scenario)),
             seed=args.seed,
             months=args.months,
@@ -57,10 +64,8 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
             overrides=dict(args.overrides),
             packages=args.packages,
-            on_month=bar,
+            on_month=on_month,
             max_memory=args.max_memory,
-        )
-    finally:
-        bar.close()
-    print(format_run_summary(model, folder) if not args.quiet else f"results: {folder}")
-    return 0
+        ),
+        format_run_summary,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiment.nation_compare import NationComparison, compare_nation
+from sim.experiment.run import run_months
 from sim.experiment.store import check_new_folder, default_run_folder, environment, new_folder, sha256_of, utc_now
 from sim.nation import NationModel
 from sim.nation.model import region_seed
@@ -66,12 +66,7 @@ def run_nation_and_save(
     nation = NationModel(nation_file, rng=seed, scale=scale, months=months, max_memory=max_memory)
     folder = out if out is not None else default_run_folder(results_root, nation.nation.name, seed, started)
     check_new_folder(folder)
-    clock = time.perf_counter()
-    while nation.running:
-        nation.step()
-        if on_month is not None:
-            on_month(nation.steps, nation.months)
-    wall_seconds = time.perf_counter() - clock
+    wall_seconds = run_months(nation, on_month)
     regions, totals = nation.results(), nation.totals()
     manifest = {
         "kind": "nation",

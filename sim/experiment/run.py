@@ -13,6 +13,19 @@ from sim.inputs.scenario import Scenario
 from sim.model import RegionModel
 
 
+def run_months(model: Any, on_month: Callable[[int, int], None] | None = None) -> float:
+    """Step a model (a RegionModel or a NationModel) to its horizon; return the wall seconds it took.
+
+    ``on_month(done, total)`` is called after each month (for progress bars).
+    """
+    clock = time.perf_counter()
+    while model.running:
+        model.step()
+        if on_month is not None:
+            on_month(model.steps, model.months)
+    return time.perf_counter() - clock
+
+
 def run_and_save(
     scenario: Scenario | str | Path | None,
     *,
@@ -48,12 +61,7 @@ def run_and_save(
     )
     folder = out if out is not None else default_run_folder(results_root, model.config.scenario.name, seed, started)
     check_new_folder(folder)
-    clock = time.perf_counter()
-    while model.running:
-        model.step()
-        if on_month is not None:
-            on_month(model.steps, model.months)
-    wall_seconds = time.perf_counter() - clock
+    wall_seconds = run_months(model, on_month)
     manifest = {
         "kind": "run",
         "scenario_name": model.config.scenario.name,
