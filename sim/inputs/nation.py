@@ -41,7 +41,7 @@ Bad input gets one line naming the file, the key path, the value and what is all
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -72,50 +72,46 @@ class RegionEntry(_Strict):
     package: str | None = None
 
 
-class TradeLink(_Strict):
+class _Link(_Strict):
+    """A link between two regions of the nation, with its source; ``ends`` names its two region fields."""
+
+    ends: ClassVar[tuple[str, str]]
+    source: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _two_regions(self) -> _Link:
+        first, second = self.ends
+        if getattr(self, first) == getattr(self, second):
+            raise ValueError(f"{first} and {second} must be different regions")
+        return self
+
+
+class TradeLink(_Link):
     """A share of the seller sector's sales outside its region that goes to the buyer region's assembly plants."""
 
+    ends: ClassVar[tuple[str, str]] = ("seller", "buyer")
     seller: Name
     sector: Name
     buyer: Name
     share_of_outside_sales: Annotated[float, Field(gt=0.0, le=1.0)]
-    source: Annotated[str, Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _two_regions(self) -> TradeLink:
-        if self.seller == self.buyer:
-            raise ValueError("seller and buyer must be different regions (trade inside a region is its supply chain)")
-        return self
 
 
-class MigrationLink(_Strict):
+class MigrationLink(_Link):
     """A share of the origin region's out-migrants who move to the destination region."""
 
+    ends: ClassVar[tuple[str, str]] = ("origin", "destination")
     origin: Name
     destination: Name
     share_of_out_migrants: Annotated[float, Field(gt=0.0, le=1.0)]
-    source: Annotated[str, Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _two_regions(self) -> MigrationLink:
-        if self.origin == self.destination:
-            raise ValueError("origin and destination must be different regions")
-        return self
 
 
-class InvestmentLink(_Strict):
+class InvestmentLink(_Link):
     """A share of the firms the destination attracts from other Korean regions that would have gone to the origin."""
 
+    ends: ClassVar[tuple[str, str]] = ("destination", "origin")
     destination: Name
     origin: Name
     share_of_moved_firms: Annotated[float, Field(gt=0.0, le=1.0)]
-    source: Annotated[str, Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _two_regions(self) -> InvestmentLink:
-        if self.origin == self.destination:
-            raise ValueError("origin and destination must be different regions")
-        return self
 
 
 class NationFile(_Strict):
@@ -197,11 +193,7 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
     shares: dict[tuple[str, str], float] = {}
     for index, link in enumerate(spec.trade):
         where = f"trade[{index}]"
-        for key in ("seller", "buyer"):
-            if getattr(link, key) not in scenarios:
-                raise ScenarioError(
-                    source, f"{where}.{key}", getattr(link, key), f"allowed: one of the regions {names}"
-                )
+        _check_ends(link, where, scenarios, source)
         sectors = scenarios[link.seller].sector_names
         if link.sector not in sectors:
             raise ScenarioError(
@@ -220,10 +212,9 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
     moving: dict[str, float] = {}
     for index, link in enumerate(spec.migration):
         where = f"migration[{index}]"
-        for key in ("origin", "destination"):
+        _check_ends(link, where, scenarios, source)
+        for key in link.ends:
             region = getattr(link, key)
-            if region not in scenarios:
-                raise ScenarioError(source, f"{where}.{key}", region, f"allowed: one of the regions {names}")
             if scenarios[region].mobility is None:
                 raise ScenarioError(
                     source, f"{where}.{key}", region, "allowed: a region whose scenario has a [mobility] section"
@@ -240,10 +231,7 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
     attracted: dict[str, float] = {}
     for index, link in enumerate(spec.investment):
         where = f"investment[{index}]"
-        for key in ("destination", "origin"):
-            region = getattr(link, key)
-            if region not in scenarios:
-                raise ScenarioError(source, f"{where}.{key}", region, f"allowed: one of the regions {names}")
+        _check_ends(link, where, scenarios, source)
         if scenarios[link.origin].investment is None:
             raise ScenarioError(
                 source, f"{where}.origin", link.origin, "allowed: a region whose scenario has an [investment] section"
@@ -259,3 +247,11 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
             )
         attracted[link.destination] = total
     return scenarios
+
+
+def _check_ends(link: _Link, where: str, scenarios: dict[str, Scenario], source: str) -> None:
+    """Both regions a link names are regions of the nation, or a one-line error naming the key."""
+    for key in link.ends:
+        region = getattr(link, key)
+        if region not in scenarios:
+            raise ScenarioError(source, f"{where}.{key}", region, f"allowed: one of the regions {list(scenarios)}")
