@@ -190,7 +190,7 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
                 f"({spec.nation.start})",
             )
         scenarios[region.name] = config
-    shares: dict[tuple[str, str], float] = {}
+    shares: dict[Any, float] = {}
     for index, link in enumerate(spec.trade):
         where = f"trade[{index}]"
         _check_ends(link, where, scenarios, source)
@@ -199,17 +199,9 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
             raise ScenarioError(
                 source, f"{where}.sector", link.sector, f"allowed: a sector of {link.seller}: {list(sectors)}"
             )
-        total = shares.get((link.seller, link.sector), 0.0) + link.share_of_outside_sales
-        if total > 1.0 + 1e-12:
-            raise ScenarioError(
-                source,
-                f"{where}.share_of_outside_sales",
-                link.share_of_outside_sales,
-                f"allowed: shares of {link.seller}'s {link.sector} sales to other regions that add up to at most 1 "
-                f"(they add up to {total:g})",
-            )
-        shares[(link.seller, link.sector)] = total
-    moving: dict[str, float] = {}
+        what = f"shares of {link.seller}'s {link.sector} sales to other regions"
+        _add_share(shares, (link.seller, link.sector), link, "share_of_outside_sales", where, what, source)
+    moving: dict[Any, float] = {}
     for index, link in enumerate(spec.migration):
         where = f"migration[{index}]"
         _check_ends(link, where, scenarios, source)
@@ -219,16 +211,9 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
                 raise ScenarioError(
                     source, f"{where}.{key}", region, "allowed: a region whose scenario has a [mobility] section"
                 )
-        total = moving.get(link.origin, 0.0) + link.share_of_out_migrants
-        if total > 1.0 + 1e-12:
-            raise ScenarioError(
-                source,
-                f"{where}.share_of_out_migrants",
-                link.share_of_out_migrants,
-                f"allowed: shares of {link.origin}'s out-migrants that add up to at most 1 (they add up to {total:g})",
-            )
-        moving[link.origin] = total
-    attracted: dict[str, float] = {}
+        what = f"shares of {link.origin}'s out-migrants"
+        _add_share(moving, link.origin, link, "share_of_out_migrants", where, what, source)
+    attracted: dict[Any, float] = {}
     for index, link in enumerate(spec.investment):
         where = f"investment[{index}]"
         _check_ends(link, where, scenarios, source)
@@ -236,16 +221,8 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
             raise ScenarioError(
                 source, f"{where}.origin", link.origin, "allowed: a region whose scenario has an [investment] section"
             )
-        total = attracted.get(link.destination, 0.0) + link.share_of_moved_firms
-        if total > 1.0 + 1e-12:
-            raise ScenarioError(
-                source,
-                f"{where}.share_of_moved_firms",
-                link.share_of_moved_firms,
-                f"allowed: shares of the firms {link.destination} attracts from other regions that add up to at most "
-                f"1 (they add up to {total:g})",
-            )
-        attracted[link.destination] = total
+        what = f"shares of the firms {link.destination} attracts from other regions"
+        _add_share(attracted, link.destination, link, "share_of_moved_firms", where, what, source)
     return scenarios
 
 
@@ -255,3 +232,14 @@ def _check_ends(link: _Link, where: str, scenarios: dict[str, Scenario], source:
         region = getattr(link, key)
         if region not in scenarios:
             raise ScenarioError(source, f"{where}.{key}", region, f"allowed: one of the regions {list(scenarios)}")
+
+
+def _add_share(totals: dict[Any, float], key: Any, link: _Link, field: str, where: str, what: str, source: str) -> None:
+    """Add a link's share to its group's total; shares of one group may add up to at most 1."""
+    share = getattr(link, field)
+    total = totals.get(key, 0.0) + share
+    if total > 1.0 + 1e-12:
+        raise ScenarioError(
+            source, f"{where}.{field}", share, f"allowed: {what} that add up to at most 1 (they add up to {total:g})"
+        )
+    totals[key] = total
