@@ -11,11 +11,12 @@ population structure from age 15) with its labour force set to the region's and 
 absolute size (assembly plants, tiers, the growth industry, inward investment, industrial
 complexes) scaled by the same ratio, linked by nothing. It measures cost, not economics.
 
-For each scale, ``--reps`` fresh processes (one core, numpy at one thread) each build the
-nation and run it; printed per scale, medians over the processes: people in the model at
+For each scale, ``--reps`` fresh processes (numpy at one thread; the regions spread over
+``--workers`` worker processes, default 2, the machine's cores; with 1, pinned to one core)
+each build the nation and run it; printed per scale, medians over the processes: people in the model at
 the start (residents aged 15+ and in-commuters), build and simulate wall time, total wall
 time of the child, worker-months per second (people alive summed over months 1..T over the
-simulate time) and the child's peak memory (``ru_maxrss``). Then the growth of cost with
+simulate time) and peak memory (``ru_maxrss`` of the child plus each worker process's). Then the growth of cost with
 size: the exponent of simulate time and of memory in the number of people between
 successive scales (1.0: linear). Nothing fails if a target is missed.
 """
@@ -57,23 +58,22 @@ sys.path.insert(0, {bench!r})
 import national_run
 clock = time.perf_counter()
 nation = national_run.synthetic_nation({scale!r}, {months!r})
-built = time.perf_counter()
 from sim.nation import NationModel
-model = NationModel(nation, rng=1, max_memory=False)  # the estimate is cautious; this measures the real peak
-people = sum(int((m.workforce.status[: m.workforce.count] != 4).sum()) for m in model.regions.values())
+model = NationModel(nation, rng=1, max_memory=False, workers={workers!r})  # the estimate is cautious
 ready = time.perf_counter()
 model.run()
 done = time.perf_counter()
 table = model.results()
-alive = table[table["month"] >= 1]
-alive_columns = [c for c in ("labour_force", "out_of_labour_force", "in_training") if c in alive]
-worker_months = float(alive[alive_columns].to_numpy().sum())
+alive_columns = [c for c in ("labour_force", "out_of_labour_force", "in_training") if c in table]
+people = float(table.loc[table["month"] == 0, alive_columns].to_numpy().sum())
+worker_months = float(table.loc[table["month"] >= 1, alive_columns].to_numpy().sum())
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{
     "people": people,
     "build_seconds": ready - clock,
     "simulate_seconds": done - ready,
     "worker_months": worker_months,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": own + sum(model.worker_peak_memory_mb),
 }}))
 """
 
@@ -117,8 +117,8 @@ def synthetic_nation(scale: float, months: int) -> object:
     return Nation(spec, scenarios, "<synthetic nation: benchmarks/national_run.py>", ROOT)
 
 
-def _child(scale: float, months: int) -> dict[str, float]:
-    code = CHILD.format(root=str(ROOT), bench=str(ROOT / "benchmarks"), scale=scale, months=months)
+def _child(scale: float, months: int, workers: int) -> dict[str, float]:
+    code = CHILD.format(root=str(ROOT), bench=str(ROOT / "benchmarks"), scale=scale, months=months, workers=workers)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     clock = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
@@ -135,16 +135,20 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 0.3, 1.0])
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--reps", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="processes the regions are spread over (default 2)")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
+    if args.workers == 1 and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    print(f"synthetic nation of 17 regions, {args.months} months; load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"synthetic nation of 17 regions, {args.months} months, {args.workers} worker process(es); "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"targets at scale 1.0: under {TARGET_SECONDS:.0f} s of wall time, under {TARGET_MEMORY_GB:.0f} GB")
     header = ("scale", 6), ("people", 13), ("build s", 10), ("simulate s", 12), ("total s", 10)
     print("".join(f"{name:>{width}}" for name, width in header) + f"{'M worker-months/s':>19}{'peak MB':>10}")
     medians = []
     for scale in args.scales:
-        runs = [_child(scale, args.months) for _ in range(args.reps)]
+        runs = [_child(scale, args.months, args.workers) for _ in range(args.reps)]
         median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         medians.append((scale, median))
         speed = median["worker_months"] / median["simulate_seconds"] / 1e6

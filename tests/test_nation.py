@@ -278,7 +278,8 @@ def test_the_command_line_compares_a_package_by_region_and_for_the_nation(tmp_pa
 
     path = _nation(tmp_path, "linked", months=12)
     out = tmp_path / "cmp"
-    status = main(["nation", str(path), "--package", "gwangju=gwangju_2021", "--reps", "2", "--out", str(out)])
+    argv = ["nation", str(path), "--package", "gwangju=gwangju_2021", "--reps", "2", "--workers", "2"]
+    status = main([*argv, "--out", str(out)])
     assert status == 0
     printed = capsys.readouterr().out
     assert "gwangju_2021 in gwangju" in printed and "job-years" in printed
@@ -359,6 +360,11 @@ def test_investment_attracted_to_one_region_from_another_shows_as_a_loss_there(t
     assert (arrivals(nation) <= arrivals(base)).all()
     assert arrivals(base).sum() - arrivals(nation).sum() == len(moves) - waiting
     assert len(moves) - waiting > 0
+    # The same nation with its regions in two worker processes: the same to the bit, firm moves included.
+    parallel = NationModel(path, rng=4, packages={"gwangju": str(package)}, workers=2)
+    table = parallel.run()
+    pd.testing.assert_frame_equal(table, nation.results(), check_exact=True)
+    pd.testing.assert_frame_equal(parallel.firm_moves(), moves, check_exact=True)
 
 
 def test_the_shipped_example_nation_runs_at_reduced_scale():
@@ -412,3 +418,19 @@ def test_a_nation_too_big_for_the_memory_limit_is_refused_in_one_line_before_it_
     assert len(error.splitlines()) == 1
     assert "regions: got 2 regions needing about" in error and "gwangju the most" in error and "1.0 GiB" in error
     assert not (tmp_path / "out").exists()
+
+
+def test_regions_in_worker_processes_give_the_same_nation_to_the_bit(tmp_path):
+    """sim/nation/hosts.py: regions stepped at once in two processes, links routed between months in the file's
+    order: tables, totals and migration flows as in one process."""
+    path = _nation(tmp_path, "all", trade=TRADE + MIGRATION, months=18)
+    serial = NationModel(path, rng=8)
+    serial.run()
+    parallel = NationModel(path, rng=8, workers=2)
+    parallel.run()
+    pd.testing.assert_frame_equal(parallel.results(), serial.results(), check_exact=True)
+    pd.testing.assert_frame_equal(parallel.totals(), serial.totals(), check_exact=True)
+    pd.testing.assert_frame_equal(parallel.flows(), serial.flows(), check_exact=True)
+    assert len(serial.flows()) > 0
+    with pytest.raises(AttributeError, match="worker processes"):
+        parallel.regions  # noqa: B018 - the models live in the workers

@@ -31,6 +31,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "one package per region; all=PACKAGE puts it in every region); prints effects by region and for the nation",
     )
     parser.add_argument("--reps", type=positive_int, default=5, help="seeds of a comparison (default 5)")
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="processes the regions run in at once (default 1); the results are the same to the bit",
+    )
     add_memory_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary; only the results folder")
     return parser
@@ -67,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
             months=args.months,
             out=args.out,
             figures=save_figures,
+            workers=args.workers,
         )
         print(comparison.table() + f"\nresults: {folder}" if not args.quiet else f"results: {folder}")
         return 0
@@ -80,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
             on_month=on_month,
             max_memory=args.max_memory,
+            workers=args.workers,
         ),
         format_nation_summary,
     )

@@ -73,10 +73,12 @@ def compare_nation(
     seed: int = 1,
     scale: float | None = None,
     months: int | None = None,
+    workers: int = 1,
 ) -> NationComparison:
     """Run each arm (a mapping region -> package) and the nation without packages over ``reps`` seeds.
 
-    Serial: every replicate runs the baseline nation once and each arm once on the same seed.
+    Every replicate runs the baseline nation once and each arm once on the same seed, one after
+    another; ``workers`` processes step each nation's regions at once.
     """
     overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
     if not isinstance(nation, Nation):
@@ -87,11 +89,11 @@ def compare_nation(
     rows = []
     for replicate in range(reps):
         run_seed = replicate_seed(seed, replicate)
-        base = NationModel(nation, rng=run_seed)
+        base = NationModel(nation, rng=run_seed, workers=workers)
         base.run()
         base_tables, base_totals = base.results(), base.totals()
         for arm, packages in arms.items():
-            model = NationModel(nation, rng=run_seed, packages=dict(packages))
+            model = NationModel(nation, rng=run_seed, packages=dict(packages), workers=workers)
             model.run()
             tables, totals = model.results(), model.totals()
             labels = {"arm": arm, "replicate": replicate, "seed": run_seed}

@@ -58,12 +58,13 @@ def run_nation_and_save(
     results_root: Path = Path("results"),
     on_month: Callable[[int, int], None] | None = None,
     max_memory: int | None = None,
+    workers: int = 1,
 ) -> tuple[NationModel, Path]:
     """Build the nation, run every month, write its folder atomically; return the model and the folder."""
     started = utc_now()
     if out is not None:
         check_new_folder(out)
-    nation = NationModel(nation_file, rng=seed, scale=scale, months=months, max_memory=max_memory)
+    nation = NationModel(nation_file, rng=seed, scale=scale, months=months, max_memory=max_memory, workers=workers)
     folder = out if out is not None else default_run_folder(results_root, nation.nation.name, seed, started)
     check_new_folder(folder)
     wall_seconds = run_months(nation, on_month)
@@ -106,6 +107,7 @@ def compare_and_save(
     out: Path | None = None,
     results_root: Path = Path("results"),
     figures: Callable[[NationComparison, Path], list[Path]] | None = None,
+    workers: int = 1,
 ) -> tuple[NationComparison, Path]:
     """Compare the nation with ``aimed`` packages (region -> package) against it without; write the folder."""
     from sim.inputs.nation import load_nation
@@ -124,7 +126,7 @@ def compare_and_save(
         raise InputError(f"--package: got region {unknown[0]!r}; allowed: {allowed}")
     folder = out if out is not None else default_run_folder(results_root, f"{nation.name}-compare", seed, started)
     check_new_folder(folder)
-    comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed)
+    comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed, workers=workers)
     manifest = {
         "kind": "nation_comparison",
         "nation_name": nation.name,

@@ -11,18 +11,21 @@ come (arrivals.py, ``arrivals_lost``): the origin's own draws stand, less that f
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from sim.inputs.nation import InvestmentLink
+from sim.inputs.scenario import Scenario
 from sim.model import RegionModel
 
 
-def move_firms(
-    destination: str, model: RegionModel, regions: dict[str, RegionModel], links: list[InvestmentLink], month: int
-) -> list[dict[str, Any]]:
-    """Take this month's firms ``destination`` attracted from other regions out of their origins' arrivals."""
+def choose_origins(
+    destination: str, model: RegionModel, links: list[InvestmentLink], month: int
+) -> list[tuple[str, str]]:
+    """This month's firms ``destination`` attracted from other regions: (origin region, sector) of each bound for one.
+
+    Each draws its origin by the links' shares (a keyed draw of the destination's streams); those that would
+    have gone to a region outside the nation are left out.
+    """
     mine = [link for link in links if link.destination == destination]
     moved = [sector for when, sector in model.desk.firms_from_other_regions if when == month]
     if not mine or not moved:
@@ -30,15 +33,9 @@ def move_firms(
     draw = model.region.streams.generator("investment_origin", month).random(len(moved))
     bounds = np.cumsum([link.share_of_moved_firms for link in mine])
     choice = np.searchsorted(bounds, draw, side="right")
-    records = []
-    for sector, index in zip(moved, choice, strict=True):
-        if index >= len(mine):
-            continue  # would have gone to a region outside the nation
-        origin = regions[mine[index].origin]
-        sectors = origin.config.investment.sectors
-        if sector not in sectors:
-            continue  # the origin draws no inward investment of this kind: it could not have gone there
-        lost = origin.region.arrivals_lost
-        lost[sector] = lost.get(sector, 0) + 1
-        records.append({"month": month, "destination": destination, "origin": mine[index].origin, "sector": sector})
-    return records
+    return [(mine[index].origin, sector) for sector, index in zip(moved, choice, strict=True) if index < len(mine)]
+
+
+def could_have_gone(origin: Scenario, sector: str) -> bool:
+    """Whether the origin draws inward investment of this sector (else the firm could not have gone there)."""
+    return origin.investment is not None and sector in origin.investment.sectors

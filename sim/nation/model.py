@@ -21,8 +21,8 @@ from sim.errors import InputError, ScenarioError
 from sim.inputs.nation import Nation, load_nation
 from sim.inputs.package import load_package
 from sim.model import DEFAULT_MAX_MEMORY, RegionModel, estimate_memory_bytes, format_bytes, seed_from
-from sim.nation import investment, migration, trade
-from sim.records import INT, columns_for
+from sim.nation import investment, trade
+from sim.nation.hosts import Inbox, Outbox, ProcessHost, RegionHost, RegionInfo, spread
 
 _SEED_BITS = 62
 
@@ -39,6 +39,8 @@ class NationModel:
     ``packages`` maps region names to packages (a shipped name, a path or a Package) and
     replaces the nation file's; ``scale`` and ``months`` override the file's. ``max_memory``:
     the bytes the regions' estimated memory may need together (None: 8 GiB; False: no check).
+    ``workers``: processes the regions are spread over (1: this process; the results are the
+    same to the bit whatever the number, sim/nation/hosts.py).
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class NationModel:
         months: int | None = None,
         packages: dict[str, Any] | None = None,
         max_memory: int | bool | None = None,
+        workers: int = 1,
     ) -> None:
         overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
         if isinstance(nation, Nation):
@@ -66,25 +69,70 @@ class NationModel:
         chosen = {name: (packages or {}).get(name, nation.package_of(name)) for name in nation.region_names}
         if max_memory is not False:
             self._check_memory(chosen, max_memory)
-        self.regions: dict[str, RegionModel] = {}
-        for name in nation.region_names:
-            self.regions[name] = RegionModel(
-                nation.scenarios[name], rng=region_seed(self.seed, name), package=chosen[name], max_memory=False
-            )
-        self._base = {name: trade.assembly_base_krw(model.region) for name, model in self.regions.items()}
+        seeds = {name: (region_seed(self.seed, name), chosen[name]) for name in nation.region_names}
+        self.workers = max(1, min(int(workers), len(seeds)))
+        if self.workers == 1:
+            self._hosts: list[Any] = [RegionHost(nation, seeds)]
+            info = self._hosts[0].info()
+        else:
+            sizes = {name: float(nation.scenarios[name].population.labour_force) for name in nation.region_names}
+            self._hosts = [
+                ProcessHost(nation, {name: seeds[name] for name in group}) for group in spread(sizes, self.workers)
+            ]
+            try:
+                for host in self._hosts:
+                    host.started()
+                info = {}
+                for host in self._hosts:
+                    host.send("info")
+                for host in self._hosts:
+                    info.update(host.receive())
+            except BaseException:
+                self.close()
+                raise
+        self._info: dict[str, RegionInfo] = {name: info[name] for name in nation.region_names}
         for index, link in enumerate(nation.spec.trade):
-            if self._base[link.buyer] <= 0:
+            if self._info[link.buyer].assembly_base_krw <= 0:
+                self.close()
                 raise ScenarioError(
                     nation.source, f"trade[{index}].buyer", link.buyer, "allowed: a region with an assembly plant"
                 )
+        expected: dict[str, float] = {}
         for link in nation.spec.migration:
-            expected = migration.expected_out_migrants_per_month(self.regions[link.origin].region)
-            self.regions[link.destination].region.mobility.from_regions_per_month += (
-                link.share_of_out_migrants * expected
-            )
+            flow = link.share_of_out_migrants * self._info[link.origin].expected_out_migrants_per_month
+            expected[link.destination] = expected.get(link.destination, 0.0) + flow
+        self._call("expect_migrants", lambda host: ({n: v for n, v in expected.items() if n in _names(host)},))
+        self._inboxes: dict[str, Inbox] = {}
+        self._tables: dict[str, pd.DataFrame] | None = None
         self._flows: list[dict[str, Any]] = []
         self._firm_moves: list[dict[str, Any]] = []
+        #: Each worker process's peak resident memory, MB, read when the run ends (workers > 1).
+        self.worker_peak_memory_mb: list[float] = []
         self.steps = 0
+
+    @property
+    def regions(self) -> dict[str, RegionModel]:
+        """The regions' models, when they run in this process (``workers=1``)."""
+        if self.workers != 1:
+            raise AttributeError("the regions run in worker processes (workers > 1); use results(), totals(), flows()")
+        return self._hosts[0].models
+
+    def _call(self, call: str, arguments: Any) -> dict[str, Any]:
+        """Call ``call`` on every host (in parallel across worker processes); merge their answers."""
+        answers: dict[str, Any] = {}
+        if self.workers == 1:
+            host = self._hosts[0]
+            return getattr(host, call)(*arguments(host)) or {}
+        for host in self._hosts:
+            host.send(call, *arguments(host))
+        for host in self._hosts:
+            answers.update(host.receive() or {})
+        return answers
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (after ``run`` they are stopped already)."""
+        for host in getattr(self, "_hosts", []):
+            host.close()
 
     def _check_memory(self, packages: dict[str, Any], limit: int | None) -> None:
         """Refuse, in one line, a nation whose regions' estimated memory together exceeds ``limit`` (default 8 GiB).
@@ -111,39 +159,34 @@ class NationModel:
         return self.steps < self.months
 
     def step(self) -> None:
-        """One month in every region, in the nation file's order, then the links that act next month."""
-        for model in self.regions.values():
-            model.step()
-        self.steps += 1
-        self._trade()
-        self._migrate()
-        for name, model in self.regions.items():
-            self._firm_moves.extend(
-                investment.move_firms(name, model, self.regions, self.nation.spec.investment, self.steps)
-            )
+        """One month in every region (across worker processes at once), then the links that act next month."""
+        if self._tables is not None:
+            raise RuntimeError("the nation has run to its horizon")
+        month = self.steps + 1
+        inboxes, self._inboxes = self._inboxes, {}
+        outboxes = self._call("step", lambda host: ({n: inboxes[n] for n in _names(host) if n in inboxes}, month))
+        self.steps = month
+        self._route(outboxes)
+        if self.steps == self.months and self.workers != 1:
+            self._tables = self._call("results", lambda host: ())
+            self.worker_peak_memory_mb = list(self._call("peak_memory_mb", lambda host: ()).values())
+            self.close()
 
-    def _trade(self) -> None:
-        """Each seller's sales to the other regions next month, from their assembly plants' output this month."""
-        links = self.nation.spec.trade
-        if not links:
-            return
-        index = {}
-        for name, model in self.regions.items():
-            base = self._base[name]
-            index[name] = trade.assembly_output_krw(model.region) / base if base > 0 else 1.0
-        sectors = {name: model.config.sector_names for name, model in self.regions.items()}
-        for name, multiplier in trade.sales_multipliers(links, sectors, index).items():
-            if any(link.seller == name for link in links):
-                self.regions[name].region.sales_to_regions = multiplier
+    def _inbox(self, name: str) -> Inbox:
+        return self._inboxes.setdefault(name, Inbox())
 
-    def _migrate(self) -> None:
-        """This month's out-migrants bound for another region of the nation, queued to arrive there next month."""
-        links = self.nation.spec.migration
-        for name, model in self.regions.items():
-            if not any(link.origin == name for link in links):
-                continue
-            for destination, group in migration.send(name, model.region, links, self.steps).items():
-                self.regions[destination].region.mobility.incoming.append(group)
+    def _route(self, outboxes: dict[str, Outbox]) -> None:
+        """Next month's inboxes from this month's outboxes, region by region in the nation file's order."""
+        spec = self.nation.spec
+        if spec.trade:
+            index = {name: outboxes[name].assembly_index for name in self.nation.region_names}
+            sectors = {name: info.sector_names for name, info in self._info.items()}
+            for name, multiplier in trade.sales_multipliers(spec.trade, sectors, index).items():
+                if any(link.seller == name for link in spec.trade):
+                    self._inbox(name).sales_to_regions = multiplier
+        for name in self.nation.region_names:
+            for destination, group in outboxes[name].migrants.items():
+                self._inbox(destination).migrants.append(group)
                 self._flows.append(
                     {
                         "month": self.steps,
@@ -153,6 +196,14 @@ class NationModel:
                         "in_labour_force": int(group.in_labour_force.sum()),
                     }
                 )
+        for name in self.nation.region_names:
+            for origin, sector in outboxes[name].moved_firms:
+                if investment.could_have_gone(self.nation.scenarios[origin], sector):
+                    lost = self._inbox(origin).lost_firms
+                    lost[sector] = lost.get(sector, 0) + 1
+                    self._firm_moves.append(
+                        {"month": self.steps, "destination": name, "origin": origin, "sector": sector}
+                    )
 
     def firm_moves(self) -> pd.DataFrame:
         """Firms one region attracted that would have located in another region of the nation, which lost them.
@@ -174,11 +225,17 @@ class NationModel:
             self.step()
         return self.results()
 
+    def _region_tables(self) -> dict[str, pd.DataFrame]:
+        if self._tables is not None:
+            return self._tables
+        return self._call("results", lambda host: ())
+
     def results(self) -> pd.DataFrame:
         """The regions' monthly tables, one after another, with a ``region`` column first (sample units)."""
+        by_region = self._region_tables()
         tables = []
-        for name, model in self.regions.items():
-            table = model.results()
+        for name in self.nation.region_names:
+            table = by_region[name].copy()
             table.insert(0, "region", name)
             tables.append(table)
         return pd.concat(tables, ignore_index=True)
@@ -190,8 +247,9 @@ class NationModel:
         summed: means and rates, except the unemployment rate and the 15+ employment rate, which
         are recomputed from their sums. Columns a region lacks count as zero.
         """
-        tables = [model.results() for model in self.regions.values()]
-        additive = sorted(set().union(*(self._additive(model) for model in self.regions.values())))
+        by_region = self._region_tables()
+        tables = [by_region[name] for name in self.nation.region_names]
+        additive = sorted(set().union(*(info.additive_columns for info in self._info.values())))
         keys = ["month", "date"]
         summed = {
             column: sum(table[column].to_numpy() if column in table else np.zeros(len(table)) for table in tables)
@@ -208,12 +266,7 @@ class NationModel:
             )
         return pd.concat([tables[0][keys].reset_index(drop=True), pd.DataFrame(summed)], axis=1)
 
-    @staticmethod
-    def _additive(model: RegionModel) -> list[str]:
-        columns = {**columns_for(model.config), **model.desk.columns()}
-        return [
-            name
-            for name, column in columns.items()
-            if column.dtype == INT
-            or ("KRW" in column.unit and not name.startswith("mean_") and " / " not in column.unit)
-        ]
+
+def _names(host: Any) -> list[str]:
+    """The regions a host runs."""
+    return list(host.models) if isinstance(host, RegionHost) else host.regions
