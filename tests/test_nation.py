@@ -434,3 +434,17 @@ def test_regions_in_worker_processes_give_the_same_nation_to_the_bit(tmp_path):
     assert len(serial.flows()) > 0
     with pytest.raises(AttributeError, match="worker processes"):
         parallel.regions  # noqa: B018 - the models live in the workers
+
+
+@pytest.mark.parametrize("executor", [2, "local"])
+def test_a_nation_comparison_on_local_processes_or_dask_equals_the_serial_one(tmp_path, executor):
+    """Issue 16: "A comparison of packages across many seeds runs on a Dask cluster (--dask) with results identical
+    to serial": each nation run is a task; the effects are the same to the bit."""
+    from sim.experiment.nation_compare import compare_nation
+
+    path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION, months=8, scale=0.02)
+    arms = {"package": {"gwangju": "gwangju_2021"}}
+    serial = compare_nation(path, arms, reps=2, seed=5)
+    other = compare_nation(path, arms, reps=2, seed=5, executor=executor)
+    pd.testing.assert_frame_equal(other.effects, serial.effects, check_exact=True)
+    pd.testing.assert_frame_equal(other.summary, serial.summary, check_exact=True)

@@ -37,6 +37,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=1,
         help="processes the regions run in at once (default 1); the results are the same to the bit",
     )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run a comparison's nation runs on a Dask cluster (tcp://host:8786, or 'local'); the same numbers",
+    )
     add_memory_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary; only the results folder")
     return parser
@@ -62,19 +67,28 @@ def run(args: argparse.Namespace) -> int:
 
     if args.packages:
         aimed = _aimed(args.packages)
+        from sim.experiment.executors import DaskExecutor
         from sim.viz.nation_figures import save_figures
 
-        comparison, folder = compare_and_save(
-            args.nation,
-            aimed,
-            reps=args.reps,
-            seed=args.seed,
-            scale=args.scale,
-            months=args.months,
-            out=args.out,
-            figures=save_figures,
-            workers=args.workers,
-        )
+        executor = DaskExecutor(args.dask) if args.dask is not None else None
+        if executor is not None and args.dask != "local":
+            executor.check_environment()
+        try:
+            comparison, folder = compare_and_save(
+                args.nation,
+                aimed,
+                reps=args.reps,
+                seed=args.seed,
+                scale=args.scale,
+                months=args.months,
+                out=args.out,
+                figures=save_figures,
+                workers=args.workers,
+                executor=executor,
+            )
+        finally:
+            if executor is not None:
+                executor.close()
         print(comparison.table() + f"\nresults: {folder}" if not args.quiet else f"results: {folder}")
         return 0
     return simulate_and_report(

@@ -65,6 +65,24 @@ def _effects(package: pd.DataFrame, baseline: pd.DataFrame, scale: float) -> dic
     }
 
 
+@dataclass(frozen=True)
+class NationRun:
+    """One nation run of a comparison: the nation, a seed, the packages by region (none: the baseline)."""
+
+    nation: Nation
+    seed: int
+    packages: dict[str, Any]
+    workers: int
+
+
+def run_nation(task: NationRun) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Run one nation to its horizon; its regions' monthly tables and the national totals (a picklable task)."""
+    model = NationModel(task.nation, rng=task.seed, packages=dict(task.packages), workers=task.workers)
+    table = model.run()
+    by_region = {name: table[table["region"] == name].reset_index(drop=True) for name in task.nation.region_names}
+    return by_region, model.totals()
+
+
 def compare_nation(
     nation: Nation | str | Path,
     arms: Mapping[str, Mapping[str, Any]],
@@ -74,34 +92,49 @@ def compare_nation(
     scale: float | None = None,
     months: int | None = None,
     workers: int = 1,
+    executor: Any = None,
 ) -> NationComparison:
     """Run each arm (a mapping region -> package) and the nation without packages over ``reps`` seeds.
 
-    Every replicate runs the baseline nation once and each arm once on the same seed, one after
-    another; ``workers`` processes step each nation's regions at once.
+    Every replicate runs the baseline nation once and each arm once on the same seed.
+    ``executor`` runs the nation runs (as ``compare``'s: None in this process, an int N for N
+    local processes, "local" or a Dask address for Dask); ``workers`` processes step each
+    nation's regions at once. The results are the same to the bit whichever is used.
     """
+    from sim.experiment.executors import make_executor
+
     overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
     if not isinstance(nation, Nation):
         nation = load_nation(nation, overrides)
     elif overrides:
         nation = load_nation(nation.source, overrides)
     full_scale = nation.spec.nation.scale
+    seeds = [replicate_seed(seed, replicate) for replicate in range(reps)]
+    labels = [None, *arms]
+    tasks = [
+        NationRun(nation, run_seed, dict(arms[arm]) if arm is not None else {}, workers)
+        for run_seed in seeds
+        for arm in labels
+    ]
+    run_executor, own = make_executor(executor)
+    outcomes: list[Any] = [None] * len(tasks)
+    try:
+        for completed in run_executor.imap_unordered(run_nation, tasks):
+            if completed.error is not None:
+                raise RuntimeError(f"a nation run failed: {completed.error}\n{completed.detail or ''}")
+            outcomes[completed.index] = completed.value
+    finally:
+        if own:
+            run_executor.close()
     rows = []
-    for replicate in range(reps):
-        run_seed = replicate_seed(seed, replicate)
-        base = NationModel(nation, rng=run_seed, workers=workers)
-        base.run()
-        base_tables, base_totals = base.results(), base.totals()
-        for arm, packages in arms.items():
-            model = NationModel(nation, rng=run_seed, packages=dict(packages), workers=workers)
-            model.run()
-            tables, totals = model.results(), model.totals()
-            labels = {"arm": arm, "replicate": replicate, "seed": run_seed}
+    for replicate, run_seed in enumerate(seeds):
+        base_regions, base_totals = outcomes[replicate * len(labels)]
+        for offset, arm in enumerate(labels[1:], start=1):
+            by_region, totals = outcomes[replicate * len(labels) + offset]
+            keys = {"arm": arm, "replicate": replicate, "seed": run_seed}
             for region in nation.region_names:
-                mine = tables[tables["region"] == region].reset_index(drop=True)
-                theirs = base_tables[base_tables["region"] == region].reset_index(drop=True)
-                rows.append({**labels, "region": region, **_effects(mine, theirs, full_scale)})
-            rows.append({**labels, "region": "nation", **_effects(totals, base_totals, full_scale)})
+                rows.append({**keys, "region": region, **_effects(by_region[region], base_regions[region], full_scale)})
+            rows.append({**keys, "region": "nation", **_effects(totals, base_totals, full_scale)})
     effects = pd.DataFrame(rows)
     summary = []
     for (arm, region), group in effects.groupby(["arm", "region"], sort=False):

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -108,6 +109,7 @@ def compare_and_save(
     results_root: Path = Path("results"),
     figures: Callable[[NationComparison, Path], list[Path]] | None = None,
     workers: int = 1,
+    executor: Any = None,
 ) -> tuple[NationComparison, Path]:
     """Compare the nation with ``aimed`` packages (region -> package) against it without; write the folder."""
     from sim.inputs.nation import load_nation
@@ -126,7 +128,7 @@ def compare_and_save(
         raise InputError(f"--package: got region {unknown[0]!r}; allowed: {allowed}")
     folder = out if out is not None else default_run_folder(results_root, f"{nation.name}-compare", seed, started)
     check_new_folder(folder)
-    comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed, workers=workers)
+    comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed, workers=workers, executor=executor)
     manifest = {
         "kind": "nation_comparison",
         "nation_name": nation.name,
