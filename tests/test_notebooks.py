@@ -17,7 +17,7 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 #: notebook -> figures it shows inline (at least)
-FIGURES = {"01_first_run": 1, "02_compare_packages": 2, "03_your_region": 1, "04_uncertainty": 1}
+FIGURES = {"01_first_run": 1, "02_compare_packages": 2, "03_your_region": 1, "04_uncertainty": 1, "05_nation": 1}
 #: each notebook should run in well under this (small scale, few seeds)
 SECONDS = 60
 WIDGET = "application/vnd.jupyter.widget-view+json"
