@@ -209,19 +209,6 @@ def bridge(
     return result
 
 
-def bridge_frame(
-    pairs: list[tuple[str, int, int, Mapping[str, np.ndarray], Mapping[str, np.ndarray], pd.DataFrame]],
-    packages: Mapping[str, Package],
-    config: Scenario,
-) -> pd.DataFrame:
-    """One row per (package, replicate, seed) with its bridge; ``pairs`` holds both twins' unit records."""
-    rows = [
-        {"package": arm, "replicate": replicate, "seed": seed, **bridge(mine, base, packages[arm], table, config)}
-        for arm, replicate, seed, mine, base, table in pairs
-    ]
-    return pd.DataFrame(rows)
-
-
 class PairedBridges:
     """Bridges computed as soon as both twins of a seed have finished, so unit records need not wait.
 

@@ -78,9 +78,8 @@ class NationRun:
 def run_nation(task: NationRun) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Run one nation to its horizon; its regions' monthly tables and the national totals (a picklable task)."""
     model = NationModel(task.nation, rng=task.seed, packages=dict(task.packages), workers=task.workers)
-    table = model.run()
-    by_region = {name: table[table["region"] == name].reset_index(drop=True) for name in task.nation.region_names}
-    return by_region, model.totals()
+    model.run()
+    return model.tables(), model.totals()
 
 
 def compare_nation(
@@ -104,10 +103,7 @@ def compare_nation(
     from sim.experiment.executors import make_executor
 
     overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
-    if not isinstance(nation, Nation):
-        nation = load_nation(nation, overrides)
-    elif overrides:
-        nation = load_nation(nation.source, overrides)
+    nation = load_nation(nation, overrides)
     full_scale = nation.spec.nation.scale
     seeds = [replicate_seed(seed, replicate) for replicate in range(reps)]
     labels = [None, *arms]

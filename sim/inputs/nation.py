@@ -152,8 +152,15 @@ def shipped_nations() -> list[str]:
     return shipped_names(NATION_DIR)
 
 
-def load_nation(name_or_path: str | Path, overrides: dict[str, Any] | None = None) -> Nation:
-    """Read, validate and resolve a nation file (a shipped name or a path); ``overrides`` set nation keys."""
+def load_nation(name_or_path: Nation | str | Path, overrides: dict[str, Any] | None = None) -> Nation:
+    """Read, validate and resolve a nation file (a shipped name or a path); ``overrides`` set nation keys.
+
+    A Nation is returned as it is, or read again from its file when there are overrides.
+    """
+    if isinstance(name_or_path, Nation):
+        if not overrides:
+            return name_or_path
+        name_or_path = name_or_path.source
     path = resolve_path(name_or_path, NATION_DIR)
     source = str(path)
     raw = read_toml(path, "nation", shipped_nations())

@@ -69,6 +69,7 @@ class RegionHost:
             name: RegionModel(nation.scenarios[name], rng=seed, package=package, max_memory=False)
             for name, (seed, package) in regions.items()
         }
+        self.regions = list(self.models)
         self._base = {name: trade.assembly_base_krw(model.region) for name, model in self.models.items()}
 
     def info(self) -> dict[str, RegionInfo]:

@@ -55,11 +55,7 @@ class NationModel:
         workers: int = 1,
     ) -> None:
         overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
-        if isinstance(nation, Nation):
-            if overrides:
-                nation = load_nation(nation.source, overrides)
-        else:
-            nation = load_nation(nation, overrides)
+        nation = load_nation(nation, overrides)
         self.nation = nation
         self.seed = seed_from(rng)
         self.months = nation.spec.nation.months
@@ -101,7 +97,7 @@ class NationModel:
         for link in nation.spec.migration:
             flow = link.share_of_out_migrants * self._info[link.origin].expected_out_migrants_per_month
             expected[link.destination] = expected.get(link.destination, 0.0) + flow
-        self._call("expect_migrants", lambda host: ({n: v for n, v in expected.items() if n in _names(host)},))
+        self._call("expect_migrants", lambda host: ({n: v for n, v in expected.items() if n in host.regions},))
         self._inboxes: dict[str, Inbox] = {}
         self._tables: dict[str, pd.DataFrame] | None = None
         self._flows: list[dict[str, Any]] = []
@@ -164,13 +160,14 @@ class NationModel:
             raise RuntimeError("the nation has run to its horizon")
         month = self.steps + 1
         inboxes, self._inboxes = self._inboxes, {}
-        outboxes = self._call("step", lambda host: ({n: inboxes[n] for n in _names(host) if n in inboxes}, month))
+        outboxes = self._call("step", lambda host: ({n: inboxes[n] for n in host.regions if n in inboxes}, month))
         self.steps = month
         self._route(outboxes)
-        if self.steps == self.months and self.workers != 1:
+        if self.steps == self.months:  # the tables are final: read once (from the workers, which then stop)
             self._tables = self._call("results", lambda host: ())
-            self.worker_peak_memory_mb = list(self._call("peak_memory_mb", lambda host: ()).values())
-            self.close()
+            if self.workers != 1:
+                self.worker_peak_memory_mb = list(self._call("peak_memory_mb", lambda host: ()).values())
+                self.close()
 
     def _inbox(self, name: str) -> Inbox:
         return self._inboxes.setdefault(name, Inbox())
@@ -225,14 +222,15 @@ class NationModel:
             self.step()
         return self.results()
 
-    def _region_tables(self) -> dict[str, pd.DataFrame]:
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Each region's monthly table by region name (sample units), as far as the nation has run."""
         if self._tables is not None:
             return self._tables
         return self._call("results", lambda host: ())
 
     def results(self) -> pd.DataFrame:
         """The regions' monthly tables, one after another, with a ``region`` column first (sample units)."""
-        by_region = self._region_tables()
+        by_region = self.tables()
         tables = []
         for name in self.nation.region_names:
             table = by_region[name].copy()
@@ -247,7 +245,7 @@ class NationModel:
         summed: means and rates, except the unemployment rate and the 15+ employment rate, which
         are recomputed from their sums. Columns a region lacks count as zero.
         """
-        by_region = self._region_tables()
+        by_region = self.tables()
         tables = [by_region[name] for name in self.nation.region_names]
         additive = sorted(set().union(*(info.additive_columns for info in self._info.values())))
         keys = ["month", "date"]
@@ -265,8 +263,3 @@ class NationModel:
                 people > 0, summed["residents_employed"] / np.maximum(people, 1), np.nan
             )
         return pd.concat([tables[0][keys].reset_index(drop=True), pd.DataFrame(summed)], axis=1)
-
-
-def _names(host: Any) -> list[str]:
-    """The regions a host runs."""
-    return list(host.models) if isinstance(host, RegionHost) else host.regions
