@@ -268,6 +268,9 @@ def test_a_packages_national_effect_is_the_sum_of_its_regional_effects(tmp_path)
             assert nation[metric] == pytest.approx(regions[metric].sum(), abs=1e-6), (arm, replicate, metric)
     zero_rows = effects[effects["arm"] == "zero"]
     assert (zero_rows[["job_years", "jobs", "residents_employed"]] == 0).all().all()
+    money = ["spend_krw", "cost_krw", "benefits_saved_krw", "taxes_gained_krw", "net_fiscal_cost_krw"]
+    assert (zero_rows[money] == 0).all().all()
+    assert np.isnan(result.metric("zero", "nation", "cost_per_job_year_krw"))  # no net jobs: no cost per job
     package = effects[(effects["arm"] == "package") & (effects["region"] == "gwangju")]
     assert (package["job_years"] != 0).all()
     assert "gyeongju" in result.table() and "nation" in result.table()
@@ -365,6 +368,31 @@ def test_investment_attracted_to_one_region_from_another_shows_as_a_loss_there(t
     table = parallel.run()
     pd.testing.assert_frame_equal(table, nation.results(), check_exact=True)
     pd.testing.assert_frame_equal(parallel.firm_moves(), moves, check_exact=True)
+
+
+def test_jobs_taken_from_another_region_cost_the_nation_more_per_job_than_the_region(tmp_path):
+    """Issue 16: "a region's gain can be set against the others' loss", in money too. Bartik (2018, Upjohn
+    WP 18-289) and MOTIE count firms an incentive brings from another Korean region as jobs moved, not created:
+    every firm Gwangju's incentive attracts here would have located in Gyeongju (an assumption of the test). The
+    package's money is Gwangju's alone (each won booked once, in the desk that paid it), Gyeongju loses job-years,
+    and the expected cost per net job-year is higher for the nation than for Gwangju (measured, seeds of 4: Gwangju
+    +312 job-years, Gyeongju -246, 14.4 bn KRW spent: 46 m KRW a job-year for Gwangju, 220 m for the nation)."""
+    from sim.experiment.nation_compare import compare_nation
+
+    package = tmp_path / "moving_investment.toml"
+    package.write_text(MOVING_INVESTMENT)
+    path = _nation(tmp_path, "attracting", trade=INVESTMENT, scale=1.0, months=36)
+    result = compare_nation(path, {"moving": {"gwangju": str(package)}}, reps=2, seed=4)
+    effects = result.effects.set_index(["replicate", "region"])
+    for replicate in (0, 1):
+        gwangju, gyeongju, nation = (effects.loc[(replicate, name)] for name in ("gwangju", "gyeongju", "nation"))
+        assert gwangju["spend_krw"] > 0 and gyeongju["spend_krw"] == 0 and gyeongju["cost_krw"] == 0
+        assert nation["cost_krw"] == gwangju["cost_krw"]
+        assert gyeongju["job_years"] < 0 < gwangju["job_years"], replicate
+    cost_here = result.metric("moving", "gwangju", "cost_per_job_year_krw")
+    cost_nation = result.metric("moving", "nation", "cost_per_job_year_krw")
+    assert 0 < cost_here < cost_nation, (cost_here, cost_nation)  # measured 46 m and 220 m KRW
+    assert "cost per job-year" in result.table()
 
 
 def test_the_shipped_example_nation_runs_at_reduced_scale():
