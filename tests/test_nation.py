@@ -476,3 +476,72 @@ def test_a_nation_comparison_on_local_processes_or_dask_equals_the_serial_one(tm
     other = compare_nation(path, arms, reps=2, seed=5, executor=executor)
     pd.testing.assert_frame_equal(other.effects, serial.effects, check_exact=True)
     pd.testing.assert_frame_equal(other.summary, serial.summary, check_exact=True)
+
+
+def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_headless_browser(tmp_path):
+    """Issue 16: "Effects by region in the comparison summary and report". `shocksim report` on a nation
+    comparison folder writes one self-contained page: every cell of the table by region equals summary.csv's
+    mean and interval in the shown unit, the links are listed with their sources, the regions figure loads, the
+    page fetches nothing, logs no error and prints to PDF (Debian's Chromium, as the region report's test)."""
+    import re
+
+    from sim.cli import main
+    from sim.viz.nation_report import COLUMNS
+    from tests.browser import ARTIFACTS, CHROMIUM, chromium
+
+    path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION, months=12)
+    folder = tmp_path / "cmp"
+    assert main(["nation", str(path), "--package", "gwangju=gwangju_2021", "--reps", "2", "--out", str(folder)]) == 0
+    report = tmp_path / "report.html"
+    assert main(["report", str(folder), "--out", str(report)]) == 0
+    assert main(["report", str(folder), "--out", str(report)]) == 2  # exists already
+    assert main(["report", str(folder), "--out", str(report), "--force", "--sensitivity", str(folder)]) == 2
+    html = report.read_text()
+    assert "gwangju_2021 in gwangju" in html and "assumption" in html  # the links' sources
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    external, errors = [], []
+    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith(("file:", "data:")):
+                request_route.continue_()
+            else:
+                external.append(url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(report.as_uri(), wait_until="load")
+        assert page.locator('#regions-figure img[alt="Job-years by region"]').evaluate("i => i.naturalWidth") > 0
+        assert page.locator("#region-table tr").count() == 4  # heading, two regions, the nation
+        assert page.locator("#links-table tr").count() == 3  # heading, trade, migration
+        shown = {
+            (region, metric): page.locator(f'tr[data-region="{region}"] td[data-metric="{metric}"]').inner_text()
+            for region in ("gwangju", "gyeongju", "nation")
+            for metric, *_ in COLUMNS
+        }
+        page.emulate_media(media="print")
+        page.screenshot(path=str(ARTIFACTS / "nation_report.png"), full_page=True)
+        pdf = page.pdf(path=str(ARTIFACTS / "nation_report.pdf"), format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF")
+    assert external == [] and errors == [], (external, errors)
+    summary = pd.read_csv(folder / "summary.csv").set_index(["region", "metric"])
+    for metric, _, factor, digits in COLUMNS:
+        for region in ("gwangju", "gyeongju", "nation"):
+            row = summary.loc[(region, metric)]
+            parts = re.split(r"\n| to ", shown[(region, metric)].strip())
+            expected = [row["mean"] / factor, row["ci_low"] / factor, row["ci_high"] / factor]
+            if parts[0] == "n/a":
+                assert np.isnan(expected[0]), (region, metric)
+                continue
+            assert abs(float(parts[0].replace("\u2212", "-").replace(",", "")) - expected[0]) <= 0.5 * 10**-digits
+            for part, wanted in zip(parts[1:], expected[1:], strict=False):
+                if part.strip() != "unbounded":
+                    assert abs(float(part.replace("\u2212", "-").replace(",", "")) - wanted) <= 0.5 * 10**-digits
+    assert summary.loc[("gyeongju", "spend_krw"), "mean"] == 0 < summary.loc[("gwangju", "spend_krw"), "mean"]
