@@ -170,3 +170,38 @@ def test_an_entrant_takes_the_orders_of_a_part_with_no_surviving_supplier():
     assert model.firms.role[new[0]] == TIER1 and model.firms.part_type[new[0]] == part
     share = model.config.entry.supplier_takeover_share
     assert network.input_coefficients[new[0], buyer] == pytest.approx(share * lost, rel=1e-9)
+
+
+#: Statistics Korea, 기업생멸행정통계 (first release, 27 Dec 2012, reported by Seoul Economic Daily and
+#: Yonhap): of new firms with at least one regular employee, 76.9% survive one year and 53.9% three
+#: years (all new firms: 62.5% and 41.2%; 64.8% after one year in the 2020 release).
+EMPLOYER_FIRM_SURVIVAL = {12: 0.769, 36: 0.539}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 1.00 after one year and 1.00 after three (Gwangju with its shocks, seed 1, scale 0.1, firms "
+    "born in months 1-12): entry adds the births beyond the death rate and firms exit only when they run out of "
+    "cash or credit; a new firm starts with a year of costs in cash and small fixed costs, so none fails. Young "
+    "firms' exit needs the churn of births that replace deaths, with an exit hazard falling with age and size "
+    "(docs/model.md 8)",
+)
+def test_new_firms_survive_like_korean_start_ups():
+    """Statistics Korea (기업생멸행정통계, 2012 release): 76.9% of new employer firms survive a year and
+    53.9% three years. The firms born in the run's first year (every origin) must survive within 8 points
+    of each (the all-firm one-year rate moved by 5.5 points between the 2012 and 2016 releases)."""
+    months = 48
+    model = RegionModel("gwangju", rng=1, scale=0.1, months=months)
+    alive_at: dict[int, tuple[int, int]] = {}
+    for month in range(1, months + 1):
+        model.step()
+        for age in EMPLOYER_FIRM_SURVIVAL:
+            cohort = month - age
+            if 1 <= cohort <= 12:
+                born = np.flatnonzero(model.firms.entry_month == cohort)
+                counted, alive = alive_at.get(age, (0, 0))
+                alive_at[age] = (counted + len(born), alive + int((model.firms.status[born] == ACTIVE).sum()))
+    for age, expected in EMPLOYER_FIRM_SURVIVAL.items():
+        counted, alive = alive_at[age]
+        assert counted >= 100, (age, counted)
+        assert abs(alive / counted - expected) <= 0.08, (age, alive / counted)

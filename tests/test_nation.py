@@ -268,6 +268,9 @@ def test_a_packages_national_effect_is_the_sum_of_its_regional_effects(tmp_path)
             assert nation[metric] == pytest.approx(regions[metric].sum(), abs=1e-6), (arm, replicate, metric)
     zero_rows = effects[effects["arm"] == "zero"]
     assert (zero_rows[["job_years", "jobs", "residents_employed"]] == 0).all().all()
+    money = ["spend_krw", "cost_krw", "benefits_saved_krw", "taxes_gained_krw", "net_fiscal_cost_krw"]
+    assert (zero_rows[money] == 0).all().all()
+    assert np.isnan(result.metric("zero", "nation", "cost_per_job_year_krw"))  # no net jobs: no cost per job
     package = effects[(effects["arm"] == "package") & (effects["region"] == "gwangju")]
     assert (package["job_years"] != 0).all()
     assert "gyeongju" in result.table() and "nation" in result.table()
@@ -367,6 +370,31 @@ def test_investment_attracted_to_one_region_from_another_shows_as_a_loss_there(t
     pd.testing.assert_frame_equal(parallel.firm_moves(), moves, check_exact=True)
 
 
+def test_jobs_taken_from_another_region_cost_the_nation_more_per_job_than_the_region(tmp_path):
+    """Issue 16: "a region's gain can be set against the others' loss", in money too. Bartik (2018, Upjohn
+    WP 18-289) and MOTIE count firms an incentive brings from another Korean region as jobs moved, not created:
+    every firm Gwangju's incentive attracts here would have located in Gyeongju (an assumption of the test). The
+    package's money is Gwangju's alone (each won booked once, in the desk that paid it), Gyeongju loses job-years,
+    and the expected cost per net job-year is higher for the nation than for Gwangju (measured, seeds of 4: Gwangju
+    +312 job-years, Gyeongju -246, 14.4 bn KRW spent: 46 m KRW a job-year for Gwangju, 220 m for the nation)."""
+    from sim.experiment.nation_compare import compare_nation
+
+    package = tmp_path / "moving_investment.toml"
+    package.write_text(MOVING_INVESTMENT)
+    path = _nation(tmp_path, "attracting", trade=INVESTMENT, scale=1.0, months=36)
+    result = compare_nation(path, {"moving": {"gwangju": str(package)}}, reps=2, seed=4)
+    effects = result.effects.set_index(["replicate", "region"])
+    for replicate in (0, 1):
+        gwangju, gyeongju, nation = (effects.loc[(replicate, name)] for name in ("gwangju", "gyeongju", "nation"))
+        assert gwangju["spend_krw"] > 0 and gyeongju["spend_krw"] == 0 and gyeongju["cost_krw"] == 0
+        assert nation["cost_krw"] == gwangju["cost_krw"]
+        assert gyeongju["job_years"] < 0 < gwangju["job_years"], replicate
+    cost_here = result.metric("moving", "gwangju", "cost_per_job_year_krw")
+    cost_nation = result.metric("moving", "nation", "cost_per_job_year_krw")
+    assert 0 < cost_here < cost_nation, (cost_here, cost_nation)  # measured 46 m and 220 m KRW
+    assert "cost per job-year" in result.table()
+
+
 def test_the_shipped_example_nation_runs_at_reduced_scale():
     """The README's example (scenarios/nations/example_two_regions.toml): both regions and all three links load."""
     from sim.inputs.nation import shipped_nations
@@ -448,3 +476,72 @@ def test_a_nation_comparison_on_local_processes_or_dask_equals_the_serial_one(tm
     other = compare_nation(path, arms, reps=2, seed=5, executor=executor)
     pd.testing.assert_frame_equal(other.effects, serial.effects, check_exact=True)
     pd.testing.assert_frame_equal(other.summary, serial.summary, check_exact=True)
+
+
+def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_headless_browser(tmp_path):
+    """Issue 16: "Effects by region in the comparison summary and report". `shocksim report` on a nation
+    comparison folder writes one self-contained page: every cell of the table by region equals summary.csv's
+    mean and interval in the shown unit, the links are listed with their sources, the regions figure loads, the
+    page fetches nothing, logs no error and prints to PDF (Debian's Chromium, as the region report's test)."""
+    import re
+
+    from sim.cli import main
+    from sim.viz.nation_report import COLUMNS
+    from tests.browser import ARTIFACTS, CHROMIUM, chromium
+
+    path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION, months=12)
+    folder = tmp_path / "cmp"
+    assert main(["nation", str(path), "--package", "gwangju=gwangju_2021", "--reps", "2", "--out", str(folder)]) == 0
+    report = tmp_path / "report.html"
+    assert main(["report", str(folder), "--out", str(report)]) == 0
+    assert main(["report", str(folder), "--out", str(report)]) == 2  # exists already
+    assert main(["report", str(folder), "--out", str(report), "--force", "--sensitivity", str(folder)]) == 2
+    html = report.read_text()
+    assert "gwangju_2021 in gwangju" in html and "assumption" in html  # the links' sources
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    external, errors = [], []
+    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith(("file:", "data:")):
+                request_route.continue_()
+            else:
+                external.append(url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(report.as_uri(), wait_until="load")
+        assert page.locator('#regions-figure img[alt="Job-years by region"]').evaluate("i => i.naturalWidth") > 0
+        assert page.locator("#region-table tr").count() == 4  # heading, two regions, the nation
+        assert page.locator("#links-table tr").count() == 3  # heading, trade, migration
+        shown = {
+            (region, metric): page.locator(f'tr[data-region="{region}"] td[data-metric="{metric}"]').inner_text()
+            for region in ("gwangju", "gyeongju", "nation")
+            for metric, *_ in COLUMNS
+        }
+        page.emulate_media(media="print")
+        page.screenshot(path=str(ARTIFACTS / "nation_report.png"), full_page=True)
+        pdf = page.pdf(path=str(ARTIFACTS / "nation_report.pdf"), format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF")
+    assert external == [] and errors == [], (external, errors)
+    summary = pd.read_csv(folder / "summary.csv").set_index(["region", "metric"])
+    for metric, _, factor, digits in COLUMNS:
+        for region in ("gwangju", "gyeongju", "nation"):
+            row = summary.loc[(region, metric)]
+            parts = re.split(r"\n| to ", shown[(region, metric)].strip())
+            expected = [row["mean"] / factor, row["ci_low"] / factor, row["ci_high"] / factor]
+            if parts[0] == "n/a":
+                assert np.isnan(expected[0]), (region, metric)
+                continue
+            assert abs(float(parts[0].replace("\u2212", "-").replace(",", "")) - expected[0]) <= 0.5 * 10**-digits
+            for part, wanted in zip(parts[1:], expected[1:], strict=False):
+                if part.strip() != "unbounded":
+                    assert abs(float(part.replace("\u2212", "-").replace(",", "")) - wanted) <= 0.5 * 10**-digits
+    assert summary.loc[("gyeongju", "spend_krw"), "mean"] == 0 < summary.loc[("gwangju", "spend_krw"), "mean"]

@@ -18,7 +18,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "inline: the file fetches nothing and prints to PDF from a browser."
         ),
     )
-    parser.add_argument("folder", type=Path, metavar="COMPARISON_DIR", help="a comparison's results folder")
+    parser.add_argument(
+        "folder",
+        type=Path,
+        metavar="COMPARISON_DIR",
+        help="a comparison's results folder (shocksim compare, or shocksim nation --package: effects by region)",
+    )
     parser.add_argument("--out", type=Path, help="HTML file to write (default: COMPARISON_DIR/report.html)")
     parser.add_argument(
         "--sensitivity",
@@ -31,12 +36,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.errors import ResultsFolderError
+    from sim.errors import InputError, ResultsFolderError
+    from sim.viz.nation_report import is_nation_comparison, write_nation_report
     from sim.viz.report import write_report
 
     out = args.out if args.out is not None else args.folder / "report.html"
     if out.exists() and not args.force:
         raise ResultsFolderError(f"{out}: exists already; choose another --out, or --force to replace it")
-    path = write_report(args.folder, out, args.sensitivity)
+    if is_nation_comparison(args.folder):
+        if args.sensitivity is not None:
+            raise InputError(f"--sensitivity: {args.folder} is a nation comparison; allowed: a region comparison")
+        path = write_nation_report(args.folder, out)
+    else:
+        path = write_report(args.folder, out, args.sensitivity)
     print(f"report: {path}")
     return 0

@@ -8,6 +8,14 @@ workplace), jobs at the horizon, and residents employed at the horizon (by resid
 migration moves). The nation's row is computed from the national totals, not by adding the
 regions' rows, so that the two can be checked against each other; a region's gain can be set
 against the other regions' losses.
+
+Money is each region's own ledger, as in ``compare`` (sim/experiment/stats.py): what its
+packages spent at face value and their expected cost, the unemployment benefits its residents
+no longer draw and the taxes and contributions on their extra wages (the region's
+``fiscal`` rates), and the net fiscal cost; the nation's money is the regions' sum (each won
+is booked once, in the region whose desk paid it). Cost per net job-year is the ratio of
+the means with Fieller's interval, by region and for the nation: a package that buys jobs in
+one region by taking them from another costs more per job for the nation than for the region.
 """
 
 from __future__ import annotations
@@ -17,38 +25,81 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.experiment.design import replicate_seed
-from sim.experiment.stats import CONFIDENCE, t_interval
+from sim.experiment.stats import CONFIDENCE, fieller_interval, run_measures, t_interval
 from sim.inputs.nation import Nation, load_nation
+from sim.inputs.scenario import Scenario
 from sim.nation import NationModel
 
 #: The effects of a nation comparison, per arm, replicate and region (``nation`` for the whole).
 EFFECTS = ("job_years", "jobs", "residents_employed")
+
+#: The money of a nation comparison (KRW, full population), per arm, replicate and region.
+MONEY = ("spend_krw", "cost_krw", "benefits_saved_krw", "taxes_gained_krw", "net_fiscal_cost_krw")
+
+#: Money per net job-year: (ratio, numerator), the denominator being ``job_years``.
+RATIOS = (("cost_per_job_year_krw", "cost_krw"), ("net_fiscal_cost_per_job_year_krw", "net_fiscal_cost_krw"))
 
 
 @dataclass
 class NationComparison:
     """Effects of each arm by region and for the nation, seed by seed, and their means with intervals."""
 
-    effects: pd.DataFrame  # arm, replicate, seed, region, and EFFECTS
-    summary: pd.DataFrame  # arm, region, metric, mean, ci_low, ci_high, n
+    effects: pd.DataFrame  # arm, replicate, seed, region, EFFECTS and MONEY
+    summary: pd.DataFrame  # arm, region, metric (EFFECTS, MONEY, RATIOS), mean, ci_low, ci_high, n
     arms: dict[str, dict[str, str]]
     reps: int
     seed: int
 
+    def metric(self, arm: str, region: str, metric: str) -> float:
+        """The mean of one metric for one arm and region (``nation`` for the whole)."""
+        rows = self.summary
+        chosen = rows[(rows["arm"] == arm) & (rows["region"] == region) & (rows["metric"] == metric)]
+        return float(chosen["mean"].iloc[0])
+
     def table(self) -> str:
-        """The summary as text: job-years by region and for the nation, mean and interval, per arm."""
+        """The summary as text: by region and for the nation, job-years, spending and cost per job-year."""
         lines = [f"effects against the nation without packages ({self.reps} seeds, {CONFIDENCE:.0%} intervals)"]
         for arm, aimed in self.arms.items():
             lines.append(f"{arm}: " + ", ".join(f"{package} in {region}" for region, package in aimed.items()))
-            mine = self.summary[(self.summary["arm"] == arm) & (self.summary["metric"] == "job_years")]
-            for row in mine.itertuples(index=False):
-                lines.append(
-                    f"  {row.region:<22}{row.mean:>+14,.0f} job-years [{row.ci_low:+,.0f}, {row.ci_high:+,.0f}]"
-                )
+            mine = self.summary[self.summary["arm"] == arm].set_index(["region", "metric"])
+            for region in dict.fromkeys(mine.index.get_level_values("region")):
+                years = mine.loc[(region, "job_years")]
+                line = f"  {region:<22}{years['mean']:>+14,.0f} job-years [{years['ci_low']:+,.0f}, "
+                line += f"{years['ci_high']:+,.0f}]"
+                spent = mine.loc[(region, "spend_krw"), "mean"]
+                if spent > 0:
+                    ratio = mine.loc[(region, "cost_per_job_year_krw")]
+                    line += f"  spent {spent / 1e9:,.1f} bn KRW, cost per job-year {_million(ratio['mean'])}"
+                    line += f" [{_million(ratio['ci_low'])}, {_million(ratio['ci_high'])}]"
+                lines.append(line)
         return "\n".join(lines)
+
+
+def _million(krw: float) -> str:
+    """KRW as millions for the terminal: 'n/a' without net jobs, 'unbounded' for an open Fieller interval end."""
+    if np.isnan(krw):
+        return "n/a"
+    return "unbounded" if np.isinf(krw) else f"{krw / 1e6:,.1f} m"
+
+
+def _money(package: pd.DataFrame, baseline: pd.DataFrame, config: Scenario, scale: float) -> dict[str, float]:
+    """A region's spending and fiscal offsets against its twin, full-population KRW (as ``compare``'s)."""
+    mine, theirs = run_measures(package, config), run_measures(baseline, config)
+    benefits_saved = theirs["benefits_krw"] - mine["benefits_krw"]
+    rate = config.fiscal.tax_and_contributions_per_krw_wage
+    taxes_gained = rate * (mine["wage_income_krw"] - theirs["wage_income_krw"])
+    money = {
+        "spend_krw": mine["spend_krw"],
+        "cost_krw": mine["cost_krw"],
+        "benefits_saved_krw": benefits_saved,
+        "taxes_gained_krw": taxes_gained,
+        "net_fiscal_cost_krw": mine["cost_krw"] - benefits_saved - taxes_gained,
+    }
+    return {name: value / scale for name, value in money.items()}
 
 
 def _effects(package: pd.DataFrame, baseline: pd.DataFrame, scale: float) -> dict[str, float]:
@@ -128,25 +179,24 @@ def compare_nation(
         for offset, arm in enumerate(labels[1:], start=1):
             by_region, totals = outcomes[replicate * len(labels) + offset]
             keys = {"arm": arm, "replicate": replicate, "seed": run_seed}
+            nation_money = dict.fromkeys(MONEY, 0.0)
             for region in nation.region_names:
-                rows.append({**keys, "region": region, **_effects(by_region[region], base_regions[region], full_scale)})
-            rows.append({**keys, "region": "nation", **_effects(totals, base_totals, full_scale)})
+                package, twin = by_region[region], base_regions[region]
+                money = _money(package, twin, nation.scenarios[region], full_scale)
+                for name in MONEY:
+                    nation_money[name] += money[name]
+                rows.append({**keys, "region": region, **_effects(package, twin, full_scale), **money})
+            rows.append({**keys, "region": "nation", **_effects(totals, base_totals, full_scale), **nation_money})
     effects = pd.DataFrame(rows)
     summary = []
     for (arm, region), group in effects.groupby(["arm", "region"], sort=False):
-        for metric in EFFECTS:
+        keys = {"arm": arm, "region": region}
+        for metric in (*EFFECTS, *MONEY):
             mean, low, high, _ = t_interval(group[metric].to_numpy())
-            summary.append(
-                {
-                    "arm": arm,
-                    "region": region,
-                    "metric": metric,
-                    "mean": mean,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "n": len(group),
-                }
-            )
+            summary.append({**keys, "metric": metric, "mean": mean, "ci_low": low, "ci_high": high, "n": len(group)})
+        for ratio, money in RATIOS:
+            mean, low, high = fieller_interval(group[money].to_numpy(), group["job_years"].to_numpy())
+            summary.append({**keys, "metric": ratio, "mean": mean, "ci_low": low, "ci_high": high, "n": len(group)})
     return NationComparison(
         effects=effects,
         summary=pd.DataFrame(summary),

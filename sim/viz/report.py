@@ -55,7 +55,7 @@ def render_report(folder: str | Path, sensitivity: str | Path | None = None) -> 
     context = report_context(comparison, manifest, folder)
     if sensitivity is not None:
         context["sensitivity"] = sensitivity_context(Path(sensitivity))
-    return _template().render(**context)
+    return template().render(**context)
 
 
 def write_report(folder: str | Path, out: str | Path, sensitivity: str | Path | None = None) -> Path:
@@ -69,7 +69,8 @@ def write_report(folder: str | Path, out: str | Path, sensitivity: str | Path | 
     return out
 
 
-def _template() -> Any:
+def template(name: str = TEMPLATE) -> Any:
+    """A template of sim/viz/templates (the comparison report by default), strict about undefined names."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     environment = Environment(
@@ -79,7 +80,7 @@ def _template() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return environment.get_template(TEMPLATE)
+    return environment.get_template(name)
 
 
 # ---------------------------------------------------------------------- what the template gets
@@ -210,7 +211,8 @@ def _headline_table(comparison: Comparison, columns: list[tuple[str, str]] | tup
                 continue
             row = table.loc[(package, metric)]
             digits = 0 if row["unit"] in ("jobs", "job-years") else (2 if row["unit"] == "bn KRW" else 1)
-            cells.append((metric, _number(row["mean"], digits), _interval(row["ci_low"], row["ci_high"], digits)))
+            interval = interval_text(row["ci_low"], row["ci_high"], digits)
+            cells.append((metric, number_text(row["mean"], digits), interval))
         label = spec.display_label
         rows.append({"package": package, "label": label if label != package else "", "cells": cells})
     return {"headings": [heading for _, heading in columns], "rows": rows}
@@ -286,8 +288,8 @@ def _bridge_context(comparison: Comparison) -> dict[str, Any]:
         rows = [
             {
                 **line,
-                "mean": _number(line["mean"], 0),
-                "ci": _interval(line["ci_low"], line["ci_high"], 0),
+                "mean": number_text(line["mean"], 0),
+                "ci": interval_text(line["ci_low"], line["ci_high"], 0),
             }
             for line in lines
         ]
@@ -314,19 +316,19 @@ def _fiscal_context(comparison: Comparison, manifest: dict[str, Any]) -> dict[st
         packages.append(
             {
                 "name": package,
-                "spend": _number(spend, 2),
-                "cost": _number(cost, 2),
+                "spend": number_text(spend, 2),
+                "cost": number_text(cost, 2),
                 "cost_share": "nothing spent" if not spend else f"{cost / spend:.0%} of face value",
-                "benefits": _number(benefits, 2),
-                "taxes": _number(taxes, 2),
-                "wages": _number(taxes / rate, 2) if rate > 0 else "n/a",
-                "net": _number(value(package, "net_fiscal_cost_krw"), 2),
-                "net_central": _number(value(package, "net_fiscal_cost_central_krw"), 2),
-                "net_local": _number(value(package, "net_fiscal_cost_local_krw"), 2),
-                "net_unstated": _number(value(package, "net_fiscal_cost_unstated_krw"), 2),
-                "jobs": _number(jobs, 0),
-                "residents": _number(residents, 0),
-                "foreign": _number(value(package, "foreign_jobs"), 0),
+                "benefits": number_text(benefits, 2),
+                "taxes": number_text(taxes, 2),
+                "wages": number_text(taxes / rate, 2) if rate > 0 else "n/a",
+                "net": number_text(value(package, "net_fiscal_cost_krw"), 2),
+                "net_central": number_text(value(package, "net_fiscal_cost_central_krw"), 2),
+                "net_local": number_text(value(package, "net_fiscal_cost_local_krw"), 2),
+                "net_unstated": number_text(value(package, "net_fiscal_cost_unstated_krw"), 2),
+                "jobs": number_text(jobs, 0),
+                "residents": number_text(residents, 0),
+                "foreign": number_text(value(package, "foreign_jobs"), 0),
             }
         )
     source, where = _fiscal_source(comparison.scenario.scenario.name)
@@ -376,7 +378,8 @@ def _fiscal_source(scenario: str) -> tuple[str, str]:
     return "", ""
 
 
-def _number(value: float, digits: int) -> str:
+def number_text(value: float | None, digits: int) -> str:
+    """A number for the page: thousands separated, a true minus sign; 'n/a' for none, 'unbounded' for infinity."""
     if value is None or math.isnan(value):
         return "n/a"
     if math.isinf(value):
@@ -385,12 +388,13 @@ def _number(value: float, digits: int) -> str:
     return text.replace("-", "\u2212")
 
 
-def _interval(low: float, high: float, digits: int) -> str:
+def interval_text(low: float, high: float, digits: int) -> str:
+    """An interval for the page: 'low to high', 'unbounded' if open, empty if there is none."""
     if math.isnan(low) and math.isnan(high):
         return ""
     if math.isinf(low) or math.isinf(high):
         return "unbounded"
-    return f"{_number(low, digits)} to {_number(high, digits)}"
+    return f"{number_text(low, digits)} to {number_text(high, digits)}"
 
 
 def _ranking(comparison: Comparison) -> dict[str, Any]:
@@ -408,7 +412,7 @@ def _ranking(comparison: Comparison) -> dict[str, Any]:
             {
                 "rank": rank,
                 "package": package,
-                "job_years": _number(float(job_years[package]) / comparison.scale, 0),
+                "job_years": number_text(float(job_years[package]) / comparison.scale, 0),
                 "cells": cells,
             }
         )
@@ -517,9 +521,9 @@ def sensitivity_context(folder: Path) -> dict[str, Any]:
             "rank": int(row["rank"]),
             "parameter": row["parameter"],
             "range": f"{row['low']:g} to {row['high']:g}",
-            "mu_star": _number(row["mu_star"] / scale, 0),
-            "conf": _number(row["mu_star_conf"] / scale, 0),
-            "sigma": _number(row["sigma"] / scale, 0),
+            "mu_star": number_text(row["mu_star"] / scale, 0),
+            "conf": number_text(row["mu_star_conf"] / scale, 0),
+            "sigma": number_text(row["sigma"] / scale, 0),
             "reason": reasons.get(row["parameter"], ""),
         }
         for _, row in jobs.iterrows()
