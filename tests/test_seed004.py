@@ -224,9 +224,11 @@ def test_the_performance_rule_is_the_same_to_the_bit_across_worker_processes():
 def test_a_bad_performance_share_is_one_line_naming_the_key(tmp_path):
     text = (load_nation("example_performance").folder / "example_performance.toml").read_text()
     bad = tmp_path / "bad.toml"
-    bad.write_text(text.replace("performance_share = 0.05", "performance_share = 1.5").replace(
-        'scenario = "regions/', f'scenario = "{load_nation("example_performance").folder}/regions/'
-    ))
+    bad.write_text(
+        text.replace("performance_share = 0.05", "performance_share = 1.5").replace(
+            'scenario = "regions/', f'scenario = "{load_nation("example_performance").folder}/regions/'
+        )
+    )
     with pytest.raises(ScenarioError) as error:
         load_nation(bad)
     message = str(error.value)

@@ -48,7 +48,9 @@ class Outbox:
     assembly_index: float
     migrants: dict[str, Migrants]
     moved_firms: list[tuple[str, str]]  # (origin region, sector) of the firms it attracted from other regions
-    performance: tuple[float, float, float] | None = None  # the performance programme's jobs, spent, total (review months)
+    performance: tuple[float, float, float] | None = (
+        None  # the performance programme's jobs, spent, total (review months)
+    )
 
 
 @dataclass

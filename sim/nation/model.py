@@ -230,8 +230,10 @@ class NationModel:
             )
 
     def reviews(self) -> pd.DataFrame:
-        """Each review of the performance rule: month, region, the programme's jobs added at its supported
-        firms, KRW spent, jobs per bn KRW, and its total budget before and after (sample units).
+        """Each review of the performance rule, by region (sample units).
+
+        Columns: month, region, the programme's jobs added at its supported firms, KRW spent, jobs per
+        bn KRW, and its total budget before and after.
         """
         columns = ["month", "region", "jobs", "spent_krw", "jobs_per_bn_krw", "budget_before_krw", "budget_after_krw"]
         return pd.DataFrame(self._reviews, columns=columns)

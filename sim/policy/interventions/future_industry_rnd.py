@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.interventions import FutureIndustryRndSettings
-from sim.policy.base import register
-from sim.policy.interventions.commercialisation import SupportForSales
+from sim.policy.base import SupportForSales, register
 
 if TYPE_CHECKING:
     from sim.policy.desk import PolicyDesk

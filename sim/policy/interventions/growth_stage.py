@@ -34,8 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.inputs.interventions import GrowthStageSettings
-from sim.policy.base import register
-from sim.policy.interventions.commercialisation import SupportForSales
+from sim.policy.base import SupportForSales, register
 
 if TYPE_CHECKING:
     from sim.policy.desk import PolicyDesk
@@ -78,6 +77,13 @@ class GrowthStageSupport(SupportForSales):
             )
         full_scale_sales = firms.annual_sales / np.maximum(firms.size_factor, 1e-12)
         return mask & (full_scale_sales >= settings.min_annual_sales_krw)
+
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        """Starting and growing firms appear during the run: warn only if no firm of the sectors exists."""
+        if self.settings.stage == "leading":
+            super().check(desk, source, index)
+        elif not desk.eligible_firms(self.settings.sectors, self.settings.sme_only).any():
+            self.warn(source, index, f"no firm in the scenario is eligible (firms of {self.settings.sectors})")
 
     def _pay(self, desk: PolicyDesk, firms: np.ndarray, amounts_krw: np.ndarray) -> np.ndarray:
         """A grant into the firm's cash."""
