@@ -91,8 +91,12 @@ def run_nation_and_save(
         regions.to_parquet(partial / "regions.parquet", index=False)
         totals.to_csv(partial / "totals.csv", index=False)
         nation.flows().to_csv(partial / "flows.csv", index=False)
+        written = [name for name in NATION_FILES if name != "manifest.json"]
+        if nation.nation.spec.performance is not None:  # seed 004's performance rule: each review, by region
+            nation.reviews().to_csv(partial / "reviews.csv", index=False)
+            written.append("reviews.csv")
         (partial / "summary.txt").write_text(format_nation_summary(nation, folder) + "\n")
-        files = {name: sha256_of(partial / name) for name in NATION_FILES if name != "manifest.json"}
+        files = {name: sha256_of(partial / name) for name in written}
         (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
     return nation, folder
 

@@ -270,6 +270,64 @@ class CommercialisationSettings(InterventionSettings):
     uplift_months: Annotated[int, Field(gt=0)]
 
 
+class GrowthStageSettings(InterventionSettings):
+    """Support for firms by growth stage (seed 004: starting, growing, leading): see growth_stage.py.
+
+    The stage says which firms qualify and needs its defining setting: ``starting`` firms founded
+    less than ``max_age_months`` ago; ``growing`` firms of at least ``min_employees`` (full-scale, at
+    the start) whose employment grew ``min_growth_per_year`` a year or more over at least
+    ``min_months_observed`` months; ``leading`` firms with full-scale annual sales of at least
+    ``min_annual_sales_krw``.
+    """
+
+    type: Literal["growth_stage"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    stage: Literal["starting", "growing", "leading"]
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    #: Grant per full-scale firm, KRW (into the firm's cash).
+    support_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    #: Relative rise of a supported firm's sales, all from buyers outside the region (0: none).
+    sales_uplift: Annotated[float, Field(ge=0.0, le=1.0)]
+    #: Months from support until the rise begins.
+    lag_months: Annotated[int, Field(ge=0, le=120)] = 0
+    #: Months the rise lasts.
+    uplift_months: Annotated[int, Field(ge=0, le=240)]
+    max_age_months: Annotated[int, Field(gt=0, le=600)] | None = None
+    min_employees: Annotated[int, Field(ge=0)] = 0
+    min_growth_per_year: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
+    min_months_observed: Annotated[int, Field(ge=1, le=120)] = 36
+    min_annual_sales_krw: Annotated[float, Field(gt=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _stage_defined(self) -> GrowthStageSettings:
+        needed = {"starting": "max_age_months", "growing": "min_growth_per_year", "leading": "min_annual_sales_krw"}
+        key = needed[self.stage]
+        if getattr(self, key) is None:
+            raise ValueError(f"stage {self.stage!r} needs {key}")
+        if self.sales_uplift > 0 and self.uplift_months == 0:
+            raise ValueError("a sales_uplift above 0 needs uplift_months above 0")
+        return self
+
+
+class FutureIndustryRndSettings(InterventionSettings):
+    """R&D and commercialisation grants for firms of future industries (seed 004): see future_industry_rnd.py."""
+
+    type: Literal["future_industry_rnd"]
+    sector_fields: ClassVar[dict[str, str]] = {"sectors": "sector"}
+    #: The scenario's sectors that stand for the region's future industries (scenarios/national/key_industries.csv).
+    sectors: list[SectorName] = Field(min_length=1)
+    sme_only: bool
+    #: R&D grant per full-scale firm, KRW (into the firm's cash).
+    grant_per_firm_krw: Annotated[float, Field(gt=0.0)]
+    #: Relative rise of a funded firm's sales, all from buyers outside the region.
+    sales_uplift: Annotated[float, Field(ge=0.0, le=1.0)]
+    #: Months from the grant until the rise begins (development before sales).
+    lag_months: Annotated[int, Field(ge=0, le=120)]
+    #: Months the rise lasts.
+    uplift_months: Annotated[int, Field(gt=0, le=240)]
+
+
 #: Settings class of every intervention type, by its ``type`` tag.
 SETTINGS: dict[str, type[InterventionSettings]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls for cls in InterventionSettings.__subclasses__()

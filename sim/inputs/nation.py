@@ -28,6 +28,12 @@ Every region runs on the nation's calendar (``start``, ``months``) and at its ``
     share_of_moved_firms = 0.1
     source = "..."
 
+    [performance]                   # optional: seed 004's performance-based incentives
+    intervention = "future_rnd"     # an intervention of the regions' packages (growth_stage, future_industry_rnd)
+    review_months = 12
+    performance_share = 0.05
+    source = "..."
+
     [[trade]]
     seller = "south_jeolla"
     sector = "auto"
@@ -114,12 +120,27 @@ class InvestmentLink(_Link):
     share_of_moved_firms: Annotated[float, Field(gt=0.0, le=1.0)]
 
 
+class PerformanceIncentive(_Strict):
+    """Seed 004's performance-based incentives: money of one programme moved between regions by how it performs.
+
+    Every ``review_months`` months, of what the regions' ``intervention`` has still to spend, the
+    share ``performance_share`` is pooled and shared out again in proportion to each region's
+    measured jobs per billion KRW spent (sim/nation/performance.py).
+    """
+
+    intervention: Name
+    review_months: Annotated[int, Field(ge=1, le=120)] = 12
+    performance_share: Annotated[float, Field(gt=0.0, le=1.0)]
+    source: Annotated[str, Field(min_length=1)]
+
+
 class NationFile(_Strict):
     nation: NationHeader
     regions: Annotated[list[RegionEntry], Field(min_length=1)]
     trade: list[TradeLink] = []
     migration: list[MigrationLink] = []
     investment: list[InvestmentLink] = []
+    performance: PerformanceIncentive | None = None
 
 
 class Nation:

@@ -38,6 +38,7 @@ class Inbox:
     sales_to_regions: np.ndarray | None = None
     migrants: list[Migrants] = field(default_factory=list)
     lost_firms: dict[str, int] = field(default_factory=dict)
+    budget_krw: float | None = None  # the performance programme's new total budget (sample KRW)
 
 
 @dataclass
@@ -47,6 +48,9 @@ class Outbox:
     assembly_index: float
     migrants: dict[str, Migrants]
     moved_firms: list[tuple[str, str]]  # (origin region, sector) of the firms it attracted from other regions
+    performance: tuple[float, float, float] | None = (
+        None  # the performance programme's jobs, spent, total (review months)
+    )
 
 
 @dataclass
@@ -107,6 +111,8 @@ class RegionHost:
                     region.mobility.incoming.extend(inbox.migrants)
                 for sector, count in inbox.lost_firms.items():
                     region.arrivals_lost[sector] = region.arrivals_lost.get(sector, 0) + count
+                if inbox.budget_krw is not None:
+                    model.desk.set_budget_krw(spec.performance.intervention, inbox.budget_krw)
             model.step()
             base = self._base[name]
             sending = any(link.origin == name for link in spec.migration)
@@ -114,6 +120,7 @@ class RegionHost:
                 assembly_index=trade.assembly_output_krw(region) / base if base > 0 else 1.0,
                 migrants=migration.send(name, region, spec.migration, month) if sending else {},
                 moved_firms=investment.choose_origins(name, model, spec.investment, month),
+                performance=_performance(model, spec, month),
             )
         return outboxes
 
@@ -126,6 +133,14 @@ class RegionHost:
 
     def close(self) -> None:
         """Nothing to release in this process."""
+
+
+def _performance(model: RegionModel, spec: Any, month: int) -> tuple[float, float, float] | None:
+    """The performance programme's jobs, spending and budget in a review month, if the region runs it."""
+    rule = spec.performance
+    if rule is None or month % rule.review_months != 0 or not model.desk.holds_performance(rule.intervention):
+        return None
+    return model.desk.programme_performance(rule.intervention)
 
 
 def _serve(connection: Any, nation: Nation, regions: dict[str, tuple[int, Any]]) -> None:

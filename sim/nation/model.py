@@ -21,7 +21,7 @@ from sim.errors import InputError, ScenarioError
 from sim.inputs.nation import Nation, load_nation
 from sim.inputs.package import load_package
 from sim.model import DEFAULT_MAX_MEMORY, RegionModel, estimate_memory_bytes, format_bytes, seed_from
-from sim.nation import investment, trade
+from sim.nation import investment, performance, trade
 from sim.nation.hosts import Inbox, Outbox, ProcessHost, RegionHost, RegionInfo, spread
 
 _SEED_BITS = 62
@@ -102,6 +102,7 @@ class NationModel:
         self._tables: dict[str, pd.DataFrame] | None = None
         self._flows: list[dict[str, Any]] = []
         self._firm_moves: list[dict[str, Any]] = []
+        self._reviews: list[dict[str, Any]] = []
         #: Each worker process's peak resident memory, MB, read when the run ends (workers > 1).
         self.worker_peak_memory_mb: list[float] = []
         self.steps = 0
@@ -193,6 +194,7 @@ class NationModel:
                         "in_labour_force": int(group.in_labour_force.sum()),
                     }
                 )
+        self._review(outboxes)
         for name in self.nation.region_names:
             for origin, sector in outboxes[name].moved_firms:
                 if investment.could_have_gone(self.nation.scenarios[origin], sector):
@@ -201,6 +203,40 @@ class NationModel:
                     self._firm_moves.append(
                         {"month": self.steps, "destination": name, "origin": origin, "sector": sector}
                     )
+
+    def _review(self, outboxes: dict[str, Outbox]) -> None:
+        """Seed 004's performance rule: move the programme's budgets between regions by jobs per bn KRW."""
+        rule = self.nation.spec.performance
+        reported = {name: outboxes[name].performance for name in self.nation.region_names}
+        reported = {name: values for name, values in reported.items() if values is not None}
+        if rule is None or len(reported) < 2 or self.steps >= self.months:  # nothing to spend after the horizon
+            return
+        totals = {name: values[2] for name, values in reported.items()}
+        spent = {name: values[1] for name, values in reported.items()}
+        scores = {name: performance.jobs_per_bn_krw(values[0], values[1]) for name, values in reported.items()}
+        after = performance.reallocate(totals, spent, scores, rule.performance_share)
+        for name, (jobs, spent_krw, total_krw) in reported.items():
+            self._inbox(name).budget_krw = after[name]
+            self._reviews.append(
+                {
+                    "month": self.steps,
+                    "region": name,
+                    "jobs": jobs,
+                    "spent_krw": spent_krw,
+                    "jobs_per_bn_krw": scores[name],
+                    "budget_before_krw": total_krw,
+                    "budget_after_krw": after[name],
+                }
+            )
+
+    def reviews(self) -> pd.DataFrame:
+        """Each review of the performance rule, by region (sample units).
+
+        Columns: month, region, the programme's jobs added at its supported firms, KRW spent, jobs per
+        bn KRW, and its total budget before and after.
+        """
+        columns = ["month", "region", "jobs", "spent_krw", "jobs_per_bn_krw", "budget_before_krw", "budget_after_krw"]
+        return pd.DataFrame(self._reviews, columns=columns)
 
     def firm_moves(self) -> pd.DataFrame:
         """Firms one region attracted that would have located in another region of the nation, which lost them.

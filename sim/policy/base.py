@@ -21,7 +21,7 @@ import numpy as np
 from sim.inputs.interventions import SETTINGS, InterventionSettings
 from sim.inputs.scenario import month_number
 from sim.policy.ledger import Budget, Ledger
-from sim.region.state import Column
+from sim.region.state import ACTIVE, Column
 
 if TYPE_CHECKING:
     from sim.policy.desk import PolicyDesk
@@ -178,3 +178,117 @@ class FirmProgramme(Intervention):
                 f"no firm in the scenario is eligible (sectors {self.settings.sectors}, "
                 f"sme_only={self.settings.sme_only})",
             )
+
+
+#: Month value of a firm the programme has not supported.
+NOT_SUPPORTED = -1
+
+
+class SupportForSales(Intervention):
+    """Support bought once per firm that raises its sales to buyers outside the region, after a lag.
+
+    Shared by the instruments whose mechanism is the same (commercialisation; support by growth
+    stage and R&D grants for future industries, seed 004): the budget, spread over the months
+    the programme is open, buys ``support per full-scale firm x size factor`` for eligible firms
+    not yet supported, in a random order from the programme's own stream; each firm once. The
+    firm's outside sales are ``sales_uplift`` higher from ``lag_months`` after support for
+    ``uplift_months`` months (the desk's sales-uplift lever, all of it from buyers outside).
+    Subclasses say who is eligible (``stage_mask``), what a firm costs (``unit_cost_krw``) and how
+    the money is paid (``_pay``: services bought for the firm, or a grant into its cash).
+    """
+
+    bridge_units = "firms"
+    gross_output = "jobs_in_supported_firms"
+    gross_rule = ("supported_firms", None)
+    headcount_rule = ("first_support", None)
+    #: Whether to keep each supported firm's employees at support (for a programme's measured performance).
+    tracks_jobs: bool = False
+
+    @classmethod
+    def firm_columns(cls) -> dict[str, Column]:
+        columns = {
+            "supported_month": Column(
+                np.int64, NOT_SUPPORTED, "model month the programme supported the firm (-1: never)", cls.type
+            )
+        }
+        if cls.tracks_jobs:
+            columns["employees_at_support"] = Column(
+                np.int64, 0, "the firm's employees in the month it was supported (sample)", cls.type
+            )
+        return columns
+
+    @property
+    def lag_months(self) -> int:
+        return getattr(self.settings, "lag_months", 0)
+
+    def unit_cost_krw(self) -> float:
+        """Support per full-scale firm, KRW."""
+        return self.settings.support_per_firm_krw
+
+    def stage_mask(self, desk: PolicyDesk) -> np.ndarray | bool:
+        """Further conditions on the firms (all firms: True)."""
+        return True
+
+    def eligible(self, desk: PolicyDesk) -> np.ndarray:
+        """Mask of active SMEs of the programme's sectors not supported yet (and meeting ``stage_mask``)."""
+        supported = desk.own(self, "supported_month")
+        sme_only = getattr(self.settings, "sme_only", True)
+        return (
+            desk.eligible_firms(self.settings.sectors, sme_only) & (supported == NOT_SUPPORTED) & self.stage_mask(desk)
+        )
+
+    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
+        if not self.eligible(desk).any():
+            self.warn(source, index, f"no firm in the scenario is eligible (SMEs of {self.settings.sectors})")
+
+    def step(self, desk: PolicyDesk, month: int) -> None:
+        supported = desk.own(self, "supported_month")
+        lag, months = self.lag_months, self.settings.uplift_months
+        was = supported != NOT_SUPPORTED
+        # Uplifts that have run their course end; with a lag, those whose lag is over begin.
+        ended = np.flatnonzero(was & (supported + lag + months == month))
+        if len(ended):
+            desk.set_sales_uplift(ended, 0.0, 0.0)
+        if lag > 0 and months > 0:
+            begun = np.flatnonzero(was & (supported + lag == month) & (desk.firms.status == ACTIVE))
+            if len(begun):
+                desk.set_sales_uplift(begun, self.settings.sales_uplift, 1.0)
+        if self.open_in(desk, month) and self.budget.total_krw > 0:
+            self._support(desk, month, supported)
+        live = (supported != NOT_SUPPORTED) & (supported + lag <= month) & (month < supported + lag + months)
+        self.counts["firms_uplifted"] = float(np.count_nonzero(live & (desk.firms.status == ACTIVE)))
+
+    def _support(self, desk: PolicyDesk, month: int, supported: np.ndarray) -> None:
+        """Buy the support this month's allowance (with what earlier months left unspent) pays for."""
+        candidates = self.eligible_in_random_order(desk, month)
+        if self.allowance_krw(desk, month) <= 0 or len(candidates) == 0:
+            return
+        firms = desk.firms
+        unit_costs = self.unit_cost_krw() * firms.size_factor[candidates]
+        chosen, amounts = self.units_to_buy(desk, month, candidates, unit_costs)
+        if len(chosen) == 0:
+            return
+        paid = self._pay(desk, chosen, amounts)
+        chosen, amounts = chosen[paid], amounts[paid]
+        supported[chosen] = month
+        if self.tracks_jobs:
+            desk.own(self, "employees_at_support")[chosen] = firms.employees[chosen]
+        if self.lag_months == 0 and self.settings.sales_uplift > 0:
+            desk.set_sales_uplift(chosen, self.settings.sales_uplift, 1.0)
+        self.counts["firms_supported"] = float(len(chosen))
+        self.counts["support_krw"] = float(amounts.sum())
+
+    def _pay(self, desk: PolicyDesk, firms: np.ndarray, amounts_krw: np.ndarray) -> np.ndarray:
+        """Services bought for the firms from providers the model does not hold (spent for good)."""
+        return desk.pay_for_services(self, "firm", firms, amounts_krw, "commercialisation")
+
+    def jobs_and_spending(self, desk: PolicyDesk) -> tuple[float, float]:
+        """The programme's measured performance as a programme report counts it, sample units.
+
+        Jobs added at the supported firms since their support (employees now less employees at
+        support, firms that closed counting their loss of every job), and the KRW spent.
+        """
+        supported = desk.own(self, "supported_month") != NOT_SUPPORTED
+        now = np.where(desk.firms.status == ACTIVE, desk.firms.employees, 0)
+        jobs = float((now[supported] - desk.own(self, "employees_at_support")[supported]).sum())
+        return jobs, self.budget.spent_krw

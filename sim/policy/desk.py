@@ -160,6 +160,27 @@ class PolicyDesk:
                 policy.finished = True
         self._acting = None
 
+    # ---------------------------------------------------------------- a national performance rule (seed 004)
+    def _policy(self, name: str) -> Intervention:
+        return next(policy for policy in self.policies if policy.name == name)
+
+    def holds_performance(self, name: str) -> bool:
+        """Whether the run has an intervention ``name`` that measures its performance (jobs at supported firms)."""
+        return any(policy.name == name and hasattr(policy, "jobs_and_spending") for policy in self.policies)
+
+    def programme_performance(self, name: str) -> tuple[float, float, float]:
+        """Intervention ``name``'s jobs added at the firms it supported, KRW spent and total budget (sample)."""
+        policy = self._policy(name)
+        jobs, spent = policy.jobs_and_spending(self)
+        return jobs, spent, policy.budget.total_krw
+
+    def set_budget_krw(self, name: str, total_krw: float) -> None:
+        """Set intervention ``name``'s total budget (KRW of the sample), between months: a national rule moves it.
+
+        Only the budget changes: what is paid is still paid, and counted, here in the ledger.
+        """
+        self._policy(name).budget.total_krw = float(total_krw)
+
     # ---------------------------------------------------------------- who was touched (recording only)
     def _touch(self, book: dict[str, np.ndarray], count: int, ids: np.ndarray) -> None:
         """Record that the acting intervention acted on rows ``ids`` this month (first month kept)."""

@@ -8,6 +8,8 @@ from sim.policy.interventions import (  # noqa: F401 - importing registers each 
     employment_services,
     extended_benefits,
     foreign_workforce,
+    future_industry_rnd,
+    growth_stage,
     hiring_subsidy,
     infrastructure,
     interest_subsidy,

@@ -40,40 +40,17 @@ the traded sectors a package names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import numpy as np
-
 from sim.inputs.interventions import CommercialisationSettings
-from sim.policy.base import Intervention, register
-from sim.region.state import ACTIVE, Column
-
-if TYPE_CHECKING:
-    from sim.policy.desk import PolicyDesk
-
-#: Month value of a firm the programme has not supported.
-NOT_SUPPORTED = -1
+from sim.policy.base import SupportForSales, register
 
 
 @register
-class Commercialisation(Intervention):
+class Commercialisation(SupportForSales):
     Settings = CommercialisationSettings
-    bridge_units = "firms"
-    gross_output = "jobs_in_supported_firms"
-    gross_rule = ("supported_firms", None)
-    headcount_rule = ("first_support", None)
 
     def __init__(self, settings: CommercialisationSettings, ledger, budget_scale: float) -> None:  # noqa: ANN001
         super().__init__(settings, ledger, budget_scale)
         self.settings: CommercialisationSettings = settings
-
-    @classmethod
-    def firm_columns(cls) -> dict[str, Column]:
-        return {
-            "supported_month": Column(
-                np.int64, NOT_SUPPORTED, "model month the programme supported the firm (-1: never)", "commercialisation"
-            )
-        }
 
     @classmethod
     def count_columns(cls) -> dict[str, str]:
@@ -82,40 +59,3 @@ class Commercialisation(Intervention):
             "support_krw": "support bought for firms this month, KRW",
             "firms_uplifted": "supported firms whose outside sales are raised at the end of the month",
         }
-
-    def eligible(self, desk: PolicyDesk) -> np.ndarray:
-        """Mask of active SMEs of the programme's sectors not supported yet."""
-        supported = desk.own(self, "supported_month")
-        return desk.eligible_firms(self.settings.sectors, True) & (supported == NOT_SUPPORTED)
-
-    def check(self, desk: PolicyDesk, source: str, index: int) -> None:
-        if not self.eligible(desk).any():
-            self.warn(source, index, f"no firm in the scenario is eligible (SMEs of {self.settings.sectors})")
-
-    def step(self, desk: PolicyDesk, month: int) -> None:
-        supported = desk.own(self, "supported_month")
-        # Uplifts that have run their course end.
-        ended = np.flatnonzero((supported != NOT_SUPPORTED) & (supported + self.settings.uplift_months == month))
-        if len(ended):
-            desk.set_sales_uplift(ended, 0.0, 0.0)
-        if self.open_in(desk, month) and self.budget.total_krw > 0:
-            self._support(desk, month, supported)
-        live = (supported != NOT_SUPPORTED) & (month < supported + self.settings.uplift_months)
-        self.counts["firms_uplifted"] = float(np.count_nonzero(live & (desk.firms.status == ACTIVE)))
-
-    def _support(self, desk: PolicyDesk, month: int, supported: np.ndarray) -> None:
-        """Buy the support this month's allowance (with what earlier months left unspent) pays for."""
-        candidates = self.eligible_in_random_order(desk, month)
-        if self.allowance_krw(desk, month) <= 0 or len(candidates) == 0:
-            return
-        firms = desk.firms
-        unit_costs = self.settings.support_per_firm_krw * firms.size_factor[candidates]
-        chosen, amounts = self.units_to_buy(desk, month, candidates, unit_costs)
-        if len(chosen) == 0:
-            return
-        paid = desk.pay_for_services(self, "firm", chosen, amounts, "commercialisation")
-        chosen, amounts = chosen[paid], amounts[paid]
-        supported[chosen] = month
-        desk.set_sales_uplift(chosen, self.settings.sales_uplift, 1.0)
-        self.counts["firms_supported"] = float(len(chosen))
-        self.counts["support_krw"] = float(amounts.sum())
