@@ -545,3 +545,26 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
                 if part.strip() != "unbounded":
                     assert abs(float(part.replace("\u2212", "-").replace(",", "")) - wanted) <= 0.5 * 10**-digits
     assert summary.loc[("gyeongju", "spend_krw"), "mean"] == 0 < summary.loc[("gwangju", "spend_krw"), "mean"]
+
+
+def test_a_comparison_sets_the_files_packages_against_the_nation_without_any(tmp_path, capsys):
+    """A nation file may give its regions packages (seed 004's example does). `shocksim nation --compare` compares
+    the nation as written with the nation without any package, on shared seeds: the same effects, to the bit, as
+    aiming the same package with --package at a file that names none (common random numbers; no source needed).
+    A file without packages and no --package has nothing to compare: one line, exit 2, nothing written."""
+    from sim.cli import main
+
+    plain = _nation(tmp_path, "plain", months=12)
+    written = tmp_path / "written.toml"
+    text = plain.read_text().replace('scenario = "gwangju"', 'scenario = "gwangju"\npackage = "gwangju_2021"')
+    written.write_text(text)
+    assert main(["nation", str(written), "--compare", "--reps", "2", "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    argv = ["nation", str(plain), "--package", "gwangju=gwangju_2021", "--reps", "2", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "b")]) == 0
+    ours, theirs = (pd.read_csv(tmp_path / name / "effects.csv") for name in ("a", "b"))
+    pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
+    assert (ours.loc[ours["region"] == "gwangju", "job_years"] != 0).all()
+    capsys.readouterr()
+    assert main(["nation", str(plain), "--compare", "--out", str(tmp_path / "c")]) == 2
+    assert "gives no region a package" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

@@ -27,8 +27,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="REGION=PACKAGE",
-        help="compare the nation with this package in this region against the nation without it (repeatable: "
-        "one package per region; all=PACKAGE puts it in every region); prints effects by region and for the nation",
+        help="compare the nation with this package in this region (and the file's packages in the others) against "
+        "the nation without any package (repeatable: one package per region; all=PACKAGE puts it in every region); "
+        "prints effects, money and cost per job by region and for the nation",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare the nation with the packages its file gives its regions (and any --package) against the "
+        "nation without any package; --package implies it",
     )
     parser.add_argument("--reps", type=positive_int, default=5, help="seeds of a comparison (default 5)")
     parser.add_argument(
@@ -65,7 +72,7 @@ def _aimed(texts: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     from sim.experiment.nation_run import compare_and_save, format_nation_summary, run_nation_and_save
 
-    if args.packages:
+    if args.packages or args.compare:
         aimed = _aimed(args.packages)
         from sim.experiment.executors import DaskExecutor
         from sim.viz.nation_figures import save_figures

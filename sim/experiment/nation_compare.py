@@ -1,8 +1,9 @@
 """Packages on a nation against the same nation without them: effects by region and for the nation (issue 16).
 
-For each replicate the nation runs twice on the same seed, without packages and with the
-arm's packages (each aimed at one region, or at several), so every region's twin shares its
-randomness (common random numbers, as in ``compare``). Effects are package minus baseline,
+For each replicate the nation runs twice on the same seed, without any package (the nation
+file's own packages left out too) and with the arm's packages (each aimed at one region, or at
+several; a region the arm does not name keeps the package its nation file gives it), so every
+region's twin shares its randomness (common random numbers, as in ``compare``). Effects are package minus baseline,
 in full-population units: job-years over the run (employment in the region's firms, by
 workplace), jobs at the horizon, and residents employed at the horizon (by residence, which
 migration moves). The nation's row is computed from the national totals, not by adding the
@@ -146,6 +147,9 @@ def compare_nation(
 ) -> NationComparison:
     """Run each arm (a mapping region -> package) and the nation without packages over ``reps`` seeds.
 
+    A region an arm does not name keeps its nation file's package in that arm; the baseline
+    has no package anywhere.
+
     Every replicate runs the baseline nation once and each arm once on the same seed.
     ``executor`` runs the nation runs (as ``compare``'s: None in this process, an int N for N
     local processes, "local" or a Dask address for Dask); ``workers`` processes step each
@@ -158,8 +162,9 @@ def compare_nation(
     full_scale = nation.spec.nation.scale
     seeds = [replicate_seed(seed, replicate) for replicate in range(reps)]
     labels = [None, *arms]
+    without = dict.fromkeys(nation.region_names)  # no package anywhere, the file's included
     tasks = [
-        NationRun(nation, run_seed, dict(arms[arm]) if arm is not None else {}, workers)
+        NationRun(nation, run_seed, dict(arms[arm]) if arm is not None else without, workers)
         for run_seed in seeds
         for arm in labels
     ]

@@ -115,7 +115,12 @@ def compare_and_save(
     workers: int = 1,
     executor: Any = None,
 ) -> tuple[NationComparison, Path]:
-    """Compare the nation with ``aimed`` packages (region -> package) against it without; write the folder."""
+    """Compare the nation with its packages against it without any; write the folder.
+
+    The compared packages are the nation file's, with ``aimed`` (region -> package) replacing
+    or adding to them; the baseline has none. Nothing to compare (no package in the file and
+    none aimed) is an input error.
+    """
     from sim.inputs.nation import load_nation
 
     started = utc_now()
@@ -130,6 +135,13 @@ def compare_and_save(
     if unknown:
         allowed = f"one of the regions {nation.region_names} or {ALL_REGIONS!r}"
         raise InputError(f"--package: got region {unknown[0]!r}; allowed: {allowed}")
+    written = {name: nation.package_of(name) for name in nation.region_names}
+    aimed = {**{name: package for name, package in written.items() if package is not None}, **aimed}
+    if not aimed:
+        raise InputError(
+            f"--package: got none, and {nation.source} gives no region a package; allowed: REGION=PACKAGE "
+            "or all=PACKAGE, or a nation file whose regions name packages"
+        )
     folder = out if out is not None else default_run_folder(results_root, f"{nation.name}-compare", seed, started)
     check_new_folder(folder)
     comparison = compare_nation(nation, {"package": aimed}, reps=reps, seed=seed, workers=workers, executor=executor)
