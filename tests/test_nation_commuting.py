@@ -263,3 +263,18 @@ def test_the_shipped_commuting_example_runs_at_reduced_scale():
     start = nation.commuters().iloc[0]
     work = nation.tables()["gwangju"]
     assert start["commuters"] == start["jobs_held"] == round(0.021 * work["commuters_in"].iloc[0])
+
+
+def test_the_command_line_writes_and_prints_commuters_by_link(tmp_path, capsys):
+    from sim.cli import main
+
+    path = _nation(tmp_path, "cli", share=0.2, county=COMMUTING_COUNTY, months=6)
+    assert main(["nation", str(path), "--seed", "3", "--out", str(tmp_path / "out")]) == 0
+    commuters = pd.read_csv(tmp_path / "out" / "commuters.csv")
+    assert commuters[["home", "work"]].drop_duplicates().values.tolist() == [["county", "gwangju"]]
+    assert commuters["month"].tolist() == list(range(7))
+    printed = capsys.readouterr().out
+    start = commuters["commuters"].iloc[0] / 0.05
+    assert f"county -> gwangju{start:>27,.0f}" in printed, printed
+    manifest = (tmp_path / "out" / "manifest.json").read_text()
+    assert '"commuters.csv"' in manifest

@@ -44,6 +44,15 @@ def format_nation_summary(nation: NationModel, folder: Path | None = None) -> st
     for name in nation.regions:
         lines.append(row(name, table[table["region"] == name]))
     lines.append(row("nation", totals))
+    commuters = nation.commuters()
+    if not commuters.empty:
+        lines.append(
+            f"{'commuters (home -> work)':<32}{'at start':>12}{'at the horizon':>16}{'hired':>10}{'jobs lost':>11}"
+        )
+        for (home, work), link in commuters.groupby(["home", "work"], sort=False):
+            start, end = (float(link.loc[link["month"] == m, "commuters"].iloc[0]) / scale for m in (0, last))
+            hired, lost = float(link["hired"].sum()) / scale, float(link["jobs_lost"].sum()) / scale
+            lines.append(f"{f'{home} -> {work}':<32}{start:>12,.0f}{end:>16,.0f}{hired:>10,.0f}{lost:>11,.0f}")
     if folder is not None:
         lines.append(f"results: {folder}")
     return "\n".join(lines)
@@ -91,8 +100,12 @@ def run_nation_and_save(
         regions.to_parquet(partial / "regions.parquet", index=False)
         totals.to_csv(partial / "totals.csv", index=False)
         nation.flows().to_csv(partial / "flows.csv", index=False)
+        names = list(NATION_FILES)
+        if nation.nation.spec.commuting:
+            nation.commuters().to_csv(partial / "commuters.csv", index=False)
+            names.append("commuters.csv")
         (partial / "summary.txt").write_text(format_nation_summary(nation, folder) + "\n")
-        files = {name: sha256_of(partial / name) for name in NATION_FILES if name != "manifest.json"}
+        files = {name: sha256_of(partial / name) for name in names if name != "manifest.json"}
         (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
     return nation, folder
 
