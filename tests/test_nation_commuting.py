@@ -120,13 +120,15 @@ def test_each_commuter_is_one_person_and_their_pay_is_booked_once_at_home(tmp_pa
     resident of one region only, by key; every job or search the link holds in Gwangju is a county resident's, or
     one whose loss the county has just sent; every county resident counted as working in Gwangju holds a job there or
     has just lost it (Gwangju's news in transit); their pay in the county is what Gwangju paid them, by key, and it
-    counts in the county's household income, not Gwangju's; the nation's unemployed count linked seekers once."""
+    counts in the county's household income, not Gwangju's; one who loses the job there is the county's unemployed
+    with the benefit the layoff gave (by key); the nation's unemployed count linked seekers once."""
     path = _nation(tmp_path, "conserve", share=0.2, work="gwangju_cut.toml", county=COMMUTING_COUNTY, months=18)
     nation = NationModel(path, rng=2)
     home_state, work_state = nation.regions["county"].region, nation.regions["gwangju"].region
     home, work = home_state.workforce, work_state.workforce
     last_pay: dict[int, float] = {}
-    moved = 0
+    last_benefit: dict[int, float] = {}
+    moved = laid_off = 0
     while nation.running:
         nation.step()
         month = nation.steps
@@ -158,6 +160,14 @@ def test_each_commuter_is_one_person_and_their_pay_is_booked_once_at_home(tmp_pa
         assert [home.wage[row] for row in known] == [last_pay[int(home.key[row])] for row in known]
         jobs = _linked(work, EMPLOYED)
         last_pay = dict(zip(job_keys(work.key[jobs], 0).tolist(), work.paid_wage(jobs).tolist(), strict=True))
+        # A job lost in Gwangju: the commuter is the county's unemployed with the benefit the layoff gave.
+        searching = _linked(home, UNEMPLOYED)
+        known = [row for row in searching if int(home.key[row]) in last_benefit]
+        assert [home.benefit_krw[row] for row in known] == [last_benefit[int(home.key[row])] for row in known]
+        laid_off += sum(1 for row in known if home.benefit_krw[row] > 0)
+        held_seekers = _linked(work, UNEMPLOYED)
+        benefits = work.benefit_krw[held_seekers].tolist()
+        last_benefit = dict(zip(job_keys(work.key[held_seekers], 0).tolist(), benefits, strict=True))
         # ... in the county's household wages, not in Gwangju's (whose in-commuters' pay goes home).
         outside_pay = float(work.paid_wage(np.flatnonzero(work.lives_outside & (work.status == EMPLOYED))).sum())
         wages_work, _ = residents_wages_and_benefits(work_state, month)
@@ -171,7 +181,7 @@ def test_each_commuter_is_one_person_and_their_pay_is_booked_once_at_home(tmp_pa
     seekers = commuters.set_index("month")["seekers_in_work_region"]
     summed = table.groupby("month")["unemployed"].sum()
     np.testing.assert_array_equal(totals["unemployed"].to_numpy(), (summed - seekers).to_numpy())
-    assert seekers.sum() > 0 and commuters["hired"].sum() > 0 and moved > 0
+    assert seekers.sum() > 0 and commuters["hired"].sum() > 0 and moved > 0 and laid_off > 0
 
 
 def _county(path: Path, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -110,6 +110,7 @@ class ToHome:
     left: np.ndarray  # keys: no longer searching in the work region
     hired: int  # the link's seekers hired this month
     jobs_lost: int  # the link's jobs that ended this month (layoffs, quits, firms closing)
+    seekers_benefits_krw: float  # benefits of its seekers in the work region's benefit_income this month (KRW)
     occupation: np.ndarray  # of the employed: the job's (read at the start)
     skill: np.ndarray
 
@@ -169,7 +170,7 @@ def pair_work(state: RegionState, index: int, people: People) -> ToHome:
     workforce.commute_link[rows] = index
     workforce.key[rows] = job_keys(people.keys, index)
     workforce.birth_month[rows] = people.birth_month
-    return _to_home(state, index, rows, _EMPTY_KEYS, 0, 0)
+    return _to_home(state, index, rows, _EMPTY_KEYS, 0, 0, 0)
 
 
 def settle_home(state: RegionState, index: int, news: ToHome) -> None:
@@ -193,10 +194,13 @@ def _by_key(workforce: Workforce, index: int, keys: np.ndarray) -> tuple[np.ndar
     return rows[hit], order[where[hit]]
 
 
-def _to_home(state: RegionState, index: int, rows: np.ndarray, left: np.ndarray, hired: int, lost: int) -> ToHome:
+def _to_home(
+    state: RegionState, index: int, rows: np.ndarray, left: np.ndarray, hired: int, lost: int, month: int
+) -> ToHome:
     workforce = state.workforce
     status = workforce.status[rows]
     working, seeking = rows[status == EMPLOYED], rows[status == UNEMPLOYED]
+    receiving = seeking[workforce.benefit_end_month[seeking] > month]  # as households.benefits_paid counts them
     return ToHome(
         employed=job_keys(workforce.key[working], index),
         pay_krw=workforce.paid_wage(working),
@@ -207,6 +211,7 @@ def _to_home(state: RegionState, index: int, rows: np.ndarray, left: np.ndarray,
         left=left,
         hired=hired,
         jobs_lost=lost,
+        seekers_benefits_krw=float(workforce.benefit_krw[receiving].sum()),
         occupation=workforce.occupation[working].copy(),
         skill=workforce.skill[working].copy(),
     )
@@ -313,7 +318,7 @@ def send_from_home(
 
 
 def send_from_work(
-    state: RegionState, links: list[int], before: dict[int, tuple[np.ndarray, np.ndarray]]
+    state: RegionState, links: list[int], before: dict[int, tuple[np.ndarray, np.ndarray]], month: int
 ) -> dict[int, ToHome]:
     """For each link of which the region is the work region: its jobs, seekers and leavers this month."""
     workforce = state.workforce
@@ -326,5 +331,5 @@ def send_from_work(
         hired = int(np.count_nonzero((status == UNEMPLOYED) & (now == EMPLOYED)))
         lost = int(np.count_nonzero((status == EMPLOYED) & (now != EMPLOYED)))
         present = np.flatnonzero((workforce.commute_link == index) & (workforce.status != MOVED_OUT))
-        news[index] = _to_home(state, index, present, job_keys(workforce.key[left], index), hired, lost)
+        news[index] = _to_home(state, index, present, job_keys(workforce.key[left], index), hired, lost, month)
     return news

@@ -173,7 +173,7 @@ class RegionHost:
                 migrants=migration.send(name, region, spec.migration, month) if sending else {},
                 moved_firms=investment.choose_origins(name, model, spec.investment, month),
                 to_work=commuting.send_from_home(region, home, before, month) if home else {},
-                to_home=commuting.send_from_work(region, work, before) if work else {},
+                to_home=commuting.send_from_work(region, work, before, month) if work else {},
             )
         return outboxes
 

@@ -39,6 +39,7 @@ COMMUTER_COLUMNS = [
     "jobs_lost",
     "started_search",
     "left_home_region",
+    "seekers_benefits_krw",
 ]
 
 
@@ -176,6 +177,7 @@ class NationModel:
                     "jobs_lost": 0,
                     "started_search": 0,
                     "left_home_region": 0,
+                    "seekers_benefits_krw": 0.0,
                 }
             )
         finding = {home: 1.0 - taken[home] / facts[home].out_commuters for home in taken if facts[home].out_commuters}
@@ -307,6 +309,7 @@ class NationModel:
                     "jobs_lost": to_home.jobs_lost,
                     "started_search": len(to_work.seekers.keys),
                     "left_home_region": len(to_work.gone),
+                    "seekers_benefits_krw": to_home.seekers_benefits_krw,
                 }
             )
 
@@ -319,7 +322,10 @@ class NationModel:
         unemployed residents searching in the work region; ``seekers_in_work_region``: of them, those the work
         region holds (the rest arrive next month); ``hired``: the link's seekers the work region hired;
         ``started_search``: residents who started a search there; ``left_home_region``: the link's people the home
-        region lost (moved out, aged out, left the labour force), whose jobs or searches end the next month.
+        region lost (moved out, aged out, left the labour force), whose jobs or searches end the next month;
+        ``seekers_benefits_krw``: the unemployment benefits of the seekers the work region holds, in its
+        ``benefit_income`` (KRW a month; the home region pays them to its households, and the nation's totals count
+        them there only).
         """
         return pd.DataFrame(self._commuters, columns=COMMUTER_COLUMNS)
 
@@ -377,11 +383,16 @@ class NationModel:
         }
         if self.nation.spec.commuting and {"unemployed", "labour_force"} <= set(summed):
             # A linked seeker is an unemployed resident of the home region and a seeker in the work region's market:
-            # counted once (the home region's), as commuters() says.
+            # counted once (the home region's), as commuters() says; so are the benefits the seeker receives.
             seekers = self.commuters().groupby("month")["seekers_in_work_region"].sum()
             counted = seekers.reindex(tables[0]["month"], fill_value=0).to_numpy()
             summed["unemployed"] = summed["unemployed"] - counted
             summed["labour_force"] = summed["labour_force"] - counted
+            if "benefit_income" in summed:
+                benefits = self.commuters().groupby("month")["seekers_benefits_krw"].sum()
+                summed["benefit_income"] = (
+                    summed["benefit_income"] - benefits.reindex(tables[0]["month"], fill_value=0.0).to_numpy()
+                )
         if {"unemployed", "labour_force"} <= set(summed):
             force = summed["labour_force"]
             summed["unemployment_rate"] = np.where(force > 0, summed["unemployed"] / np.maximum(force, 1), np.nan)
