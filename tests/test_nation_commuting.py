@@ -312,3 +312,15 @@ def test_the_home_regions_unemployed_start_searching_in_the_work_region_at_the_l
     observed = int(nation.commuters()["started_search"].sum())
     assert expected > 30
     assert abs(observed - expected) < 3 * variance**0.5, (observed, expected)
+
+
+def test_the_command_line_runs_a_nation_in_worker_processes_as_in_one(tmp_path):
+    """``shocksim nation --workers 2`` (README): the same regions' table and commuters as one process (the run's
+    summary and manifest read the nation file, not the models, which live in the workers)."""
+    from sim.cli import main
+
+    path = _nation(tmp_path, "cli", share=0.2, county=COMMUTING_COUNTY, months=4)
+    for workers, out in (("1", "one"), ("2", "two")):
+        assert main(["nation", str(path), "--seed", "3", "--workers", workers, "--out", str(tmp_path / out)]) == 0
+    for name in ("regions.csv", "commuters.csv", "totals.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()

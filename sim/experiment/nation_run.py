@@ -31,7 +31,7 @@ def format_nation_summary(nation: NationModel, folder: Path | None = None) -> st
     totals = nation.totals()
     last = int(table["month"].max())
     lines = [
-        f"nation {nation.nation.name}: {len(nation.regions)} regions, {nation.months} months, "
+        f"nation {nation.nation.name}: {len(nation.nation.region_names)} regions, {nation.months} months, "
         f"seed {nation.seed}, scale {scale:g}",
         f"{'region':<24}{'employed at start':>20}{'at the horizon':>18}{'change':>12}",
     ]
@@ -41,7 +41,7 @@ def format_nation_summary(nation: NationModel, folder: Path | None = None) -> st
         end = float(frame.loc[frame["month"] == last, "employed"].iloc[0]) / scale
         return f"{name:<24}{start:>20,.0f}{end:>18,.0f}{end - start:>+12,.0f}"
 
-    for name in nation.regions:
+    for name in nation.nation.region_names:
         lines.append(row(name, table[table["region"] == name]))
     lines.append(row("nation", totals))
     commuters = nation.commuters()
@@ -85,8 +85,8 @@ def run_nation_and_save(
         "nation_source": str(nation_file),
         "nation": nation.nation.spec.model_dump(),
         "seed": seed,
-        "region_seeds": {name: region_seed(nation.seed, name) for name in nation.regions},
-        "scenario_hashes": {name: model.config.content_hash() for name, model in nation.regions.items()},
+        "region_seeds": {name: region_seed(nation.seed, name) for name in nation.nation.region_names},
+        "scenario_hashes": {name: nation.nation.scenarios[name].content_hash() for name in nation.nation.region_names},
         "months": nation.months,
         "scale": nation.nation.spec.nation.scale,
         "started_at": started.isoformat(),
