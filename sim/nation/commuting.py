@@ -23,7 +23,9 @@ region. Those commuters are then one person each:
 - **Hiring.** The home region's unemployed residents start a search in the work region at
   p = share x (job-finding rate x in-commuter seekers at the start, the work region's) /
   (the home region's unemployed residents at the start) a month (one keyed uniform each), so
-  the link's seekers arrive at the rate its share of the work region's outside seekers had;
+  the link's seekers arrive at the rate its share of the work region's outside seekers had
+  (assumption: the link's share of the flows is its share of the stock, which is all the
+  census gives; no flows of commuters' hires by origin were found);
   while searching there they are not in the home region's matching. They arrive the next
   month, search in the work region's market, are hired by its firms like any seeker, and
   stop searching there at the job-finding rate (as in-commuters do, mobility.py).
