@@ -248,6 +248,10 @@ def test_a_nation_comparison_with_commuting_on_dask_equals_the_serial_one(tmp_pa
         (lambda text: text.replace("share_of_in_commuters = 0.05", "share_of_in_commuters = 0"), "commuting[0]"),
         (lambda text: text + LINK.format(share=0.96), "commuting[1].share_of_in_commuters: got 0.96"),
         (lambda text: text.replace('source = "assumption for the test"', ""), "commuting[0].source"),
+        (
+            lambda text: text.replace('scenario = "county.toml"', 'scenario = "still.toml"'),
+            "commuting[0].home: got 'county'; allowed: a region whose scenario has a [mobility] section",
+        ),
         # The county's out-commuters cannot hold half of Gwangju's in-commuters (measured: 60 of 570 at scale 0.05).
         (
             lambda text: text.replace("share_of_in_commuters = 0.05", "share_of_in_commuters = 0.5"),
@@ -256,6 +260,9 @@ def test_a_nation_comparison_with_commuting_on_dask_equals_the_serial_one(tmp_pa
     ],
 )
 def test_bad_commuting_links_get_one_line_naming_file_key_and_value(tmp_path, change, message):
+    (tmp_path / "still.toml").write_text(
+        COUNTY.format(extra='drop_inherited = ["mobility"]').replace("county_2021", "county_without_mobility")
+    )
     path = _nation(tmp_path, "bad")
     path.write_text(change(path.read_text()))
     with pytest.raises(ScenarioError) as caught:
