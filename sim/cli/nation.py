@@ -14,7 +14,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
     shipped = ", ".join(shipped_nations()) or "none yet"
     parser = subparsers.add_parser(
-        "nation", help="run several regions linked by trade (a nation file) and write the results folder"
+        "nation",
+        help="run several regions linked by trade, migration, investment and commuting (a nation file) and write "
+        "the results folder",
     )
     parser.add_argument("nation", help=f"nation file or shipped name (shipped: {shipped}); docs/national.md")
     parser.add_argument("--seed", type=seed, default=1, help="random seed (default 1); same seed, same numbers")

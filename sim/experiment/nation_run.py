@@ -31,7 +31,7 @@ def format_nation_summary(nation: NationModel, folder: Path | None = None) -> st
     totals = nation.totals()
     last = int(table["month"].max())
     lines = [
-        f"nation {nation.nation.name}: {len(nation.regions)} regions, {nation.months} months, "
+        f"nation {nation.nation.name}: {len(nation.nation.region_names)} regions, {nation.months} months, "
         f"seed {nation.seed}, scale {scale:g}",
         f"{'region':<24}{'employed at start':>20}{'at the horizon':>18}{'change':>12}",
     ]
@@ -41,9 +41,18 @@ def format_nation_summary(nation: NationModel, folder: Path | None = None) -> st
         end = float(frame.loc[frame["month"] == last, "employed"].iloc[0]) / scale
         return f"{name:<24}{start:>20,.0f}{end:>18,.0f}{end - start:>+12,.0f}"
 
-    for name in nation.regions:
+    for name in nation.nation.region_names:
         lines.append(row(name, table[table["region"] == name]))
     lines.append(row("nation", totals))
+    commuters = nation.commuters()
+    if not commuters.empty:
+        lines.append(
+            f"{'commuters (home -> work)':<32}{'at start':>12}{'at the horizon':>16}{'hired':>10}{'jobs lost':>11}"
+        )
+        for (home, work), link in commuters.groupby(["home", "work"], sort=False):
+            start, end = (float(link.loc[link["month"] == m, "commuters"].iloc[0]) / scale for m in (0, last))
+            hired, lost = float(link["hired"].sum()) / scale, float(link["jobs_lost"].sum()) / scale
+            lines.append(f"{f'{home} -> {work}':<32}{start:>12,.0f}{end:>16,.0f}{hired:>10,.0f}{lost:>11,.0f}")
     if folder is not None:
         lines.append(f"results: {folder}")
     return "\n".join(lines)
@@ -76,8 +85,8 @@ def run_nation_and_save(
         "nation_source": str(nation_file),
         "nation": nation.nation.spec.model_dump(),
         "seed": seed,
-        "region_seeds": {name: region_seed(nation.seed, name) for name in nation.regions},
-        "scenario_hashes": {name: model.config.content_hash() for name, model in nation.regions.items()},
+        "region_seeds": {name: region_seed(nation.seed, name) for name in nation.nation.region_names},
+        "scenario_hashes": {name: nation.nation.scenarios[name].content_hash() for name in nation.nation.region_names},
         "months": nation.months,
         "scale": nation.nation.spec.nation.scale,
         "started_at": started.isoformat(),
@@ -95,6 +104,9 @@ def run_nation_and_save(
         if nation.nation.spec.performance is not None:  # seed 004's performance rule: each review, by region
             nation.reviews().to_csv(partial / "reviews.csv", index=False)
             written.append("reviews.csv")
+        if nation.nation.spec.commuting:
+            nation.commuters().to_csv(partial / "commuters.csv", index=False)
+            written.append("commuters.csv")
         (partial / "summary.txt").write_text(format_nation_summary(nation, folder) + "\n")
         files = {name: sha256_of(partial / name) for name in written}
         (partial / "manifest.json").write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")

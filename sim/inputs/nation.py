@@ -1,4 +1,4 @@
-"""Nation files: several regions run together, linked by trade between them (issue 16).
+"""Nation files: several regions run together, linked by trade, migration, investment and commuting (issue 16).
 
 A nation file names its regions (each a scenario file, with an optional package) and the
 trade between them: a share of one region's sector's sales outside the region that goes to
@@ -33,6 +33,11 @@ Every region runs on the nation's calendar (``start``, ``months``) and at its ``
     review_months = 12
     performance_share = 0.05
     source = "..."
+    [[commuting]]
+    home = "south_jeolla"           # of the work region's in-commuters,
+    work = "gwangju"                # this share lives in the home region
+    share_of_in_commuters = 0.9
+    source = "Population and Housing Census commuting by origin and destination: ..."
 
     [[trade]]
     seller = "south_jeolla"
@@ -134,6 +139,20 @@ class PerformanceIncentive(_Strict):
     source: Annotated[str, Field(min_length=1)]
 
 
+class CommutingLink(_Link):
+    """A share of the work region's in-commuters who live in the home region (both need a [mobility] section).
+
+    The share is of the work region's in-commuters (``in_commuter_share_of_jobs`` of its jobs at the start) because
+    the work region's market holds the jobs and the seekers from outside whose flows the link divides
+    (sim/nation/commuting.py); the home region's residents employed there follow from it.
+    """
+
+    ends: ClassVar[tuple[str, str]] = ("home", "work")
+    home: Name
+    work: Name
+    share_of_in_commuters: Annotated[float, Field(gt=0.0, le=1.0)]
+
+
 class NationFile(_Strict):
     nation: NationHeader
     regions: Annotated[list[RegionEntry], Field(min_length=1)]
@@ -141,6 +160,7 @@ class NationFile(_Strict):
     migration: list[MigrationLink] = []
     investment: list[InvestmentLink] = []
     performance: PerformanceIncentive | None = None
+    commuting: list[CommutingLink] = []
 
 
 class Nation:
@@ -233,12 +253,7 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
     for index, link in enumerate(spec.migration):
         where = f"migration[{index}]"
         _check_ends(link, where, scenarios, source)
-        for key in link.ends:
-            region = getattr(link, key)
-            if scenarios[region].mobility is None:
-                raise ScenarioError(
-                    source, f"{where}.{key}", region, "allowed: a region whose scenario has a [mobility] section"
-                )
+        _need_mobility(link, where, scenarios, source)
         what = f"shares of {link.origin}'s out-migrants"
         _add_share(moving, link.origin, link, "share_of_out_migrants", where, what, source)
     attracted: dict[Any, float] = {}
@@ -251,7 +266,24 @@ def _region_scenarios(spec: NationFile, source: str, folder: Path) -> dict[str, 
             )
         what = f"shares of the firms {link.destination} attracts from other regions"
         _add_share(attracted, link.destination, link, "share_of_moved_firms", where, what, source)
+    commuting: dict[Any, float] = {}
+    for index, link in enumerate(spec.commuting):
+        where = f"commuting[{index}]"
+        _check_ends(link, where, scenarios, source)
+        _need_mobility(link, where, scenarios, source)
+        what = f"shares of {link.work}'s in-commuters"
+        _add_share(commuting, link.work, link, "share_of_in_commuters", where, what, source)
     return scenarios
+
+
+def _need_mobility(link: _Link, where: str, scenarios: dict[str, Scenario], source: str) -> None:
+    """Both regions of a migration or commuting link hold their residents (a [mobility] section)."""
+    for key in link.ends:
+        region = getattr(link, key)
+        if scenarios[region].mobility is None:
+            raise ScenarioError(
+                source, f"{where}.{key}", region, "allowed: a region whose scenario has a [mobility] section"
+            )
 
 
 def _check_ends(link: _Link, where: str, scenarios: dict[str, Scenario], source: str) -> None:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim.inputs.nation import Nation
 from sim.model import RegionModel
-from sim.nation import investment, migration, trade
+from sim.nation import commuting, investment, migration, trade
 from sim.records import INT, columns_for
 from sim.region.mobility import Migrants
 
@@ -39,6 +39,8 @@ class Inbox:
     migrants: list[Migrants] = field(default_factory=list)
     lost_firms: dict[str, int] = field(default_factory=dict)
     budget_krw: float | None = None  # the performance programme's new total budget (sample KRW)
+    to_work: dict[int, commuting.ToWork] = field(default_factory=dict)  # by [[commuting]] link: from its home region
+    to_home: dict[int, commuting.ToHome] = field(default_factory=dict)  # from its work region
 
 
 @dataclass
@@ -51,6 +53,8 @@ class Outbox:
     performance: tuple[float, float, float] | None = (
         None  # the performance programme's jobs, spent, total (review months)
     )
+    to_work: dict[int, commuting.ToWork] = field(default_factory=dict)  # by link of which it is the home region
+    to_home: dict[int, commuting.ToHome] = field(default_factory=dict)  # by link of which it is the work region
 
 
 @dataclass
@@ -75,6 +79,14 @@ class RegionHost:
         }
         self.regions = list(self.models)
         self._base = {name: trade.assembly_base_krw(model.region) for name, model in self.models.items()}
+        links = nation.spec.commuting
+        #: By region: the [[commuting]] links of which it is the home region (index, search rate a month, set by
+        #: ``commute_start``) and those of which it is the work region.
+        self._home_links: dict[str, list[tuple[int, float]]] = {name: [] for name in self.models}
+        self._work_links = {name: [i for i, link in enumerate(links) if link.work == name] for name in self.models}
+        for name, model in self.models.items():
+            if any(name in (link.home, link.work) for link in links):
+                commuting.register(model.region)
 
     def info(self) -> dict[str, RegionInfo]:
         info = {}
@@ -97,6 +109,46 @@ class RegionHost:
         for name, expected in per_month.items():
             self.models[name].region.mobility.from_regions_per_month += expected
 
+    def commute_facts(self) -> dict[str, commuting.Facts]:
+        """The commuters at the start of the regions at either end of a [[commuting]] link."""
+        return {
+            name: commuting.facts(model.region)
+            for name, model in self.models.items()
+            if any(name in (link.home, link.work) for link in self.nation.spec.commuting)
+        }
+
+    def commute_tag(self, counts: dict[str, list[tuple[int, int]]]) -> dict[str, dict[int, commuting.People]]:
+        """Home regions: (link, count) of their out-commuters become each link's commuters."""
+        return {
+            name: {index: commuting.tag_home(self.models[name].region, index, count) for index, count in plan}
+            for name, plan in counts.items()
+        }
+
+    def commute_pair(self, people: dict[str, dict[int, commuting.People]]) -> dict[str, dict[int, commuting.ToHome]]:
+        """Work regions: as many in-commuters' jobs become each link's, held by those people."""
+        return {
+            name: {index: commuting.pair_work(self.models[name].region, index, group) for index, group in plan.items()}
+            for name, plan in people.items()
+        }
+
+    def commute_start(
+        self,
+        jobs: dict[str, dict[int, commuting.ToHome]],
+        rates: dict[str, list[tuple[int, float]]],
+        finding_scale: dict[str, float],
+        arrival_share: dict[str, float],
+    ) -> None:
+        """Home regions take their commuters' jobs; search rates; the outside markets' flows less the links'."""
+        for name, plan in jobs.items():
+            for index, news in plan.items():
+                commuting.settle_home(self.models[name].region, index, news)
+        for name, links in rates.items():
+            self._home_links[name] = links
+        for name, scale in finding_scale.items():
+            self.models[name].region.mobility.outside_finding_rate_per_month *= scale
+        for name, share in arrival_share.items():
+            self.models[name].region.mobility.outsider_arrival_share = share
+
     def step(self, inboxes: dict[str, Inbox], month: int) -> dict[str, Outbox]:
         """Deliver each region's inbox, step it through ``month``, and return its outbox."""
         spec = self.nation.spec
@@ -113,6 +165,12 @@ class RegionHost:
                     region.arrivals_lost[sector] = region.arrivals_lost.get(sector, 0) + count
                 if inbox.budget_krw is not None:
                     model.desk.set_budget_krw(spec.performance.intervention, inbox.budget_krw)
+                for index in sorted(inbox.to_home):
+                    commuting.receive_at_home(region, index, inbox.to_home[index], month)
+                for index in sorted(inbox.to_work):
+                    commuting.receive_at_work(region, index, inbox.to_work[index], month)
+            home, work = self._home_links[name], self._work_links[name]
+            before = {index: commuting.snapshot(region, index) for index in [i for i, _ in home] + work}
             model.step()
             base = self._base[name]
             sending = any(link.origin == name for link in spec.migration)
@@ -121,6 +179,8 @@ class RegionHost:
                 migrants=migration.send(name, region, spec.migration, month) if sending else {},
                 moved_firms=investment.choose_origins(name, model, spec.investment, month),
                 performance=_performance(model, spec, month),
+                to_work=commuting.send_from_home(region, home, before, month) if home else {},
+                to_home=commuting.send_from_work(region, work, before, month) if work else {},
             )
         return outboxes
 

@@ -21,10 +21,26 @@ from sim.errors import InputError, ScenarioError
 from sim.inputs.nation import Nation, load_nation
 from sim.inputs.package import load_package
 from sim.model import DEFAULT_MAX_MEMORY, RegionModel, estimate_memory_bytes, format_bytes, seed_from
-from sim.nation import investment, performance, trade
+from sim.nation import commuting, investment, performance, trade
 from sim.nation.hosts import Inbox, Outbox, ProcessHost, RegionHost, RegionInfo, spread
 
 _SEED_BITS = 62
+
+#: The commuters table's columns (``NationModel.commuters``).
+COMMUTER_COLUMNS = [
+    "month",
+    "home",
+    "work",
+    "commuters",
+    "jobs_held",
+    "searching",
+    "seekers_in_work_region",
+    "hired",
+    "jobs_lost",
+    "started_search",
+    "left_home_region",
+    "seekers_benefits_krw",
+]
 
 
 def region_seed(seed: int, region: str) -> int:
@@ -98,6 +114,13 @@ class NationModel:
             flow = link.share_of_out_migrants * self._info[link.origin].expected_out_migrants_per_month
             expected[link.destination] = expected.get(link.destination, 0.0) + flow
         self._call("expect_migrants", lambda host: ({n: v for n, v in expected.items() if n in host.regions},))
+        self._commuters: list[dict[str, Any]] = []
+        if nation.spec.commuting:
+            try:
+                self._start_commuting()
+            except BaseException:
+                self.close()
+                raise
         self._inboxes: dict[str, Inbox] = {}
         self._tables: dict[str, pd.DataFrame] | None = None
         self._flows: list[dict[str, Any]] = []
@@ -106,6 +129,68 @@ class NationModel:
         #: Each worker process's peak resident memory, MB, read when the run ends (workers > 1).
         self.worker_peak_memory_mb: list[float] = []
         self.steps = 0
+
+    def _start_commuting(self) -> None:
+        """The [[commuting]] links' commuters at the start, their search rates, and the outside markets less them.
+
+        A link's commuters at the start are its share of the work region's employed in-commuters; the home region
+        must have as many out-commuters (for all its links), or a one-line error.
+        """
+        links, source = self.nation.spec.commuting, self.nation.source
+        facts: dict[str, commuting.Facts] = self._call("commute_facts", lambda host: ())
+        counts: dict[str, list[tuple[int, int]]] = {}
+        taken: dict[str, int] = {}
+        for index, link in enumerate(links):
+            count = round(link.share_of_in_commuters * facts[link.work].in_commuters_employed)
+            taken[link.home] = taken.get(link.home, 0) + count
+            if taken[link.home] > facts[link.home].out_commuters:
+                raise ScenarioError(
+                    source,
+                    f"commuting[{index}].share_of_in_commuters",
+                    link.share_of_in_commuters,
+                    f"allowed: a share whose commuters ({count} of {link.work}'s "
+                    f"{facts[link.work].in_commuters_employed} employed in-commuters at the start, sample) "
+                    f"{link.home}'s out-commuters can hold "
+                    f"({facts[link.home].out_commuters} in all, for all its links)",
+                )
+            counts.setdefault(link.home, []).append((index, count))
+        people = self._call("commute_tag", lambda host: ({n: v for n, v in counts.items() if n in host.regions},))
+        by_work: dict[str, dict[int, commuting.People]] = {}
+        for index, link in enumerate(links):
+            by_work.setdefault(link.work, {})[index] = people[link.home][index]
+        jobs = self._call("commute_pair", lambda host: ({n: v for n, v in by_work.items() if n in host.regions},))
+        by_home: dict[str, dict[int, commuting.ToHome]] = {}
+        rates: dict[str, list[tuple[int, float]]] = {}
+        for index, link in enumerate(links):
+            by_home.setdefault(link.home, {})[index] = jobs[link.work][index]
+            rate = commuting.search_rate_per_month(link, facts[link.work], facts[link.home])
+            rates.setdefault(link.home, []).append((index, rate))
+            self._commuters.append(
+                {
+                    "month": 0,
+                    "home": link.home,
+                    "work": link.work,
+                    "commuters": dict(counts[link.home])[index],
+                    "jobs_held": len(jobs[link.work][index].employed),
+                    "searching": 0,
+                    "seekers_in_work_region": 0,
+                    "hired": 0,
+                    "jobs_lost": 0,
+                    "started_search": 0,
+                    "left_home_region": 0,
+                    "seekers_benefits_krw": 0.0,
+                }
+            )
+        finding = {home: 1.0 - taken[home] / facts[home].out_commuters for home in taken if facts[home].out_commuters}
+        arrival: dict[str, float] = {}
+        for link in links:
+            arrival[link.work] = arrival.get(link.work, 1.0) - link.share_of_in_commuters
+        self._call(
+            "commute_start",
+            lambda host: tuple(
+                {n: v for n, v in part.items() if n in host.regions} for part in (by_home, rates, finding, arrival)
+            ),
+        )
 
     @property
     def regions(self) -> dict[str, RegionModel]:
@@ -203,6 +288,8 @@ class NationModel:
                     self._firm_moves.append(
                         {"month": self.steps, "destination": name, "origin": origin, "sector": sector}
                     )
+        if spec.commuting:
+            self._route_commuting(outboxes)
 
     def _review(self, outboxes: dict[str, Outbox]) -> None:
         """Seed 004's performance rule: move the programme's budgets between regions by jobs per bn KRW."""
@@ -237,6 +324,45 @@ class NationModel:
         """
         columns = ["month", "region", "jobs", "spent_krw", "jobs_per_bn_krw", "budget_before_krw", "budget_after_krw"]
         return pd.DataFrame(self._reviews, columns=columns)
+
+    def _route_commuting(self, outboxes: dict[str, Outbox]) -> None:
+        """Each [[commuting]] link's news to the other end, and its row of the commuters table."""
+        for index, link in enumerate(self.nation.spec.commuting):
+            to_work, to_home = outboxes[link.home].to_work[index], outboxes[link.work].to_home[index]
+            self._inbox(link.work).to_work[index] = to_work
+            self._inbox(link.home).to_home[index] = to_home
+            self._commuters.append(
+                {
+                    "month": self.steps,
+                    "home": link.home,
+                    "work": link.work,
+                    "commuters": to_work.commuters,
+                    "jobs_held": len(to_home.employed),
+                    "searching": to_work.searching,
+                    "seekers_in_work_region": len(to_home.seeking),
+                    "hired": to_home.hired,
+                    "jobs_lost": to_home.jobs_lost,
+                    "started_search": len(to_work.seekers.keys),
+                    "left_home_region": len(to_work.gone),
+                    "seekers_benefits_krw": to_home.seekers_benefits_krw,
+                }
+            )
+
+    def commuters(self) -> pd.DataFrame:
+        """Commuters by [[commuting]] link and month, each person once (sample units).
+
+        Columns: month, home, work; ``commuters``: the home region's residents employed in the work region (end of
+        month, the home region's count); ``jobs_held``: the work region's jobs they hold (its count: the same people,
+        the home region learning of hires and job losses the next month); ``searching``: the home region's
+        unemployed residents searching in the work region; ``seekers_in_work_region``: of them, those the work
+        region holds (the rest arrive next month); ``hired``: the link's seekers the work region hired;
+        ``started_search``: residents who started a search there; ``left_home_region``: the link's people the home
+        region lost (moved out, aged out, left the labour force), whose jobs or searches end the next month;
+        ``seekers_benefits_krw``: the unemployment benefits of the seekers the work region holds, in its
+        ``benefit_income`` (KRW a month; the home region pays them to its households, and the nation's totals count
+        them there only).
+        """
+        return pd.DataFrame(self._commuters, columns=COMMUTER_COLUMNS)
 
     def firm_moves(self) -> pd.DataFrame:
         """Firms one region attracted that would have located in another region of the nation, which lost them.
@@ -290,6 +416,18 @@ class NationModel:
             for column in additive
             if column not in keys
         }
+        if self.nation.spec.commuting and {"unemployed", "labour_force"} <= set(summed):
+            # A linked seeker is an unemployed resident of the home region and a seeker in the work region's market:
+            # counted once (the home region's), as commuters() says; so are the benefits the seeker receives.
+            seekers = self.commuters().groupby("month")["seekers_in_work_region"].sum()
+            counted = seekers.reindex(tables[0]["month"], fill_value=0).to_numpy()
+            summed["unemployed"] = summed["unemployed"] - counted
+            summed["labour_force"] = summed["labour_force"] - counted
+            if "benefit_income" in summed:
+                benefits = self.commuters().groupby("month")["seekers_benefits_krw"].sum()
+                summed["benefit_income"] = (
+                    summed["benefit_income"] - benefits.reindex(tables[0]["month"], fill_value=0.0).to_numpy()
+                )
         if {"unemployed", "labour_force"} <= set(summed):
             force = summed["labour_force"]
             summed["unemployment_rate"] = np.where(force > 0, summed["unemployed"] / np.maximum(force, 1), np.nan)

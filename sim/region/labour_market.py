@@ -23,7 +23,7 @@ from sim.inputs.scenario import Scenario
 from sim.region import production
 from sim.region.random_streams import RandomStreams, geometric_months
 from sim.region.rules import BenefitTerms, benefit_terms, minimum_wage
-from sim.region.state import EMPLOYED, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
+from sim.region.state import EMPLOYED, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce, linked_rows
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -601,7 +601,11 @@ def run_labour_market(state: RegionState, month: int) -> None:
     lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
-    unemployed = np.flatnonzero(workforce.status == UNEMPLOYED)
+    searching = workforce.status == UNEMPLOYED
+    linked = linked_rows(workforce)
+    if linked is not None:  # a home region's residents searching in a linked work region (sim/nation/commuting.py)
+        searching &= ~(linked & ~workforce.lives_outside)
+    unemployed = np.flatnonzero(searching)
     on_the_job = on_the_job_seekers(workforce, month, state.matching.on_the_job_search_rate, state.streams)
     seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
     floor = minimum_wage(state.config, month)

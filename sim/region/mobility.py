@@ -15,7 +15,10 @@ counts them. Each month (after the labour market, inside the demographics stage)
    at the quit rate and unemployed residents find outside jobs at the rate that keeps the
    census share at the start; in-commuters (``lives_outside``) hold the census share of
    the region's jobs, search in its market when they lose a job and stop searching here at
-   the outside job-finding rate, while new outside seekers arrive to keep their pool;
+   the outside job-finding rate, while new outside seekers arrive to keep their pool; in a
+   national model with ``[[commuting]]`` links (sim/nation/commuting.py) the linked
+   commuters' jobs and searches are held by the work region and their lives by the home
+   region, so neither region's outside market moves them;
 4. migration: residents move out and people move in at the age profile of internal
    migration, and the net outflow rises by a sourced number of migrants per extra
    unemployed resident (relative job prospects; the nation's unemployment rate is taken
@@ -44,6 +47,7 @@ from sim.region.state import (
     NO_EMPLOYER,
     UNEMPLOYED,
     Workforce,
+    linked_rows,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +78,9 @@ class MobilityState:
     departed_in_labour_force: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     from_regions_per_month: float = 0.0
     incoming: list[Migrants] = field(default_factory=list)
+    # The share of the in-commuter seekers arriving a month who come from outside the nation's commuting links (1
+    # alone; less in a work region of a [[commuting]] link, whose home region sends its own residents instead).
+    outsider_arrival_share: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -321,11 +328,14 @@ def _age_out(state: RegionState, month: int) -> int:
 def _commuting(state: RegionState, month: int) -> None:
     workforce, streams, labour = state.workforce, state.streams, state.config.labour_market
     status = workforce.status
-    outside_jobs = np.flatnonzero(status == COMMUTING_OUT)
+    linked = linked_rows(workforce)
+    outside = status == COMMUTING_OUT
+    outside_jobs = np.flatnonzero(outside if linked is None else outside & ~linked)
     losing = outside_jobs[
         streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < labour.quit_rate_per_month
     ]
-    seekers = np.flatnonzero((status == UNEMPLOYED) & ~workforce.lives_outside)
+    searching = (status == UNEMPLOYED) & ~workforce.lives_outside
+    seekers = np.flatnonzero(searching if linked is None else searching & ~linked)
     finding = seekers[
         streams.uniform("commute_out_finding", month, workforce.key[seekers])
         < state.mobility.outside_finding_rate_per_month
@@ -350,7 +360,9 @@ def _commuting(state: RegionState, month: int) -> None:
     leave_region(state, stopping)
     arriving = int(
         streams.generator("commute_in_arrivals", month).poisson(
-            labour.job_finding_rate_per_month * state.mobility.outsider_seekers_start
+            labour.job_finding_rate_per_month
+            * state.mobility.outsider_seekers_start
+            * state.mobility.outsider_arrival_share
         )
     )
     mobility = state.config.mobility

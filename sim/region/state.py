@@ -350,3 +350,20 @@ class Workforce(ColumnTable):
     def benefit_months_left(self, month: int) -> np.ndarray:
         """Months of unemployment benefit still to be paid after this month (zero if none)."""
         return np.where(self.status == UNEMPLOYED, np.maximum(self.benefit_end_month - month - 1, 0), 0)
+
+
+#: The column a national model's commuting links tag rows with (the link's index; -1: none), registered only in
+#: the regions of a nation with [[commuting]] links (sim/nation/commuting.py).
+COMMUTE_LINK = "commute_link"
+
+
+def linked_rows(workforce: Workforce) -> np.ndarray | None:
+    """Mask of the rows a national model's commuting link holds (sim/nation/commuting.py), or None without links.
+
+    In the home region they are residents employed in, or searching in, the link's work region; in the work
+    region, the jobs and job searches of those residents (``lives_outside``). Their moves come from the other end
+    of the link, not from this region's outside labour market.
+    """
+    if COMMUTE_LINK not in workforce.registry:
+        return None
+    return workforce.commute_link >= 0
