@@ -244,6 +244,37 @@ def test_more_leave_a_region_for_another_when_its_jobs_go(tmp_path):
 
 
 # ---------------------------------------------------------------------- packages on a nation
+MIGRATION_TO_GWANGJU = """
+[[migration]]
+origin = "gyeongju"
+destination = "gwangju"
+share_of_out_migrants = 0.3
+source = "assumption for the test"
+"""
+
+
+def test_fewer_choose_a_region_whose_jobs_go(tmp_path):
+    """Migrants choose destinations by relative prospects (issue 16): a linked region's share of an origin's
+    out-migrants follows the destination's prospects, by the mechanism the destination applies to everyone moving
+    in (net out-migrants per extra unemployed resident, half as fewer arrivals: "Labor Mobility and Unemployment
+    over the Business Cycle", Blanchard and Katz 1992; in Korea, prime-age migrants go to local labour markets with
+    better employment opportunities, Choi, Kim and Lim 2015). With Gwangju's car output halved, Gyeongju (not
+    linked by trade, so its own leavers are the same people) sends fewer of them to Gwangju: never more in a month,
+    fewer over the run, seed by seed (common random numbers: one uniform per leaver)."""
+    for seed in (1, 2):
+        flows, leavers = {}, {}
+        for name, buyer in (("base", "gwangju"), ("cut", "buyer_cut.toml")):
+            path = _nation(tmp_path, f"to_gwangju_{name}{seed}", buyer=buyer, trade=MIGRATION_TO_GWANGJU)
+            nation = NationModel(path, rng=seed)
+            nation.run()
+            by_month = nation.flows().set_index("month")["migrants"]
+            flows[name] = by_month.reindex(range(1, MONTHS + 1), fill_value=0).to_numpy()
+            leavers[name] = nation.regions["gyeongju"].results()["migrants_out"].to_numpy()
+        np.testing.assert_array_equal(leavers["base"], leavers["cut"])
+        assert (flows["cut"] <= flows["base"]).all(), seed
+        assert flows["cut"].sum() < flows["base"].sum(), (seed, flows["cut"].sum(), flows["base"].sum())
+
+
 def test_a_packages_national_effect_is_the_sum_of_its_regional_effects(tmp_path):
     """Effects by region and for the nation (issue 16: "A national package's effect equals the sum of its regional
     effects"): the nation's row comes from the national totals, the regions' from their own tables, seed by seed.

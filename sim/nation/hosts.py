@@ -38,6 +38,7 @@ class Inbox:
     sales_to_regions: np.ndarray | None = None
     migrants: list[Migrants] = field(default_factory=list)
     lost_firms: dict[str, int] = field(default_factory=dict)
+    prospects: dict[str, float] = field(default_factory=dict)  # linked destinations' in-migration factors
     budget_krw: float | None = None  # the performance programme's new total budget (sample KRW)
     to_work: dict[int, commuting.ToWork] = field(default_factory=dict)  # by [[commuting]] link: from its home region
     to_home: dict[int, commuting.ToHome] = field(default_factory=dict)  # from its work region
@@ -50,6 +51,7 @@ class Outbox:
     assembly_index: float
     migrants: dict[str, Migrants]
     moved_firms: list[tuple[str, str]]  # (origin region, sector) of the firms it attracted from other regions
+    in_migration_factor: float = 1.0  # this month's prospects factor of in-migration (mobility.py)
     performance: tuple[float, float, float] | None = (
         None  # the performance programme's jobs, spent, total (review months)
     )
@@ -79,6 +81,8 @@ class RegionHost:
         }
         self.regions = list(self.models)
         self._base = {name: trade.assembly_base_krw(model.region) for name, model in self.models.items()}
+        #: By origin region: its migration destinations' in-migration factors last month (1 until known).
+        self._prospects: dict[str, dict[str, float]] = {}
         links = nation.spec.commuting
         #: By region: the [[commuting]] links of which it is the home region (index, search rate a month, set by
         #: ``commute_start``) and those of which it is the work region.
@@ -161,6 +165,8 @@ class RegionHost:
                     region.sales_to_regions = inbox.sales_to_regions
                 if inbox.migrants:
                     region.mobility.incoming.extend(inbox.migrants)
+                if inbox.prospects:
+                    self._prospects[name] = inbox.prospects
                 for sector, count in inbox.lost_firms.items():
                     region.arrivals_lost[sector] = region.arrivals_lost.get(sector, 0) + count
                 if inbox.budget_krw is not None:
@@ -176,7 +182,10 @@ class RegionHost:
             sending = any(link.origin == name for link in spec.migration)
             outboxes[name] = Outbox(
                 assembly_index=trade.assembly_output_krw(region) / base if base > 0 else 1.0,
-                migrants=migration.send(name, region, spec.migration, month) if sending else {},
+                migrants=migration.send(name, region, spec.migration, month, self._prospects.get(name))
+                if sending
+                else {},
+                in_migration_factor=region.mobility.in_migration_factor if region.mobility is not None else 1.0,
                 moved_firms=investment.choose_origins(name, model, spec.investment, month),
                 performance=_performance(model, spec, month),
                 to_work=commuting.send_from_home(region, home, before, month) if home else {},

@@ -10,6 +10,16 @@ of the nation arrive there the next month as they were (age, occupation, skill; 
 they were in the labour force), so people leave one region and arrive in the other. The
 destination's own in-migration from the rest of the country is smaller by the share's
 expected flow at the start's rates, which its in-migration rates already held.
+
+Relative prospects: how many leave the origin follows the origin's unemployment (its
+out-migration factor, mobility.py); how many of them choose a linked destination follows the
+destination's, by the same mechanism the destination applies to everyone moving in (its
+in-migration factor last month: net out-migrants per extra unemployed resident, half of them as
+fewer arrivals; "Labor Mobility and Unemployment over the Business Cycle", Blanchard and Katz
+1992; for Korea, Choi, Kim and Lim 2015, J. Korea Planning Assoc. 50(5): prime-age migrants move
+to local labour markets with better employment opportunities). A link's share is multiplied by
+that factor (shares of one origin kept at most 1 together); those who do not go to the
+destination go to the rest of the country.
 """
 
 from __future__ import annotations
@@ -28,15 +38,31 @@ def expected_out_migrants_per_month(state: RegionState) -> float:
     return float(tables.population_by_band_start @ out_rate)
 
 
-def send(origin: str, state: RegionState, links: list[MigrationLink], month: int) -> dict[str, Migrants]:
-    """This month's out-migrants of ``origin`` bound for the nation's regions, by destination."""
+def shares(mine: list[MigrationLink], prospects: dict[str, float]) -> np.ndarray:
+    """Each link's share of the origin's out-migrants this month: the file's share x the destination's factor.
+
+    ``prospects``: the destinations' in-migration factors last month (1 when not known yet). If the
+    shares together pass 1 they are scaled to sum to 1.
+    """
+    scaled = np.array([link.share_of_out_migrants * prospects.get(link.destination, 1.0) for link in mine])
+    total = float(scaled.sum())
+    return scaled / total if total > 1.0 else scaled
+
+
+def send(
+    origin: str, state: RegionState, links: list[MigrationLink], month: int, prospects: dict[str, float] | None = None
+) -> dict[str, Migrants]:
+    """This month's out-migrants of ``origin`` bound for the nation's regions, by destination.
+
+    ``prospects``: the destinations' in-migration factors last month (``MobilityState.in_migration_factor``).
+    """
     tables, workforce = state.mobility, state.workforce
     rows = tables.departed_rows
     mine = [link for link in links if link.origin == origin]
     if not mine or len(rows) == 0:
         return {}
     draw = state.streams.uniform("migration_destination", month, workforce.key[rows])
-    bounds = np.cumsum([link.share_of_out_migrants for link in mine])
+    bounds = np.cumsum(shares(mine, prospects or {}))
     choice = np.searchsorted(bounds, draw, side="right")
     sent = {}
     for index, link in enumerate(mine):

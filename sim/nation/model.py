@@ -279,6 +279,9 @@ class NationModel:
                         "in_labour_force": int(group.in_labour_force.sum()),
                     }
                 )
+        for link in spec.migration:  # relative prospects: each origin learns its destinations' in-migration factors
+            factor = outboxes[link.destination].in_migration_factor
+            self._inbox(link.origin).prospects[link.destination] = factor
         self._review(outboxes)
         for name in self.nation.region_names:
             for origin, sector in outboxes[name].moved_firms:

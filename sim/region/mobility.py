@@ -78,6 +78,9 @@ class MobilityState:
     departed_in_labour_force: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     from_regions_per_month: float = 0.0
     incoming: list[Migrants] = field(default_factory=list)
+    # The month's prospects factor of in-migration (1 at the start's unemployment; below 1 when residents'
+    # unemployment is higher): a nation scales its linked regions' migrants bound here by it (sim/nation/migration.py).
+    in_migration_factor: float = 1.0
     # The share of the in-commuter seekers arriving a month who come from outside the nation's commuting links (1
     # alone; less in a work region of a [[commuting]] link, whose home region sends its own residents instead).
     outsider_arrival_share: float = 1.0
@@ -430,7 +433,10 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
     workforce.unemployed_since[joining] = month
 
     generator = streams.generator("migrate_in", month)
-    arriving = int(generator.poisson(max(base_in * in_factor - tables.from_regions_per_month, 0.0)))
+    # In a nation, in-migrants from linked regions respond to the same prospects (sim/nation/migration.py), so the
+    # part of the in-migration they stand for is taken out before the factor: (base - linked) x factor.
+    arriving = int(generator.poisson(max((base_in - tables.from_regions_per_month) * in_factor, 0.0)))
+    tables.in_migration_factor = in_factor
     ages = draw_ages(mobility, by_band * in_rate, arriving, generator)
     ids = _new_people(state, "in_migrant", month, ages)
     level, _ = participation_at(mobility, ages)
