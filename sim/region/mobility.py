@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.region.labour_market import separation_rate_per_month
 from sim.region.random_streams import RandomStreams, agent_keys, geometric_months, weighted_choice
 from sim.region.state import (
     COMMUTING_OUT,
@@ -290,7 +291,7 @@ def populate_residents(state: RegionState) -> None:
         population_start=population,
         outsider_seekers_start=outsider_seekers,
         outside_finding_rate_per_month=(
-            labour.quit_rate_per_month * commuters_out / unemployed_residents if unemployed_residents else 0.0
+            separation_rate_per_month(labour) * commuters_out / unemployed_residents if unemployed_residents else 0.0
         ),
         outside_wage_krw=mean_wage,
     )
@@ -323,7 +324,7 @@ def _commuting(state: RegionState, month: int) -> None:
     status = workforce.status
     outside_jobs = np.flatnonzero(status == COMMUTING_OUT)
     losing = outside_jobs[
-        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < labour.quit_rate_per_month
+        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < separation_rate_per_month(labour)
     ]
     seekers = np.flatnonzero((status == UNEMPLOYED) & ~workforce.lives_outside)
     finding = seekers[
