@@ -454,7 +454,9 @@ def populate(
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
 
 
-def _draw_fixed_term_contracts(workforce: Workforce, labour: LabourMarket, ids: np.ndarray, streams: RandomStreams) -> None:
+def _draw_fixed_term_contracts(
+    workforce: Workforce, labour: LabourMarket, ids: np.ndarray, streams: RandomStreams
+) -> None:
     """Put the survey's share of the starting employees on fixed-term contracts, part way through.
 
     A share ``fixed_term_share_of_employees`` (streams ``"fixed_term_start"``, ``"contract_left"``) holds

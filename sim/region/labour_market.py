@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.inputs.scenario import LabourMarket
-from sim.inputs.scenario import Scenario
+from sim.inputs.scenario import LabourMarket, Scenario
 from sim.region import production
 from sim.region.random_streams import RandomStreams, geometric_months
 from sim.region.rules import BenefitTerms, benefit_terms, minimum_wage

@@ -324,7 +324,8 @@ def _commuting(state: RegionState, month: int) -> None:
     status = workforce.status
     outside_jobs = np.flatnonzero(status == COMMUTING_OUT)
     losing = outside_jobs[
-        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < separation_rate_per_month(labour)
+        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs])
+        < separation_rate_per_month(labour)
     ]
     seekers = np.flatnonzero((status == UNEMPLOYED) & ~workforce.lives_outside)
     finding = seekers[
