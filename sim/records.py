@@ -82,7 +82,14 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "layoffs": RecordColumn(INT, "workers laid off this month (downsizing, failures, relocations; not quits)"),
         **{f"layoffs_{s}": RecordColumn(INT, f"workers laid off by {s} firms this month") for s in sectors},
         "quits": RecordColumn(INT, "workers who quit into unemployment this month"),
-        "job_to_job_moves": RecordColumn(INT, "employed workers who moved straight to a better-paid job this month"),
+        "contract_ends": RecordColumn(
+            INT, "fixed-term workers whose contract ended this month with no other job to go to (into unemployment)"
+        ),
+        "job_to_job_moves": RecordColumn(
+            INT,
+            "employed workers who moved straight to another job this month (up the ladder, at a contract's end "
+            "or for reasons other than pay)",
+        ),
         "retirements": RecordColumn(
             INT, "workers who reached retirement age this month (with [mobility]: who left the labour force by age)"
         ),

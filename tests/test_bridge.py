@@ -122,17 +122,13 @@ def test_hiring_subsidy_deadweight_is_positive_in_every_seed(comparison):
     assert (mine["deadweight"] > 0).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 0.957 (4 seeds, scale 0.03, 36 months, seed 11; 0.92 before the job ladder): with employed "
-    "workers moving up the ladder into the subsidised firms' openings, nearly every subsidised job is one the "
-    "baseline twin filled too; the 95% upper bound is an assumption, not a source",
-)
 def test_hiring_subsidy_deadweight_leaves_some_jobs_additional(comparison):
     """Martin (2000, OECD Economic Studies 30) reviews the OECD evaluations (the often-quoted figure there,
     deadweight plus substitution near 90% of subsidised jobs, was not checked against the text in this work).
     The mean share of the gross that deadweight takes lies between 40% and 95% (assumption: "large" read as at
-    least 40%; below 95%, so that some subsidised jobs are additional)."""
+    least 40%; below 95%, so that some subsidised jobs are additional). (Measured 0.81, 4 seeds, scale 0.03,
+    36 months, seed 11, since fixed-term contracts and moves for reasons other than pay; 0.957 before them,
+    with the job ladder, a strict expected failure; 0.92 before the job ladder.)"""
     mine = comparison.effects[comparison.effects["package"] == "single_hiring_subsidy"]
     share = mine["deadweight"].mean() / mine["gross"].mean()
     assert 0.40 <= share <= 0.95, f"deadweight share of the hiring subsidy's gross {share:.2f}"

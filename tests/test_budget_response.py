@@ -249,7 +249,16 @@ REACH = [
             "cohorts' gains; region-wide the effect is level (21, 5, -7)"
         ),
     ),
-    "single_infrastructure",
+    pytest.param(
+        "single_infrastructure",
+        marks=_xfail(
+            "the complexes' firms' job-years -3, 9, 37 (10, 20, 40 bn spent): 1x->2x +12 (sd 53, lower bound -19, "
+            "detectable 46) and 2x->4x +28 (sd 69, lower bound -11, detectable 59), below the minimum of interest "
+            "(218 and 437), which the design could detect; it passed before fixed-term contracts and moves for "
+            "reasons other than pay: the orders the firms win are now staffed more from other jobs and the staff "
+            "turn over at contracts' ends (not analysed further)"
+        ),
+    ),
     "single_interest_subsidy",
     pytest.param(
         "single_social_economy",
@@ -280,7 +289,14 @@ REGION = [
             "lower bound -47, detectable 64) for 1.2 bn more: underpowered (minimum of interest 26)"
         ),
     ),
-    "single_loans",
+    pytest.param(
+        "single_loans",
+        marks=_xfail(
+            "190, 271, 265 (8.6, 11.5, 12.2 bn spent): 1x->2x +81 (sd 85, lower bound +32) rises; 2x->4x -6 (sd 23, "
+            "lower bound -19, detectable 20) for 0.7 bn more: underpowered (minimum of interest 15); it passed "
+            "before fixed-term contracts and moves for reasons other than pay"
+        ),
+    ),
     pytest.param(
         "single_hiring_subsidy",
         marks=_xfail(
@@ -344,16 +360,9 @@ REGION = [
             "11.4 bn more spent: nothing bought"
         ),
     ),
-    pytest.param(
-        "single_venture_fund",
-        marks=_xfail(
-            "-45, 2, 15 (9.6, 19.7, 39.8 bn spent): +47 (sd 84, lower bound -1, detectable 72) and +13 (sd 178, "
-            "lower bound -90, detectable 153), far below the minimum of interest (220 and 440): 24 M KRW stakes "
-            "buy a 0.34% sales rise each (Kim and Song's 30% for a 2.1 bn round, proportional), about 50 jobs for "
-            "10 bn at full ramp; before the growth channel the fund bought nothing (0, 6, 13; at 1x the baseline's "
-            "job-years in every seed)"
-        ),
-    ),
+    # single_venture_fund passes since fixed-term contracts and moves for reasons other than pay (before:
+    # -45, 2, 15 job-years at 9.6, 19.7, 39.8 bn, a strict expected failure).
+    "single_venture_fund",
     "single_local_currency",
     "single_contribution_deferral",
 ]

@@ -78,9 +78,9 @@ DEFAULT_PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "labour_market.quit_rate_per_month",
+        0.0006,
         0.0015,
-        0.004,
-        reason="assumption: 0.6-1.6 times the 0.25% derived from steady-state flows, which shift with the other rates",
+        reason="assumption: 0.6-1.6 times the 0.095% derived from steady-state flows, which shift with the other rates",
     ),
     Parameter(
         "labour_market.search_distance_weight",

@@ -162,6 +162,12 @@ class LabourMarket(_Section):
     benefit_replacement_rate: Share
     benefit_cap_krw_per_month: Positive
     benefit_months_by_tenure_years: list[list[NonNegative]] = Field(min_length=1)
+    # Fixed-term contracts and moves for reasons other than pay (docs/model.md 7.5, 7.6a); zero: none.
+    fixed_term_share_of_employees: Share = 0.0
+    fixed_term_share_of_hires: Share = 0.0
+    fixed_term_contract_months: PositiveInt = 24
+    fixed_term_conversion_share: Share = 0.0
+    non_pay_search_share: Share = 0.0
 
     @model_validator(mode="after")
     def _consistent(self) -> LabourMarket:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.inputs.scenario import FirmGroup, Scenario
+from sim.inputs.scenario import FirmGroup, LabourMarket, Scenario
 from sim.region import credit
 from sim.region.households import benefits_paid, disposable_income, tie_local_demand_to_income
 from sim.region.labour_market import (
@@ -33,6 +33,7 @@ from sim.region.state import (
     EMPLOYED,
     INACTIVE,
     INDEPENDENT,
+    NEVER,
     ROLE_NAMES,
     TIER1,
     TIER2,
@@ -416,6 +417,7 @@ def populate(
     workforce.search_month[ids] = draw_search_months(
         streams, workforce.key[ids], 0, labour.on_the_job_search_rate_per_month
     )
+    _draw_fixed_term_contracts(workforce, labour, ids, streams)
 
     # The unemployed: sized from the unemployment rate, with the employed's mix of sectors.
     labour_force = employed_total / (1.0 - population.unemployment_rate)
@@ -450,6 +452,28 @@ def populate(
     _draw_ages(workforce, population, ids, generator)
     workforce.status[ids] = INACTIVE
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
+
+
+def _draw_fixed_term_contracts(
+    workforce: Workforce, labour: LabourMarket, ids: np.ndarray, streams: RandomStreams
+) -> None:
+    """Put the survey's share of the starting employees on fixed-term contracts, part way through.
+
+    A share ``fixed_term_share_of_employees`` (streams ``"fixed_term_start"``, ``"contract_left"``) holds
+    contracts whose end is uniform over the next ``fixed_term_contract_months`` months (the steady state
+    of contracts that all run to the two-year limit, ignoring other exits); their hire month is the
+    contract's start, so tenure and contract agree.
+    """
+    share = labour.fixed_term_share_of_employees
+    if share <= 0.0 or len(ids) == 0:
+        return
+    length = labour.fixed_term_contract_months
+    keys = workforce.key[ids]
+    fixed = streams.uniform("fixed_term_start", 0, keys) < share
+    months_left = 1 + np.floor(streams.uniform("contract_left", 0, keys) * length).astype(np.int32)
+    months_left = np.minimum(months_left, length)
+    workforce.contract_end_month[ids] = np.where(fixed, months_left, NEVER)
+    workforce.hire_month[ids] = np.where(fixed, months_left - length, workforce.hire_month[ids])
 
 
 def _draw_occupation_and_skill(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.inputs.scenario import Scenario
+from sim.inputs.scenario import LabourMarket, Scenario
 from sim.region import production
 from sim.region.random_streams import RandomStreams, geometric_months
 from sim.region.rules import BenefitTerms, benefit_terms, minimum_wage
@@ -27,6 +27,23 @@ from sim.region.state import EMPLOYED, NEVER, NO_EMPLOYER, UNEMPLOYED, Workforce
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
+
+
+def separation_rate_per_month(labour: LabourMarket) -> float:
+    """Share of the employed who separate into unemployment a month in the steady state.
+
+    Quits, and fixed-term contracts that end unconverted (``fixed_term_share_of_employees`` x
+    (1 - ``fixed_term_conversion_share``) / ``fixed_term_contract_months``) with no job found in
+    their last month (1 - ``job_finding_rate_per_month``); exits before the limit are ignored.
+    For the outside labour market of out-commuters (mobility.py), built like the region's.
+    """
+    contract_ends = (
+        labour.fixed_term_share_of_employees
+        * (1.0 - labour.fixed_term_conversion_share)
+        / labour.fixed_term_contract_months
+        * (1.0 - labour.job_finding_rate_per_month)
+    )
+    return labour.quit_rate_per_month + contract_ends
 
 
 def draw_waiting_months(
@@ -46,6 +63,21 @@ def draw_quit_months(streams: RandomStreams, keys: np.ndarray, after_month: int,
 def draw_search_months(streams: RandomStreams, keys: np.ndarray, after_month: int, search_rate: float) -> np.ndarray:
     """The next month each employed worker (by random key) looks for a better job while employed."""
     return draw_waiting_months(streams, "on_the_job_search", keys, after_month, search_rate)
+
+
+def draw_contract_ends(
+    streams: RandomStreams, keys: np.ndarray, hire_month: int, fixed_term_share: float, contract_months: int
+) -> np.ndarray:
+    """The month each new hire's fixed-term contract ends (``NEVER`` for the open-ended ones).
+
+    A share ``fixed_term_share`` of hires (stream ``"fixed_term"``) are on fixed-term contracts that run
+    to the two-year limit of the Act on the Protection of Fixed-term and Part-time Workers (art. 4):
+    renewals before it are not modelled apart, and a worker may quit, move or be laid off first.
+    """
+    if fixed_term_share <= 0.0:
+        return np.full(len(keys), NEVER, dtype=np.int32)
+    fixed = streams.uniform("fixed_term", hire_month, keys) < fixed_term_share
+    return np.where(fixed, hire_month + contract_months, NEVER).astype(np.int32)
 
 
 @dataclass
@@ -70,18 +102,23 @@ def separate(
     firm_sector: np.ndarray,
     benefit: BenefitTerms,
     streams: RandomStreams,
+    contract_ended: bool = False,
 ) -> None:
     """Move employed workers into unemployment; laid-off workers may draw unemployment benefit.
 
     Korean employment insurance pays those who lose their job involuntarily (not those who
     quit), for a number of months set by their insured tenure, at a share of the former
-    wage up to a cap (``benefit``: the rules in force this month, see rules.py).
+    wage up to a cap (``benefit``: the rules in force this month, see rules.py). The end of a
+    fixed-term contract (``contract_ended``) is involuntary too (Employment Insurance Act,
+    art. 58: only a voluntary leaving or dismissal for serious fault bars benefit), so those
+    workers draw benefit rights like the laid-off, but are not recorded as displaced.
     """
     if len(workers) == 0:
         return
     workforce.status[workers] = UNEMPLOYED
     workforce.unemployed_since[workers] = month
     workforce.quit_month[workers] = NEVER
+    workforce.contract_end_month[workers] = NEVER
     workforce.on_leave[workers] = False
     workforce.leave_allowance_krw[workers] = 0.0
     if laid_off:
@@ -90,6 +127,7 @@ def separate(
         workforce.displaced_month[workers] = month
         workforce.reemployed_month[workers] = NEVER
         workforce.pre_displacement_wage[workers] = workforce.wage[workers]
+    if laid_off or contract_ended:
         eligible = streams.uniform("benefit", month, workforce.key[workers]) < benefit.eligible_share
         months = benefit.months(month - workforce.hire_month[workers])
         # Paid from the month of the layoff: ``months`` payments.
@@ -164,6 +202,9 @@ class MatchingMarket:
     curvature: float  # i of den Haan, Ramey and Watson (2000)
     on_the_job_search_rate: float  # share of the employed who look for a better job in a month
     efficiency: float = 1.0  # mu, calibrated by calibrate_efficiency
+    fixed_term_share_of_hires: float = 0.0  # share of hires on fixed-term contracts
+    contract_months: int = 24  # months from hire to the end of a fixed-term contract
+    non_pay_search_share: float = 0.0  # share of on-the-job searches that take a job whatever it pays
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> MatchingMarket:
@@ -178,6 +219,9 @@ class MatchingMarket:
             long_term_decay=labour.long_term_search_decay_per_month,
             curvature=labour.matching_curvature,
             on_the_job_search_rate=labour.on_the_job_search_rate_per_month,
+            fixed_term_share_of_hires=labour.fixed_term_share_of_hires,
+            contract_months=labour.fixed_term_contract_months,
+            non_pay_search_share=labour.non_pay_search_share,
         )
 
     def unit_matches(self, applicants: np.ndarray | float, vacancies: np.ndarray | float) -> np.ndarray | float:
@@ -373,13 +417,16 @@ def match(
     streams: RandomStreams,
     firm_wage_level: np.ndarray | None = None,
     minimum_wage_krw: float = 0.0,
+    takes_any: np.ndarray | None = None,
 ) -> MatchResult:
     """Match job seekers to vacancies for one month; return who was hired where.
 
     Seekers who are employed (on-the-job search) apply only to jobs that pay more than their
     own (Burdett and Mortensen 1998, with search directed at better jobs): their applications
     count in a market in proportion to the share of its open jobs that would pay them more,
-    and a successful one gets such a job. The unemployed take any offer.
+    and a successful one gets such a job. The unemployed take any offer, and so do employed
+    seekers marked in ``takes_any`` (one flag per seeker): those whose fixed-term contract ends
+    this month and those who move for reasons other than pay (7.6a).
     """
     empty = MatchResult.empty()
     if len(seekers) == 0 or vacancies.count == 0:
@@ -413,6 +460,8 @@ def match(
         current_wage = workforce.wage[ids]
         threshold = np.zeros(len(seekers))
         threshold[on_job] = np.where(current_wage >= minimum_wage_krw, current_wage / person, 0.0)
+        if takes_any is not None:
+            threshold[takes_any] = 0.0
 
     hired_workers, hired_firms, hired_occupations = [], [], []
     for occupation_market in range(n_occupations):
@@ -476,7 +525,8 @@ def hire(
 ) -> None:
     """Move matched seekers into their new jobs at the pay the job offers them (``offered_wage``).
 
-    Each draws the months of their next quit and of their next search on the job.
+    Each draws the months of their next quit and of their next search on the job, and a share of
+    them a fixed-term contract's end (``draw_contract_ends``).
     """
     workers = result.workers
     if len(workers) == 0:
@@ -497,6 +547,11 @@ def hire(
     workforce.search_month[workers] = draw_search_months(
         streams, workforce.key[workers], month, market.on_the_job_search_rate
     )
+    contract_end = draw_contract_ends(
+        streams, workforce.key[workers], month, market.fixed_term_share_of_hires, market.contract_months
+    )
+    # Foreign workers' stay is set by their visa (visa_end_month), not by a contract here.
+    workforce.contract_end_month[workers] = np.where(workforce.foreign[workers], NEVER, contract_end)
 
 
 def on_the_job_seekers(workforce: Workforce, month: int, search_rate: float, streams: RandomStreams) -> np.ndarray:
@@ -512,6 +567,36 @@ def on_the_job_seekers(workforce: Workforce, month: int, search_rate: float, str
     workforce.search_month[due] = draw_search_months(streams, workforce.key[due], month, search_rate)
     searching = (workforce.status[due] == EMPLOYED) & ~workforce.on_leave[due] & ~workforce.foreign[due]
     return due[searching]
+
+
+def takes_any_job(
+    workforce: Workforce, seekers: np.ndarray, month: int, non_pay_share: float, streams: RandomStreams
+) -> np.ndarray:
+    """Which employed seekers look this month for reasons other than pay, and so take a job whatever it pays.
+
+    A share ``non_pay_share`` of on-the-job searches (stream ``"search_reason"``): workers who search
+    because they fear losing their job or are unsatisfied with something other than pay (Fujita 2012,
+    UK Labour Force Survey), a reallocation shock in the sense of Jolivet, Postel-Vinay and Robin (2006).
+    """
+    if non_pay_share <= 0.0 or len(seekers) == 0:
+        return np.zeros(len(seekers), dtype=bool)
+    return streams.uniform("search_reason", month, workforce.key[seekers]) < non_pay_share
+
+
+def contract_ends(workforce: Workforce, month: int, conversion_share: float, streams: RandomStreams) -> np.ndarray:
+    """Employed workers whose fixed-term contract ends this month and is not converted; return their ids.
+
+    At the two-year limit a share ``conversion_share`` (stream ``"contract_conversion"``) stay on,
+    converted to open-ended contracts (or kept on, which the Act then deems open-ended, art. 4(2));
+    the others leave at the end of the month unless they find another job in it.
+    """
+    due = np.flatnonzero(workforce.contract_end_month == month)
+    if len(due) == 0:
+        return due
+    due = due[workforce.status[due] == EMPLOYED]
+    kept = streams.uniform("contract_conversion", month, workforce.key[due]) < conversion_share
+    workforce.contract_end_month[due[kept]] = NEVER
+    return due[~kept]
 
 
 def occupation_cdf_by_sector(scenario: Scenario) -> np.ndarray:
@@ -598,6 +683,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
         state.config.firms,
         labour_demand_elasticity=state.config.markets.labour_demand_elasticity,
     )
+    ending = contract_ends(workforce, month, labour.fixed_term_conversion_share, state.streams)
     lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
@@ -607,9 +693,19 @@ def run_labour_market(state: RegionState, month: int) -> None:
         searching &= ~(linked & ~workforce.lives_outside)
     unemployed = np.flatnonzero(searching)
     on_the_job = on_the_job_seekers(workforce, month, state.matching.on_the_job_search_rate, state.streams)
+    takes_any = takes_any_job(workforce, on_the_job, month, state.matching.non_pay_search_share, state.streams)
+    if len(ending):
+        # Workers whose contract ends look in its last month and take any job (the alternative is none).
+        ending = ending[(workforce.status[ending] == EMPLOYED) & ~workforce.on_leave[ending]]
+        on_the_job, index = np.unique(np.concatenate([on_the_job, ending]), return_index=True)
+        takes_any = np.concatenate([takes_any, np.ones(len(ending), dtype=bool)])[index]
+        takes_any |= np.isin(on_the_job, ending)
     seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
+    any_job = np.concatenate([np.zeros(len(unemployed), dtype=bool), takes_any]) if takes_any.any() else None
     floor = minimum_wage(state.config, month)
-    result = match(workforce, seekers, vacancies, state.matching, month, state.streams, firms.wage_level, floor)
+    result = match(
+        workforce, seekers, vacancies, state.matching, month, state.streams, firms.wage_level, floor, any_job
+    )
     movers = result.workers[workforce.status[result.workers] == EMPLOYED]
     firms.release(workforce.employer[movers], workforce.paid_wage(movers))
     state.tally["job_to_job_moves"] = float(len(movers))
@@ -617,11 +713,33 @@ def run_labour_market(state: RegionState, month: int) -> None:
     firms.hire(result.firms, workforce.wage[result.workers])
     state.tally["hired_pay_krw"] += float(workforce.wage[result.workers].sum())
     state.tally["job_to_job_pay_krw"] = float(workforce.wage[movers].sum())
+    end_contracts(state, month)
     filled = np.bincount(result.firms, minlength=firms.count)
     firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)
     state.last_hires = result
     state.tally["vacancies"] = float(vacancies.count)
     state.tally["hires"] += float(len(result.workers))
+
+
+def end_contracts(state: RegionState, month: int) -> None:
+    """Fixed-term workers whose contract ended this month and who found no other job become unemployed."""
+    workforce = state.workforce
+    leaving = np.flatnonzero(workforce.contract_end_month == month)
+    leaving = leaving[workforce.status[leaving] == EMPLOYED]
+    state.tally["contract_ends"] = float(len(leaving))
+    if len(leaving) == 0:
+        return
+    state.firms.release(workforce.employer[leaving], workforce.paid_wage(leaving))
+    separate(
+        workforce,
+        leaving,
+        month,
+        laid_off=False,
+        firm_sector=state.firms.sector,
+        benefit=benefit_terms(state.config, month),
+        streams=state.streams,
+        contract_ended=True,
+    )
 
 
 def calibrate_matching(state: RegionState) -> None:
@@ -632,10 +750,12 @@ def calibrate_matching(state: RegionState) -> None:
     seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
     employed = np.flatnonzero(workforce.status == EMPLOYED)
     occupations = len(labour.occupations)
+    # Contracts ending in the first month and not converted separate too (7.5).
+    contract_ends_due = np.count_nonzero(workforce.contract_end_month[employed] == 1)
     monthly_separations = len(employed) * (
         labour.quit_rate_per_month
         + 1.0 / (12 * config.population.retirement_age_years - 12 * config.population.age_min_years)
-    )
+    ) + contract_ends_due * (1.0 - labour.fixed_term_conversion_share)
     occupation_share = np.bincount(workforce.occupation[employed], minlength=occupations) / max(len(employed), 1)
     vacancies = occupation_share * monthly_separations * labour.vacancy_duration_months
     state.matching.calibrate_efficiency(

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.region.labour_market import separation_rate_per_month
 from sim.region.random_streams import RandomStreams, agent_keys, geometric_months, weighted_choice
 from sim.region.state import (
     COMMUTING_OUT,
@@ -300,7 +301,7 @@ def populate_residents(state: RegionState) -> None:
         population_start=population,
         outsider_seekers_start=outsider_seekers,
         outside_finding_rate_per_month=(
-            labour.quit_rate_per_month * commuters_out / unemployed_residents if unemployed_residents else 0.0
+            separation_rate_per_month(labour) * commuters_out / unemployed_residents if unemployed_residents else 0.0
         ),
         outside_wage_krw=mean_wage,
     )
@@ -335,7 +336,8 @@ def _commuting(state: RegionState, month: int) -> None:
     outside = status == COMMUTING_OUT
     outside_jobs = np.flatnonzero(outside if linked is None else outside & ~linked)
     losing = outside_jobs[
-        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs]) < labour.quit_rate_per_month
+        streams.uniform("commute_out_separation", month, workforce.key[outside_jobs])
+        < separation_rate_per_month(labour)
     ]
     searching = (status == UNEMPLOYED) & ~workforce.lives_outside
     seekers = np.flatnonzero(searching if linked is None else searching & ~linked)

@@ -299,6 +299,9 @@ def _worker_columns() -> dict[str, Column]:
         "unemployed_since": Column(np.int32, NEVER, "first month of the current unemployment spell"),
         "quit_month": Column(np.int32, NEVER, "month the worker will quit, if nothing comes first"),
         "search_month": Column(np.int32, NEVER, "next month the worker looks for a better job while employed"),
+        "contract_end_month": Column(
+            np.int32, NEVER, "a fixed-term contract reaches its end (the two-year limit) this month; NEVER: open-ended"
+        ),
         "benefit_krw": Column(np.float64, 0.0, "monthly unemployment benefit, KRW"),
         "benefit_end_month": Column(np.int32, 0, "benefit is paid while month < this"),
         "retired": Column(np.bool_, False, "has retired"),
