@@ -121,3 +121,25 @@ def test_contract_ends_are_a_quarter_to_a_half_of_involuntary_job_losses():
     share = ends / (ends + layoffs)
     low, high = EAPS_TEMPORARY_WORK_ENDED_SHARE
     assert low <= share <= high, share
+
+
+def test_merging_contract_ends_into_the_seekers_matches_unique_and_isin() -> None:
+    """``_merge_ending`` gives what ``np.unique`` of the two id lists and ``np.isin`` for the flags gave (speed only).
+
+    Random increasing id lists, overlapping or not, either side empty; the seekers' flags are
+    kept and every worker whose contract ends takes any job.
+    """
+    from sim.region.labour_market import _merge_ending
+
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        pool = int(rng.integers(1, 200))
+        on_the_job = np.unique(rng.integers(0, pool, int(rng.integers(0, 50)))).astype(np.int64)
+        ending = np.unique(rng.integers(0, pool, int(rng.integers(1, 50)))).astype(np.int64)
+        takes_any = rng.random(len(on_the_job)) < 0.4
+        expected, index = np.unique(np.concatenate([on_the_job, ending]), return_index=True)
+        flags = np.concatenate([takes_any, np.ones(len(ending), dtype=bool)])[index] | np.isin(expected, ending)
+        merged, merged_flags = _merge_ending(on_the_job, takes_any, ending)
+        np.testing.assert_array_equal(merged, expected)
+        np.testing.assert_array_equal(merged_flags, flags)
+        assert merged.dtype == expected.dtype and merged_flags.dtype == np.bool_

@@ -146,7 +146,7 @@ def choose_layoffs(workforce: Workforce, cuts: np.ndarray, month: int, streams: 
         return np.zeros(0, dtype=np.int64)
     # Only the employed have an employer; the extra zero catches NO_EMPLOYER (-1).
     cutting = np.append(cuts, 0) > 0
-    candidates = np.flatnonzero(cutting[workforce.employer])
+    candidates = np.flatnonzero(cutting[_as_index(workforce.employer)])
     if len(candidates) == 0:
         return candidates
     candidate_employer = workforce.employer[candidates]
@@ -160,7 +160,12 @@ def choose_layoffs(workforce: Workforce, cuts: np.ndarray, month: int, streams: 
 
 def employees_of(workforce: Workforce, firms: np.ndarray) -> np.ndarray:
     """Ids of the workers employed by a mask of firms (in increasing order)."""
-    return np.flatnonzero(np.append(firms, False)[workforce.employer])
+    return np.flatnonzero(np.append(firms, False)[_as_index(workforce.employer)])
+
+
+def _as_index(ids: np.ndarray) -> np.ndarray:
+    """``ids`` as numpy's index type: gathering a million int32 ids through it is faster (1.2 against 1.9 ms)."""
+    return ids.astype(np.intp)
 
 
 def post_vacancies(
@@ -543,13 +548,10 @@ def hire(
     workforce.hire_month[workers] = month
     workforce.unemployed_since[workers] = NEVER
     workforce.benefit_end_month[workers] = 0
-    workforce.quit_month[workers] = draw_quit_months(streams, workforce.key[workers], month, quit_rate)
-    workforce.search_month[workers] = draw_search_months(
-        streams, workforce.key[workers], month, market.on_the_job_search_rate
-    )
-    contract_end = draw_contract_ends(
-        streams, workforce.key[workers], month, market.fixed_term_share_of_hires, market.contract_months
-    )
+    keys = workforce.key[workers]
+    workforce.quit_month[workers] = draw_quit_months(streams, keys, month, quit_rate)
+    workforce.search_month[workers] = draw_search_months(streams, keys, month, market.on_the_job_search_rate)
+    contract_end = draw_contract_ends(streams, keys, month, market.fixed_term_share_of_hires, market.contract_months)
     # Foreign workers' stay is set by their visa (visa_end_month), not by a contract here.
     workforce.contract_end_month[workers] = np.where(workforce.foreign[workers], NEVER, contract_end)
 
@@ -654,6 +656,30 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
     state.tally["hired_pay_krw"] += float(state.workforce.wage[workers].sum())
 
 
+def _is_in_sorted(values: np.ndarray, sorted_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each of ``values`` is in ``sorted_ids`` (increasing, distinct), and where it would be inserted."""
+    position = np.searchsorted(sorted_ids, values)
+    if len(sorted_ids) == 0:
+        return np.zeros(len(values), dtype=bool), position
+    found = sorted_ids[np.minimum(position, len(sorted_ids) - 1)] == values
+    found &= position < len(sorted_ids)
+    return found, position
+
+
+def _merge_ending(on_the_job: np.ndarray, takes_any: np.ndarray, ending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The on-the-job seekers with the workers whose contract ends added (ids increasing), each of those taking any job.
+
+    Both id arrays are increasing and distinct (``np.flatnonzero`` filtered): the same as
+    ``np.unique`` of the two with ``np.isin`` for the flags, by searches in sorted arrays, without sorting.
+    """
+    ending_too, _ = _is_in_sorted(on_the_job, ending)
+    already, position = _is_in_sorted(ending, on_the_job)
+    new = ~already
+    merged = np.insert(on_the_job, position[new], ending[new])
+    flags = np.insert(takes_any | ending_too, position[new], True)
+    return merged, flags
+
+
 def run_labour_market(state: RegionState, month: int) -> None:
     """Stage: quits; expectations and capacity; layoffs and vacancies from workforce plans; matching.
 
@@ -683,7 +709,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
         state.config.firms,
         labour_demand_elasticity=state.config.markets.labour_demand_elasticity,
     )
-    ending = contract_ends(workforce, month, labour.fixed_term_conversion_share, state.streams)
+    ending = ending_this_month = contract_ends(workforce, month, labour.fixed_term_conversion_share, state.streams)
     lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
@@ -697,9 +723,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
     if len(ending):
         # Workers whose contract ends look in its last month and take any job (the alternative is none).
         ending = ending[(workforce.status[ending] == EMPLOYED) & ~workforce.on_leave[ending]]
-        on_the_job, index = np.unique(np.concatenate([on_the_job, ending]), return_index=True)
-        takes_any = np.concatenate([takes_any, np.ones(len(ending), dtype=bool)])[index]
-        takes_any |= np.isin(on_the_job, ending)
+        on_the_job, takes_any = _merge_ending(on_the_job, takes_any, ending)
     seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
     any_job = np.concatenate([np.zeros(len(unemployed), dtype=bool), takes_any]) if takes_any.any() else None
     floor = minimum_wage(state.config, month)
@@ -713,7 +737,7 @@ def run_labour_market(state: RegionState, month: int) -> None:
     firms.hire(result.firms, workforce.wage[result.workers])
     state.tally["hired_pay_krw"] += float(workforce.wage[result.workers].sum())
     state.tally["job_to_job_pay_krw"] = float(workforce.wage[movers].sum())
-    end_contracts(state, month)
+    end_contracts(state, month, ending_this_month)
     filled = np.bincount(result.firms, minlength=firms.count)
     firms.unfilled_months = np.where(openings > filled, firms.unfilled_months + 1, 0)
     state.last_hires = result
@@ -721,10 +745,18 @@ def run_labour_market(state: RegionState, month: int) -> None:
     state.tally["hires"] += float(len(result.workers))
 
 
-def end_contracts(state: RegionState, month: int) -> None:
-    """Fixed-term workers whose contract ended this month and who found no other job become unemployed."""
+def end_contracts(state: RegionState, month: int, ending: np.ndarray | None = None) -> None:
+    """Fixed-term workers whose contract ended this month and who found no other job become unemployed.
+
+    ``ending``: the month's ``contract_ends`` (ids increasing), if known: only they can still have
+    a contract ending this month (a layoff or a hire since has reset theirs, and a hire sets a
+    later month), so they are checked instead of every worker.
+    """
     workforce = state.workforce
-    leaving = np.flatnonzero(workforce.contract_end_month == month)
+    if ending is None:
+        leaving = np.flatnonzero(workforce.contract_end_month == month)
+    else:
+        leaving = ending[workforce.contract_end_month[ending] == month]
     leaving = leaving[workforce.status[leaving] == EMPLOYED]
     state.tally["contract_ends"] = float(len(leaving))
     if len(leaving) == 0:

@@ -103,7 +103,17 @@ class RandomStreams:
         """One standard-normal draw per id (Box-Muller on two keyed uniforms)."""
         u1 = self.uniform(purpose + "/1", month, ids)
         u2 = self.uniform(purpose + "/2", month, ids)
-        return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+        if np.ndim(u1) == 0:
+            return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+        # sqrt(-2 log(1 - u1)) cos(2 pi u2), in place in the two draws (the same operations in the same order).
+        np.negative(u1, out=u1)
+        np.log1p(u1, out=u1)
+        u1 *= -2.0
+        np.sqrt(u1, out=u1)
+        u2 *= 2.0 * np.pi
+        np.cos(u2, out=u2)
+        u1 *= u2
+        return u1
 
     def generator(self, purpose: str, month: int = 0) -> np.random.Generator:
         """A numpy Generator for draws of variable count, fixed by (seed, purpose, month)."""
