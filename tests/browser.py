@@ -38,3 +38,25 @@ def chromium(playwright: Any, **options: Any) -> Iterator[Any]:
             yield context
         finally:
             context.close()
+
+
+def offline_page(context: Any) -> tuple[Any, list[str], list[str]]:
+    """A new page of ``context`` that may load only ``file:`` and ``data:`` URLs: every other request is aborted
+    and listed in ``external``; console errors, page errors and failed requests are listed in ``errors``."""
+    external: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if url.startswith(("file:", "data:")):
+            request_route.continue_()
+        else:
+            external.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    return page, external, errors

@@ -518,7 +518,7 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
 
     from sim.cli import main
     from sim.viz.nation_report import COLUMNS
-    from tests.browser import ARTIFACTS, CHROMIUM, chromium
+    from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
 
     path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION, months=12)
     folder = tmp_path / "cmp"
@@ -533,21 +533,8 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
     if not Path(CHROMIUM).is_file():
         pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
     ARTIFACTS.mkdir(exist_ok=True)
-    external, errors = [], []
     with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
-
-        def route(request_route):
-            url = request_route.request.url
-            if url.startswith(("file:", "data:")):
-                request_route.continue_()
-            else:
-                external.append(url)
-                request_route.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page, external, errors = offline_page(context)
         page.goto(report.as_uri(), wait_until="load")
         assert page.locator('#regions-figure img[alt="Job-years by region"]').evaluate("i => i.naturalWidth") > 0
         assert page.locator("#region-table tr").count() == 4  # heading, two regions, the nation

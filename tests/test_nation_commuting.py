@@ -22,6 +22,7 @@ from sim.nation.commuting import job_keys
 from sim.nation.model import region_seed
 from sim.region.households import residents_wages_and_benefits
 from sim.region.state import COMMUTING_OUT, EMPLOYED, MOVED_OUT, UNEMPLOYED, Workforce
+from tests.test_nation import BUYER_CUT
 
 COUNTY = """\
 inherits = "declining_county"
@@ -41,22 +42,7 @@ out_commuter_share_of_employed = 0.25
 """
 
 # Gwangju with its car plant's output halved from mid-2021 (as tests/test_nation.py).
-GWANGJU_CUT = """\
-inherits = "gwangju"
-[scenario]
-name = "gwangju_cut"
-description = "Gwangju with car output halved from mid-2021 (test)"
-
-[[shocks.final_demand]]
-chain = "auto"
-points = [
-  { date = "2021-01", value = 440_000 }, { date = "2021-05", value = 440_000 }, { date = "2021-07", value = 220_000 },
-]
-
-[[shocks.final_demand]]
-chain = "appliance"
-points = [{ date = "2021-01", value = 1.0 }, { date = "2025-12", value = 0.92 }]
-"""
+GWANGJU_CUT = BUYER_CUT
 
 NATION = """\
 [nation]

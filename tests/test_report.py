@@ -20,7 +20,7 @@ from sim import compare
 from sim.cli import main
 from sim.experiment.screen import DEFAULT_PARAMETERS, screen
 from sim.viz.screen_figures import save_figures
-from tests.browser import ARTIFACTS, CHROMIUM, chromium
+from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
 
 
 @pytest.fixture(scope="module")
@@ -82,22 +82,8 @@ def test_report_renders_in_a_headless_browser(report):
     if not Path(CHROMIUM).is_file():
         pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
     ARTIFACTS.mkdir(exist_ok=True)
-    external, errors = [], []
     with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
-
-        def route(request_route):
-            url = request_route.request.url
-            if url.startswith(("file:", "data:")):
-                request_route.continue_()
-            else:
-                external.append(url)
-                request_route.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+        page, external, errors = offline_page(context)
         page.goto(report.as_uri(), wait_until="load")
         widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
         assert len(widths) == 6 and all(width > 0 for width in widths), widths
