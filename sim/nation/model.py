@@ -49,6 +49,11 @@ def region_seed(seed: int, region: str) -> int:
     return int((int(state[0]) << 32 | int(state[1])) % (1 << _SEED_BITS))
 
 
+def _hosted(host: Any, by_region: dict[str, Any]) -> dict[str, Any]:
+    """The part of a mapping by region name that concerns the regions ``host`` runs."""
+    return {name: value for name, value in by_region.items() if name in host.regions}
+
+
 class NationModel:
     """Regions of a nation file run together (issue 16).
 
@@ -113,7 +118,7 @@ class NationModel:
         for link in nation.spec.migration:
             flow = link.share_of_out_migrants * self._info[link.origin].expected_out_migrants_per_month
             expected[link.destination] = expected.get(link.destination, 0.0) + flow
-        self._call("expect_migrants", lambda host: ({n: v for n, v in expected.items() if n in host.regions},))
+        self._call("expect_migrants", lambda host: (_hosted(host, expected),))
         self._commuters: list[dict[str, Any]] = []
         if nation.spec.commuting:
             try:
@@ -154,11 +159,11 @@ class NationModel:
                     f"({facts[link.home].out_commuters} in all, for all its links)",
                 )
             counts.setdefault(link.home, []).append((index, count))
-        people = self._call("commute_tag", lambda host: ({n: v for n, v in counts.items() if n in host.regions},))
+        people = self._call("commute_tag", lambda host: (_hosted(host, counts),))
         by_work: dict[str, dict[int, commuting.People]] = {}
         for index, link in enumerate(links):
             by_work.setdefault(link.work, {})[index] = people[link.home][index]
-        jobs = self._call("commute_pair", lambda host: ({n: v for n, v in by_work.items() if n in host.regions},))
+        jobs = self._call("commute_pair", lambda host: (_hosted(host, by_work),))
         by_home: dict[str, dict[int, commuting.ToHome]] = {}
         rates: dict[str, list[tuple[int, float]]] = {}
         for index, link in enumerate(links):
@@ -185,12 +190,8 @@ class NationModel:
         arrival: dict[str, float] = {}
         for link in links:
             arrival[link.work] = arrival.get(link.work, 1.0) - link.share_of_in_commuters
-        self._call(
-            "commute_start",
-            lambda host: tuple(
-                {n: v for n, v in part.items() if n in host.regions} for part in (by_home, rates, finding, arrival)
-            ),
-        )
+        parts = (by_home, rates, finding, arrival)
+        self._call("commute_start", lambda host: tuple(_hosted(host, part) for part in parts))
 
     @property
     def regions(self) -> dict[str, RegionModel]:
@@ -246,7 +247,7 @@ class NationModel:
             raise RuntimeError("the nation has run to its horizon")
         month = self.steps + 1
         inboxes, self._inboxes = self._inboxes, {}
-        outboxes = self._call("step", lambda host: ({n: inboxes[n] for n in host.regions if n in inboxes}, month))
+        outboxes = self._call("step", lambda host: (_hosted(host, inboxes), month))
         self.steps = month
         self._route(outboxes)
         if self.steps == self.months:  # the tables are final: read once (from the workers, which then stop)

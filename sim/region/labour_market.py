@@ -745,18 +745,15 @@ def run_labour_market(state: RegionState, month: int) -> None:
     state.tally["hires"] += float(len(result.workers))
 
 
-def end_contracts(state: RegionState, month: int, ending: np.ndarray | None = None) -> None:
+def end_contracts(state: RegionState, month: int, ending: np.ndarray) -> None:
     """Fixed-term workers whose contract ended this month and who found no other job become unemployed.
 
-    ``ending``: the month's ``contract_ends`` (ids increasing), if known: only they can still have
-    a contract ending this month (a layoff or a hire since has reset theirs, and a hire sets a
-    later month), so they are checked instead of every worker.
+    ``ending``: the month's ``contract_ends`` (ids increasing): only they can still have a contract
+    ending this month (a layoff or a hire since has reset theirs, and a hire sets a later month), so
+    they are checked instead of every worker.
     """
     workforce = state.workforce
-    if ending is None:
-        leaving = np.flatnonzero(workforce.contract_end_month == month)
-    else:
-        leaving = ending[workforce.contract_end_month[ending] == month]
+    leaving = ending[workforce.contract_end_month[ending] == month]
     leaving = leaving[workforce.status[leaving] == EMPLOYED]
     state.tally["contract_ends"] = float(len(leaving))
     if len(leaving) == 0:
