@@ -424,6 +424,20 @@ def test_jobs_taken_from_another_region_cost_the_nation_more_per_job_than_the_re
     cost_nation = result.metric("moving", "nation", "cost_per_job_year_krw")
     assert 0 < cost_here < cost_nation, (cost_here, cost_nation)  # measured 46 m and 133 m KRW
     assert "cost per job-year" in result.table()
+    # The nation's gross-to-net bridge: Gwangju's own bridge as a single-region comparison splits it, and the
+    # jobs Gyeongju lost as the nation's "other regions" part (HM Treasury additionality terms; the identity is
+    # exact seed by seed, up to float rounding).
+    for replicate in (0, 1):
+        gwangju, gyeongju, nation = (effects.loc[(replicate, name)] for name in ("gwangju", "gyeongju", "nation"))
+        assert gwangju["gross"] > 0 and gwangju["other_regions"] == 0
+        assert np.isnan(gyeongju["gross"])  # no package in Gyeongju: no bridge of its own
+        assert nation["other_regions"] == pytest.approx(gyeongju["job_years"], rel=1e-9)
+        assert nation["other_regions"] < 0
+        for row in (gwangju, nation):
+            parts = row["gross"] - row["deadweight"] + row["bridge_residual"] + row["substitution"]
+            parts += row["displacement"] + row["induced"] + row["other_regions"]
+            assert parts == pytest.approx(row["job_years"], rel=1e-9, abs=1e-6), (replicate, row.name)
+    assert result.metric("moving", "nation", "other_regions") < 0
 
 
 def test_the_shipped_example_nation_runs_at_reduced_scale():
@@ -517,7 +531,7 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
     import re
 
     from sim.cli import main
-    from sim.viz.nation_report import COLUMNS
+    from sim.viz.nation_report import BRIDGE_ROWS, COLUMNS
     from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
 
     path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION, months=12)
@@ -544,6 +558,15 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
             for region in ("gwangju", "gyeongju", "nation")
             for metric, *_ in COLUMNS
         }
+        assert page.locator("#bridge-table tr").count() == len(BRIDGE_ROWS) + 1  # heading
+        bridged = {
+            (region, metric): page.locator(
+                f'#bridge-table tr[data-metric="{metric}"] td[data-region="{region}"]'
+            ).inner_text()
+            for region in ("gwangju", "nation")  # Gyeongju has no package: no bridge of its own
+            for metric, _ in BRIDGE_ROWS
+        }
+        assert page.locator('#bridge-table td[data-region="gyeongju"]').count() == 0
         page.emulate_media(media="print")
         page.screenshot(path=str(ARTIFACTS / "nation_report.png"), full_page=True)
         pdf = page.pdf(path=str(ARTIFACTS / "nation_report.pdf"), format="A4", print_background=True)
@@ -563,6 +586,14 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
                 if part.strip() != "unbounded":
                     assert abs(float(part.replace("\u2212", "-").replace(",", "")) - wanted) <= 0.5 * 10**-digits
     assert summary.loc[("gyeongju", "spend_krw"), "mean"] == 0 < summary.loc[("gwangju", "spend_krw"), "mean"]
+    for (region, metric), text in bridged.items():  # the bridge's cells, deadweight shown as a subtraction
+        sign = -1.0 if metric == "deadweight" else 1.0
+        shown_mean = float(text.split("\n")[0].replace("\u2212", "-").replace(",", ""))
+        assert abs(shown_mean - sign * summary.loc[(region, metric), "mean"]) <= 0.5, (region, metric, text)
+    lines = [metric for metric, _ in BRIDGE_ROWS if metric != "job_years"]
+    assert sum(float(bridged[("nation", m)].split("\n")[0].replace("\u2212", "-").replace(",", "")) for m in lines) == (
+        pytest.approx(summary.loc[("nation", "job_years"), "mean"], abs=0.5 * len(lines))
+    )
 
 
 def test_a_comparison_sets_the_files_packages_against_the_nation_without_any(tmp_path, capsys):

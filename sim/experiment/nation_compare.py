@@ -17,6 +17,16 @@ no longer draw and the taxes and contributions on their extra wages (the region'
 is booked once, in the region whose desk paid it). Cost per net job-year is the ratio of
 the means with Fieller's interval, by region and for the nation: a package that buys jobs in
 one region by taking them from another costs more per job for the nation than for the region.
+
+The gross-to-net bridge (sim/experiment/bridge.py), seed by seed: each region that has a
+package in the arm splits its net job-years into the claims of its programmes, their
+deadweight, substitution, displacement and induced jobs, as a single-region comparison does
+(its own unit records against its twin's). The nation's bridge adds those regions' parts and
+one more, ``other_regions``: the net job-years of the regions without a package, which only
+the links between regions move (investment that moved, orders across borders, migrants and
+commuters). Its identity holds seed by seed::
+
+    gross - deadweight + bridge_residual + substitution + displacement + induced + other_regions == job_years
 """
 
 from __future__ import annotations
@@ -41,6 +51,9 @@ EFFECTS = ("job_years", "jobs", "residents_employed")
 #: The money of a nation comparison (KRW, full population), per arm, replicate and region.
 MONEY = ("spend_krw", "cost_krw", "benefits_saved_krw", "taxes_gained_krw", "net_fiscal_cost_krw")
 
+#: The nation's gross-to-net bridge, in the order of its identity (job-years, full population).
+BRIDGE = ("gross", "deadweight", "bridge_residual", "substitution", "displacement", "induced", "other_regions")
+
 #: Money per net job-year: (ratio, numerator), the denominator being ``job_years``.
 RATIOS = (("cost_per_job_year_krw", "cost_krw"), ("net_fiscal_cost_per_job_year_krw", "net_fiscal_cost_krw"))
 
@@ -49,8 +62,8 @@ RATIOS = (("cost_per_job_year_krw", "cost_krw"), ("net_fiscal_cost_per_job_year_
 class NationComparison:
     """Effects of each arm by region and for the nation, seed by seed, and their means with intervals."""
 
-    effects: pd.DataFrame  # arm, replicate, seed, region, EFFECTS and MONEY
-    summary: pd.DataFrame  # arm, region, metric (EFFECTS, MONEY, RATIOS), mean, ci_low, ci_high, n
+    effects: pd.DataFrame  # arm, replicate, seed, region, EFFECTS, MONEY and BRIDGE
+    summary: pd.DataFrame  # arm, region, metric (EFFECTS, MONEY, BRIDGE, RATIOS), mean, ci_low, ci_high, n
     arms: dict[str, dict[str, str]]
     reps: int
     seed: int
@@ -77,6 +90,13 @@ class NationComparison:
                     line += f"  spent {spent / 1e9:,.1f} bn KRW, cost per job-year {_million(ratio['mean'])}"
                     line += f" [{_million(ratio['ci_low'])}, {_million(ratio['ci_high'])}]"
                 lines.append(line)
+            if ("nation", "gross") in mine.index:
+                part = {metric: mine.loc[("nation", metric), "mean"] for metric in (*BRIDGE, "job_years")}
+                part["deadweight"] = -part["deadweight"]
+                terms = ", ".join(
+                    f"{name.replace('bridge_', '').replace('_', ' ')} {part[name]:+,.0f}" for name in BRIDGE
+                )
+                lines.append(f"  bridge (nation, job-years): {terms} = net {part['job_years']:+,.0f}")
         return "\n".join(lines)
 
 
@@ -125,13 +145,55 @@ class NationRun:
     seed: int
     packages: dict[str, Any]
     workers: int
+    units: bool = True
 
 
-def run_nation(task: NationRun) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Run one nation to its horizon; its regions' monthly tables and the national totals (a picklable task)."""
-    model = NationModel(task.nation, rng=task.seed, packages=dict(task.packages), workers=task.workers)
+def run_nation(
+    task: NationRun,
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, dict[str, np.ndarray]] | None]:
+    """One nation run to its horizon (a picklable task).
+
+    Returns its regions' monthly tables, the national totals and, if the task asks, its regions' unit records.
+    """
+    model = NationModel(
+        task.nation, rng=task.seed, packages=dict(task.packages), workers=task.workers, unit_records=task.units
+    )
     model.run()
-    return model.tables(), model.totals()
+    return model.tables(), model.totals(), model.units() if task.units else None
+
+
+def _bridges(
+    nation: Nation,
+    packages: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    units: Mapping[str, Mapping[str, np.ndarray]],
+    base_units: Mapping[str, Mapping[str, np.ndarray]],
+    scale: float,
+) -> dict[str, dict[str, float]]:
+    """The bridge of every region with a package (full-population job-years) and the nation's (:data:`BRIDGE`).
+
+    A region without a package has no bridge of its own (nothing to claim): its net job-years
+    are the nation's ``other_regions``.
+    """
+    from sim.experiment.bridge import bridge
+    from sim.inputs.package import load_package
+
+    rows: dict[str, dict[str, float]] = {}
+    whole = dict.fromkeys(BRIDGE, 0.0)
+    for region in nation.region_names:
+        package = packages.get(region)
+        if package is None:
+            net = float(units[region]["pair_months"].sum() - base_units[region]["pair_months"].sum()) / 12.0
+            whole["other_regions"] += net / scale
+            continue
+        parts = bridge(
+            units[region], base_units[region], load_package(package), tables[region], nation.scenarios[region]
+        )
+        rows[region] = {name: parts.get(name, 0.0) / scale for name in BRIDGE}
+        for name in BRIDGE:
+            whole[name] += rows[region][name]
+    rows["nation"] = whole
+    return rows
 
 
 def compare_nation(
@@ -144,11 +206,14 @@ def compare_nation(
     months: int | None = None,
     workers: int = 1,
     executor: Any = None,
+    bridge: bool = True,
 ) -> NationComparison:
     """Run each arm (a mapping region -> package) and the nation without packages over ``reps`` seeds.
 
     A region an arm does not name keeps its nation file's package in that arm; the baseline
-    has no package anywhere.
+    has no package anywhere. ``bridge``: keep every region's unit records and split the net
+    job-years into the bridge's parts (:data:`BRIDGE`; the records of a nation run are returned
+    with it, a few arrays of each region's workforce's length).
 
     Every replicate runs the baseline nation once and each arm once on the same seed.
     ``executor`` runs the nation runs (as ``compare``'s: None in this process, an int N for N
@@ -164,7 +229,7 @@ def compare_nation(
     labels = [None, *arms]
     without = dict.fromkeys(nation.region_names)  # no package anywhere, the file's included
     tasks = [
-        NationRun(nation, run_seed, dict(arms[arm]) if arm is not None else without, workers)
+        NationRun(nation, run_seed, dict(arms[arm]) if arm is not None else without, workers, bridge)
         for run_seed in seeds
         for arm in labels
     ]
@@ -180,23 +245,31 @@ def compare_nation(
             run_executor.close()
     rows = []
     for replicate, run_seed in enumerate(seeds):
-        base_regions, base_totals = outcomes[replicate * len(labels)]
+        base_regions, base_totals, base_units = outcomes[replicate * len(labels)]
         for offset, arm in enumerate(labels[1:], start=1):
-            by_region, totals = outcomes[replicate * len(labels) + offset]
+            by_region, totals, units = outcomes[replicate * len(labels) + offset]
             keys = {"arm": arm, "replicate": replicate, "seed": run_seed}
+            aimed = {region: arms[arm].get(region, nation.package_of(region)) for region in nation.region_names}
+            bridges = _bridges(nation, aimed, by_region, units, base_units, full_scale) if bridge else {}
             nation_money = dict.fromkeys(MONEY, 0.0)
             for region in nation.region_names:
                 package, twin = by_region[region], base_regions[region]
                 money = _money(package, twin, nation.scenarios[region], full_scale)
                 for name in MONEY:
                     nation_money[name] += money[name]
-                rows.append({**keys, "region": region, **_effects(package, twin, full_scale), **money})
-            rows.append({**keys, "region": "nation", **_effects(totals, base_totals, full_scale), **nation_money})
+                parts = bridges.get(region, {})
+                rows.append({**keys, "region": region, **_effects(package, twin, full_scale), **money, **parts})
+            parts = bridges.get("nation", {})
+            rows.append(
+                {**keys, "region": "nation", **_effects(totals, base_totals, full_scale), **nation_money, **parts}
+            )
     effects = pd.DataFrame(rows)
     summary = []
     for (arm, region), group in effects.groupby(["arm", "region"], sort=False):
         keys = {"arm": arm, "region": region}
-        for metric in (*EFFECTS, *MONEY):
+        for metric in (*EFFECTS, *MONEY, *BRIDGE):
+            if metric not in group or group[metric].isna().all():
+                continue  # no bridge kept, or a region without a package of its own
             mean, low, high, _ = t_interval(group[metric].to_numpy())
             summary.append({**keys, "metric": metric, "mean": mean, "ci_low": low, "ci_high": high, "n": len(group)})
         for ratio, money in RATIOS:

@@ -72,11 +72,17 @@ class RegionInfo:
 class RegionHost:
     """Some of the nation's regions, built and stepped in this process."""
 
-    def __init__(self, nation: Nation, regions: dict[str, tuple[int, Any]]) -> None:
-        """``regions``: name -> (seed, package) of the regions this host runs."""
+    def __init__(self, nation: Nation, regions: dict[str, tuple[int, Any]], unit_records: bool = False) -> None:
+        """Build the regions this host runs.
+
+        ``regions``: name -> (seed, package); ``unit_records``: keep who worked where in each region
+        (``RegionModel(unit_records=True)``, for a nation comparison's bridge).
+        """
         self.nation = nation
         self.models = {
-            name: RegionModel(nation.scenarios[name], rng=seed, package=package, max_memory=False)
+            name: RegionModel(
+                nation.scenarios[name], rng=seed, package=package, max_memory=False, unit_records=unit_records
+            )
             for name, (seed, package) in regions.items()
         }
         self.regions = list(self.models)
@@ -196,6 +202,10 @@ class RegionHost:
     def results(self) -> dict[str, pd.DataFrame]:
         return {name: model.results() for name, model in self.models.items()}
 
+    def units(self) -> dict[str, dict[str, np.ndarray] | None]:
+        """Each region's unit record (who worked where; None unless the host keeps them)."""
+        return {name: model.units() for name, model in self.models.items()}
+
     def peak_memory_mb(self) -> dict[str, float]:
         """This process's peak resident memory, MB (``ru_maxrss``), under the first of its regions' names."""
         return {next(iter(self.models)): resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -212,10 +222,10 @@ def _performance(model: RegionModel, spec: Any, month: int) -> tuple[float, floa
     return model.desk.programme_performance(rule.intervention)
 
 
-def _serve(connection: Any, nation: Nation, regions: dict[str, tuple[int, Any]]) -> None:
+def _serve(connection: Any, nation: Nation, regions: dict[str, tuple[int, Any]], unit_records: bool) -> None:
     """A worker process: build the regions, then answer the nation's calls until told to stop."""
     try:
-        host = RegionHost(nation, regions)
+        host = RegionHost(nation, regions, unit_records)
         connection.send(("ok", None))
     except BaseException as error:
         connection.send(("error", (error, traceback.format_exc())))
@@ -234,7 +244,7 @@ def _serve(connection: Any, nation: Nation, regions: dict[str, tuple[int, Any]])
 class ProcessHost:
     """Some of the nation's regions in a worker process; calls are sent, then their answers collected."""
 
-    def __init__(self, nation: Nation, regions: dict[str, tuple[int, Any]]) -> None:
+    def __init__(self, nation: Nation, regions: dict[str, tuple[int, Any]], unit_records: bool = False) -> None:
         # Not fork: the nation's process may run threads (numpy's pools); a fork server that has imported the
         # model once, as the comparison executors use (spawn where there is none).
         methods = multiprocessing.get_all_start_methods()
@@ -242,7 +252,7 @@ class ProcessHost:
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.nation.hosts"])
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, nation, regions), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, nation, regions, unit_records), daemon=True)
         self._process.start()
         child.close()
         self.regions = list(regions)

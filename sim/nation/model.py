@@ -61,7 +61,8 @@ class NationModel:
     replaces the nation file's; ``scale`` and ``months`` override the file's. ``max_memory``:
     the bytes the regions' estimated memory may need together (None: 8 GiB; False: no check).
     ``workers``: processes the regions are spread over (1: this process; the results are the
-    same to the bit whatever the number, sim/nation/hosts.py).
+    same to the bit whatever the number, sim/nation/hosts.py). ``unit_records``: keep who worked
+    where in each region (:meth:`units`, for a nation comparison's gross-to-net bridge).
     """
 
     def __init__(
@@ -74,12 +75,15 @@ class NationModel:
         packages: dict[str, Any] | None = None,
         max_memory: int | bool | None = None,
         workers: int = 1,
+        unit_records: bool = False,
     ) -> None:
         overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
         nation = load_nation(nation, overrides)
         self.nation = nation
         self.seed = seed_from(rng)
         self.months = nation.spec.nation.months
+        self.unit_records = unit_records
+        self._units: dict[str, dict[str, np.ndarray]] = {}
         unknown = sorted(set(packages or {}) - set(nation.region_names))
         if unknown:
             raise ValueError(f"packages name regions not in {nation.source}: {unknown}; regions: {nation.region_names}")
@@ -89,12 +93,13 @@ class NationModel:
         seeds = {name: (region_seed(self.seed, name), chosen[name]) for name in nation.region_names}
         self.workers = max(1, min(int(workers), len(seeds)))
         if self.workers == 1:
-            self._hosts: list[Any] = [RegionHost(nation, seeds)]
+            self._hosts: list[Any] = [RegionHost(nation, seeds, unit_records)]
             info = self._hosts[0].info()
         else:
             sizes = {name: float(nation.scenarios[name].population.labour_force) for name in nation.region_names}
             self._hosts = [
-                ProcessHost(nation, {name: seeds[name] for name in group}) for group in spread(sizes, self.workers)
+                ProcessHost(nation, {name: seeds[name] for name in group}, unit_records)
+                for group in spread(sizes, self.workers)
             ]
             try:
                 for host in self._hosts:
@@ -252,6 +257,8 @@ class NationModel:
         self._route(outboxes)
         if self.steps == self.months:  # the tables are final: read once (from the workers, which then stop)
             self._tables = self._call("results", lambda host: ())
+            if self.unit_records:
+                self._units = self._call("units", lambda host: ())
             if self.workers != 1:
                 self.worker_peak_memory_mb = list(self._call("peak_memory_mb", lambda host: ()).values())
                 self.close()
@@ -393,6 +400,12 @@ class NationModel:
         if self._tables is not None:
             return self._tables
         return self._call("results", lambda host: ())
+
+    def units(self) -> dict[str, dict[str, np.ndarray]]:
+        """Each region's unit record by region name, read at the horizon (``unit_records=True``)."""
+        if not self.unit_records or self._tables is None:
+            raise RuntimeError("unit records are kept with unit_records=True and read when the nation has run")
+        return self._units
 
     def results(self) -> pd.DataFrame:
         """The regions' monthly tables, one after another, with a ``region`` column first (sample units)."""

@@ -39,6 +39,18 @@ COLUMNS = (
     ("net_fiscal_cost_per_job_year_krw", "net fiscal cost per net job-year (m KRW)", 1e6, 1),
 )
 
+#: The rows of the gross-to-net bridge (metric in summary.csv, label), in the order of its identity; the net last.
+BRIDGE_ROWS = (
+    ("gross", "gross: jobs the programmes would report"),
+    ("deadweight", "less deadweight: claimed jobs the baseline twin had anyway"),
+    ("bridge_residual", "residual: supported units' change beyond claims net of deadweight"),
+    ("substitution", "substitution: others' jobs at firms taking participants"),
+    ("displacement", "displacement: unsupported firms of the supported sectors, in the region"),
+    ("induced", "induced: all other firms of the region"),
+    ("other_regions", "other regions: net job-years of the regions without a package"),
+    ("job_years", "net: job-years against the nation without packages"),
+)
+
 #: The kinds of link a nation file may hold (its lists other than ``regions``), as the report names them.
 LINK_NAMES = {"trade": "trade", "migration": "migration", "investment": "investment", "commuting": "commuting"}
 
@@ -105,6 +117,7 @@ def nation_report_context(summary: pd.DataFrame, manifest: dict[str, Any], folde
         ],
         "links": _links(spec),
         "table": _table(summary, [region["name"] for region in spec["regions"]]),
+        "bridge": _bridge(summary, [region["name"] for region in spec["regions"]]),
         "figure": _data_url(figure) if figure.is_file() else None,
         "provenance": {
             "made_by": environment.get("shocksim", "unknown"),
@@ -156,6 +169,32 @@ def _table(summary: pd.DataFrame, regions: list[str]) -> dict[str, Any]:
             cells.append((metric, number_text(mean, digits), interval_text(low, high, digits)))
         rows.append({"region": region, "cells": cells})
     return {"headings": [heading for _, heading, _, _ in COLUMNS], "rows": rows}
+
+
+def _bridge(summary: pd.DataFrame, regions: list[str]) -> dict[str, Any] | None:
+    """The bridge in job-years: a column per region with a package of its own, the nation last (None: not kept)."""
+    columns = [
+        region
+        for region in [*regions, "nation"]
+        if ((summary["region"] == region) & (summary["metric"] == "gross")).any()
+    ]
+    if not columns:
+        return None
+    rows = []
+    for metric, label in BRIDGE_ROWS:
+        cells = []
+        for region in columns:
+            chosen = summary[(summary["region"] == region) & (summary["metric"] == metric)]
+            if chosen.empty:
+                cells.append((region, "n/a", ""))
+                continue
+            row = chosen.iloc[0]
+            sign = -1.0 if metric == "deadweight" else 1.0
+            mean, low, high = (sign * float(row[key]) for key in ("mean", "ci_low", "ci_high"))
+            low, high = min(low, high), max(low, high)
+            cells.append((region, number_text(mean, 0), interval_text(low, high, 0)))
+        rows.append({"metric": metric, "label": label, "cells": cells})
+    return {"regions": columns, "rows": rows}
 
 
 def _data_url(png: Path) -> str:
