@@ -1,0 +1,212 @@
+"""Write the Korea nation (scenarios/nations/korea.toml) and its 17 region files from the sourced tables.
+
+    python scripts/build_korea.py            # writes scenarios/nations/korea.toml and regions/korea/r*.toml
+    python scripts/build_korea.py --check    # exit 1 if the files on disk differ from what the tables give
+
+Every number written comes from scenarios/national/ (docs/national-data.md), with its source in a comment:
+
+- labour force and unemployment rate: Economically Active Population Survey 2023 annual
+  (labour_force.csv, KOSIS DT_1DA7004S);
+- manufacturing jobs: the region's 2023 employed times its share of employed in mining and
+  manufacturing (EAPS, KOSIS DT_1DA7E33S, the 2025 column: employment_by_industry.csv rows B+C);
+- manufacturing by KSIC division (C10, C20, C24, C26, C28, C29, C30, C31): those jobs times the
+  division's share of the region's manufacturing employees in the Mining and Manufacturing Survey
+  2024 (establishments with 10+ workers, KOSIS DT_1FS1101: employment_by_industry.csv rows of 2024);
+  a division Statistics Korea suppressed has no row and gets 0 (its workers are in other_manufacturing);
+- inward arrivals and industrial complexes: Gwangju's scaled by the labour-force ratio (assumption,
+  as benchmarks/national_run.py's synthetic nation).
+
+The capital area is three regions (Seoul, Incheon, Gyeonggi): every table is by sido, so the three are
+sized from their own rows, and the capital-area group of regions.csv stays available to the analyst.
+Everything else is regions/korea/base_2023.toml (Gwangju's scenario, its sources there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "scenarios" / "national"
+NATION_FILE = ROOT / "scenarios" / "nations" / "korea.toml"
+REGION_DIR = ROOT / "scenarios" / "nations" / "regions" / "korea"
+
+#: The labour-force year the regions are sized to, and the years of the industry tables.
+LABOUR_YEAR, EAPS_INDUSTRY_YEAR, SURVEY_YEAR = 2023, 2025, 2024
+#: KSIC division -> the base file's industry (scenarios/nations/regions/korea/base_2023.toml).
+DIVISIONS = {
+    "C30": "motor_vehicles",
+    "C31": "ships",
+    "C29": "machinery",
+    "C26": "electronics",
+    "C28": "electrical_equipment",
+    "C20": "chemicals",
+    "C24": "basic_metals",
+    "C10": "food",
+}
+#: Gwangju's values that the regions scale by labour force (scenarios/gwangju.toml, assumptions there).
+GWANGJU_LABOUR_FORCE = 760_000
+GWANGJU_ARRIVALS_PER_YEAR = 6
+GWANGJU_INDUSTRIAL_COMPLEXES = 10
+
+
+def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return [(line, row) for line, row in enumerate(csv.DictReader(handle), start=2)]
+
+
+def region_name(name_en: str) -> str:
+    """The nation file's name of a region: its English name in lower case (``"seoul"``)."""
+    return name_en.lower().replace(" ", "_").replace("-", "_")
+
+
+def build() -> dict[Path, str]:
+    """Every file's text, by path, from the tables."""
+    regions = {row["code"]: row for _, row in _rows("regions.csv")}
+    labour = {row["region"]: (line, row) for line, row in _rows("labour_force.csv") if int(row["year"]) == LABOUR_YEAR}
+    industry = _rows("employment_by_industry.csv")
+    eaps = {
+        row["region"]: (line, row)
+        for line, row in industry
+        if int(row["year"]) == EAPS_INDUSTRY_YEAR and row["industry"] == "B+C"
+    }
+    survey = {
+        (row["region"], row["industry"]): (line, row)
+        for line, row in industry
+        if int(row["year"]) == SURVEY_YEAR and row["industry"] in DIVISIONS
+    }
+    files: dict[Path, str] = {}
+    entries = []
+    for code, region in regions.items():
+        name = region_name(region["name_en"])
+        file = REGION_DIR / f"r{code}_{name}.toml"
+        files[file] = _region_file(code, region, labour[code], eaps[code], survey)
+        entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
+    files[NATION_FILE] = _nation_file(entries)
+    return files
+
+
+def _region_file(
+    code: str,
+    region: dict[str, str],
+    labour: tuple[int, dict[str, str]],
+    eaps: tuple[int, dict[str, str]],
+    survey: dict[tuple[str, str], tuple[int, dict[str, str]]],
+) -> str:
+    labour_line, lf = labour
+    eaps_line, bc = eaps
+    labour_force, employed, unemployed = int(lf["labour_force"]), int(lf["employed"]), int(lf["unemployed"])
+    bc_employed, bc_total = int(bc["employed"]), int(bc["employed_all_industries"])
+    manufacturing = round(employed * bc_employed / bc_total)
+    ratio = labour_force / GWANGJU_LABOUR_FORCE
+    name = region_name(region["name_en"])
+    lines = [
+        f"# {region['name_en']} ({region['name_ko']}, KOSTAT code {code}) in {LABOUR_YEAR}, one region of the Korea nation",
+        "# (../../korea.toml). Generated by scripts/build_korea.py from scenarios/national/*.csv: do not edit by hand;",
+        "# change the tables or the script and run it again. Everything not set here is base_2023.toml's (Gwangju's",
+        "# scenario with manufacturing by KSIC division; assumptions for this region, sources there).",
+        "",
+        'inherits = "base_2023.toml"',
+        "",
+        "[scenario]",
+        f'name = "korea_{name}"',
+        f'description = "{region["name_en"]} in {LABOUR_YEAR}: labour force and manufacturing by KSIC division from Statistics Korea (Korea nation)"',
+        f'region = "{region["name_ko"]} ({region["name_en"]})"',
+        "",
+        "[population]",
+        f"labour_force = {labour_force:_}  # Statistics Korea, EAPS {LABOUR_YEAR} annual, KOSIS DT_1DA7004S (scenarios/national/labour_force.csv line {labour_line})",
+        f"unemployment_rate = {unemployed / labour_force:.5f}  # derived: {unemployed:,} unemployed / {labour_force:,} (same row)",
+        "",
+        "[firms]",
+        f"industrial_complexes = {max(round(GWANGJU_INDUSTRIAL_COMPLEXES * ratio), 1)}  # assumption: Gwangju's {GWANGJU_INDUSTRIAL_COMPLEXES} x labour force / Gwangju's {GWANGJU_LABOUR_FORCE:,} (a label of sites)",
+        "",
+        "[investment]",
+        f"arrivals_per_year = {GWANGJU_ARRIVALS_PER_YEAR * ratio:.3f}  # assumption: Gwangju's {GWANGJU_ARRIVALS_PER_YEAR} a year x labour force / Gwangju's {GWANGJU_LABOUR_FORCE:,}",
+        "",
+        f"# Manufacturing jobs: {employed:,} employed ({LABOUR_YEAR}, labour_force.csv line {labour_line}) x {bc_employed:,} / {bc_total:,}",
+        f"# employed in mining and manufacturing (EAPS, KOSIS DT_1DA7E33S, {EAPS_INDUSTRY_YEAR}; employment_by_industry.csv line {eaps_line})",
+        f"# = {manufacturing:,}, split by each division's share of the region's manufacturing employees in the Mining and",
+        f"# Manufacturing Survey {SURVEY_YEAR} (KOSIS DT_1FS1101, establishments with 10+ workers). Years and bases differ",
+        "# (residence against workplace; all firms against 10+): an assumption that the shares carry over.",
+    ]
+    divisions_total = 0
+    for division, sector in DIVISIONS.items():
+        found = survey.get((code, division))
+        if found is None:
+            jobs, note = 0, f"{division}: no figure (suppressed or no establishment); its workers are in other_manufacturing"
+        else:
+            line, row = found
+            count, total = int(row["employed"]), int(row["employed_all_industries"])
+            jobs = round(manufacturing * count / total)
+            note = f"derived: {manufacturing:,} x {count:,} / {total:,} ({division}, employment_by_industry.csv line {line})"
+        divisions_total += jobs
+        lines += ["", f"[industries.{sector}]", f"employees = {jobs:_}  # {note}"]
+    other = manufacturing - divisions_total
+    lines += [
+        "",
+        "[industries.other_manufacturing]",
+        f"employees = {other:_}  # derived: {manufacturing:,} manufacturing jobs less the divisions above",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _nation_file(entries: list[tuple[str, str, dict[str, str]]]) -> str:
+    lines = [
+        "# Korea's 17 metropolitan cities and provinces, each a region sized to Statistics Korea's tables (issue 16).",
+        "# Generated by scripts/build_korea.py from scenarios/national/*.csv: do not edit by hand.",
+        "#",
+        "#   shocksim nation korea --scale 0.01 --months 12",
+        "#",
+        "# Sourced per region (regions/korea/r*.toml, each number with its source): the 2023 labour force and",
+        "# unemployment (EAPS), manufacturing's share of employment (EAPS by industry) and its split into eight",
+        "# KSIC divisions (Mining and Manufacturing Survey 2024). The capital area is three regions (Seoul,",
+        "# Incheon, Gyeonggi), as every table is by sido. Assumptions (regions/korea/base_2023.toml): every",
+        "# region's firms, workers' flows, mobility and households are Gwangju's; the divisions share Gwangju's",
+        "# other-manufacturing economics. No links: the sourced commuting shares (scenarios/national/commuting.csv)",
+        "# are of residents, and a link needs the work region's in-commuters, not sourced by region; no",
+        "# origin-destination migration table and no inter-regional trade by product were found",
+        "# (docs/national-data.md). The 41 main key industries were not found either; the 19 future industries",
+        "# (key_industries.csv) are named in each region's comment below, not modelled apart.",
+        "",
+        "[nation]",
+        'name = "korea"',
+        'description = "Korea\'s 17 regions in 2023: labour force and manufacturing by KSIC division from Statistics Korea; no links"',
+        'start = "2023-01"                 # the labour-force table\'s year (EAPS 2023 annual)',
+        "months = 36                       # assumption: three years, to December 2025",
+        "scale = 0.1                       # assumption: a tenth of the 45 million people aged 15+ (about 4.6 million agents)",
+    ]
+    future = {}
+    for _, row in _rows("key_industries.csv"):
+        future.setdefault(row["region"], []).append(row["industry_en"])
+    for name, path, region in entries:
+        industries = "; ".join(future.get(region["code"], [])) or "none listed (capital area)"
+        lines += [
+            "",
+            f"[[regions]]  # {region['name_en']}: future key industries (etnews 2023-02-27, key_industries.csv): {industries}",
+            f'name = "{name}"',
+            f'scenario = "{path}"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the files differ from what the tables give")
+    args = parser.parse_args()
+    files = build()
+    if args.check:
+        stale = [path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)}: differs from what scripts/build_korea.py writes")
+        sys.exit(1 if stale else 0)
+    REGION_DIR.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
