@@ -191,8 +191,9 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]]) -> str:
         'from Statistics Korea; no links"',
         'start = "2023-01"                 # the labour-force table\'s year (EAPS 2023 annual)',
         "months = 36                       # assumption: three years, to December 2025",
-        "scale = 0.1                       "
-        "# assumption: a tenth of the 45 million people aged 15+ (about 4.6 million agents)",
+        "scale = 0.05                      "
+        "# assumption: 5% of the 45 million people aged 15+ (about 2.3 million agents), "
+        "inside the default memory limit",
     ]
     future = {}
     for _, row in _rows("key_industries.csv"):
