@@ -164,8 +164,11 @@ def employees_of(workforce: Workforce, firms: np.ndarray) -> np.ndarray:
 
 
 def _as_index(ids: np.ndarray) -> np.ndarray:
-    """``ids`` as numpy's index type: gathering a million int32 ids through it is faster (1.2 against 1.9 ms)."""
-    return ids.astype(np.intp)
+    """``ids`` as numpy's index type (no copy when they are already, as the employer column is).
+
+    Gathering a million int32 ids through it is faster (1.2 against 1.9 ms).
+    """
+    return ids.astype(np.intp, copy=False)
 
 
 def post_vacancies(
