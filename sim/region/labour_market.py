@@ -389,8 +389,10 @@ def count_at_or_below(sorted_values: np.ndarray, keys: np.ndarray) -> np.ndarray
         np.clip(position, 0, bins - 1, out=position)  # then truncation is the floor
         return position.astype(np.intp)
 
-    first = np.searchsorted(bin_of(distinct[:-1]), np.arange(bins), side="left")  # each bin's first distinct value
-    occupancy = int(np.diff(first, append=len(starts)).max())
+    # Each bin's first distinct value: the number of them in lower bins (the bins never decrease along them).
+    per_bin = np.bincount(bin_of(distinct[:-1]), minlength=bins)
+    first = np.cumsum(per_bin) - per_bin
+    occupancy = int(per_bin.max())
     if occupancy > _MAX_BIN_OCCUPANCY:
         return np.searchsorted(sorted_values, keys, side="right")
     # From the first value of the key's bin, step over the values <= key: at most the bin's values, since the
