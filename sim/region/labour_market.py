@@ -677,8 +677,11 @@ def _merge_ending(on_the_job: np.ndarray, takes_any: np.ndarray, ending: np.ndar
     Both id arrays are increasing and distinct (``np.flatnonzero`` filtered): the same as
     ``np.unique`` of the two with ``np.isin`` for the flags, by searches in sorted arrays, without sorting.
     """
-    ending_too, _ = _is_in_sorted(on_the_job, ending)
     already, position = _is_in_sorted(ending, on_the_job)
+    # The seekers whose contract ends too: where those already among them were found (one search of the few
+    # ending workers, not of every seeker).
+    ending_too = np.zeros(len(on_the_job), dtype=bool)
+    ending_too[position[already]] = True
     new = ~already
     merged = np.insert(on_the_job, position[new], ending[new])
     flags = np.insert(takes_any | ending_too, position[new], True)
