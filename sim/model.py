@@ -265,8 +265,7 @@ class RegionModel(mesa.Model):
         if config.entry is not None:
             entry.record_baseline(self.region)
         self.desk = PolicyDesk(self.region, self.ledger_book, self.policies)
-        self.firm_agents: list[Firm] = []
-        self._add_firm_agents()
+        self._firm_agents: list[Firm] = []  # made when first asked for (``firm_agents``, Mesa's ``agents``)
         for index, policy in enumerate(self.policies):
             policy.check(self.desk, self.package_sources.get(policy.name, "<package>"), index)
         self.records = MonthlyRecords(self.months, config.start_month, {**columns_for(config), **self.desk.columns()})
@@ -289,9 +288,40 @@ class RegionModel(mesa.Model):
     def streams(self) -> RandomStreams:
         return self.region.streams
 
+    # Firms' Mesa agents are made when they, or Mesa's views of the agents, are read: the months never read
+    # them, and making 47,000 agents one by one at build cost about 0.1 s of a full-scale run. Each firm gets
+    # its agent, in the order of the firm ids, the first time any of these is read after it was added.
+    @property
+    def firm_agents(self) -> list[Firm]:
+        """One ``Firm`` agent per firm, in the order of the firm ids (index = firm id)."""
+        self._add_firm_agents()
+        return self._firm_agents
+
+    @property
+    def agents(self):  # noqa: ANN201 - Mesa's AgentSet of every agent
+        self._add_firm_agents()
+        return super().agents
+
+    @agents.setter
+    def agents(self, agents: Any) -> None:
+        mesa.Model.agents.fset(self, agents)  # Mesa refuses it
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._add_firm_agents()
+        return super().agent_types
+
+    @property
+    def agents_by_type(self):  # noqa: ANN201 - Mesa's AgentSets by agent type
+        self._add_firm_agents()
+        return super().agents_by_type
+
     def _add_firm_agents(self) -> None:
         """Mesa agents for firms that have no agent yet (built or arrived)."""
-        self.firm_agents.extend(Firm(self, index) for index in range(len(self.firm_agents), self.firms.count))
+        made = self.__dict__.get("_firm_agents")
+        if made is None or "region" not in self.__dict__:  # Mesa's own set-up, before the region is built
+            return
+        made.extend(Firm(self, index) for index in range(len(made), self.firms.count))
 
     # ------------------------------------------------------------------ one month
     def step(self) -> None:
@@ -330,7 +360,6 @@ class RegionModel(mesa.Model):
         month = self.steps
         for _name, stage in STAGES:
             stage(self, month)
-        self._add_firm_agents()
         if month >= self.months:
             self.running = False
             self.desk.finish()

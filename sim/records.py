@@ -219,9 +219,16 @@ class MonthlyRecords:
     def to_frame(self) -> pd.DataFrame:
         """The rows written so far as a DataFrame, with a ``date`` column (first day of the month)."""
         rows = self.last_row + 1
-        frame = pd.DataFrame({name: self._data[name][:rows].copy() for name in self.columns})
-        integer_columns = [name for name, column in self.columns.items() if column.dtype == INT]
-        frame[integer_columns] = frame[integer_columns].round().astype(np.int64)
+        # Counts rounded to whole numbers as arrays, before the frame is built (the same values; setting a
+        # hundred columns of a built frame cost about 0.05 s at the end of a run).
+        frame = pd.DataFrame(
+            {
+                name: np.round(self._data[name][:rows]).astype(np.int64)
+                if column.dtype == INT
+                else self._data[name][:rows].copy()
+                for name, column in self.columns.items()
+            }
+        )
         dates = [year_month(self.start_calendar_month + m - 1) + "-01" for m in range(rows)]
         frame.insert(1, "date", pd.to_datetime(dates))
         return frame

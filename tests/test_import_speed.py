@@ -16,6 +16,9 @@
 - ``random_streams.geometric_months`` (in place) must give the plain formula's months.
 - ``random_streams.weighted_choice`` must give ``Generator.choice``'s draws (with weights) and leave
   the generator in the same state.
+- ``state.is_one_of`` (equality per code) must give ``np.isin``'s mask.
+- Firms' Mesa agents are made when first read: one per firm, in the order of the firm ids, with
+  Mesa's ids in that order, the same however often and whenever they are read.
 
 Each import check runs in a fresh interpreter (the import happens once per process).
 """
@@ -30,6 +33,7 @@ import numpy as np
 
 from sim.region.labour_market import _choose_markets, count_at_or_below
 from sim.region.random_streams import RandomStreams, geometric_months, weighted_choice
+from sim.region.state import is_one_of
 
 
 def _fresh(code: str) -> object:
@@ -187,3 +191,32 @@ def test_geometric_months_equal_the_plain_formula() -> None:
         for after in (0, 17, never - 5):
             plain = np.minimum(after + (np.floor(np.log1p(-u) / np.log1p(-rate)).astype(np.int64) + 1), never)
             np.testing.assert_array_equal(geometric_months(u.copy(), after, rate, never), plain.astype(np.int32))
+
+
+def test_is_one_of_equals_isin() -> None:
+    rng = np.random.default_rng(4)
+    for _ in range(500):
+        values = rng.integers(-3, 9, int(rng.integers(0, 300))).astype(rng.choice([np.int8, np.int16, np.int64]))
+        codes = [int(code) for code in rng.integers(-4, 10, int(rng.integers(0, 5)))]
+        mask = is_one_of(values, codes)
+        np.testing.assert_array_equal(mask, np.isin(values, codes))
+        assert mask.dtype == np.bool_
+
+
+def test_firm_agents_are_made_on_first_read_one_per_firm_in_id_order() -> None:
+    from sim import RegionModel
+    from sim.region.agents import Firm
+
+    model = RegionModel(rng=3, scale=0.02, months=12)
+    model.run(6)
+    assert model.__dict__["_firm_agents"] == []  # the months never made them
+    agents = model.firm_agents
+    assert [agent.index for agent in agents] == list(range(model.firms.count))
+    ids = [agent.unique_id for agent in agents]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert len(model.agents) == len(model.agents_by_type[Firm]) == model.firms.count
+    assert model.agent_types == [Firm]
+    model.run()
+    assert len(model.agents) == model.firms.count  # firms added since get theirs, the others keep theirs
+    assert model.firm_agents[: len(agents)] == agents
+    assert [agent.index for agent in model.firm_agents] == list(range(model.firms.count))

@@ -3,7 +3,8 @@
 Firms are ``mesa.Agent`` objects so that Mesa's tools (``model.agents``, AgentSet queries)
 see them, but their state lives in the :class:`~sim.region.state.FirmTable` columns and the
 stages update all firms at once; a Python loop over tens of thousands of firms each month
-would dominate the run time.
+would dominate the run time. The model makes a firm's agent the first time its agents are read
+(``model.firm_agents``, ``model.agents``, ``model.agents_by_type``), since the months never read them.
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ class DemographicFlows:
 
 def retire(workforce: Workforce, month: int) -> DemographicFlows:
     """Everyone who has reached the retirement age leaves the labour force for good."""
-    due = np.flatnonzero((workforce.retire_month <= month) & (workforce.status != MOVED_OUT) & ~workforce.retired)
+    due = np.flatnonzero(workforce.retire_month <= month)
+    due = due[(workforce.status[due] != MOVED_OUT) & ~workforce.retired[due]]
     was_employed = due[workforce.status[due] == EMPLOYED]
     flows = DemographicFlows(
         retired=len(due),
@@ -86,7 +87,8 @@ def leave_and_return(
     to_inactive = long_term[u < exit_rate]
     moving = long_term[(u >= exit_rate) & (u < exit_rate + labour.move_out_rate_per_month) & (not mobility)]
     if mobility:
-        inactive = np.flatnonzero((workforce.status == INACTIVE) & workforce.left_search)
+        inactive = np.flatnonzero(workforce.left_search)
+        inactive = inactive[workforce.status[inactive] == INACTIVE]
     else:
         inactive = np.flatnonzero((workforce.status == INACTIVE) & ~workforce.retired)
     returning = inactive[streams.uniform("return", month, workforce.key[inactive]) < reentry_rate]

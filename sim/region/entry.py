@@ -43,6 +43,7 @@ from sim.region.state import (
     TIER1,
     TIER2,
     UNEMPLOYED,
+    is_one_of,
 )
 
 if TYPE_CHECKING:
@@ -73,10 +74,11 @@ def sector_conditions(state: RegionState) -> tuple[np.ndarray, np.ndarray, np.nd
     firms, workforce = state.firms, state.workforce
     sectors = len(state.sectors)
     mix = np.diff(state.occupation_cdf, axis=1, prepend=0.0)
-    # Counted by occupation over whole columns (cheaper than gathering the unemployed's occupations).
-    seeking, occupation = workforce.status == UNEMPLOYED, workforce.occupation
-    by_occupation = [np.count_nonzero(seeking & (occupation == code)) for code in range(mix.shape[1])]
-    unemployed = mix @ np.array(by_occupation, dtype=float)
+    # The unemployed's occupations gathered once and counted (about a third of the time of masking every row
+    # once per occupation at full scale).
+    seeking = np.flatnonzero(workforce.status == UNEMPLOYED)
+    by_occupation = np.bincount(workforce.occupation[seeking], minlength=mix.shape[1])
+    unemployed = mix @ by_occupation.astype(float)
     active = firms.status == ACTIVE
     code = firms.sector.astype(np.int64)
     workers = np.bincount(code, weights=np.where(active, firms.employees, 0), minlength=sectors)
@@ -127,7 +129,7 @@ def entry_multiplier(
 def _site_kind(state: RegionState, sector_codes: np.ndarray) -> np.ndarray:
     """1 for a local-services sector (shop sites), 0 for a traded one (industrial sites)."""
     services = [state.config.sector_code(name) for name in state.config.local_services_names]
-    return np.isin(sector_codes, services).astype(np.int64)
+    return is_one_of(sector_codes, services).astype(np.int64)
 
 
 def free_sites(state: RegionState) -> np.ndarray:

@@ -339,8 +339,9 @@ def _commuting(state: RegionState, month: int) -> None:
         streams.uniform("commute_out_separation", month, workforce.key[outside_jobs])
         < separation_rate_per_month(labour)
     ]
-    searching = (status == UNEMPLOYED) & ~workforce.lives_outside
-    seekers = np.flatnonzero(searching if linked is None else searching & ~linked)
+    seekers = np.flatnonzero(status == UNEMPLOYED)
+    away = workforce.lives_outside if linked is None else workforce.lives_outside | linked
+    seekers = seekers[~away[seekers]]
     finding = seekers[
         streams.uniform("commute_out_finding", month, workforce.key[seekers])
         < state.mobility.outside_finding_rate_per_month
@@ -405,8 +406,9 @@ def _decisions(state: RegionState, month: int, relative_unemployment: float) -> 
         relative_unemployment ** (-mobility.discouraged_worker_elasticity) if relative_unemployment > 0 else 1.0
     )
 
-    present = (workforce.status != MOVED_OUT) & ~workforce.lives_outside
-    due = np.flatnonzero((workforce.mobility_month == month) & present)
+    # The month's candidates, then those present (a few per cent of the rows: cheaper than masks over all of them).
+    due = np.flatnonzero(workforce.mobility_month == month)
+    due = due[(workforce.status[due] != MOVED_OUT) & ~workforce.lives_outside[due]]
     keys = workforce.key[due]
     workforce.mobility_month[due] = next_candidate_months(streams, keys, month)
     top = len(tables.band_by_age_month) - 1

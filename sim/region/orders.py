@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.region import prices
-from sim.region.state import ACTIVE, ASSEMBLER
+from sim.region.state import ACTIVE, ASSEMBLER, is_one_of
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -88,7 +88,7 @@ def place_orders(state: RegionState, month: int) -> None:
     local = state.local
     local_codes = [state.config.sector_code(name) for name in state.config.local_services_names]
     active = firms.status == ACTIVE
-    local_sector = np.isin(firms.sector, local_codes)
+    local_sector = is_one_of(firms.sector, local_codes)
     services = local_sector & active
     # A local-demand shock scales only the autonomous part; households' part follows their smoothed income,
     # firms' part the region's traded sales outside its chains.

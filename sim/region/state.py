@@ -310,7 +310,9 @@ def _worker_columns() -> dict[str, Column]:
         "status": Column(
             np.int8, MOVED_OUT, "EMPLOYED, UNEMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, COMMUTING_OUT or PUBLIC_JOB"
         ),
-        "employer": Column(np.int32, NO_EMPLOYER, "firm id, or NO_EMPLOYER"),
+        # numpy's index type (int64 here), not int32: every month gathers and counts by it over all rows, and an
+        # int32 index is converted to it first each time (speed only: the ids are the same).
+        "employer": Column(np.intp, NO_EMPLOYER, "firm id, or NO_EMPLOYER"),
         "occupation": Column(np.int8, 0, "index into labour_market.occupations"),
         "skill": Column(np.int8, 2, "1 (low) to 3 (high)"),
         "birth_month": Column(np.int32, 0, "model month of birth"),
@@ -374,6 +376,18 @@ class Workforce(ColumnTable):
     def benefit_months_left(self, month: int) -> np.ndarray:
         """Months of unemployment benefit still to be paid after this month (zero if none)."""
         return np.where(self.status == UNEMPLOYED, np.maximum(self.benefit_end_month - month - 1, 0), 0)
+
+
+def is_one_of(values: np.ndarray, codes: Iterable[int]) -> np.ndarray:
+    """``np.isin(values, codes)`` for a few integer codes: one comparison per code.
+
+    The same mask; ``np.isin`` sorts instead, which over 56,000 firms' sector codes costs about ten
+    times as long (0.7 against 0.08 ms), in a pass made every month (speed only).
+    """
+    mask = np.zeros(np.shape(values), dtype=bool)
+    for code in codes:
+        mask |= values == code
+    return mask
 
 
 #: The column a national model's commuting links tag rows with (the link's index; -1: none), registered only in
