@@ -171,7 +171,10 @@ def test_displaced_workers_lose_at_most_30_percent_of_earnings_years_after_the_l
     Sources and design as in the test above: Jacobson, LaLonde and Sullivan (1993, AER),
     about 25% five years after a mass layoff; von Wachter, Song and Manchester (2009),
     30% at once, about 20% after 15-20 years. Years 3-5 after the layoff should lie
-    inside that range, 15-30%; this test checks the upper end.
+    inside that range, 15-30%; this test checks the upper end. Korean evidence agrees: Lee Sang-ho and
+    Lee Ji-eun (KEIS and KLI, 2,248 involuntary job losses over 18 years, via Hankyoreh 2016) find the
+    wages of displaced workers over 40 30.8% below their counterfactual at the loss and 25% below four
+    years on (under 40: 9.5%, recovered after two years).
     """
     loss, _ = earnings_loss(displacement_studies)
     assert loss <= 0.30
