@@ -219,72 +219,103 @@ REACH = [
     pytest.param(
         "single_retention",
         marks=_xfail(
-            "reached firms' job-years 406, 712, 746 (10.0, 16.6, 17.5 bn spent): 1x->2x +306 (lower bound +184) "
-            "rises; 2x->4x +34 (sd 67, lower bound -5, detectable 58) for only 0.9 bn more spent (the eligible "
-            "jobs are nearly all covered at 2x): the minimum of interest, 19, is below what 10 seeds can detect"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 343, 486, 491 at 1x, 2x, 4x (10.0, 16.3, 16.5 bn spent); 1x->2x: +143 (sd 330, 95% lower bound "
+            "-48, detectable 284, minimum of interest 137 for 6.3 bn more spent); 2x->4x: +4 (sd 9, 95% lower bound "
+            "-1, detectable 8, minimum of interest 5 for 0.2 bn more spent). Before: reached firms' job-years 406, "
+            "712, 746 (10.0, 16.6, 17.5 bn spent): 1x->2x +306 (lower bound +184) rises; 2x->4x +34 (sd 67, lower "
+            "bound -5, detectable 58) for only 0.9 bn more spent (the eligible jobs are nearly all covered at 2x): "
+            "the minimum of interest, 19, is below what 10 seeds can detect"
         ),
     ),
     pytest.param(
         "single_loans",
         marks=_xfail(
-            "reached firms' job-years 239, 325, 327 (8.6, 11.5, 12.2 bn spent): 1x->2x +86 (lower bound +33) "
-            "rises; 2x->4x +2 (sd 5, lower bound -1, detectable 4) for 0.7 bn more: below the minimum of "
-            "interest (15), which the design could detect: the firms that want loans have them at 2x"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 232, 231, 260 at 1x, 2x, 4x (8.5, 10.7, 11.6 bn spent); 1x->2x: -1 (sd 34, 95% lower bound -21, "
+            "detectable 30, minimum of interest 48 for 2.2 bn more spent); 2x->4x: +29 (sd 62, 95% lower bound -7, "
+            "detectable 53, minimum of interest 20 for 0.9 bn more spent). Before: reached firms' job-years 239, 325,"
+            " 327 (8.6, 11.5, 12.2 bn spent): 1x->2x +86 (lower bound +33) rises; 2x->4x +2 (sd 5, lower bound -1, "
+            "detectable 4) for 0.7 bn more: below the minimum of interest (15), which the design could detect: the "
+            "firms that want loans have them at 2x"
         ),
     ),
     pytest.param(
         "single_hiring_subsidy",
         marks=_xfail(
-            "subsidised hires' job-years 198, 182, 182 (9.9, 12.9, 12.9 bn spent): 1x->2x -17 (sd 33, lower "
-            "bound -36, detectable 28) for 3.0 bn more: below the minimum of interest (66), which the design "
-            "could detect: the extra hires are mostly deadweight (hires made anyway)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 203, 177, 172 at 1x, 2x, 4x (9.6, 12.5, 12.7 bn spent); 1x->2x: -26 (sd 42, 95% lower bound -51, "
+            "detectable 36, minimum of interest 64 for 2.9 bn more spent); 2x->4x: -5 (sd 15, 95% lower bound -14, "
+            "detectable 13, minimum of interest 5 for 0.2 bn more spent). Before: subsidised hires' job-years 198, "
+            "182, 182 (9.9, 12.9, 12.9 bn spent): 1x->2x -17 (sd 33, lower bound -36, detectable 28) for 3.0 bn more:"
+            " below the minimum of interest (66), which the design could detect: the extra hires are mostly "
+            "deadweight (hires made anyway)"
         ),
     ),
     pytest.param(
         "single_retraining",
         marks=_xfail(
-            "trainees' job-years -123, -289, -403 (6.1, 9.1, 11.0 bn spent): they FALL, 1x->2x -166 (sd 72), "
-            "2x->4x -114 (sd 156), both detectably: more seats put more people in courses, out of work while "
-            "training (the lock-in of Card, Kluve and Weber 2018), and the horizon ends before the later "
-            "cohorts' gains; region-wide the effect is level (198, 67, 220)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means -110, -314, -412 at 1x, 2x, 4x (6.3, 9.9, 11.9 bn spent); 1x->2x: -204 (sd 179, 95% lower bound "
+            "-307, detectable 154, minimum of interest 79 for 3.6 bn more spent); 2x->4x: -99 (sd 242, 95% lower "
+            "bound -239, detectable 208, minimum of interest 42 for 1.9 bn more spent). Before: trainees' job-years "
+            "-123, -289, -403 (6.1, 9.1, 11.0 bn spent): they FALL, 1x->2x -166 (sd 72), 2x->4x -114 (sd 156), both "
+            "detectably: more seats put more people in courses, out of work while training (the lock-in of Card, "
+            "Kluve and Weber 2018), and the horizon ends before the later cohorts' gains; region-wide the effect is "
+            "level (198, 67, 220)"
         ),
     ),
     pytest.param(
         "single_infrastructure",
         marks=_xfail(
-            "the complexes' firms' job-years -3, 9, 37 (10, 20, 40 bn spent): 1x->2x +12 (sd 53, lower bound -19, "
-            "detectable 46) and 2x->4x +28 (sd 69, lower bound -11, detectable 59), below the minimum of interest "
-            "(218 and 437), which the design could detect; it passed before fixed-term contracts and moves for "
-            "reasons other than pay: the orders the firms win are now staffed more from other jobs and the staff "
-            "turn over at contracts' ends (not analysed further)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 6, -10, 26 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: -16 (sd 70, 95% lower bound -57, "
+            "detectable 60, minimum of interest 218 for 10.0 bn more spent); 2x->4x: +36 (sd 132, 95% lower bound "
+            "-41, detectable 113, minimum of interest 437 for 20.0 bn more spent). Before: the complexes' firms' "
+            "job-years -3, 9, 37 (10, 20, 40 bn spent): 1x->2x +12 (sd 53, lower bound -19, detectable 46) and 2x->4x"
+            " +28 (sd 69, lower bound -11, detectable 59), below the minimum of interest (218 and 437), which the "
+            "design could detect; it passed before fixed-term contracts and moves for reasons other than pay: the "
+            "orders the firms win are now staffed more from other jobs and the staff turn over at contracts' ends "
+            "(not analysed further)"
         ),
     ),
-    "single_interest_subsidy",
     pytest.param(
-        "single_social_economy",
+        "single_interest_subsidy",
         marks=_xfail(
-            "supported enterprises' job-years 1171, 1341, 1305 (9.5, 12.0, 15.0 bn spent): 1x->2x +170 (lower "
-            "bound +84) rises; 2x->4x -35 (sd 114, lower bound -102, detectable 98) for 3.0 bn more, with a "
-            "minimum of interest of 65: underpowered (grants stop when every enterprise has had one)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 90, 143, 292 at 1x, 2x, 4x (9.9, 19.9, 39.9 bn spent); 1x->2x: +53 (sd 168, 95% lower bound -45, "
+            "detectable 145, minimum of interest 219 for 10.0 bn more spent); 2x->4x: +150 (sd 208, 95% lower bound "
+            "+29, detectable 179, minimum of interest 436 for 20.0 bn more spent). It passed before"
         ),
     ),
+    # single_social_economy passes since on-the-job search was set from MOEL's voluntary separations (before:
+    # supported enterprises' job-years 1171, 1341, 1305 at 9.5, 12.0, 15.0 bn, 2x->4x -35, underpowered, a strict
+    # expected failure).
+    "single_social_economy",
     "single_commercialisation",
     pytest.param(
         "single_investment",
         marks=_xfail(
-            "attracted and paid firms' job-years 0, 60, 60 (3.5, 12.2, 23.5 bn spent): 1x->2x +60 (sd 190, lower "
-            "bound -50, detectable 163); 2x->4x +0 (sd 1) for 11.3 bn more spent: money spent and nothing "
-            "bought (the pool of mobile projects runs out, tests/test_investment.py, and the money left pays "
-            "firms that came anyway)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 0, 73, 74 at 1x, 2x, 4x (3.3, 12.1, 23.7 bn spent); 1x->2x: +73 (sd 230, 95% lower bound -61, "
+            "detectable 198, minimum of interest 191 for 8.7 bn more spent); 2x->4x: +1 (sd 4, 95% lower bound -1, "
+            "detectable 3, minimum of interest 255 for 11.7 bn more spent). Before: attracted and paid firms' "
+            "job-years 0, 60, 60 (3.5, 12.2, 23.5 bn spent): 1x->2x +60 (sd 190, lower bound -50, detectable 163); "
+            "2x->4x +0 (sd 1) for 11.3 bn more spent: money spent and nothing bought (the pool of mobile projects "
+            "runs out, tests/test_investment.py, and the money left pays firms that came anyway)"
         ),
     ),
     pytest.param(
         "single_future_rnd",
         marks=_xfail(
-            "funded firms' job-years 140, 182, 268 (8.4, 18.3, 38.6 bn spent): 1x->2x +42 (sd 103, lower bound "
-            "-17, detectable 89) and 2x->4x +86 (lower bound +9), below the minimum of interest (216 and 443), "
-            "which the design could detect: the sales rise (+12.2%, STEPI) starts a year after the grant and a "
-            "173 m KRW grant buys a firm's rise, not its staff"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 142, 177, 274 at 1x, 2x, 4x (8.4, 18.3, 38.6 bn spent); 1x->2x: +36 (sd 97, 95% lower bound -20, "
+            "detectable 83, minimum of interest 216 for 9.9 bn more spent); 2x->4x: +97 (sd 133, 95% lower bound +20,"
+            " detectable 114, minimum of interest 441 for 20.2 bn more spent). Before: funded firms' job-years 140, "
+            "182, 268 (8.4, 18.3, 38.6 bn spent): 1x->2x +42 (sd 103, lower bound -17, detectable 89) and 2x->4x +86 "
+            "(lower bound +9), below the minimum of interest (216 and 443), which the design could detect: the sales "
+            "rise (+12.2%, STEPI) starts a year after the grant and a 173 m KRW grant buys a firm's rise, not its "
+            "staff"
         ),
     ),
     "single_growth_stage",
@@ -294,99 +325,152 @@ REGION = [
     pytest.param(
         "single_retention",
         marks=_xfail(
-            "601, 869, 912 (10.0, 16.6, 17.5 bn spent): 1x->2x +268 (lower bound +35) rises; 2x->4x +43 (sd 104, "
-            "lower bound -18, detectable 89) for 0.9 bn more: underpowered (minimum of interest 19)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 370, 561, 566 at 1x, 2x, 4x (10.0, 16.3, 16.5 bn spent); 1x->2x: +191 (sd 461, 95% lower bound "
+            "-76, detectable 396, minimum of interest 137 for 6.3 bn more spent); 2x->4x: +5 (sd 11, 95% lower bound "
+            "-1, detectable 9, minimum of interest 5 for 0.2 bn more spent). Before: 601, 869, 912 (10.0, 16.6, 17.5 "
+            "bn spent): 1x->2x +268 (lower bound +35) rises; 2x->4x +43 (sd 104, lower bound -18, detectable 89) for "
+            "0.9 bn more: underpowered (minimum of interest 19)"
         ),
     ),
     pytest.param(
         "single_loans",
         marks=_xfail(
-            "190, 271, 265 (8.6, 11.5, 12.2 bn spent): 1x->2x +81 (sd 85, lower bound +32) rises; 2x->4x -6 (sd 23, "
-            "lower bound -19, detectable 20) for 0.7 bn more: underpowered (minimum of interest 15); it passed "
-            "before fixed-term contracts and moves for reasons other than pay"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 88, 124, 144 at 1x, 2x, 4x (8.5, 10.7, 11.6 bn spent); 1x->2x: +36 (sd 69, 95% lower bound -4, "
+            "detectable 59, minimum of interest 48 for 2.2 bn more spent); 2x->4x: +20 (sd 43, 95% lower bound -5, "
+            "detectable 37, minimum of interest 20 for 0.9 bn more spent). Before: 190, 271, 265 (8.6, 11.5, 12.2 bn "
+            "spent): 1x->2x +81 (sd 85, lower bound +32) rises; 2x->4x -6 (sd 23, lower bound -19, detectable 20) for"
+            " 0.7 bn more: underpowered (minimum of interest 15); it passed before fixed-term contracts and moves for"
+            " reasons other than pay"
         ),
     ),
     pytest.param(
         "single_hiring_subsidy",
         marks=_xfail(
-            "353, 327, 327 (9.9, 12.9, 12.9 bn spent): 1x->2x -26 (sd 63, lower bound -63, detectable 55) for "
-            "3.0 bn more: below the minimum of interest (66), which the design could detect (deadweight hires)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 53, 81, 82 at 1x, 2x, 4x (9.6, 12.5, 12.7 bn spent); 1x->2x: +28 (sd 128, 95% lower bound -46, "
+            "detectable 110, minimum of interest 64 for 2.9 bn more spent); 2x->4x: +1 (sd 3, 95% lower bound -1, "
+            "detectable 3, minimum of interest 5 for 0.2 bn more spent). Before: 353, 327, 327 (9.9, 12.9, 12.9 bn "
+            "spent): 1x->2x -26 (sd 63, lower bound -63, detectable 55) for 3.0 bn more: below the minimum of "
+            "interest (66), which the design could detect (deadweight hires)"
         ),
     ),
     pytest.param(
         "single_retraining",
         marks=_xfail(
-            "198, 67, 220 (6.1, 9.1, 11.0 bn spent): -131 (sd 494) and +154 (sd 558); detectable 424 and 479, "
-            "minimum of interest 65 and 42: underpowered, and the trainees' own job-years fall with the budget "
-            "(the reach test)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means -0, -45, -138 at 1x, 2x, 4x (6.3, 9.9, 11.9 bn spent); 1x->2x: -45 (sd 403, 95% lower bound -278, "
+            "detectable 346, minimum of interest 79 for 3.6 bn more spent); 2x->4x: -93 (sd 237, 95% lower bound "
+            "-230, detectable 203, minimum of interest 42 for 1.9 bn more spent). Before: 198, 67, 220 (6.1, 9.1, "
+            "11.0 bn spent): -131 (sd 494) and +154 (sd 558); detectable 424 and 479, minimum of interest 65 and 42: "
+            "underpowered, and the trainees' own job-years fall with the budget (the reach test)"
         ),
     ),
     pytest.param(
         "single_infrastructure",
         marks=_xfail(
-            "22, 76, 70 (10, 20, 40 bn spent): +54 (sd 95, lower bound -1, detectable 82) and -6 (sd 140, "
-            "detectable 120): below the minimum of interest (218 and 437), which the design could detect: the "
-            "complexes' firms' orders are mostly taken from other local suppliers"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means -11, -94, -90 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: -83 (sd 149, 95% lower bound "
+            "-169, detectable 128, minimum of interest 218 for 10.0 bn more spent); 2x->4x: +4 (sd 209, 95% lower "
+            "bound -117, detectable 179, minimum of interest 437 for 20.0 bn more spent). Before: 22, 76, 70 (10, 20,"
+            " 40 bn spent): +54 (sd 95, lower bound -1, detectable 82) and -6 (sd 140, detectable 120): below the "
+            "minimum of interest (218 and 437), which the design could detect: the complexes' firms' orders are "
+            "mostly taken from other local suppliers"
         ),
     ),
     pytest.param(
         "single_interest_subsidy",
         marks=_xfail(
-            "-13, 283, 369 (9.9, 19.9, 39.9 bn spent): 1x->2x +296 (lower bound +63) rises; 2x->4x +86 (sd 373, "
-            "lower bound -131, detectable 320) misses: the subsidised borrowers' gain (the reach test, +146) is "
-            "lost in the region's spread"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 17, 21, 474 at 1x, 2x, 4x (9.9, 19.9, 39.9 bn spent); 1x->2x: +4 (sd 296, 95% lower bound -168, "
+            "detectable 254, minimum of interest 219 for 10.0 bn more spent); 2x->4x: +454 (sd 623, 95% lower bound "
+            "+92, detectable 535, minimum of interest 436 for 20.0 bn more spent). Before: -13, 283, 369 (9.9, 19.9, "
+            "39.9 bn spent): 1x->2x +296 (lower bound +63) rises; 2x->4x +86 (sd 373, lower bound -131, detectable "
+            "320) misses: the subsidised borrowers' gain (the reach test, +146) is lost in the region's spread"
         ),
     ),
     "single_public_jobs",
     pytest.param(
         "single_public_construction",
         marks=_xfail(
-            "277, 359, 733 (10, 20, 40 bn spent): 1x->2x +81 (sd 430, lower bound -168, detectable 369): below "
-            "the detectable size, minimum of interest 218; 2x->4x +374 (lower bound +116) rises"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 120, 132, 413 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: +12 (sd 537, 95% lower bound "
+            "-300, detectable 461, minimum of interest 218 for 10.0 bn more spent); 2x->4x: +281 (sd 486, 95% lower "
+            "bound -0, detectable 417, minimum of interest 437 for 20.0 bn more spent). Before: 277, 359, 733 (10, "
+            "20, 40 bn spent): 1x->2x +81 (sd 430, lower bound -168, detectable 369): below the detectable size, "
+            "minimum of interest 218; 2x->4x +374 (lower bound +116) rises"
         ),
     ),
     pytest.param(
         "single_social_economy",
         marks=_xfail(
-            "456, 598, 393 (9.5, 12.0, 15.0 bn spent): +142 (sd 300, lower bound -32) and -205 (sd 374); "
-            "detectable 258 and 321, minimum of interest 55 and 65: underpowered; the enterprises gain (the reach "
-            "test) mostly at other local firms' expense"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means -34, 18, 40 at 1x, 2x, 4x (9.5, 12.0, 15.0 bn spent); 1x->2x: +52 (sd 408, 95% lower bound -184, "
+            "detectable 350, minimum of interest 55 for 2.5 bn more spent); 2x->4x: +22 (sd 597, 95% lower bound "
+            "-324, detectable 513, minimum of interest 65 for 3.0 bn more spent). Before: 456, 598, 393 (9.5, 12.0, "
+            "15.0 bn spent): +142 (sd 300, lower bound -32) and -205 (sd 374); detectable 258 and 321, minimum of "
+            "interest 55 and 65: underpowered; the enterprises gain (the reach test) mostly at other local firms' "
+            "expense"
         ),
     ),
     "single_commercialisation",
     pytest.param(
         "single_employment_services",
         marks=_xfail(
-            "199, 33, 305 (7.9, 15.8, 31.4 bn spent): 1x->2x -166 (sd 342, lower bound -364, detectable 294): "
-            "below the detectable size, minimum of interest 172; 2x->4x +272 (lower bound +38) rises"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means -48, 28, 125 at 1x, 2x, 4x (8.0, 16.0, 32.0 bn spent); 1x->2x: +75 (sd 537, 95% lower bound -236, "
+            "detectable 461, minimum of interest 176 for 8.0 bn more spent); 2x->4x: +98 (sd 514, 95% lower bound "
+            "-200, detectable 441, minimum of interest 349 for 16.0 bn more spent). Before: 199, 33, 305 (7.9, 15.8, "
+            "31.4 bn spent): 1x->2x -166 (sd 342, lower bound -364, detectable 294): below the detectable size, "
+            "minimum of interest 172; 2x->4x +272 (lower bound +38) rises"
         ),
     ),
     pytest.param(
         "single_investment",
         marks=_xfail(
-            "0, 87, 87 (3.5, 12.2, 23.5 bn spent): +87 (sd 275, lower bound -72, detectable 236); 2x->4x -0 for "
-            "11.3 bn more spent: nothing bought"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 0, 103, 103 at 1x, 2x, 4x (3.3, 12.1, 23.7 bn spent); 1x->2x: +103 (sd 326, 95% lower bound -86, "
+            "detectable 280, minimum of interest 191 for 8.7 bn more spent); 2x->4x: +0 (sd 1, 95% lower bound -0, "
+            "detectable 1, minimum of interest 255 for 11.7 bn more spent). Before: 0, 87, 87 (3.5, 12.2, 23.5 bn "
+            "spent): +87 (sd 275, lower bound -72, detectable 236); 2x->4x -0 for 11.3 bn more spent: nothing bought"
         ),
     ),
     pytest.param(
         "single_future_rnd",
         marks=_xfail(
-            "198, 161, 263 (8.4, 18.3, 38.6 bn spent): -36 (sd 206, lower bound -156) and +102 (sd 331, lower "
-            "bound -90); detectable 177 and 284, minimum of interest 216 and 443: below what the money should buy "
-            "(the funded firms' gain, the reach test, is small)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 104, 70, 20 at 1x, 2x, 4x (8.4, 18.3, 38.6 bn spent); 1x->2x: -35 (sd 205, 95% lower bound -154, "
+            "detectable 177, minimum of interest 216 for 9.9 bn more spent); 2x->4x: -50 (sd 252, 95% lower bound "
+            "-196, detectable 216, minimum of interest 441 for 20.2 bn more spent). Before: 198, 161, 263 (8.4, 18.3,"
+            " 38.6 bn spent): -36 (sd 206, lower bound -156) and +102 (sd 331, lower bound -90); detectable 177 and "
+            "284, minimum of interest 216 and 443: below what the money should buy (the funded firms' gain, the reach"
+            " test, is small)"
         ),
     ),
     pytest.param(
         "single_growth_stage",
         marks=_xfail(
-            "734, 1895, 2827 (4.8, 12.2, 26.2 bn spent): 1x->2x +1162 (sd 2124, lower bound -70, detectable 1825), "
-            "minimum of interest 161: underpowered (the leading stage's few large firms make the spread); 2x->4x "
-            "+932 (lower bound +245) rises; the supported firms' own gain rises at both steps (the reach test)"
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means 654, 1621, 2484 at 1x, 2x, 4x (5.0, 12.2, 26.1 bn spent); 1x->2x: +967 (sd 1940, 95% lower bound "
+            "-157, detectable 1666, minimum of interest 159 for 7.3 bn more spent); 2x->4x: +862 (sd 921, 95% lower "
+            "bound +329, detectable 791, minimum of interest 301 for 13.8 bn more spent). Before: 734, 1895, 2827 "
+            "(4.8, 12.2, 26.2 bn spent): 1x->2x +1162 (sd 2124, lower bound -70, detectable 1825), minimum of "
+            "interest 161: underpowered (the leading stage's few large firms make the spread); 2x->4x +932 (lower "
+            "bound +245) rises; the supported firms' own gain rises at both steps (the reach test)"
         ),
     ),
-    # single_venture_fund passes since fixed-term contracts and moves for reasons other than pay (before:
-    # -45, 2, 15 job-years at 9.6, 19.7, 39.8 bn, a strict expected failure).
-    "single_venture_fund",
+    # single_venture_fund passed with fixed-term contracts and moves for reasons other than pay (before them:
+    # -45, 2, 15 job-years at 9.6, 19.7, 39.8 bn, a strict expected failure) and fails again with Korean turnover.
+    pytest.param(
+        "single_venture_fund",
+        marks=_xfail(
+            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
+            "means -63, -31, -110 at 1x, 2x, 4x (9.6, 19.7, 39.8 bn spent); 1x->2x: +32 (sd 139, 95% lower bound -49,"
+            " detectable 119, minimum of interest 220 for 10.1 bn more spent); 2x->4x: -79 (sd 237, 95% lower bound "
+            "-217, detectable 204, minimum of interest 440 for 20.2 bn more spent). It passed before"
+        ),
+    ),
     "single_local_currency",
     "single_contribution_deferral",
 ]

@@ -17,7 +17,7 @@ import pytest
 
 from sim import RegionModel
 from sim.inputs.package import load_package
-from sim.region.state import COMMUTING_OUT, EMPLOYED, IN_TRAINING, MOVED_OUT, NEVER, UNEMPLOYED
+from sim.region.state import COMMUTING_OUT, EMPLOYED, IN_TRAINING, INACTIVE, MOVED_OUT, NEVER, UNEMPLOYED
 
 NO_SHOCKS_LABOUR = {"shocks.final_demand": [], "shocks.relocation": [], "shocks.electric_transition": None}
 
@@ -152,15 +152,18 @@ def test_displaced_workers_lose_at_least_15_percent_of_earnings_years_after_the_
     strict=True,
     raises=AssertionError,
     reason=(
-        "measured loss in years 3-5 after displacement: 0.398 pooled (seeds 1-2, scale 0.5; 0.421 before fixed-term "
-        "contracts and moves for reasons other than pay, 0.34 before the job ladder, which puts the employed in "
-        "competition with the displaced for jobs). Re-employed workers earn their new firm's wage level: the "
-        "appliance assembly plant pays 6.0 million KRW a month against about 3.0 million where its workers are "
-        "re-hired, and their twins climb too. Korean "
-        "evidence that part of a large firm's premium is its workers' own and moves with them (Cho 2009: 20-70%; "
-        "Moon 2019: 44%) brings the loss to 0.28 when pay is split so, but without the person effect also raising "
-        "output, low-paying firms that hire former high earners pay more for the same work: services failures "
-        "double and the package comparisons' spread across seeds grows 2.5 times (docs/calibration.md)"
+        "measured loss in years 3-5 after displacement: 0.404 pooled (seeds 1-2, scale 0.5, 698 workers): 0.09 from"
+        " months not employed (employed 0.839 of the months against their twins' 0.926) and 0.34 from pay when "
+        "employed (2.86 against 4.34 million KRW a month); 0.398 with the US on-the-job search rate (0.10 and "
+        "0.33), 0.421 before fixed-term contracts and moves for reasons other than pay, 0.34 before the job ladder,"
+        " which puts the employed in competition with the displaced for jobs. Re-employed workers earn their new "
+        "firm's wage level: the appliance assembly plant pays 6.0 million KRW a month against about 3.0 million "
+        "where its workers are re-hired, and their twins climb too; Korean turnover (three times the moves) did not"
+        " change this. Korean evidence that part of a large firm's premium is its workers' own and moves with them "
+        "(Cho 2009: 20-70%; Moon 2019: 44%) brings the loss to 0.28 when pay is split so, but without the person "
+        "effect also raising output, low-paying firms that hire former high earners pay more for the same work: "
+        "services failures double and the package comparisons' spread across seeds grows 2.5 times "
+        "(docs/calibration.md)"
     ),
 )
 def test_displaced_workers_lose_at_most_30_percent_of_earnings_years_after_the_layoff(displacement_studies):
@@ -169,7 +172,10 @@ def test_displaced_workers_lose_at_most_30_percent_of_earnings_years_after_the_l
     Sources and design as in the test above: Jacobson, LaLonde and Sullivan (1993, AER),
     about 25% five years after a mass layoff; von Wachter, Song and Manchester (2009),
     30% at once, about 20% after 15-20 years. Years 3-5 after the layoff should lie
-    inside that range, 15-30%; this test checks the upper end.
+    inside that range, 15-30%; this test checks the upper end. Korean evidence agrees: Lee Sang-ho and
+    Lee Ji-eun (KEIS and KLI, 2,248 involuntary job losses over 18 years, via Hankyoreh 2016) find the
+    wages of displaced workers over 40 30.8% below their counterfactual at the loss and 25% below four
+    years on (under 40: 9.5%, recovered after two years).
     """
     loss, _ = earnings_loss(displacement_studies)
     assert loss <= 0.30
@@ -180,7 +186,7 @@ def test_displaced_workers_losses_shrink_over_the_years(displacement_studies):
     find jobs (Jacobson, LaLonde and Sullivan 1993, AER, figure 3: about 40% in the quarters after
     separation, 25% five years on; von Wachter, Song and Manchester 2009: 30% at once, about 20%
     years later). Design as above: the loss in year 1, year 3 and year 5 after the layoff.
-    (Measured: 0.63, 0.43, 0.36; seeds 1-2, scale 0.5.)"""
+    (Measured: 0.68, 0.45, 0.36; seeds 1-2, scale 0.5; 0.63, 0.43, 0.36 with the US on-the-job search rate.)"""
     year_1 = earnings_loss(displacement_studies, (1, 12))[0]
     year_3 = earnings_loss(displacement_studies, (25, 36))[0]
     year_5 = earnings_loss(displacement_studies, (49, 60))[0]
@@ -205,7 +211,8 @@ def test_displaced_workers_pay_recovers_as_they_climb_back(displacement_studies)
     better jobs and gain experience (Jacobson, LaLonde and Sullivan 1993: earnings recover from
     about 40% below to 25% below their counterfactual in five years, most of it wage growth once
     re-employed). Design as above: mean pay in the months employed, year 2 against year 5.
-    (Measured: 2.96 and 3.02 million KRW a month, seeds 1-2, scale 0.5.)"""
+    (Measured: 2.79 and 2.90 million KRW a month, seeds 1-2, scale 0.5; 2.96 and 3.02 with the US on-the-job
+    search rate.)"""
     year_2 = _pay_when_employed(displacement_studies, (13, 24))
     year_5 = _pay_when_employed(displacement_studies, (49, 60))
     assert year_5 > year_2, (year_2, year_5)
@@ -252,8 +259,10 @@ def job_mobility() -> JobMobility:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 0.42, above the range (Gwangju without shocks, seed 1, scale 0.2, Decembers 2021-2024; 0.27 "
-    "before fixed-term contracts and moves for reasons other than pay): 39% of on-the-job searches (Fujita 2012) "
+    reason="measured 0.414, above the range (Gwangju without shocks, seed 1, scale 0.2, Decembers 2021-2024; 0.42 "
+    "with the US on-the-job search rate used before, 0.27 before fixed-term contracts and moves for reasons other "
+    "than pay; the Korea Employment Information Service finds 40.4% of insured job switchers paid less in 2022, "
+    "just inside the range): 39% of on-the-job searches (Fujita 2012) "
     "and every contract end take any job, drawn at random among the open jobs of a market whose firms' pay levels "
     "are far apart, so a move that is not for pay lands below the old pay more often than not (37% of all "
     "job-to-job moves cut pay); nothing in the choice keeps such a move near the old pay (commuting, hours, "
@@ -270,22 +279,142 @@ def test_a_third_of_workers_who_change_employer_earn_less(job_mobility):
     assert low <= share <= high, share
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 0.077 (Gwangju without shocks, seed 1, scale 0.2, Decembers 2021-2024; 0.055 before "
-    "fixed-term contracts and moves for reasons other than pay): the model's moves are quits into unemployment "
-    "(0.095% a month), fixed-term contracts ending at the two-year limit (0.14% of the employed a month into "
-    "unemployment) and on-the-job moves (4.3% search a month, 39% of them for any job: 0.5% of the employed "
-    "move a month), 0.75% in all; it has no shorter temporary jobs or day labour, no self-employment and no "
-    "public-sector or platform jobs, which make up much of Statistics Korea's churn (its registered employed "
-    "include them)",
-)
 def test_about_fifteen_percent_of_workers_change_employer_in_a_year(job_mobility):
     """Statistics Korea, job mobility statistics: 15.9% of the registered employed changed employer
     between the Decembers of 2018 and 2019, 14.8% in 2020 and 16.0% in 2022. The model's share of
-    workers employed in two Decembers who work for another firm in the second must lie in that range."""
+    workers employed in two Decembers who work for another firm in the second must lie in that range.
+    (Measured: 15.6%, with the on-the-job search rate derived from MOEL's voluntary separations, not from
+    this figure; 7.7% with the US search rate of 4.3% a month used before, 5.5% before fixed-term contracts.)"""
     rate = job_mobility.movers / job_mobility.employed_both
     assert min(KOSTAT_MOVER_RATE.values()) <= rate <= max(KOSTAT_MOVER_RATE.values()), rate
+
+
+# ---------------------------------------------------------------- separations by route and tenure
+
+#: Ministry of Employment and Labor, establishment labour survey (사업체노동력조사, firms with 1+ workers):
+#: voluntary separations (자발적 이직) as a share of workers in a month: September 2020 276,000 of 18.58 million
+#: (Aju News 2020-10-29), October 2023 295,000 of 19.97 million (MOEL release 2023-11-29), December 2023
+#: 295,000 of 19.82 million, January 2024 338,000 of 19.81 million (MOEL release 2024-02-29).
+MOEL_VOLUNTARY_SEPARATIONS_PER_MONTH = {
+    "2020-09": 276 / 18_576,
+    "2023-10": 295 / 19_969,
+    "2023-12": 295 / 19_823,
+    "2024-01": 338 / 19_808,
+}
+
+#: Korea Labor Institute (Hwang, Jeon and Ko 2004, "고용보험DB를 이용한 피보험자의 직장이동 분석", employment
+#: insurance records of firms with 10+ workers): yearly separation rates 1999-2002, all and voluntary.
+KLI_SEPARATIONS_PER_YEAR = {1999: (0.283, 0.209), 2000: (0.300, 0.231), 2001: (0.312, 0.232), 2002: (0.239, 0.180)}
+
+#: Statistics Korea, supplementary survey of the Economically Active Population Survey (March 2014, via
+#: Headline News): mean tenure in the current job of all wage workers 5 years 8 months, of regular workers 7 years
+#: 1 month (non-regular 2 years 7 months).
+KOSTAT_MEAN_TENURE_YEARS = {"wage workers": 5 + 8 / 12, "regular workers": 7 + 1 / 12}
+
+
+@dataclass
+class Turnover:
+    """Separations of the employed by route over months 13-60 (counts), employee-months, and tenure in Decembers.
+
+    Voluntary: moves straight to another job (within or outside the region), quits into unemployment, and
+    leaving the region. Involuntary: the ends of fixed-term contracts, layoffs, and leaving the labour force
+    with age (the statutory retirement age counts as an involuntary leaving in employment insurance).
+    """
+
+    employee_months: int
+    routes: dict[str, int]
+    mean_tenure_years: list[float]
+
+    def rate(self, *routes: str) -> float:
+        """Monthly rate of the routes named, a share of the employed."""
+        return sum(self.routes[route] for route in routes) / self.employee_months
+
+
+VOLUNTARY = ("job_to_job", "quit", "moved_out")
+INVOLUNTARY = ("contract_end", "layoff", "left_labour_force")
+
+
+@pytest.fixture(scope="module")
+def turnover() -> Turnover:
+    """Gwangju without shocks, seed 1, scale 0.2, 60 months: each employed worker's route out of their job."""
+    model = RegionModel("gwangju", rng=1, scale=0.2, months=60, overrides=NO_SHOCKS_LABOUR)
+    routes = dict.fromkeys(VOLUNTARY + INVOLUNTARY, 0)
+    employee_months, tenure = 0, []
+    for month in range(1, 61):
+        workforce = model.workforce
+        employed = np.flatnonzero(workforce.status == EMPLOYED)
+        employer = workforce.employer[employed].copy()
+        quitting = workforce.quit_month[employed] == month
+        contract_due = workforce.contract_end_month[employed] == month
+        model.step()
+        workforce = model.workforce
+        if month % 12 == 0:
+            now = workforce.status == EMPLOYED
+            tenure.append(float((month - workforce.hire_month[now]).mean() / 12))
+        if month <= 12:
+            continue
+        status = workforce.status[employed]
+        laid_off = workforce.displaced_month[employed] == month
+        unemployed = status == UNEMPLOYED
+        moved = ((status == EMPLOYED) & (workforce.employer[employed] != employer)) | (status == COMMUTING_OUT)
+        employee_months += len(employed)
+        routes["quit"] += int(quitting.sum())
+        routes["job_to_job"] += int((moved & ~quitting).sum())
+        routes["layoff"] += int((laid_off & ~quitting).sum())
+        routes["contract_end"] += int((unemployed & contract_due & ~laid_off & ~quitting).sum())
+        routes["moved_out"] += int((status == MOVED_OUT).sum())
+        routes["left_labour_force"] += int(((status == INACTIVE) | (status == IN_TRAINING)).sum())
+    return Turnover(employee_months, routes, tenure)
+
+
+def test_voluntary_separations_are_about_one_and_a_half_percent_of_workers_a_month(turnover):
+    """MOEL's establishment labour survey: voluntary separations are 1.48-1.71% of workers a month (September
+    2020, October and December 2023, January 2024). The model's voluntary routes (moves straight to another
+    job, quits into unemployment, moves out of the region) must add up to that range. The on-the-job search
+    rate is derived from the survey's mean (scenarios/gwangju.toml), so this checks that derivation, which
+    rests on a measured success rate of search, against the range of the four months.
+    (Measured: 1.53%; 0.77% with the US search rate of 4.3% a month used before.)"""
+    rate = turnover.rate(*VOLUNTARY)
+    low, high = min(MOEL_VOLUNTARY_SEPARATIONS_PER_MONTH.values()), max(MOEL_VOLUNTARY_SEPARATIONS_PER_MONTH.values())
+    assert low <= rate <= high, (rate, turnover.routes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 0.86 (voluntary 1.56% of the employed a month: moves 1.29%, quits 0.11%, leaving the region "
+    "0.16%; involuntary 0.25%: contract ends 0.125%, layoffs 0.02%, leaving the labour force with age 0.11%; "
+    "Gwangju without shocks, seed 1, scale 0.2, months 13-60; about 0.74 with the US on-the-job search rate used "
+    "before, when voluntary separations were half MOEL's): the voluntary rate is now Korea's, but KLI's "
+    "involuntary separations are 5.9-8.0% a year, 0.5-0.7% a month, twice the model's: its firms lay off only "
+    "when their orders fall (0.02% a month in a steady economy), with no dismissals for a worker's own reasons "
+    "or for a firm's idiosyncratic troubles that net out across firms",
+)
+def test_three_quarters_of_separations_are_voluntary(turnover):
+    """KLI (Hwang, Jeon and Ko 2004, employment insurance records of firms with 10+ workers, the model's kind of
+    employer): voluntary separations were 74-77% of all separations in 1999-2002 (20.9 of 28.3%, 23.1 of 30.0%,
+    23.2 of 31.2%, 18.0 of 23.9% a year). The model's voluntary share must lie in that range."""
+    voluntary = turnover.rate(*VOLUNTARY)
+    share = voluntary / (voluntary + turnover.rate(*INVOLUNTARY))
+    shares = [voluntary_rate / total for total, voluntary_rate in KLI_SEPARATIONS_PER_YEAR.values()]
+    assert min(shares) <= share <= max(shares), (share, turnover.routes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 4.83, 4.84, 4.81 years in the Decembers of years 3-5 (6.4 at month 60 with the US on-the-job "
+    "search rate used before, when 7.7% of workers changed employer in a year against Statistics Korea's "
+    "15-16%): in the model every job ends at the same hazard whatever its tenure, 1.7% a month, so the mean "
+    "tenure tends to about five years; in Korea moves concentrate in new jobs (KLI 2004: the shorter the "
+    "tenure, the higher the separation rate; Korea Employment Information Service: about 40% of new hires "
+    "stay a year), so a long-tenured core keeps the mean high while as many workers move",
+)
+def test_mean_tenure_is_between_all_wage_workers_and_regular_workers(turnover):
+    """Statistics Korea (EAPS supplementary survey, March 2014): mean tenure in the current job is 5 years
+    8 months for all wage workers and 7 years 1 month for regular workers. The model's employees are regular
+    and fixed-term employees of firms (no day labour or part-time work), so their mean tenure must lie
+    between the two, in the Decembers of years 3-5 (the start's tenures are drawn, so later years tell)."""
+    low, high = KOSTAT_MEAN_TENURE_YEARS["wage workers"], KOSTAT_MEAN_TENURE_YEARS["regular workers"]
+    assert all(low <= years <= high for years in turnover.mean_tenure_years[2:]), turnover.mean_tenure_years
 
 
 # ---------------------------------------------------------------- retraining
@@ -433,10 +562,12 @@ def _completed_spells(scenario: str, seed: int, scale: float, months: int, overr
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 5.8 months (median 4; Gwangju without shocks, seed 1, scale 0.2, months 13-60; 5.6 before "
-    "fixed-term contracts, 5.5 before the job ladder): mu is set so that the job-finding rate is 1/8 with the "
-    "vacancies a month of separations would open, but firms post more (replacements, vacancy chains of "
-    "on-the-job moves, hoarding margins, openings left unfilled), so about 0.15 of the unemployed are hired a month",
+    reason="measured 6.25 months (median 4; Gwangju without shocks, seed 1, scale 0.2, months 13-60; 5.8 with the "
+    "US on-the-job search rate used before, 5.6 before fixed-term contracts, 5.5 before the job ladder): mu is set "
+    "so that the job-finding rate is 1/8 with the vacancies a month of separations would open, but firms post more "
+    "(replacements, vacancy chains of on-the-job moves, hoarding margins, openings left unfilled), so about 0.155 "
+    "of the unemployed are hired a month in the first six months of a spell; three times as many employed "
+    "seekers as before compete with them for those jobs, which brought the spell up from 5.8 months",
 )
 def test_time_to_reemployment_is_near_eight_months():
     """KLI (Jung In-soo 2002, via Donga 2002-11-20): the unemployed in Gwangju take 7.7 months
@@ -489,13 +620,14 @@ def _on_the_job_moves(seed: int, scale: float, months: int) -> tuple[np.ndarray,
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 5.1% (mean log pay gain of job-to-job movers under 30, median 7.6%; Gwangju without "
-    "shocks, seed 1, scale 0.2, 36 months; 23.9% before fixed-term contracts and moves for reasons other than "
-    "pay): movers up the ladder gain a lot, as the firms' pay levels are far apart (2.6 to 7.5 million KRW a "
-    "month), and movers for other reasons or at a contract's end lose about as much, so the mean is a small "
-    "difference of large steps; Oh and Lee's 3.3-4.0% is for voluntary moves only, and the model's test takes "
-    "every move from one employer straight to another (stayers' pay does not grow in the model, so the raw gain "
-    "is the gain over staying, as Oh and Lee measure it)",
+    reason="measured 4.8% (mean log pay gain of job-to-job movers under 30, median 7.6%; Gwangju without shocks, "
+    "seed 1, scale 0.2, 36 months; 5.1% with the US on-the-job search rate used before, 23.9% before fixed-"
+    "term contracts and moves for reasons other than pay): movers up the ladder gain a lot, as the firms' pay"
+    " levels are far apart (2.6 to 7.5 million KRW a month), and movers for other reasons or at a contract's "
+    "end lose about as much, so the mean is a small difference of large steps; Oh and Lee's 3.3-4.0% is for "
+    "voluntary moves only, and the model's test takes every move from one employer straight to another "
+    "(stayers' pay does not grow in the model, so the raw gain is the gain over staying, as Oh and Lee "
+    "measure it)",
 )
 def test_young_workers_gain_three_to_four_percent_by_moving_up():
     """Oh and Lee (2022, Korean Journal of Economic Studies 70(3), Youth Panel 2007-2019): a young

@@ -80,7 +80,7 @@ DEFAULT_PARAMETERS: tuple[Parameter, ...] = (
         "labour_market.quit_rate_per_month",
         0.0006,
         0.0015,
-        reason="assumption: 0.6-1.6 times the 0.095% derived from steady-state flows, which shift with the other rates",
+        reason="assumption: 0.55-1.4 times the 0.11% derived from steady-state flows, which shift with the other rates",
     ),
     Parameter(
         "labour_market.search_distance_weight",
