@@ -172,11 +172,10 @@ def _bridges(
 ) -> dict[str, dict[str, float]]:
     """The bridge of every region with a package (full-population job-years) and the nation's (:data:`BRIDGE`).
 
-    A region without a package has no bridge of its own (nothing to claim): its net job-years
-    are the nation's ``other_regions``.
+    ``packages``: each region's loaded package, None for none. A region without a package has no
+    bridge of its own (nothing to claim): its net job-years are the nation's ``other_regions``.
     """
     from sim.experiment.bridge import bridge
-    from sim.inputs.package import load_package
 
     rows: dict[str, dict[str, float]] = {}
     whole = dict.fromkeys(BRIDGE, 0.0)
@@ -186,9 +185,7 @@ def _bridges(
             net = float(units[region]["pair_months"].sum() - base_units[region]["pair_months"].sum()) / 12.0
             whole["other_regions"] += net / scale
             continue
-        parts = bridge(
-            units[region], base_units[region], load_package(package), tables[region], nation.scenarios[region]
-        )
+        parts = bridge(units[region], base_units[region], package, tables[region], nation.scenarios[region])
         rows[region] = {name: parts.get(name, 0.0) / scale for name in BRIDGE}
         for name in BRIDGE:
             whole[name] += rows[region][name]
@@ -243,14 +240,24 @@ def compare_nation(
     finally:
         if own:
             run_executor.close()
+    from sim.inputs.package import load_package
+
+    aimed = {  # each arm's package by region, loaded once (a region the arm does not name keeps the file's)
+        arm: {
+            region: None
+            if (chosen := packages.get(region, nation.package_of(region))) is None
+            else load_package(chosen)
+            for region in nation.region_names
+        }
+        for arm, packages in arms.items()
+    }
     rows = []
     for replicate, run_seed in enumerate(seeds):
         base_regions, base_totals, base_units = outcomes[replicate * len(labels)]
         for offset, arm in enumerate(labels[1:], start=1):
             by_region, totals, units = outcomes[replicate * len(labels) + offset]
             keys = {"arm": arm, "replicate": replicate, "seed": run_seed}
-            aimed = {region: arms[arm].get(region, nation.package_of(region)) for region in nation.region_names}
-            bridges = _bridges(nation, aimed, by_region, units, base_units, full_scale) if bridge else {}
+            bridges = _bridges(nation, aimed[arm], by_region, units, base_units, full_scale) if bridge else {}
             nation_money = dict.fromkeys(MONEY, 0.0)
             for region in nation.region_names:
                 package, twin = by_region[region], base_regions[region]
