@@ -453,6 +453,7 @@ def match(
     firm_wage_level: np.ndarray | None = None,
     minimum_wage_krw: float = 0.0,
     takes_any: np.ndarray | None = None,
+    seeker_keys: np.ndarray | None = None,
 ) -> MatchResult:
     """Match job seekers to vacancies for one month; return who was hired where.
 
@@ -461,7 +462,8 @@ def match(
     count in a market in proportion to the share of its open jobs that would pay them more,
     and a successful one gets such a job. The unemployed take any offer, and so do employed
     seekers marked in ``takes_any`` (one flag per seeker): those whose fixed-term contract ends
-    this month and those who move for reasons other than pay (7.6a).
+    this month and those who move for reasons other than pay (7.6a). ``seeker_keys``: the seekers'
+    random keys (``workforce.key[seekers]``), when the caller has them already (speed only).
     """
     empty = MatchResult.empty()
     if len(seekers) == 0 or vacancies.count == 0:
@@ -470,7 +472,8 @@ def match(
     open_by_occupation = np.bincount(vacancies.occupation, minlength=n_occupations).astype(float)
     choice_cdf = np.cumsum(market.market_choice_probabilities(open_by_occupation), axis=1)
     occupation = workforce.occupation[seekers]
-    seeker_keys = workforce.key[seekers]
+    if seeker_keys is None:
+        seeker_keys = workforce.key[seekers]
     u = streams.uniform("search", month, seeker_keys)
     chosen = _choose_markets(choice_cdf, occupation, u)
     since = workforce.unemployed_since[seekers]
@@ -584,33 +587,34 @@ def hire(
     workforce.contract_end_month[workers] = np.where(workforce.foreign[workers], NEVER, contract_end)
 
 
-def on_the_job_seekers(workforce: Workforce, month: int, search_rate: float, streams: RandomStreams) -> np.ndarray:
-    """Employed workers looking for a better job this month; each draws the next month they will look.
+def on_the_job_seekers(
+    workforce: Workforce, month: int, search_rate: float, streams: RandomStreams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Employed workers looking for a better job this month, and their keys; each draws the next month they will look.
 
     Workers on unpaid leave wait for recall, and foreign workers placed on a visa are tied to
     their employer (Act on the Employment of Foreign Workers, art. 25: a change of workplace
     only for reasons the Act lists), so neither searches.
     """
     due = np.flatnonzero(workforce.search_month == month)
+    keys = workforce.key[due]
     if len(due) == 0:
-        return due
-    workforce.search_month[due] = draw_search_months(streams, workforce.key[due], month, search_rate)
+        return due, keys
+    workforce.search_month[due] = draw_search_months(streams, keys, month, search_rate)
     searching = (workforce.status[due] == EMPLOYED) & ~workforce.on_leave[due] & ~workforce.foreign[due]
-    return due[searching]
+    return due[searching], keys[searching]
 
 
-def takes_any_job(
-    workforce: Workforce, seekers: np.ndarray, month: int, non_pay_share: float, streams: RandomStreams
-) -> np.ndarray:
-    """Which employed seekers look this month for reasons other than pay, and so take a job whatever it pays.
+def takes_any_job(keys: np.ndarray, month: int, non_pay_share: float, streams: RandomStreams) -> np.ndarray:
+    """Which employed seekers (by random key) look this month for reasons other than pay, and so take any job.
 
     A share ``non_pay_share`` of on-the-job searches (stream ``"search_reason"``): workers who search
     because they fear losing their job or are unsatisfied with something other than pay (Fujita 2012,
     UK Labour Force Survey), a reallocation shock in the sense of Jolivet, Postel-Vinay and Robin (2006).
     """
-    if non_pay_share <= 0.0 or len(seekers) == 0:
-        return np.zeros(len(seekers), dtype=bool)
-    return streams.uniform("search_reason", month, workforce.key[seekers]) < non_pay_share
+    if non_pay_share <= 0.0 or len(keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    return streams.uniform("search_reason", month, keys) < non_pay_share
 
 
 def contract_ends(workforce: Workforce, month: int, conversion_share: float, streams: RandomStreams) -> np.ndarray:
@@ -749,17 +753,32 @@ def run_labour_market(state: RegionState, month: int) -> None:
     if linked is not None:  # a home region's residents searching in a linked work region (sim/nation/commuting.py)
         searching &= ~(linked & ~workforce.lives_outside)
     unemployed = np.flatnonzero(searching)
-    on_the_job = on_the_job_seekers(workforce, month, state.matching.on_the_job_search_rate, state.streams)
-    takes_any = takes_any_job(workforce, on_the_job, month, state.matching.non_pay_search_share, state.streams)
+    on_the_job, on_the_job_keys = on_the_job_seekers(
+        workforce, month, state.matching.on_the_job_search_rate, state.streams
+    )
+    takes_any = takes_any_job(on_the_job_keys, month, state.matching.non_pay_search_share, state.streams)
     if len(ending):
         # Workers whose contract ends look in its last month and take any job (the alternative is none).
         ending = ending[(workforce.status[ending] == EMPLOYED) & ~workforce.on_leave[ending]]
+        # Their keys go where ``_merge_ending`` puts them (the on-the-job seekers' keys are gathered once).
+        already, position = _is_in_sorted(ending, on_the_job)
+        on_the_job_keys = np.insert(on_the_job_keys, position[~already], workforce.key[ending[~already]])
         on_the_job, takes_any = _merge_ending(on_the_job, takes_any, ending)
     seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
+    seeker_keys = np.concatenate([workforce.key[unemployed], on_the_job_keys])
     any_job = np.concatenate([np.zeros(len(unemployed), dtype=bool), takes_any]) if takes_any.any() else None
     floor = minimum_wage(state.config, month)
     result = match(
-        workforce, seekers, vacancies, state.matching, month, state.streams, firms.wage_level, floor, any_job
+        workforce,
+        seekers,
+        vacancies,
+        state.matching,
+        month,
+        state.streams,
+        firms.wage_level,
+        floor,
+        any_job,
+        seeker_keys=seeker_keys,
     )
     movers = result.workers[workforce.status[result.workers] == EMPLOYED]
     firms.release(workforce.employer[movers], workforce.paid_wage(movers))
