@@ -191,9 +191,14 @@ def post_vacancies(
     slot = np.arange(len(firm)) - starts
     keys = firm_key[firm].astype(np.uint64) * np.uint64(1_048_576) + slot.astype(np.uint64)
     u = streams.uniform("vacancy_occupation", month, keys)
-    cdf = occupation_cdf[firm_sector[firm]]
-    occupation = np.minimum((u[:, None] >= cdf).sum(axis=1), occupation_cdf.shape[1] - 1).astype(np.int8)
-    return Vacancies(firm=firm, occupation=occupation, key=keys)
+    # The number of entries of the sector's cumulative mix at or below the draw, counted one column at a time (a
+    # gather from the small sectors x occupations table per vacancy, not a vacancies x occupations table).
+    sector = firm_sector[firm]
+    n_occupations = occupation_cdf.shape[1]
+    occupation = np.zeros(len(firm), dtype=np.int8 if n_occupations <= 127 else np.int64)
+    for column in range(n_occupations):
+        occupation += u >= occupation_cdf[:, column].take(sector)
+    return Vacancies(firm=firm, occupation=np.minimum(occupation, n_occupations - 1).astype(np.int8), key=keys)
 
 
 @dataclass
