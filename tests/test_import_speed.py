@@ -13,6 +13,10 @@
 - The matching's searches (``labour_market.count_at_or_below``, ``_choose_markets``) must give the
   integers of the plain ``np.searchsorted`` and of counting ``u >= cdf`` along each row, on ties,
   keys outside the values' range, infinities and wage-like lognormal levels.
+- ``labour_market._rows_where`` (a padded copy of the mask) must give ``np.flatnonzero``'s indices at every
+  share of true entries, at and around the bounds of the padded path (4% and 10%).
+- The matching's tables of (occupation, market, skill) factors (``MatchingMarket.cells``) must give, bit for bit,
+  the application weights and offered pay computed seeker by seeker.
 - ``random_streams.geometric_months`` (in place) must give the plain formula's months.
 - ``random_streams.weighted_choice`` must give ``Generator.choice``'s draws (with weights) and leave
   the generator in the same state.
@@ -31,7 +35,7 @@ import sys
 
 import numpy as np
 
-from sim.region.labour_market import _choose_markets, count_at_or_below
+from sim.region.labour_market import MatchingMarket, _choose_markets, _rows_where, count_at_or_below
 from sim.region.random_streams import RandomStreams, geometric_months, weighted_choice
 from sim.region.state import is_one_of
 
@@ -220,3 +224,53 @@ def test_firm_agents_are_made_on_first_read_one_per_firm_in_id_order() -> None:
     assert len(model.agents) == model.firms.count  # firms added since get theirs, the others keep theirs
     assert model.firm_agents[: len(agents)] == agents
     assert [agent.index for agent in model.firm_agents] == list(range(model.firms.count))
+
+
+def test_rows_where_equals_flatnonzero() -> None:
+    rng = np.random.default_rng(21)
+    for rows in (0, 1, 1000, 65_536, 70_001, 1_250_000):
+        draws = rng.random(rows)
+        for share in (0.0, 0.01, 0.0399, 0.04, 0.0401, 0.05, 0.08, 0.0999, 0.1, 0.1001, 0.3, 1.0):
+            mask = draws < share
+            expected = np.flatnonzero(mask)
+            found = _rows_where(mask)
+            np.testing.assert_array_equal(found, expected)
+            assert found.dtype == expected.dtype
+    mask = np.zeros(1_000_000, dtype=bool)
+    mask[-80_000:] = True  # hits at the very end, next to the padding
+    np.testing.assert_array_equal(_rows_where(mask), np.flatnonzero(mask))
+
+
+def test_matching_factor_tables_equal_the_formulas_seeker_by_seeker() -> None:
+    """The weights and pay factors gathered from the small tables: the same bits as the formulas per seeker."""
+    rng = np.random.default_rng(8)
+    occupations = 5
+    distance = rng.random((occupations, occupations))
+    np.fill_diagonal(distance, 0.0)
+    market = MatchingMarket(
+        distance=distance,
+        search_distance_weight=2.3,
+        wage_loss_per_distance=0.17,
+        skill_wage=np.array([0.8, 1.0, 1.3]),
+        skill_search=np.array([0.7, 1.0, 1.2]),
+        long_term_months=12,
+        long_term_decay=0.031,
+        curvature=1.27,
+        on_the_job_search_rate=0.125,
+    )
+    size = 200_000
+    occupation = rng.integers(0, occupations, size).astype(np.int8)
+    chosen = rng.integers(0, occupations, size).astype(np.int8)
+    skill = rng.integers(1, 4, size).astype(np.int8)
+    months = rng.integers(0, 120, size)
+    d = distance[occupation, chosen]
+    plain_weight = (
+        np.exp(-market.search_distance_weight * d)
+        * market.skill_search[skill - 1]
+        * np.exp(-market.long_term_decay * np.maximum(months - market.long_term_months, 0))
+    )
+    plain_pay = market.skill_wage[skill - 1] * (1.0 - market.wage_loss_per_distance * d)
+    cell = market.cells(occupation, chosen, skill)
+    assert market.application_weight(occupation, chosen, skill, months).tobytes() == plain_weight.tobytes()
+    assert market.weight_of_cells(cell, months).tobytes() == plain_weight.tobytes()
+    assert market.pay_factor(cell).tobytes() == plain_pay.tobytes()
