@@ -174,9 +174,7 @@ def _mobility(
     ]
 
 
-def _migration_links(
-    regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]
-) -> list[str]:
+def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
     lines = [
         "",
         "# Migration between the regions: a share of each region's out-migrants settles in each other region,",
