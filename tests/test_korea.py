@@ -269,10 +269,10 @@ def test_the_regions_migrate_at_their_sourced_rates_and_the_links_bring_the_nati
     rate at every age stands to Gwangju's as the sourced movers out per member of the labour force do (Sejong's
     about twice Gwangju's), to the rates' six decimals. Over the nation the residents' in-migrants a month at the
     start (population by age times in-migration rates) equal what the [[migration]] links are expected to bring
-    (sim/nation/hosts.py), so nothing is left to come from a rest of the country. Region by region they differ by the sampling of whole
-    firms (population per member of the sourced labour force 1.30 to 1.66 at scale 0.01); over the nation the
-    difference is the regions' in/out ratios (at most 1.26) weighting that sampling error (a few percent): 1%
-    (measured 0.1%, seed 1)."""
+    (sim/nation/hosts.py), so nothing is left to come from a rest of the country. Region by region they differ
+    by the sampling of whole firms (population per member of the sourced labour force 1.30 to 1.66 at scale
+    0.01); over the nation the difference is the regions' in/out ratios (at most 1.26) weighting that sampling
+    error (a few percent): 1% (measured 0.1%, seed 1)."""
     flows = _flows()
     moved_out = {name: sum(n for (o, _), n in flows.items() if o == name) for name in REGIONS.values()}
     per_member = {name: moved_out[name] / int(LABOUR[name]["labour_force"]) for name in REGIONS.values()}
