@@ -617,3 +617,109 @@ def test_a_comparison_sets_the_files_packages_against_the_nation_without_any(tmp
     assert main(["nation", str(plain), "--compare", "--out", str(tmp_path / "c")]) == 2
     assert "gives no region a package" in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+
+
+SOUTH_WEST = """
+[nation]
+name = "south_west"
+description = "Gwangju and Jeonnam as the Korea nation builds them (scripts/build_korea.py), without links"
+start = "2023-01"
+months = {months}
+scale = 0.01
+
+[[regions]]
+name = "gwangju"
+scenario = "{folder}/r24_gwangju.toml"
+
+[[regions]]
+name = "jeonnam"
+scenario = "{folder}/r36_jeonnam.toml"
+"""
+
+
+def _south_west(folder: Path, months: int = 6) -> Path:
+    """Two of the Korea nation's sido, copied beside a nation file of their own (regions are files beside it)."""
+    import shutil
+
+    korea = Path(__file__).resolve().parents[1] / "scenarios" / "nations" / "regions" / "korea"
+    regions = folder / "korea"
+    shutil.copytree(korea, regions)
+    path = folder / "south_west.toml"
+    path.write_text(SOUTH_WEST.format(months=months, folder="korea"))
+    return path
+
+
+def test_a_package_that_does_not_fit_its_region_is_refused_in_one_line_before_any_run(tmp_path, capsys):
+    """Bad input names the region, the package's key path, the value and what is allowed; exit 2, no folder.
+    single_hiring_subsidy names Gwangju's `auto` sector; the Korea nation's regions have KSIC divisions."""
+    from sim.cli import main
+
+    path = _south_west(tmp_path)
+    for package, words in (
+        ("single_hiring_subsidy", ("interventions[0].displaced_from[0]", "got 'auto'", "motor_vehicles")),
+        ("no_such_package", ("got 'no_such_package'", "no such file")),
+    ):
+        out = tmp_path / f"out_{package}"
+        assert main(["nation", str(path), "--package", f"gwangju={package}", "--reps", "2", "--out", str(out)]) == 2
+        error = capsys.readouterr().err.strip()
+        assert len(error.splitlines()) == 1, error
+        assert error.startswith("shocksim: error: package for region 'gwangju': ")
+        assert all(word in error for word in words), error
+        assert not out.exists()
+
+
+def test_the_tile_map_shades_each_sido_by_its_effect_and_hatches_what_seeds_cannot_tell_from_zero():
+    """Issue 16's map of jobs saved or lost by region, without boundary data: one square per sido, blue for gains
+    and red for losses, darker for larger effects; hatched when the interval includes zero; a sido outside the
+    nation an empty outline; no map for a nation whose regions are not Korea's sido."""
+    from matplotlib.colors import to_rgb
+
+    from sim.experiment.nation_compare import NationComparison
+    from sim.viz.nation_figures import KOREA_TILES, jobs_by_region_map
+
+    effects = {"gwangju": (300.0, 100.0, 500.0), "jeonnam": (-150.0, -250.0, -50.0), "ulsan": (20.0, -80.0, 120.0)}
+    rows = [
+        {"arm": "a", "region": region, "metric": "job_years", "mean": m, "ci_low": lo, "ci_high": hi, "n": 3}
+        for region, (m, lo, hi) in {**effects, "nation": (170.0, 0.0, 340.0)}.items()
+    ]
+    comparison = NationComparison(pd.DataFrame(), pd.DataFrame(rows), {"a": {"gwangju": "p"}}, 3, 1)
+    figure = jobs_by_region_map(comparison)
+    tiles = {patch.get_gid(): patch for patch in figure.axes[0].patches}
+    assert set(tiles) == {f"tile-{name}" for name in KOREA_TILES}
+    red, _, blue = zip(*(to_rgb(tiles[f"tile-{name}"].get_facecolor()) for name in effects), strict=True)
+    assert blue[0] > red[0] and red[1] > blue[1]  # a gain blue, a loss red
+    assert sum(to_rgb(tiles["tile-ulsan"].get_facecolor())) > sum(to_rgb(tiles["tile-gwangju"].get_facecolor()))
+    hatched = {name for name in effects if tiles[f"tile-{name}"].get_hatch()}
+    assert hatched == {"ulsan"}  # its interval includes zero
+    assert tiles["tile-seoul"].get_facecolor()[3] == 0.0 and not tiles["tile-seoul"].get_hatch()  # not in the nation
+    texts = " ".join(text.get_text() for text in figure.axes[0].texts)
+    assert "gwangju\n+300" in texts and "jeonnam\n-150" in texts and "the nation +170" in figure.axes[0].get_title()
+    other = pd.DataFrame([{**rows[0], "region": "gyeongju"}])
+    assert jobs_by_region_map(NationComparison(pd.DataFrame(), other, {"a": {"gyeongju": "p"}}, 3, 1)) is None
+
+
+def test_a_korean_nation_comparison_report_shows_the_tile_map_in_a_headless_browser(tmp_path):
+    """Issue 16's outputs as people see them: `shocksim nation` on two of the Korea nation's sido writes
+    figures/regions_map.png beside the sorted bars, and the report embeds and loads both, offline."""
+    from sim.cli import main
+    from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
+
+    path = _south_west(tmp_path, months=12)  # long enough for the package's first participants
+    folder = tmp_path / "cmp"
+    aimed = "gwangju=single_public_jobs"  # a package that names no sector (Gwangju's scenario's would not fit)
+    assert main(["nation", str(path), "--package", aimed, "--reps", "2", "--out", str(folder)]) == 0
+    assert (folder / "figures" / "regions.png").is_file() and (folder / "figures" / "regions_map.png").is_file()
+    report = tmp_path / "report.html"
+    assert main(["report", str(folder), "--out", str(report)]) == 0
+    assert 'id="regions-map"' in report.read_text()
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
+        page, external, errors = offline_page(context)
+        page.goto(report.as_uri(), wait_until="load")
+        for selector in ('#regions-figure img[alt="Job-years by region"]', "#regions-map img"):
+            assert page.locator(selector).evaluate("i => i.naturalWidth") > 0, selector
+        page.locator("#regions-map").screenshot(path=str(ARTIFACTS / "nation_tile_map.png"))
+    assert external == [] and errors == [], (external, errors)

@@ -30,8 +30,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=[],
         metavar="REGION=PACKAGE",
         help="compare the nation with this package in this region (and the file's packages in the others) against "
-        "the nation without any package (repeatable: one package per region; all=PACKAGE puts it in every region); "
-        "prints effects, money and cost per job by region and for the nation",
+        "the nation without any package (repeatable: one package per region; REGION,REGION=PACKAGE puts it in "
+        "each region listed, all=PACKAGE in every region); prints effects, money and cost per job by region and for "
+        "the nation",
     )
     parser.add_argument(
         "--compare",
@@ -57,17 +58,21 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _aimed(texts: list[str]) -> dict[str, str]:
-    """``REGION=PACKAGE`` arguments as a mapping; a malformed or repeated one is an input error (exit 2)."""
+    """``REGION[,REGION...]=PACKAGE`` arguments as a mapping; a malformed or repeated one is an input error (exit 2)."""
     from sim.errors import InputError
 
     aimed: dict[str, str] = {}
     for text in texts:
-        region, sep, package = text.partition("=")
-        if not sep or not region or not package:
-            raise InputError(f"--package: got {text!r}; allowed: REGION=PACKAGE, e.g. gwangju=gwangju_2021")
-        if region in aimed:
-            raise InputError(f"--package: got a second package for {region!r}; allowed: one package per region")
-        aimed[region] = package
+        regions, sep, package = text.partition("=")
+        names = regions.split(",")
+        if not sep or not package or not all(names):
+            raise InputError(
+                f"--package: got {text!r}; allowed: REGION=PACKAGE or REGION,REGION=PACKAGE, e.g. gwangju=gwangju_2021"
+            )
+        for region in names:
+            if region in aimed:
+                raise InputError(f"--package: got a second package for {region!r}; allowed: one package per region")
+            aimed[region] = package
     return aimed
 
 

@@ -193,6 +193,27 @@ def _bridges(
     return rows
 
 
+def _check_arms(nation: Nation, arms: Mapping[str, Mapping[str, Any]]) -> None:
+    """Every aimed package exists and fits its region's scenario, before any run (one-line input error).
+
+    Checked here rather than left to the runs: a run in a worker process reports a failure, not
+    the input error it was.
+    """
+    from sim.errors import InputError
+    from sim.model import load_packages
+
+    for aimed in arms.values():
+        for region, package in aimed.items():
+            if region not in nation.scenarios:
+                raise InputError(f"packages: got region {region!r}; allowed: one of the regions {nation.region_names}")
+            if package is None:
+                continue
+            try:
+                load_packages(package, nation.scenarios[region])
+            except InputError as error:
+                raise InputError(f"package for region {region!r}: {error}") from None
+
+
 def compare_nation(
     nation: Nation | str | Path,
     arms: Mapping[str, Mapping[str, Any]],
@@ -222,6 +243,7 @@ def compare_nation(
     overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
     nation = load_nation(nation, overrides)
     full_scale = nation.spec.nation.scale
+    _check_arms(nation, arms)
     seeds = [replicate_seed(seed, replicate) for replicate in range(reps)]
     labels = [None, *arms]
     without = dict.fromkeys(nation.region_names)  # no package anywhere, the file's included

@@ -100,6 +100,7 @@ def nation_report_context(summary: pd.DataFrame, manifest: dict[str, Any], folde
     environment = manifest.get("environment", {})
     aimed = ", ".join(f"{package} in {region}" for region, package in packages.items())
     figure = folder / "figures" / "regions.png"
+    tile_map = folder / "figures" / "regions_map.png"
     return {
         "title": f"Jobs by region: {aimed} in the nation {header['name']}",
         "question": (
@@ -119,6 +120,7 @@ def nation_report_context(summary: pd.DataFrame, manifest: dict[str, Any], folde
         "table": _table(summary, [region["name"] for region in spec["regions"]]),
         "bridge": _bridge(summary, [region["name"] for region in spec["regions"]]),
         "figure": _data_url(figure) if figure.is_file() else None,
+        "tile_map": _data_url(tile_map) if tile_map.is_file() else None,
         "provenance": {
             "made_by": environment.get("shocksim", "unknown"),
             "commit": environment.get("commit", "not recorded"),
