@@ -14,7 +14,13 @@ Every number written comes from scenarios/national/ (docs/national-data.md), wit
   2024 (establishments with 10+ workers, KOSIS DT_1FS1101: employment_by_industry.csv rows of 2024);
   a division Statistics Korea suppressed has no row and gets 0 (its workers are in other_manufacturing);
 - inward arrivals and industrial complexes: Gwangju's scaled by the labour-force ratio (assumption,
-  as benchmarks/national_run.py's synthetic nation).
+  as benchmarks/national_run.py's synthetic nation);
+- migration between the regions: each [[migration]] link's share is the origin's 2023 movers to the
+  destination over all its movers to other sido (Internal Migration Statistics by sido of origin and
+  destination, KOSIS DT_1B26001: migration_by_sido.csv), so an origin's shares add up to 1 (every
+  inter-sido mover goes to a region of the nation); each region's out- and in-migration rates are
+  Gwangju's age profile scaled by the region's sourced movers per member of its labour force
+  relative to Gwangju's, in-migration with the same scale as out-migration (see _mobility).
 
 The capital area is three regions (Seoul, Incheon, Gyeonggi): every table is by sido, so the three are
 sized from their own rows, and the capital-area group of regions.csv stays available to the analyst.
@@ -25,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +58,13 @@ DIVISIONS = {
 GWANGJU_LABOUR_FORCE = 760_000
 GWANGJU_ARRIVALS_PER_YEAR = 6
 GWANGJU_INDUSTRIAL_COMPLEXES = 10
+#: Gwangju's region code: its scenario (scenarios/gwangju.toml) holds the sourced migration level the regions scale.
+GWANGJU_CODE = "24"
+GWANGJU_SCENARIO = ROOT / "scenarios" / "gwangju.toml"
+#: The year of the migration table (Internal Migration Statistics 2023, migration_by_sido.csv).
+MIGRATION_YEAR = 2023
+#: Decimals of a link's share: written rounded down, so an origin's shares add up to at most 1.
+SHARE_DECIMALS = 6
 
 
 def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
@@ -77,15 +92,113 @@ def build() -> dict[Path, str]:
         for line, row in industry
         if int(row["year"]) == SURVEY_YEAR and row["industry"] in DIVISIONS
     }
+    flows = migration_flows()
+    gwangju = _gwangju_mobility()
     files: dict[Path, str] = {}
     entries = []
     for code, region in regions.items():
         name = region_name(region["name_en"])
         file = REGION_DIR / f"r{code}_{name}.toml"
-        files[file] = _region_file(code, region, labour[code], eaps[code], survey)
+        mobility = _mobility(code, flows, labour, gwangju)
+        files[file] = _region_file(code, region, labour[code], eaps[code], survey, mobility)
         entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
-    files[NATION_FILE] = _nation_file(entries)
+    files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows))
     return files
+
+
+def migration_flows() -> dict[tuple[str, str], tuple[int, int]]:
+    """Movers of MIGRATION_YEAR by (origin code, destination code), with the CSV line of each."""
+    return {
+        (row["origin"], row["destination"]): (int(row["movers"]), line)
+        for line, row in _rows("migration_by_sido.csv")
+        if int(row["year"]) == MIGRATION_YEAR
+    }
+
+
+def moved_out(code: str, flows: dict[tuple[str, str], tuple[int, int]]) -> int:
+    """The region's movers to the other 16 sido (KOSIS DT_1B26001)."""
+    return sum(movers for (origin, _), (movers, _) in flows.items() if origin == code)
+
+
+def moved_in(code: str, flows: dict[tuple[str, str], tuple[int, int]]) -> int:
+    """The region's movers from the other 16 sido (KOSIS DT_1B26001)."""
+    return sum(movers for (_, destination), (movers, _) in flows.items() if destination == code)
+
+
+def link_share(origin: str, destination: str, flows: dict[tuple[str, str], tuple[int, int]]) -> float:
+    """The destination's share of the origin's movers to other sido, rounded down to SHARE_DECIMALS."""
+    unit = 10**SHARE_DECIMALS
+    return math.floor(flows[(origin, destination)][0] / moved_out(origin, flows) * unit) / unit
+
+
+def _gwangju_mobility() -> dict[str, list[float]]:
+    with GWANGJU_SCENARIO.open("rb") as handle:
+        return tomllib.load(handle)["mobility"]
+
+
+def _mobility(
+    code: str,
+    flows: dict[tuple[str, str], tuple[int, int]],
+    labour: dict[str, tuple[int, dict[str, str]]],
+    gwangju: dict[str, list[float]],
+) -> list[str]:
+    """The region's [mobility] migration rates, from the sourced movers and Gwangju's sourced level and age shape.
+
+    Out-migration: Gwangju's rates by age times (the region's movers to other sido per member of its labour
+    force) / (Gwangju's). The model sizes every region's population from its labour force with the same
+    participation, so the regions' out-migrants stand to each other as the sourced movers do, at Gwangju's
+    level. In-migration: the out-migration rates times the region's movers in / movers out (same age shape,
+    an assumption), so its in-migrants at the start equal what the links bring (sim/nation/migration.py takes
+    the links' expected flow out of the region's own in-migration): the nation's moves balance, as KOSIS
+    counts each move once out of one sido and once into another.
+    """
+    out, into = moved_out(code, flows), moved_in(code, flows)
+    labour_force = int(labour[code][1]["labour_force"])
+    reference = moved_out(GWANGJU_CODE, flows) / int(labour[GWANGJU_CODE][1]["labour_force"])
+    scale = out / labour_force / reference
+    rates = [rate * scale for rate in gwangju["out_migration_rate_per_year_by_age"]]
+    net = [rate * (into / out - 1.0) for rate in rates]
+    return [
+        "",
+        "[mobility]",
+        f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
+        "KOSIS DT_1B26001,",
+        f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
+        f"(scenarios/gwangju.toml) x {scale:.4f}",
+        f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
+        f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
+        "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
+        "# what the nation's [[migration]] links bring (../../korea.toml).",
+        "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
+        "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
+    ]
+
+
+def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
+    lines = [
+        "",
+        "# Migration between the regions: a share of each region's out-migrants settles in each other region,",
+        f"# its {MIGRATION_YEAR} movers there over all its movers to other sido (Statistics Korea, Internal Migration",
+        "# Statistics, KOSIS DT_1B26001, as exported in github.com/yun0612/region-insight; migration_by_sido.csv),",
+        f"# rounded down to {SHARE_DECIMALS} decimals. Every inter-sido mover goes to a region of the nation.",
+    ]
+    names = {code: region_name(region["name_en"]) for code, region in regions.items()}
+    for origin in regions:
+        out = moved_out(origin, flows)
+        for destination in regions:
+            if destination == origin:
+                continue
+            movers, line = flows[(origin, destination)]
+            lines += [
+                "",
+                "[[migration]]",
+                f'origin = "{names[origin]}"',
+                f'destination = "{names[destination]}"',
+                f"share_of_out_migrants = {link_share(origin, destination, flows):.{SHARE_DECIMALS}f}",
+                f'source = "KOSIS DT_1B26001 {MIGRATION_YEAR}: {movers:,} of {out:,} movers to other sido '
+                f'(migration_by_sido.csv line {line})"',
+            ]
+    return lines
 
 
 def _region_file(
@@ -94,6 +207,7 @@ def _region_file(
     labour: tuple[int, dict[str, str]],
     eaps: tuple[int, dict[str, str]],
     survey: dict[tuple[str, str], tuple[int, dict[str, str]]],
+    mobility: list[str],
 ) -> str:
     labour_line, lf = labour
     eaps_line, bc = eaps
@@ -162,12 +276,13 @@ def _region_file(
         "",
         "[industries.other_manufacturing]",
         f"employees = {other:_}  # derived: {manufacturing:,} manufacturing jobs less the divisions above",
+        *mobility,
         "",
     ]
     return "\n".join(lines)
 
 
-def _nation_file(entries: list[tuple[str, str, dict[str, str]]]) -> str:
+def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list[str]) -> str:
     lines = [
         "# Korea's 17 metropolitan cities and provinces, each a region sized to Statistics Korea's tables (issue 16).",
         "# Generated by scripts/build_korea.py from scenarios/national/*.csv: do not edit by hand.",
@@ -177,18 +292,21 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]]) -> str:
         "# Sourced per region (regions/korea/r*.toml, each number with its source): the 2023 labour force and",
         "# unemployment (EAPS), manufacturing's share of employment (EAPS by industry) and its split into eight",
         "# KSIC divisions (Mining and Manufacturing Survey 2024). The capital area is three regions (Seoul,",
-        "# Incheon, Gyeonggi), as every table is by sido. Assumptions (regions/korea/base_2023.toml): every",
-        "# region's firms, workers' flows, mobility and households are Gwangju's; the divisions share Gwangju's",
-        "# other-manufacturing economics. No links: the sourced commuting shares (scenarios/national/commuting.csv)",
-        "# are of residents, and a link needs the work region's in-commuters, not sourced by region; no",
-        "# origin-destination migration table and no inter-regional trade by product were found",
-        "# (docs/national-data.md). The 41 main key industries were not found either; the 19 future industries",
-        "# (key_industries.csv) are named in each region's comment below, not modelled apart.",
+        "# Incheon, Gyeonggi), as every table is by sido. Linked by migration: the 272 [[migration]] links below",
+        "# send each region's out-migrants to the other 16 as Statistics Korea's 2023 movers by sido of origin and",
+        "# destination did (migration_by_sido.csv), and each region's migration rates are scaled from Gwangju's by",
+        "# its sourced movers (regions/korea/r*.toml [mobility]). Assumptions (regions/korea/base_2023.toml): every",
+        "# region's firms, workers' flows, the age shape of migration and households are Gwangju's; the divisions",
+        "# share Gwangju's other-manufacturing economics. Not linked: commuting (the sourced shares in",
+        "# scenarios/national/commuting.csv are of residents, and a link needs the work region's in-commuters, not",
+        "# sourced by region) and trade (no inter-regional trade by product was found: docs/national-data.md).",
+        "# The 41 main key industries were not found either; the 19 future industries (key_industries.csv) are",
+        "# named in each region's comment below, not modelled apart.",
         "",
         "[nation]",
         'name = "korea"',
         "description = \"Korea's 17 regions in 2023: labour force and manufacturing by KSIC division "
-        'from Statistics Korea; no links"',
+        'from Statistics Korea; linked by 2023 migration between sido"',
         'start = "2023-01"                 # the labour-force table\'s year (EAPS 2023 annual)',
         "months = 36                       # assumption: three years, to December 2025",
         "scale = 0.05                      "
@@ -207,6 +325,7 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]]) -> str:
             f'name = "{name}"',
             f'scenario = "{path}"',
         ]
+    lines += migration
     return "\n".join(lines) + "\n"
 
 

@@ -32,6 +32,7 @@ def test_every_table_loads_and_korea_has_17_regions_in_15_groups():
         "key_industries.csv",
         "labour_force.csv",
         "migration.csv",
+        "migration_by_sido.csv",
         "national_totals.csv",
         "regions.csv",
     ]
@@ -177,6 +178,15 @@ def _edit(path: Path, line: int, column: str, value: str) -> None:
             "0.3",
             "line 2.value: got '0.3'; allowed: empty where",
         ),
+        ("migration_by_sido.csv", 2, "destination", "11", "line 2.destination: got '11'; allowed: one of 21"),
+        (
+            "migration_by_sido.csv",
+            3,
+            "destination",
+            "21",
+            "line 3.destination: got '21'; allowed: each origin-destination pair once",
+        ),
+        ("migration_by_sido.csv", 2, "movers", "0", "line 2.movers: got 0; allowed: at least 1"),
     ],
 )
 def test_a_bad_cell_is_one_line_naming_file_line_column_value_and_what_is_allowed(
@@ -195,3 +205,13 @@ def test_a_missing_table_is_named(tmp_path):
     (folder / "migration.csv").unlink()
     with pytest.raises(ScenarioError, match=r"migration.csv: got 'missing'"):
         load_national_data(folder)
+
+
+def test_the_movers_between_sido_hold_every_pair_and_balance():
+    """Internal Migration Statistics 2023 by sido of origin and destination (KOSIS DT_1B26001,
+    migration_by_sido.csv): all 17 x 16 ordered pairs; every move between sido is counted once out of one and once
+    into another: 2,142,542 movers between sido in all (the transcription's total)."""
+    flows = load_national_data().migration_flows
+    assert len(flows) == 17 * 16 and all(flow.year == 2023 for flow in flows.values())
+    assert flows[("11", "31")].movers == 279_375 and flows[("31", "11")].movers == 227_540
+    assert sum(flow.movers for flow in flows.values()) == 2_142_542

@@ -134,6 +134,17 @@ class Migration:
 
 
 @dataclass(frozen=True)
+class MigrationFlow:
+    """Movers from the ``origin`` sido to the ``destination`` sido in ``year`` (Statistics Korea, KOSIS DT_1B26001)."""
+
+    origin: str
+    destination: str
+    year: int
+    movers: int
+    source: Source
+
+
+@dataclass(frozen=True)
 class TradeShare:
     """A share from the Bank of Korea's regional input-output tables (0-1) for a region and product group."""
 
@@ -168,6 +179,8 @@ class NationalData:
     migration: list[Migration] = field(repr=False)
     interregional_trade: list[TradeShare] = field(repr=False)
     investment_origin: dict[str, InvestmentOrigin] = field(repr=False)
+    #: Movers between the 17 sido by (origin, destination): every ordered pair once (migration_by_sido.csv).
+    migration_flows: dict[tuple[str, str], MigrationFlow] = field(repr=False)
 
     def non_metropolitan(self) -> list[str]:
         """Codes of the 14 regions outside the capital area (seed 004's 14 cities and provinces)."""
@@ -386,6 +399,26 @@ def _migration(folder: Path, regions: set[str]) -> list[Migration]:
     return out
 
 
+def _migration_flows(folder: Path, regions: set[str]) -> dict[tuple[str, str], MigrationFlow]:
+    """Movers by sido of origin and destination: each ordered pair of two different regions exactly once."""
+    table = _Rows(folder / "migration_by_sido.csv", ("origin", "destination", "year", "movers", "unit"))
+    out: dict[tuple[str, str], MigrationFlow] = {}
+    for line, row in table:
+        origin = table.choice(line, row, "origin", regions)
+        destination = table.choice(line, row, "destination", regions - {origin})
+        if (origin, destination) in out:
+            raise table.fail(line, "destination", destination, f"allowed: each origin-destination pair once ({origin})")
+        table.choice(line, row, "unit", {"persons"})
+        movers = table.integer(line, row, "movers", 1)
+        year = table.integer(line, row, "year", 1990)
+        out[(origin, destination)] = MigrationFlow(origin, destination, year, movers, table.source(line, row))
+    missing = sorted((o, d) for o in regions for d in regions if o != d and (o, d) not in out)
+    if missing:
+        origin, destination = missing[0]
+        raise table.fail(len(out) + 1, "origin", f"{origin}->{destination}", "allowed: every pair of two regions")
+    return out
+
+
 def _trade(folder: Path, regions: set[str]) -> list[TradeShare]:
     table = _Rows(folder / "interregional_trade.csv", ("region", "products", "year", "measure", "value"))
     out = []
@@ -433,4 +466,5 @@ def load_national_data(folder: Path | None = None) -> NationalData:
         migration=_migration(folder, codes),
         interregional_trade=_trade(folder, codes),
         investment_origin=_investment(folder),
+        migration_flows=_migration_flows(folder, codes),
     )

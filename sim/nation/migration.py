@@ -17,9 +17,15 @@ destination's, by the same mechanism the destination applies to everyone moving 
 in-migration factor last month: net out-migrants per extra unemployed resident, half of them as
 fewer arrivals; "Labor Mobility and Unemployment over the Business Cycle", Blanchard and Katz
 1992; for Korea, Choi, Kim and Lim 2015, J. Korea Planning Assoc. 50(5): prime-age migrants move
-to local labour markets with better employment opportunities). A link's share is multiplied by
-that factor (shares of one origin kept at most 1 together); those who do not go to the
-destination go to the rest of the country.
+to local labour markets with better employment opportunities). Prospects are relative: each
+destination's weight is its link's share times that factor, the rest of the country's is what the
+links leave (1 less the shares) at its start prospects (factor 1, the nation does not model it),
+and every out-migrant goes to one of them in proportion to the weights. At the start (every factor
+1) the links take their shares; a destination whose jobs go takes fewer, and its would-be migrants
+go to the other destinations and the rest of the country; when every destination's prospects fall
+together nothing changes but the rest of the country's part, which a complete nation (an origin's
+shares adding up to 1, as the Korea nation's do: every inter-sido mover settles in another sido)
+does not have, so its migrants stay in the nation.
 """
 
 from __future__ import annotations
@@ -39,14 +45,17 @@ def expected_out_migrants_per_month(state: RegionState) -> float:
 
 
 def shares(mine: list[MigrationLink], prospects: dict[str, float]) -> np.ndarray:
-    """Each link's share of the origin's out-migrants this month: the file's share x the destination's factor.
+    """Each link's share of the origin's out-migrants this month: relative prospects (module docstring).
 
-    ``prospects``: the destinations' in-migration factors last month (1 when not known yet). If the
-    shares together pass 1 they are scaled to sum to 1.
+    ``prospects``: the destinations' in-migration factors last month (1 when not known yet). A link's
+    weight is the file's share x its destination's factor; the rest of the country weighs 1 less the
+    file's shares; each link's share is its weight over all the weights.
     """
-    scaled = np.array([link.share_of_out_migrants * prospects.get(link.destination, 1.0) for link in mine])
-    total = float(scaled.sum())
-    return scaled / total if total > 1.0 else scaled
+    base = np.array([link.share_of_out_migrants for link in mine])
+    scaled = base * np.array([prospects.get(link.destination, 1.0) for link in mine])
+    rest = max(1.0 - float(base.sum()), 0.0)
+    total = float(scaled.sum()) + rest
+    return scaled / total if total > 0.0 else scaled
 
 
 def send(
