@@ -216,21 +216,18 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 # 2.5 bn at 1x, 2x and 4x over seeds 1-10), so more budget raises the cover it may give, not what it
 # spends, and the spending test does not fit it; its volume response is tested in its own file.
 REACH = [
-    pytest.param(
-        "single_retention",
-        marks=_xfail(
-            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
-            "means 343, 486, 491 at 1x, 2x, 4x (10.0, 16.3, 16.5 bn spent); 1x->2x: +143 (sd 330, 95% lower bound "
-            "-48, detectable 284, minimum of interest 137 for 6.3 bn more spent); 2x->4x: +4 (sd 9, 95% lower bound "
-            "-1, detectable 8, minimum of interest 5 for 0.2 bn more spent). Before: reached firms' job-years 406, "
-            "712, 746 (10.0, 16.6, 17.5 bn spent): 1x->2x +306 (lower bound +184) rises; 2x->4x +34 (sd 67, lower "
-            "bound -5, detectable 58) for only 0.9 bn more spent (the eligible jobs are nearly all covered at 2x): "
-            "the minimum of interest, 19, is below what 10 seeds can detect"
-        ),
-    ),
+    # single_retention passes since the start holds the steady state's open jobs: means 344, 494, 494 at 1x, 2x, 4x
+    # (10.0, 13.9, 13.9 bn spent); 1x->2x: +150 (sd 192, 95% lower bound +39, detectable 165, minimum of interest 86
+    # for 3.9 bn more spent); 2x->4x: +0 (sd 0, 95% lower bound +0, detectable 0, minimum of interest 0 for 0.0 bn
+    # more spent) (a strict expected failure before).
+    "single_retention",
     pytest.param(
         "single_loans",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 202, 297, 305 at 1x, 2x, 4x (8.3, "
+            "12.8, 13.6 bn spent); 1x->2x: +95 (sd 112, 95% lower bound +30, detectable 96, minimum of interest 99 "
+            "for 4.5 bn more spent); 2x->4x: +8 (sd 25, 95% lower bound -7, detectable 22, minimum of interest 17 for"
+            " 0.8 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 232, 231, 260 at 1x, 2x, 4x (8.5, 10.7, 11.6 bn spent); 1x->2x: -1 (sd 34, 95% lower bound -21, "
             "detectable 30, minimum of interest 48 for 2.2 bn more spent); 2x->4x: +29 (sd 62, 95% lower bound -7, "
@@ -243,6 +240,10 @@ REACH = [
     pytest.param(
         "single_hiring_subsidy",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 138, 114, 114 at 1x, 2x, 4x (9.8, "
+            "12.1, 12.1 bn spent); 1x->2x: -24 (sd 35, 95% lower bound -44, detectable 30, minimum of interest 51 for"
+            " 2.3 bn more spent); 2x->4x: +0 (sd 0, 95% lower bound +0, detectable 0, minimum of interest 0 for 0.0 "
+            "bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 203, 177, 172 at 1x, 2x, 4x (9.6, 12.5, 12.7 bn spent); 1x->2x: -26 (sd 42, 95% lower bound -51, "
             "detectable 36, minimum of interest 64 for 2.9 bn more spent); 2x->4x: -5 (sd 15, 95% lower bound -14, "
@@ -255,6 +256,10 @@ REACH = [
     pytest.param(
         "single_retraining",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means -194, -408, -497 at 1x, 2x, 4x (5.8, "
+            "8.5, 10.2 bn spent); 1x->2x: -214 (sd 116, 95% lower bound -282, detectable 100, minimum of interest 60 "
+            "for 2.7 bn more spent); 2x->4x: -89 (sd 193, 95% lower bound -201, detectable 166, minimum of interest "
+            "36 for 1.7 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means -110, -314, -412 at 1x, 2x, 4x (6.3, 9.9, 11.9 bn spent); 1x->2x: -204 (sd 179, 95% lower bound "
             "-307, detectable 154, minimum of interest 79 for 3.6 bn more spent); 2x->4x: -99 (sd 242, 95% lower "
@@ -268,6 +273,10 @@ REACH = [
     pytest.param(
         "single_infrastructure",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 12, -29, 23 at 1x, 2x, 4x (10.0, "
+            "20.0, 40.0 bn spent); 1x->2x: -41 (sd 119, 95% lower bound -110, detectable 102, minimum of interest 218"
+            " for 10.0 bn more spent); 2x->4x: +52 (sd 149, 95% lower bound -34, detectable 128, minimum of interest "
+            "437 for 20.0 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 6, -10, 26 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: -16 (sd 70, 95% lower bound -57, "
             "detectable 60, minimum of interest 218 for 10.0 bn more spent); 2x->4x: +36 (sd 132, 95% lower bound "
@@ -279,23 +288,28 @@ REACH = [
             "(not analysed further)"
         ),
     ),
+    # single_interest_subsidy passes since the start holds the steady state's open jobs: means 30, 126, 283 at 1x,
+    # 2x, 4x (9.9, 20.0, 39.9 bn spent); 1x->2x: +96 (sd 132, 95% lower bound +20, detectable 113, minimum of
+    # interest 220 for 10.1 bn more spent); 2x->4x: +158 (sd 169, 95% lower bound +59, detectable 145, minimum of
+    # interest 435 for 19.9 bn more spent) (a strict expected failure before).
+    "single_interest_subsidy",
     pytest.param(
-        "single_interest_subsidy",
+        "single_social_economy",
         marks=_xfail(
-            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
-            "means 90, 143, 292 at 1x, 2x, 4x (9.9, 19.9, 39.9 bn spent); 1x->2x: +53 (sd 168, 95% lower bound -45, "
-            "detectable 145, minimum of interest 219 for 10.0 bn more spent); 2x->4x: +150 (sd 208, 95% lower bound "
-            "+29, detectable 179, minimum of interest 436 for 20.0 bn more spent). It passed before"
+            "measured since the start holds the steady state's open jobs: means 1118, 1226, 1369 at 1x, 2x, 4x "
+            "(9.5, 12.0, 15.0 bn spent); 1x->2x: +109 (sd 257, 95% lower bound -40, detectable 221, minimum of "
+            "interest 55 for 2.5 bn more spent): underpowered. It passed before (since on-the-job search was set "
+            "from MOEL's voluntary separations; before that 1171, 1341, 1305, 2x->4x -35, a strict expected failure)"
         ),
     ),
-    # single_social_economy passes since on-the-job search was set from MOEL's voluntary separations (before:
-    # supported enterprises' job-years 1171, 1341, 1305 at 9.5, 12.0, 15.0 bn, 2x->4x -35, underpowered, a strict
-    # expected failure).
-    "single_social_economy",
     "single_commercialisation",
     pytest.param(
         "single_investment",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 0, 72, 73 at 1x, 2x, 4x (3.5, 12.4, "
+            "23.7 bn spent); 1x->2x: +72 (sd 229, 95% lower bound -60, detectable 196, minimum of interest 194 for "
+            "8.9 bn more spent); 2x->4x: +0 (sd 1, 95% lower bound -0, detectable 1, minimum of interest 246 for 11.3"
+            " bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 0, 73, 74 at 1x, 2x, 4x (3.3, 12.1, 23.7 bn spent); 1x->2x: +73 (sd 230, 95% lower bound -61, "
             "detectable 198, minimum of interest 191 for 8.7 bn more spent); 2x->4x: +1 (sd 4, 95% lower bound -1, "
@@ -308,6 +322,10 @@ REACH = [
     pytest.param(
         "single_future_rnd",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 164, 176, 296 at 1x, 2x, 4x (8.4, "
+            "18.5, 38.3 bn spent); 1x->2x: +11 (sd 75, 95% lower bound -32, detectable 65, minimum of interest 219 "
+            "for 10.1 bn more spent); 2x->4x: +120 (sd 125, 95% lower bound +48, detectable 107, minimum of interest "
+            "433 for 19.8 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 142, 177, 274 at 1x, 2x, 4x (8.4, 18.3, 38.6 bn spent); 1x->2x: +36 (sd 97, 95% lower bound -20, "
             "detectable 83, minimum of interest 216 for 9.9 bn more spent); 2x->4x: +97 (sd 133, 95% lower bound +20,"
@@ -325,6 +343,10 @@ REGION = [
     pytest.param(
         "single_retention",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 575, 671, 671 at 1x, 2x, 4x (10.0, "
+            "13.9, 13.9 bn spent); 1x->2x: +96 (sd 259, 95% lower bound -54, detectable 223, minimum of interest 86 "
+            "for 3.9 bn more spent); 2x->4x: +0 (sd 0, 95% lower bound +0, detectable 0, minimum of interest 0 for "
+            "0.0 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 370, 561, 566 at 1x, 2x, 4x (10.0, 16.3, 16.5 bn spent); 1x->2x: +191 (sd 461, 95% lower bound "
             "-76, detectable 396, minimum of interest 137 for 6.3 bn more spent); 2x->4x: +5 (sd 11, 95% lower bound "
@@ -336,6 +358,10 @@ REGION = [
     pytest.param(
         "single_loans",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means -9, 103, 117 at 1x, 2x, 4x (8.3, "
+            "12.8, 13.6 bn spent); 1x->2x: +112 (sd 149, 95% lower bound +26, detectable 128, minimum of interest 99 "
+            "for 4.5 bn more spent); 2x->4x: +14 (sd 43, 95% lower bound -11, detectable 37, minimum of interest 17 "
+            "for 0.8 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 88, 124, 144 at 1x, 2x, 4x (8.5, 10.7, 11.6 bn spent); 1x->2x: +36 (sd 69, 95% lower bound -4, "
             "detectable 59, minimum of interest 48 for 2.2 bn more spent); 2x->4x: +20 (sd 43, 95% lower bound -5, "
@@ -345,20 +371,18 @@ REGION = [
             " reasons other than pay"
         ),
     ),
-    pytest.param(
-        "single_hiring_subsidy",
-        marks=_xfail(
-            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
-            "means 53, 81, 82 at 1x, 2x, 4x (9.6, 12.5, 12.7 bn spent); 1x->2x: +28 (sd 128, 95% lower bound -46, "
-            "detectable 110, minimum of interest 64 for 2.9 bn more spent); 2x->4x: +1 (sd 3, 95% lower bound -1, "
-            "detectable 3, minimum of interest 5 for 0.2 bn more spent). Before: 353, 327, 327 (9.9, 12.9, 12.9 bn "
-            "spent): 1x->2x -26 (sd 63, lower bound -63, detectable 55) for 3.0 bn more: below the minimum of "
-            "interest (66), which the design could detect (deadweight hires)"
-        ),
-    ),
+    # single_hiring_subsidy passes since the start holds the steady state's open jobs: means 125, 194, 194 at 1x,
+    # 2x, 4x (9.8, 12.1, 12.1 bn spent); 1x->2x: +68 (sd 108, 95% lower bound +6, detectable 93, minimum of interest
+    # 51 for 2.3 bn more spent); 2x->4x: +0 (sd 0, 95% lower bound +0, detectable 0, minimum of interest 0 for 0.0
+    # bn more spent) (a strict expected failure before).
+    "single_hiring_subsidy",
     pytest.param(
         "single_retraining",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 7, -96, -7 at 1x, 2x, 4x (5.8, 8.5, "
+            "10.2 bn spent); 1x->2x: -103 (sd 378, 95% lower bound -322, detectable 324, minimum of interest 60 for "
+            "2.7 bn more spent); 2x->4x: +89 (sd 518, 95% lower bound -211, detectable 445, minimum of interest 36 "
+            "for 1.7 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means -0, -45, -138 at 1x, 2x, 4x (6.3, 9.9, 11.9 bn spent); 1x->2x: -45 (sd 403, 95% lower bound -278, "
             "detectable 346, minimum of interest 79 for 3.6 bn more spent); 2x->4x: -93 (sd 237, 95% lower bound "
@@ -370,6 +394,10 @@ REGION = [
     pytest.param(
         "single_infrastructure",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 11, -64, -74 at 1x, 2x, 4x (10.0, "
+            "20.0, 40.0 bn spent); 1x->2x: -74 (sd 131, 95% lower bound -150, detectable 112, minimum of interest 218"
+            " for 10.0 bn more spent); 2x->4x: -10 (sd 266, 95% lower bound -165, detectable 229, minimum of interest"
+            " 437 for 20.0 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means -11, -94, -90 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: -83 (sd 149, 95% lower bound "
             "-169, detectable 128, minimum of interest 218 for 10.0 bn more spent); 2x->4x: +4 (sd 209, 95% lower "
@@ -382,6 +410,10 @@ REGION = [
     pytest.param(
         "single_interest_subsidy",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 1, 176, 438 at 1x, 2x, 4x (9.9, 20.0,"
+            " 39.9 bn spent); 1x->2x: +175 (sd 486, 95% lower bound -106, detectable 417, minimum of interest 220 for"
+            " 10.1 bn more spent); 2x->4x: +262 (sd 405, 95% lower bound +27, detectable 348, minimum of interest 435"
+            " for 19.9 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 17, 21, 474 at 1x, 2x, 4x (9.9, 19.9, 39.9 bn spent); 1x->2x: +4 (sd 296, 95% lower bound -168, "
             "detectable 254, minimum of interest 219 for 10.0 bn more spent); 2x->4x: +454 (sd 623, 95% lower bound "
@@ -391,20 +423,18 @@ REGION = [
         ),
     ),
     "single_public_jobs",
-    pytest.param(
-        "single_public_construction",
-        marks=_xfail(
-            "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
-            "means 120, 132, 413 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: +12 (sd 537, 95% lower bound "
-            "-300, detectable 461, minimum of interest 218 for 10.0 bn more spent); 2x->4x: +281 (sd 486, 95% lower "
-            "bound -0, detectable 417, minimum of interest 437 for 20.0 bn more spent). Before: 277, 359, 733 (10, "
-            "20, 40 bn spent): 1x->2x +81 (sd 430, lower bound -168, detectable 369): below the detectable size, "
-            "minimum of interest 218; 2x->4x +374 (lower bound +116) rises"
-        ),
-    ),
+    # single_public_construction passes since the start holds the steady state's open jobs: means -54, 251, 557 at
+    # 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: +304 (sd 398, 95% lower bound +74, detectable 342, minimum of
+    # interest 218 for 10.0 bn more spent); 2x->4x: +306 (sd 407, 95% lower bound +71, detectable 350, minimum of
+    # interest 437 for 20.0 bn more spent) (a strict expected failure before).
+    "single_public_construction",
     pytest.param(
         "single_social_economy",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 220, -5, 274 at 1x, 2x, 4x (9.5, "
+            "12.0, 15.0 bn spent); 1x->2x: -225 (sd 636, 95% lower bound -594, detectable 546, minimum of interest 55"
+            " for 2.5 bn more spent); 2x->4x: +280 (sd 565, 95% lower bound -48, detectable 485, minimum of interest "
+            "66 for 3.0 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means -34, 18, 40 at 1x, 2x, 4x (9.5, 12.0, 15.0 bn spent); 1x->2x: +52 (sd 408, 95% lower bound -184, "
             "detectable 350, minimum of interest 55 for 2.5 bn more spent); 2x->4x: +22 (sd 597, 95% lower bound "
@@ -418,6 +448,10 @@ REGION = [
     pytest.param(
         "single_employment_services",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 36, 3, 390 at 1x, 2x, 4x (7.8, 15.4, "
+            "30.9 bn spent); 1x->2x: -33 (sd 455, 95% lower bound -296, detectable 391, minimum of interest 167 for "
+            "7.6 bn more spent); 2x->4x: +387 (sd 412, 95% lower bound +148, detectable 354, minimum of interest 337 "
+            "for 15.5 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means -48, 28, 125 at 1x, 2x, 4x (8.0, 16.0, 32.0 bn spent); 1x->2x: +75 (sd 537, 95% lower bound -236, "
             "detectable 461, minimum of interest 176 for 8.0 bn more spent); 2x->4x: +98 (sd 514, 95% lower bound "
@@ -429,6 +463,10 @@ REGION = [
     pytest.param(
         "single_investment",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 0, 103, 103 at 1x, 2x, 4x (3.5, 12.4,"
+            " 23.7 bn spent); 1x->2x: +103 (sd 325, 95% lower bound -86, detectable 279, minimum of interest 194 for "
+            "8.9 bn more spent); 2x->4x: +0 (sd 2, 95% lower bound -0, detectable 1, minimum of interest 246 for 11.3"
+            " bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 0, 103, 103 at 1x, 2x, 4x (3.3, 12.1, 23.7 bn spent); 1x->2x: +103 (sd 326, 95% lower bound -86, "
             "detectable 280, minimum of interest 191 for 8.7 bn more spent); 2x->4x: +0 (sd 1, 95% lower bound -0, "
@@ -439,6 +477,10 @@ REGION = [
     pytest.param(
         "single_future_rnd",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means -11, 55, 186 at 1x, 2x, 4x (8.4, "
+            "18.5, 38.3 bn spent); 1x->2x: +66 (sd 240, 95% lower bound -73, detectable 206, minimum of interest 219 "
+            "for 10.1 bn more spent); 2x->4x: +132 (sd 336, 95% lower bound -63, detectable 289, minimum of interest "
+            "433 for 19.8 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 104, 70, 20 at 1x, 2x, 4x (8.4, 18.3, 38.6 bn spent); 1x->2x: -35 (sd 205, 95% lower bound -154, "
             "detectable 177, minimum of interest 216 for 9.9 bn more spent); 2x->4x: -50 (sd 252, 95% lower bound "
@@ -451,6 +493,10 @@ REGION = [
     pytest.param(
         "single_growth_stage",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 662, 1633, 2341 at 1x, 2x, 4x (4.8, "
+            "12.2, 26.0 bn spent); 1x->2x: +971 (sd 1982, 95% lower bound -178, detectable 1703, minimum of interest "
+            "161 for 7.4 bn more spent); 2x->4x: +708 (sd 1040, 95% lower bound +105, detectable 893, minimum of "
+            "interest 299 for 13.7 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means 654, 1621, 2484 at 1x, 2x, 4x (5.0, 12.2, 26.1 bn spent); 1x->2x: +967 (sd 1940, 95% lower bound "
             "-157, detectable 1666, minimum of interest 159 for 7.3 bn more spent); 2x->4x: +862 (sd 921, 95% lower "
@@ -465,6 +511,10 @@ REGION = [
     pytest.param(
         "single_venture_fund",
         marks=_xfail(
+            "measured since the start holds the steady state's open jobs: means 102, 143, 1 at 1x, 2x, 4x (9.6, 19.7,"
+            " 39.8 bn spent); 1x->2x: +41 (sd 263, 95% lower bound -111, detectable 226, minimum of interest 220 for "
+            "10.1 bn more spent); 2x->4x: -142 (sd 285, 95% lower bound -307, detectable 245, minimum of interest 440"
+            " for 20.2 bn more spent). Before it, "
             "measured after on-the-job search was set from MOEL's voluntary separations (relocation share 0.22): "
             "means -63, -31, -110 at 1x, 2x, 4x (9.6, 19.7, 39.8 bn spent); 1x->2x: +32 (sd 139, 95% lower bound -49,"
             " detectable 119, minimum of interest 220 for 10.1 bn more spent); 2x->4x: -79 (sd 237, 95% lower bound "

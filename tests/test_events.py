@@ -52,7 +52,8 @@ def closure_run():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: 228 staff in the stop month against 230.1 +/- 2 (the skeleton crew and those on leave, as "
+    reason="measured: 223 staff in the stop month against 225.9 +/- 2 (228 against 230.1 before the start held the "
+    "steady state's open jobs; the skeleton crew and those on leave, as "
     "shares of the staff the month before; seed 3, scale 0.1): since on-the-job search was set from MOEL's "
     "voluntary separations, 1.3% of the employed move to other jobs a month, and some of the kept staff leave "
     "in the month of the stop, which the test's arithmetic does not allow for",

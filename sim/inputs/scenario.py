@@ -168,6 +168,9 @@ class LabourMarket(_Section):
     fixed_term_contract_months: PositiveInt = 24
     fixed_term_conversion_share: Share = 0.0
     non_pay_search_share: Share = 0.0
+    # Every separation of the employed a month (job-to-job moves, quits, contract ends, layoffs, exits); with
+    # vacancy_duration_months it sets the jobs open at the start (docs/model.md 5). Zero: none open.
+    turnover_rate_per_month: Share = 0.0
 
     @model_validator(mode="after")
     def _consistent(self) -> LabourMarket:

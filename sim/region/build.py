@@ -456,6 +456,39 @@ def populate(
     workforce.wage[ids] = sector_wage[last_sector] * skill_wage[workforce.skill[ids] - 1]
 
 
+def open_job_share(labour: LabourMarket) -> float:
+    """The share of a firm's jobs open at the start: the steady-state stock of vacancies the month's flows imply.
+
+    Each month firms open one vacancy for every separation (``turnover_rate_per_month`` of the employed, by
+    every route) and a vacancy stays open ``vacancy_duration_months`` on average, so the open jobs are
+    s x D of the employed before matching (stock = inflow x mean duration). The month's quits come first in
+    its labour market (labour_market.run_labour_market): they open their jobs during month 1, so the start
+    carries s x D - q of the employed, q = ``quit_rate_per_month``; as a share of jobs (employed + open),
+    g / (1 + g). Zero when the turnover is not given.
+    """
+    carried = labour.turnover_rate_per_month * labour.vacancy_duration_months - labour.quit_rate_per_month
+    return max(carried, 0.0) / (1.0 + max(carried, 0.0))
+
+
+def open_jobs_at_start(
+    labour: LabourMarket, jobs: np.ndarray, firm_key: np.ndarray, streams: RandomStreams
+) -> np.ndarray:
+    """Per firm, how many of its ``jobs`` start open (unfilled): each job independently, ``open_job_share``.
+
+    One draw per job (stream ``"open_jobs"``, keyed by firm and slot as vacancies are), so small firms get
+    open jobs as often as large ones in expectation. The firm's workforce plan posts them in month 1
+    (production.workforce_plans: its target is its jobs), with the month's quits.
+    """
+    share = open_job_share(labour)
+    if share <= 0.0 or len(jobs) == 0:
+        return np.zeros(len(jobs), dtype=np.int64)
+    firm = np.repeat(np.arange(len(jobs)), jobs)
+    slot = np.arange(len(firm)) - np.repeat(np.cumsum(jobs) - jobs, jobs)
+    keys = firm_key[firm].astype(np.uint64) * np.uint64(1_048_576) + slot.astype(np.uint64)
+    is_open = streams.uniform("open_jobs", 0, keys) < share
+    return np.bincount(firm[is_open], minlength=len(jobs)).astype(np.int64)
+
+
 def contract_hazard_per_month(labour: LabourMarket) -> float:
     """The monthly hazard x of a job ending before its contract's limit, implied by the scenario's fixed-term shares.
 
@@ -549,13 +582,18 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
         )
         capacity = int(initial_people / max(participation, 0.05) * (1.0 + 0.03 * months / 12.0))
     workforce = Workforce(capacity)
-    populate(workforce, config, firms.sector, firms.wage_level, firms.base_employees, streams)
+    open_jobs = open_jobs_at_start(config.labour_market, firms.base_employees, firms.key, streams)
+    populate(workforce, config, firms.sector, firms.wage_level, firms.base_employees - open_jobs, streams)
     employed = workforce.status == EMPLOYED
     employer = workforce.employer[employed]
     firms.employees = np.bincount(employer, minlength=firms.count)
     firms.payroll = np.bincount(employer, weights=workforce.wage[employed], minlength=firms.count)
+    # Costs are set for the firm fully staffed (its open jobs paid at its wage level, the mean pay of its
+    # employees), so a firm earns its group's margin at its base output, as without open jobs.
+    settle_initial_finances(firms, firms.payroll + open_jobs * firms.wage_level, config)
     firms.wage_bill = firms.payroll
-    settle_initial_finances(firms, firms.wage_bill, config)
+    # What its employees can make, as production.produce limits it (the open jobs make nothing).
+    firms.output = np.minimum(firms.base_output, firms.employees * firms.productivity)
     place_firms(firms, config, streams)
 
     occupations = len(config.labour_market.occupations)
