@@ -120,3 +120,24 @@ def test_supplier_job_losses_exceed_the_plants_when_it_is_a_large_buyer(tier1_sa
         assert suppliers > plant
     else:
         assert suppliers < plant
+
+
+def test_local_multiplier_after_traded_jobs_are_gained():
+    """The multiplier the other way: Kia's Gwangju plant builds 20% more cars from January 2021 on. Services jobs
+    gained per traded job gained lie in the published long-run range (LONG_RUN_RANGE: KDI 2022 for Korea to Moretti
+    2010 and van Dijk 2017, whose estimates come from growing as much as shrinking cities) after five and ten
+    years, and after one year the response is under way but below Moretti's long-run 1.6. Two seeds pooled,
+    scale 0.2, no other shocks or arrivals. Measured 0.65, 1.16 and 1.48 after one, five and ten years (seeds 1-2;
+    0.79, 1.32 and 1.78 before the start held the steady state's open jobs)."""
+    months = 120
+    base = {**NO_SHOCKS, "investment.arrivals_per_year": 0.0}
+    more_cars = {
+        **base,
+        "shocks.final_demand": [{"chain": "auto", "points": [{"date": "2021-01", "value": 440_000 * 1.2}]}],
+    }
+    # Jobs "lost" by the base against the world with more cars: the jobs the extra cars bring.
+    gained = _services_per_traded_job_lost(months, base, more_cars, (1, 2), 0.2, (12, 60, months))
+    low, high = LONG_RUN_RANGE
+    assert 0.1 <= gained[12] <= 1.6, gained
+    assert low <= gained[60] <= high, gained
+    assert low <= gained[months] <= high, gained
