@@ -60,3 +60,19 @@ def offline_page(context: Any) -> tuple[Any, list[str], list[str]]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
     return page, external, errors
+
+
+@contextlib.contextmanager
+def offline_report(page_file: Path) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """A saved HTML page opened offline in Debian's Chromium (1200 x 900): ``(page, external, errors)`` as
+    :func:`offline_page` gives them. Skips the test where Playwright or Chromium is missing."""
+    import pytest
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
+        page, external, errors = offline_page(context)
+        page.goto(page_file.as_uri(), wait_until="load")
+        yield page, external, errors

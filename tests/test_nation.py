@@ -532,7 +532,7 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
 
     from sim.cli import main
     from sim.viz.nation_report import BRIDGE_ROWS, COLUMNS
-    from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
+    from tests.browser import ARTIFACTS, offline_report
 
     path = _nation(tmp_path, "linked", trade=TRADE + MIGRATION, months=12)
     folder = tmp_path / "cmp"
@@ -543,13 +543,7 @@ def test_the_nation_comparison_report_shows_effects_and_money_by_region_in_a_hea
     assert main(["report", str(folder), "--out", str(report), "--force", "--sensitivity", str(folder)]) == 2
     html = report.read_text()
     assert "gwangju_2021 in gwangju" in html and "assumption" in html  # the links' sources
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
-        page, external, errors = offline_page(context)
-        page.goto(report.as_uri(), wait_until="load")
+    with offline_report(report) as (page, external, errors):
         assert page.locator('#regions-figure img[alt="Job-years by region"]').evaluate("i => i.naturalWidth") > 0
         assert page.locator("#region-table tr").count() == 4  # heading, two regions, the nation
         assert page.locator("#links-table tr").count() == 3  # heading, trade, migration
@@ -704,7 +698,7 @@ def test_a_korean_nation_comparison_report_shows_the_tile_map_in_a_headless_brow
     """Issue 16's outputs as people see them: `shocksim nation` on two of the Korea nation's sido writes
     figures/regions_map.png beside the sorted bars, and the report embeds and loads both, offline."""
     from sim.cli import main
-    from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
+    from tests.browser import ARTIFACTS, offline_report
 
     path = _south_west(tmp_path, months=12)  # long enough for the package's first participants
     folder = tmp_path / "cmp"
@@ -714,13 +708,7 @@ def test_a_korean_nation_comparison_report_shows_the_tile_map_in_a_headless_brow
     report = tmp_path / "report.html"
     assert main(["report", str(folder), "--out", str(report)]) == 0
     assert 'id="regions-map"' in report.read_text()
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
-        page, external, errors = offline_page(context)
-        page.goto(report.as_uri(), wait_until="load")
+    with offline_report(report) as (page, external, errors):
         for selector in ('#regions-figure img[alt="Job-years by region"]', "#regions-map img"):
             assert page.locator(selector).evaluate("i => i.naturalWidth") > 0, selector
         page.locator("#regions-map").screenshot(path=str(ARTIFACTS / "nation_tile_map.png"))

@@ -20,7 +20,7 @@ from sim import compare
 from sim.cli import main
 from sim.experiment.screen import DEFAULT_PARAMETERS, screen
 from sim.viz.screen_figures import save_figures
-from tests.browser import ARTIFACTS, CHROMIUM, chromium, offline_page
+from tests.browser import ARTIFACTS, offline_report
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +78,7 @@ def test_report_refuses_to_overwrite_and_names_a_bad_folder(folders, report, cap
 
 
 def test_report_renders_in_a_headless_browser(report):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with chromium(playwright, viewport={"width": 1200, "height": 900}) as context:
-        page, external, errors = offline_page(context)
-        page.goto(report.as_uri(), wait_until="load")
+    with offline_report(report) as (page, external, errors):
         widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
         assert len(widths) == 6 and all(width > 0 for width in widths), widths
         assert page.title().startswith("Jobs for the money")
