@@ -20,7 +20,10 @@ Every number written comes from scenarios/national/ (docs/national-data.md), wit
   destination, KOSIS DT_1B26001: migration_by_sido.csv), so an origin's shares add up to 1 (every
   inter-sido mover goes to a region of the nation); each region's out- and in-migration rates are
   Gwangju's age profile scaled by the region's sourced movers per member of its labour force
-  relative to Gwangju's, in-migration with the same scale as out-migration (see _mobility).
+  relative to Gwangju's, in-migration with the same scale as out-migration (see _mobility);
+- the job-finding rate of the unemployed: derived so that the region's sourced 2023 unemployment rate is the steady
+  state of Gwangju's flows into unemployment (see _job_finding); the matching efficiency (mu) is derived from it at
+  the start (sim/region/labour_market.py calibrate_matching), so each region's from its own target.
 
 The capital area is three regions (Seoul, Incheon, Gyeonggi): every table is by sido, so the three are
 sized from their own rows, and the capital-area group of regions.csv stays available to the analyst.
@@ -67,6 +70,38 @@ MIGRATION_YEAR = 2023
 SHARE_DECIMALS = 6
 
 
+def _gwangju_scenario() -> dict:
+    with GWANGJU_SCENARIO.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def job_finding_rate(
+    unemployment_rate: float, gwangju: dict, out_rates: list[float], in_rates: list[float]
+) -> tuple[float, float, float, float]:
+    """The monthly job-finding rate that holds ``unemployment_rate`` steady, with its inflows (f, s, m, o).
+
+    Steady state of the unemployed U in a labour force L = E + U, per member of L a month: f u = s (1 - u) + e + m
+    - o u, u = U / L. s: the employed's separations into unemployment; scenarios/gwangju.toml derives its quits
+    from f_G u_G = s (1 - u_G) + e at its 3.5% unemployment, job finding 1/8 (KLI Panel Brief 21) and entry e =
+    1/480 a month, so s = (f_G u_G - e) / (1 - u_G) = 0.24% of the employed a month, taken for every region
+    (base_2023.toml: Gwangju's flows; assumption, no separations into unemployment by sido were found). m: the
+    in-migrants who join the labour force (they arrive as job seekers, sim/region/mobility.py), the region's
+    in-migration rates by age (its [mobility], from its sourced movers) weighted by the labour force's age mix
+    (Gwangju's population shares x participation by age); o: the unemployed who move out, at the out-migration
+    rates with the same weights (the employed who move out leave no one unemployed).
+    """
+    population, mobility = gwangju["population"], gwangju["mobility"]
+    u_g, entry = population["unemployment_rate"], population["entry_rate_per_month"]
+    f_g = gwangju["labour_market"]["job_finding_rate_per_month"]
+    inflow = (f_g * u_g - entry) / (1.0 - u_g)
+    shares, participation = mobility["population_share_by_age"], mobility["participation_rate_by_age"]
+    weights = [share * rate for share, rate in zip(shares, participation, strict=True)]
+    arriving = sum(w * rate for w, rate in zip(weights, in_rates, strict=True)) / sum(weights) / 12.0
+    leaving = sum(w * rate for w, rate in zip(weights, out_rates, strict=True)) / sum(weights) / 12.0
+    u = unemployment_rate
+    return (inflow * (1.0 - u) + entry + arriving - leaving * u) / u, inflow, arriving, leaving
+
+
 def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
     with (DATA / name).open(encoding="utf-8", newline="") as handle:
         return [(line, row) for line, row in enumerate(csv.DictReader(handle), start=2)]
@@ -99,8 +134,10 @@ def build() -> dict[Path, str]:
     for code, region in regions.items():
         name = region_name(region["name_en"])
         file = REGION_DIR / f"r{code}_{name}.toml"
-        mobility = _mobility(code, flows, labour, gwangju)
-        files[file] = _region_file(code, region, labour[code], eaps[code], survey, mobility)
+        out_rates, in_rates, mobility = _mobility(code, flows, labour, gwangju)
+        unemployment_rate = int(labour[code][1]["unemployed"]) / int(labour[code][1]["labour_force"])
+        market = _labour_market(unemployment_rate, out_rates, in_rates)
+        files[file] = _region_file(code, region, labour[code], eaps[code], survey, market + mobility)
         entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
     files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows))
     return files
@@ -132,8 +169,7 @@ def link_share(origin: str, destination: str, flows: dict[tuple[str, str], tuple
 
 
 def _gwangju_mobility() -> dict[str, list[float]]:
-    with GWANGJU_SCENARIO.open("rb") as handle:
-        return tomllib.load(handle)["mobility"]
+    return _gwangju_scenario()["mobility"]
 
 
 def _mobility(
@@ -141,8 +177,10 @@ def _mobility(
     flows: dict[tuple[str, str], tuple[int, int]],
     labour: dict[str, tuple[int, dict[str, str]]],
     gwangju: dict[str, list[float]],
-) -> list[str]:
-    """The region's [mobility] migration rates, from the sourced movers and Gwangju's sourced level and age shape.
+) -> tuple[list[float], list[float], list[str]]:
+    """The region's migration rates (out, in; by age, a year) and [mobility] lines, from its sourced movers.
+
+    Gwangju's sourced level and age shape, scaled.
 
     Out-migration: Gwangju's rates by age times (the region's movers to other sido per member of its labour
     force) / (Gwangju's). The model sizes every region's population from its labour force with the same
@@ -158,20 +196,24 @@ def _mobility(
     scale = out / labour_force / reference
     rates = [rate * scale for rate in gwangju["out_migration_rate_per_year_by_age"]]
     net = [rate * (into / out - 1.0) for rate in rates]
-    return [
-        "",
-        "[mobility]",
-        f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
-        "KOSIS DT_1B26001,",
-        f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
-        f"(scenarios/gwangju.toml) x {scale:.4f}",
-        f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
-        f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
-        "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
-        "# what the nation's [[migration]] links bring (../../korea.toml).",
-        "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
-        "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
-    ]
+    return (
+        rates,
+        [rate + change for rate, change in zip(rates, net, strict=True)],
+        [
+            "",
+            "[mobility]",
+            f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
+            "KOSIS DT_1B26001,",
+            f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
+            f"(scenarios/gwangju.toml) x {scale:.4f}",
+            f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
+            f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
+            "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
+            "# what the nation's [[migration]] links bring (../../korea.toml).",
+            "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
+            "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
+        ],
+    )
 
 
 def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
@@ -280,6 +322,29 @@ def _region_file(
         "",
     ]
     return "\n".join(lines)
+
+
+def _labour_market(unemployment_rate: float, out_rates: list[float], in_rates: list[float]) -> list[str]:
+    """The region's [labour_market] job-finding rate, derived from its sourced unemployment rate (job_finding_rate)."""
+    gwangju = _gwangju_scenario()
+    rate, inflow, arriving, leaving = job_finding_rate(unemployment_rate, gwangju, out_rates, in_rates)
+    u_g = gwangju["population"]["unemployment_rate"]
+    f_g = gwangju["labour_market"]["job_finding_rate_per_month"]
+    entry = gwangju["population"]["entry_rate_per_month"]
+    return [
+        "",
+        "[labour_market]",
+        f"# derived (scripts/build_korea.py job_finding_rate): the rate that holds the sourced unemployment u = "
+        f"{unemployment_rate:.5f}",
+        "# steady, f = (s (1 - u) + e + m - o u) / u a month. s: separations into unemployment, Gwangju's (assumption:",
+        f"# none by sido found) = ({f_g} x {u_g} - {entry}) / (1 - {u_g}) = {inflow:.6f} of the employed",
+        f"# (scenarios/gwangju.toml: job finding 1/8, KLI Panel Brief 21; 3.5% unemployment; entry e = {entry});",
+        f"# m = {arriving:.6f}: in-migrants joining the labour force as job seekers, and o = {leaving:.6f}: the",
+        "# unemployed's moving out, per member of the labour force a month, from the [mobility] rates below weighted",
+        "# by Gwangju's population shares x participation by age. The matching efficiency is derived from f at the",
+        "# start (docs/model.md 7.6), so from the region's own target.",
+        f"job_finding_rate_per_month = {rate:.4f}",
+    ]
 
 
 def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list[str]) -> str:
