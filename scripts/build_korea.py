@@ -196,24 +196,21 @@ def _mobility(
     scale = out / labour_force / reference
     rates = [rate * scale for rate in gwangju["out_migration_rate_per_year_by_age"]]
     net = [rate * (into / out - 1.0) for rate in rates]
-    return (
-        rates,
-        [rate + change for rate, change in zip(rates, net, strict=True)],
-        [
-            "",
-            "[mobility]",
-            f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
-            "KOSIS DT_1B26001,",
-            f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
-            f"(scenarios/gwangju.toml) x {scale:.4f}",
-            f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
-            f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
-            "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
-            "# what the nation's [[migration]] links bring (../../korea.toml).",
-            "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
-            "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
-        ],
-    )
+    lines = [
+        "",
+        "[mobility]",
+        f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
+        "KOSIS DT_1B26001,",
+        f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
+        f"(scenarios/gwangju.toml) x {scale:.4f}",
+        f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
+        f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
+        "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
+        "# what the nation's [[migration]] links bring (../../korea.toml).",
+        "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
+        "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
+    ]
+    return rates, [rate + change for rate, change in zip(rates, net, strict=True)], lines
 
 
 def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
@@ -360,8 +357,9 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list
         "# Incheon, Gyeonggi), as every table is by sido. Linked by migration: the 272 [[migration]] links below",
         "# send each region's out-migrants to the other 16 as Statistics Korea's 2023 movers by sido of origin and",
         "# destination did (migration_by_sido.csv), and each region's migration rates are scaled from Gwangju's by",
-        "# its sourced movers (regions/korea/r*.toml [mobility]). Assumptions (regions/korea/base_2023.toml): every",
-        "# region's firms, workers' flows, the age shape of migration and households are Gwangju's; the divisions",
+        "# its sourced movers (regions/korea/r*.toml [mobility]). Each region's job-finding rate holds its sourced",
+        "# 2023 unemployment steady ([labour_market]). Assumptions (regions/korea/base_2023.toml): every region's",
+        "# firms, other workers' flows, the age shape of migration and households are Gwangju's; the divisions",
         "# share Gwangju's other-manufacturing economics. Not linked: commuting (the sourced shares in",
         "# scenarios/national/commuting.csv are of residents, and a link needs the work region's in-commuters, not",
         "# sourced by region) and trade (no inter-regional trade by product was found: docs/national-data.md).",
