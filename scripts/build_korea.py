@@ -19,10 +19,12 @@ Every number written comes from scenarios/national/ (docs/national-data.md), wit
   destination over all its movers to other sido (Internal Migration Statistics by sido of origin and
   destination, KOSIS DT_1B26001: migration_by_sido.csv), so an origin's shares add up to 1 (every
   inter-sido mover goes to a region of the nation); each region's out- and in-migration rates are
-  Gwangju's age profile scaled by the region's sourced movers per member of its labour force
-  relative to Gwangju's, in-migration with the same scale as out-migration (see _mobility);
+  Gwangju's age profile scaled by the region's sourced movers per person aged 15+ relative to
+  Gwangju's, in-migration with the same scale as out-migration (see _mobility);
+- participation by age: Gwangju's profile scaled so that the region's participation of those aged 15+ is its
+  2023 labour force over its population aged 15+ (EAPS, labour_force.csv), which sizes its population;
 - the job-finding rate of the unemployed: derived so that the region's sourced 2023 unemployment rate is the steady
-  state of Gwangju's flows into unemployment (see _job_finding); the matching efficiency (mu) is derived from it at
+  state of Gwangju's flows into unemployment (see job_finding_rate); the matching efficiency (mu) is derived from it at
   the start (sim/region/labour_market.py calibrate_matching), so each region's from its own target.
 
 The capital area is three regions (Seoul, Incheon, Gyeonggi): every table is by sido, so the three are
@@ -76,7 +78,7 @@ def _gwangju_scenario() -> dict:
 
 
 def job_finding_rate(
-    unemployment_rate: float, gwangju: dict, out_rates: list[float], in_rates: list[float]
+    unemployment_rate: float, gwangju: dict, participation: list[float], out_rates: list[float], in_rates: list[float]
 ) -> tuple[float, float, float, float]:
     """The monthly job-finding rate that holds ``unemployment_rate`` steady, with its inflows (f, s, m, o).
 
@@ -87,15 +89,14 @@ def job_finding_rate(
     (base_2023.toml: Gwangju's flows; assumption, no separations into unemployment by sido were found). m: the
     in-migrants who join the labour force (they arrive as job seekers, sim/region/mobility.py), the region's
     in-migration rates by age (its [mobility], from its sourced movers) weighted by the labour force's age mix
-    (Gwangju's population shares x participation by age); o: the unemployed who move out, at the out-migration
-    rates with the same weights (the employed who move out leave no one unemployed).
+    (Gwangju's population shares x the region's participation by age); o: the unemployed who move out, at the
+    out-migration rates with the same weights (the employed who move out leave no one unemployed).
     """
     population, mobility = gwangju["population"], gwangju["mobility"]
     u_g, entry = population["unemployment_rate"], population["entry_rate_per_month"]
     f_g = gwangju["labour_market"]["job_finding_rate_per_month"]
     inflow = (f_g * u_g - entry) / (1.0 - u_g)
-    shares, participation = mobility["population_share_by_age"], mobility["participation_rate_by_age"]
-    weights = [share * rate for share, rate in zip(shares, participation, strict=True)]
+    weights = [share * rate for share, rate in zip(mobility["population_share_by_age"], participation, strict=True)]
     arriving = sum(w * rate for w, rate in zip(weights, in_rates, strict=True)) / sum(weights) / 12.0
     leaving = sum(w * rate for w, rate in zip(weights, out_rates, strict=True)) / sum(weights) / 12.0
     u = unemployment_rate
@@ -134,9 +135,9 @@ def build() -> dict[Path, str]:
     for code, region in regions.items():
         name = region_name(region["name_en"])
         file = REGION_DIR / f"r{code}_{name}.toml"
-        out_rates, in_rates, mobility = _mobility(code, flows, labour, gwangju)
+        participation, out_rates, in_rates, mobility = _mobility(code, flows, labour, gwangju)
         unemployment_rate = int(labour[code][1]["unemployed"]) / int(labour[code][1]["labour_force"])
-        market = _labour_market(unemployment_rate, out_rates, in_rates)
+        market = _labour_market(unemployment_rate, participation, out_rates, in_rates)
         files[file] = _region_file(code, region, labour[code], eaps[code], survey, market + mobility)
         entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
     files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows))
@@ -172,45 +173,67 @@ def _gwangju_mobility() -> dict[str, list[float]]:
     return _gwangju_scenario()["mobility"]
 
 
+def participation_scale(code: str, labour: dict[str, tuple[int, dict[str, str]]], mobility: dict) -> float:
+    """The region's sourced participation of those aged 15+ over Gwangju's profile's (population shares x rates).
+
+    EAPS 2023 (labour_force.csv): labour force / population aged 15+, 59.6% (Busan) to 70.6% (Jeju); Gwangju's
+    profile (scenarios/gwangju.toml [mobility]) gives 64.3%. The model sizes a region's population aged 15+ as its
+    labour force over this participation (sim/region/mobility.py populate_residents).
+    """
+    row = labour[code][1]
+    shares, rates = mobility["population_share_by_age"], mobility["participation_rate_by_age"]
+    profile = sum(share * rate for share, rate in zip(shares, rates, strict=True))
+    return int(row["labour_force"]) / int(row["population_15plus"]) / profile
+
+
 def _mobility(
     code: str,
     flows: dict[tuple[str, str], tuple[int, int]],
     labour: dict[str, tuple[int, dict[str, str]]],
     gwangju: dict[str, list[float]],
-) -> tuple[list[float], list[float], list[str]]:
-    """The region's migration rates (out, in; by age, a year) and [mobility] lines, from its sourced movers.
+) -> tuple[list[float], list[float], list[float], list[str]]:
+    """The region's participation and migration rates (out, in) by age and its [mobility] lines.
 
-    Gwangju's sourced level and age shape, scaled.
-
-    Out-migration: Gwangju's rates by age times (the region's movers to other sido per member of its labour
-    force) / (Gwangju's). The model sizes every region's population from its labour force with the same
-    participation, so the regions' out-migrants stand to each other as the sourced movers do, at Gwangju's
-    level. In-migration: the out-migration rates times the region's movers in / movers out (same age shape,
-    an assumption), so its in-migrants at the start equal what the links bring (sim/nation/migration.py takes
-    the links' expected flow out of the region's own in-migration): the nation's moves balance, as KOSIS
-    counts each move once out of one sido and once into another.
+    Participation: Gwangju's rates by age times participation_scale, so the region's population aged 15+ is its
+    labour force over its sourced participation. Out-migration: Gwangju's rates by age times (the region's movers
+    to other sido per person aged 15+) / (Gwangju's), so with the population sized as sourced the regions'
+    out-migrants stand to each other as the sourced movers do, at Gwangju's level. In-migration: the
+    out-migration rates times the region's movers in / movers out (same age shape, an assumption), so its
+    in-migrants at the start equal what the links bring (sim/nation/migration.py takes the links' expected flow
+    out of the region's own in-migration): the nation's moves balance, as KOSIS counts each move once out of one
+    sido and once into another.
     """
     out, into = moved_out(code, flows), moved_in(code, flows)
-    labour_force = int(labour[code][1]["labour_force"])
-    reference = moved_out(GWANGJU_CODE, flows) / int(labour[GWANGJU_CODE][1]["labour_force"])
-    scale = out / labour_force / reference
+    row, gwangju_row = labour[code], labour[GWANGJU_CODE]
+    population, gwangju_population = int(row[1]["population_15plus"]), int(gwangju_row[1]["population_15plus"])
+    reference = moved_out(GWANGJU_CODE, flows) / gwangju_population
+    scale = out / population / reference
     rates = [rate * scale for rate in gwangju["out_migration_rate_per_year_by_age"]]
     net = [rate * (into / out - 1.0) for rate in rates]
+    factor = participation_scale(code, labour, gwangju)
+    participation = [round(rate * factor, 6) for rate in gwangju["participation_rate_by_age"]]
     lines = [
         "",
         "[mobility]",
+        f"# Participation by age: Gwangju's (scenarios/gwangju.toml) x {factor:.4f} = the region's participation of",
+        f"# those aged 15+, {int(row[1]['labour_force']):,} / {int(row[1]['population_15plus']):,} "
+        f"(EAPS {LABOUR_YEAR}, labour_force.csv line {row[0]}),",
+        "# over Gwangju's profile's (population shares x participation by age); the age shape is Gwangju's",
+        "# (assumption: no participation by age and sido in scenarios/national/).",
+        "participation_rate_by_age = [" + ", ".join(f"{rate:.6f}" for rate in participation) + "]",
         f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
         "KOSIS DT_1B26001,",
-        f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
-        f"(scenarios/gwangju.toml) x {scale:.4f}",
-        f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
-        f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
+        f"# migration_by_sido.csv); population aged 15+ {population:,} (same EAPS row). Out-migration: Gwangju's "
+        f"rates by age x {scale:.4f}",
+        f"# = ({out:,} / {population:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / {gwangju_population:,}). "
+        f"Net: out-migration x ({into:,} / {out:,} - 1),",
         "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
         "# what the nation's [[migration]] links bring (../../korea.toml).",
         "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
         "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
     ]
-    return rates, [rate + change for rate, change in zip(rates, net, strict=True)], lines
+    in_rates = [rate + change for rate, change in zip(rates, net, strict=True)]
+    return participation, rates, in_rates, lines
 
 
 def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
@@ -321,10 +344,12 @@ def _region_file(
     return "\n".join(lines)
 
 
-def _labour_market(unemployment_rate: float, out_rates: list[float], in_rates: list[float]) -> list[str]:
+def _labour_market(
+    unemployment_rate: float, participation: list[float], out_rates: list[float], in_rates: list[float]
+) -> list[str]:
     """The region's [labour_market] job-finding rate, derived from its sourced unemployment rate (job_finding_rate)."""
     gwangju = _gwangju_scenario()
-    rate, inflow, arriving, leaving = job_finding_rate(unemployment_rate, gwangju, out_rates, in_rates)
+    rate, inflow, arriving, leaving = job_finding_rate(unemployment_rate, gwangju, participation, out_rates, in_rates)
     u_g = gwangju["population"]["unemployment_rate"]
     f_g = gwangju["labour_market"]["job_finding_rate_per_month"]
     entry = gwangju["population"]["entry_rate_per_month"]
@@ -338,8 +363,8 @@ def _labour_market(unemployment_rate: float, out_rates: list[float], in_rates: l
         f"# (scenarios/gwangju.toml: job finding 1/8, KLI Panel Brief 21; 3.5% unemployment; entry e = {entry});",
         f"# m = {arriving:.6f}: in-migrants joining the labour force as job seekers, and o = {leaving:.6f}: the",
         "# unemployed's moving out, per member of the labour force a month, from the [mobility] rates below weighted",
-        "# by Gwangju's population shares x participation by age. The matching efficiency is derived from f at the",
-        "# start (docs/model.md 7.6), so from the region's own target.",
+        "# by Gwangju's population shares x the participation by age below. The matching efficiency is derived from f",
+        "# at the start (docs/model.md 7.6), so from the region's own target.",
         f"job_finding_rate_per_month = {rate:.4f}",
     ]
 
