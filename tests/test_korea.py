@@ -279,7 +279,7 @@ def test_the_migration_links_are_the_sourced_movers_between_sido():
 
 
 def test_the_regions_migrate_at_their_sourced_rates_and_the_links_bring_the_nations_in_migrants(korea):
-    """The regions' migration rates are Gwangju's scaled by their sourced movers per member of the labour force
+    """The regions' migration rates are Gwangju's scaled by their sourced movers per person aged 15+
     (scripts/build_korea.py; Internal Migration Statistics 2023, labour_force.csv): each region's out-migration
     rate at every age stands to Gwangju's as the sourced movers out per person aged 15+ do (Sejong's about twice
     Gwangju's), to the rates' six decimals. Over the nation the residents' in-migrants a month at the
