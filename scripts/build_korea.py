@@ -19,8 +19,13 @@ Every number written comes from scenarios/national/ (docs/national-data.md), wit
   destination over all its movers to other sido (Internal Migration Statistics by sido of origin and
   destination, KOSIS DT_1B26001: migration_by_sido.csv), so an origin's shares add up to 1 (every
   inter-sido mover goes to a region of the nation); each region's out- and in-migration rates are
-  Gwangju's age profile scaled by the region's sourced movers per member of its labour force
-  relative to Gwangju's, in-migration with the same scale as out-migration (see _mobility).
+  Gwangju's age profile scaled by the region's sourced movers per person aged 15+ relative to
+  Gwangju's, in-migration with the same scale as out-migration (see _mobility);
+- participation by age: Gwangju's profile scaled so that the region's participation of those aged 15+ is its
+  2023 labour force over its population aged 15+ (EAPS, labour_force.csv), which sizes its population;
+- the job-finding rate of the unemployed: derived so that the region's sourced 2023 unemployment rate is the steady
+  state of Gwangju's flows into unemployment (see job_finding_rate); the matching efficiency (mu) is derived from it at
+  the start (sim/region/labour_market.py calibrate_matching), so each region's from its own target.
 
 The capital area is three regions (Seoul, Incheon, Gyeonggi): every table is by sido, so the three are
 sized from their own rows, and the capital-area group of regions.csv stays available to the analyst.
@@ -67,6 +72,37 @@ MIGRATION_YEAR = 2023
 SHARE_DECIMALS = 6
 
 
+def _gwangju_scenario() -> dict:
+    with GWANGJU_SCENARIO.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def job_finding_rate(
+    unemployment_rate: float, gwangju: dict, participation: list[float], out_rates: list[float], in_rates: list[float]
+) -> tuple[float, float, float, float]:
+    """The monthly job-finding rate that holds ``unemployment_rate`` steady, with its inflows (f, s, m, o).
+
+    Steady state of the unemployed U in a labour force L = E + U, per member of L a month: f u = s (1 - u) + e + m
+    - o u, u = U / L. s: the employed's separations into unemployment; scenarios/gwangju.toml derives its quits
+    from f_G u_G = s (1 - u_G) + e at its 3.5% unemployment, job finding 1/8 (KLI Panel Brief 21) and entry e =
+    1/480 a month, so s = (f_G u_G - e) / (1 - u_G) = 0.24% of the employed a month, taken for every region
+    (base_2023.toml: Gwangju's flows; assumption, no separations into unemployment by sido were found). m: the
+    in-migrants who join the labour force (they arrive as job seekers, sim/region/mobility.py), the region's
+    in-migration rates by age (its [mobility], from its sourced movers) weighted by the labour force's age mix
+    (Gwangju's population shares x the region's participation by age); o: the unemployed who move out, at the
+    out-migration rates with the same weights (the employed who move out leave no one unemployed).
+    """
+    population, mobility = gwangju["population"], gwangju["mobility"]
+    u_g, entry = population["unemployment_rate"], population["entry_rate_per_month"]
+    f_g = gwangju["labour_market"]["job_finding_rate_per_month"]
+    inflow = (f_g * u_g - entry) / (1.0 - u_g)
+    weights = [share * rate for share, rate in zip(mobility["population_share_by_age"], participation, strict=True)]
+    arriving = sum(w * rate for w, rate in zip(weights, in_rates, strict=True)) / sum(weights) / 12.0
+    leaving = sum(w * rate for w, rate in zip(weights, out_rates, strict=True)) / sum(weights) / 12.0
+    u = unemployment_rate
+    return (inflow * (1.0 - u) + entry + arriving - leaving * u) / u, inflow, arriving, leaving
+
+
 def _rows(name: str) -> list[tuple[int, dict[str, str]]]:
     with (DATA / name).open(encoding="utf-8", newline="") as handle:
         return [(line, row) for line, row in enumerate(csv.DictReader(handle), start=2)]
@@ -99,8 +135,10 @@ def build() -> dict[Path, str]:
     for code, region in regions.items():
         name = region_name(region["name_en"])
         file = REGION_DIR / f"r{code}_{name}.toml"
-        mobility = _mobility(code, flows, labour, gwangju)
-        files[file] = _region_file(code, region, labour[code], eaps[code], survey, mobility)
+        participation, out_rates, in_rates, mobility = _mobility(code, flows, labour, gwangju)
+        unemployment_rate = int(labour[code][1]["unemployed"]) / int(labour[code][1]["labour_force"])
+        market = _labour_market(unemployment_rate, participation, out_rates, in_rates)
+        files[file] = _region_file(code, region, labour[code], eaps[code], survey, market + mobility)
         entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
     files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows))
     return files
@@ -132,8 +170,20 @@ def link_share(origin: str, destination: str, flows: dict[tuple[str, str], tuple
 
 
 def _gwangju_mobility() -> dict[str, list[float]]:
-    with GWANGJU_SCENARIO.open("rb") as handle:
-        return tomllib.load(handle)["mobility"]
+    return _gwangju_scenario()["mobility"]
+
+
+def participation_scale(code: str, labour: dict[str, tuple[int, dict[str, str]]], mobility: dict) -> float:
+    """The region's sourced participation of those aged 15+ over Gwangju's profile's (population shares x rates).
+
+    EAPS 2023 (labour_force.csv): labour force / population aged 15+, 59.6% (Busan) to 70.6% (Jeju); Gwangju's
+    profile (scenarios/gwangju.toml [mobility]) gives 64.3%. The model sizes a region's population aged 15+ as its
+    labour force over this participation (sim/region/mobility.py populate_residents).
+    """
+    row = labour[code][1]
+    shares, rates = mobility["population_share_by_age"], mobility["participation_rate_by_age"]
+    profile = sum(share * rate for share, rate in zip(shares, rates, strict=True))
+    return int(row["labour_force"]) / int(row["population_15plus"]) / profile
 
 
 def _mobility(
@@ -141,37 +191,49 @@ def _mobility(
     flows: dict[tuple[str, str], tuple[int, int]],
     labour: dict[str, tuple[int, dict[str, str]]],
     gwangju: dict[str, list[float]],
-) -> list[str]:
-    """The region's [mobility] migration rates, from the sourced movers and Gwangju's sourced level and age shape.
+) -> tuple[list[float], list[float], list[float], list[str]]:
+    """The region's participation and migration rates (out, in) by age and its [mobility] lines.
 
-    Out-migration: Gwangju's rates by age times (the region's movers to other sido per member of its labour
-    force) / (Gwangju's). The model sizes every region's population from its labour force with the same
-    participation, so the regions' out-migrants stand to each other as the sourced movers do, at Gwangju's
-    level. In-migration: the out-migration rates times the region's movers in / movers out (same age shape,
-    an assumption), so its in-migrants at the start equal what the links bring (sim/nation/migration.py takes
-    the links' expected flow out of the region's own in-migration): the nation's moves balance, as KOSIS
-    counts each move once out of one sido and once into another.
+    Participation: Gwangju's rates by age times participation_scale, so the region's population aged 15+ is its
+    labour force over its sourced participation. Out-migration: Gwangju's rates by age times (the region's movers
+    to other sido per person aged 15+) / (Gwangju's), so with the population sized as sourced the regions'
+    out-migrants stand to each other as the sourced movers do, at Gwangju's level. In-migration: the
+    out-migration rates times the region's movers in / movers out (same age shape, an assumption), so its
+    in-migrants at the start equal what the links bring (sim/nation/migration.py takes the links' expected flow
+    out of the region's own in-migration): the nation's moves balance, as KOSIS counts each move once out of one
+    sido and once into another.
     """
     out, into = moved_out(code, flows), moved_in(code, flows)
-    labour_force = int(labour[code][1]["labour_force"])
-    reference = moved_out(GWANGJU_CODE, flows) / int(labour[GWANGJU_CODE][1]["labour_force"])
-    scale = out / labour_force / reference
+    row, gwangju_row = labour[code], labour[GWANGJU_CODE]
+    population, gwangju_population = int(row[1]["population_15plus"]), int(gwangju_row[1]["population_15plus"])
+    reference = moved_out(GWANGJU_CODE, flows) / gwangju_population
+    scale = out / population / reference
     rates = [rate * scale for rate in gwangju["out_migration_rate_per_year_by_age"]]
     net = [rate * (into / out - 1.0) for rate in rates]
-    return [
+    factor = participation_scale(code, labour, gwangju)
+    participation = [round(rate * factor, 6) for rate in gwangju["participation_rate_by_age"]]
+    lines = [
         "",
         "[mobility]",
+        f"# Participation by age: Gwangju's (scenarios/gwangju.toml) x {factor:.4f} = the region's participation of",
+        f"# those aged 15+, {int(row[1]['labour_force']):,} / {int(row[1]['population_15plus']):,} "
+        f"(EAPS {LABOUR_YEAR}, labour_force.csv line {row[0]}),",
+        "# over Gwangju's profile's (population shares x participation by age); the age shape is Gwangju's",
+        "# (assumption: no participation by age and sido in scenarios/national/).",
+        "participation_rate_by_age = [" + ", ".join(f"{rate:.6f}" for rate in participation) + "]",
         f"# Movers to other sido {out:,}, from other sido {into:,} (Internal Migration Statistics {MIGRATION_YEAR}, "
         "KOSIS DT_1B26001,",
-        f"# migration_by_sido.csv); labour force {labour_force:,}. Out-migration: Gwangju's rates by age "
-        f"(scenarios/gwangju.toml) x {scale:.4f}",
-        f"# = ({out:,} / {labour_force:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / "
-        f"{int(labour[GWANGJU_CODE][1]['labour_force']):,}). Net: out-migration x ({into:,} / {out:,} - 1),",
+        f"# migration_by_sido.csv); population aged 15+ {population:,} (same EAPS row). Out-migration: Gwangju's "
+        f"rates by age x {scale:.4f}",
+        f"# = ({out:,} / {population:,}) / (Gwangju's {moved_out(GWANGJU_CODE, flows):,} / {gwangju_population:,}). "
+        f"Net: out-migration x ({into:,} / {out:,} - 1),",
         "# in-migrants with the out-migrants' age shape (assumption), so the region's in-migration at the start is",
         "# what the nation's [[migration]] links bring (../../korea.toml).",
         "out_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in rates) + "]",
         "net_migration_rate_per_year_by_age = [" + ", ".join(f"{rate:.6f}" for rate in net) + "]",
     ]
+    in_rates = [rate + change for rate, change in zip(rates, net, strict=True)]
+    return participation, rates, in_rates, lines
 
 
 def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, str], tuple[int, int]]) -> list[str]:
@@ -282,6 +344,31 @@ def _region_file(
     return "\n".join(lines)
 
 
+def _labour_market(
+    unemployment_rate: float, participation: list[float], out_rates: list[float], in_rates: list[float]
+) -> list[str]:
+    """The region's [labour_market] job-finding rate, derived from its sourced unemployment rate (job_finding_rate)."""
+    gwangju = _gwangju_scenario()
+    rate, inflow, arriving, leaving = job_finding_rate(unemployment_rate, gwangju, participation, out_rates, in_rates)
+    u_g = gwangju["population"]["unemployment_rate"]
+    f_g = gwangju["labour_market"]["job_finding_rate_per_month"]
+    entry = gwangju["population"]["entry_rate_per_month"]
+    return [
+        "",
+        "[labour_market]",
+        f"# derived (scripts/build_korea.py job_finding_rate): the rate that holds the sourced unemployment u = "
+        f"{unemployment_rate:.5f}",
+        "# steady, f = (s (1 - u) + e + m - o u) / u a month. s: separations into unemployment, Gwangju's (assumption:",
+        f"# none by sido found) = ({f_g} x {u_g} - {entry}) / (1 - {u_g}) = {inflow:.6f} of the employed",
+        f"# (scenarios/gwangju.toml: job finding 1/8, KLI Panel Brief 21; 3.5% unemployment; entry e = {entry});",
+        f"# m = {arriving:.6f}: in-migrants joining the labour force as job seekers, and o = {leaving:.6f}: the",
+        "# unemployed's moving out, per member of the labour force a month, from the [mobility] rates below weighted",
+        "# by Gwangju's population shares x the participation by age below. The matching efficiency is derived from f",
+        "# at the start (docs/model.md 7.6), so from the region's own target.",
+        f"job_finding_rate_per_month = {rate:.4f}",
+    ]
+
+
 def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list[str]) -> str:
     lines = [
         "# Korea's 17 metropolitan cities and provinces, each a region sized to Statistics Korea's tables (issue 16).",
@@ -289,14 +376,16 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list
         "#",
         "#   shocksim nation korea --scale 0.01 --months 12",
         "#",
-        "# Sourced per region (regions/korea/r*.toml, each number with its source): the 2023 labour force and",
-        "# unemployment (EAPS), manufacturing's share of employment (EAPS by industry) and its split into eight",
-        "# KSIC divisions (Mining and Manufacturing Survey 2024). The capital area is three regions (Seoul,",
-        "# Incheon, Gyeonggi), as every table is by sido. Linked by migration: the 272 [[migration]] links below",
-        "# send each region's out-migrants to the other 16 as Statistics Korea's 2023 movers by sido of origin and",
-        "# destination did (migration_by_sido.csv), and each region's migration rates are scaled from Gwangju's by",
-        "# its sourced movers (regions/korea/r*.toml [mobility]). Assumptions (regions/korea/base_2023.toml): every",
-        "# region's firms, workers' flows, the age shape of migration and households are Gwangju's; the divisions",
+        "# Sourced per region (regions/korea/r*.toml, each number with its source): the 2023 labour force,",
+        "# participation and unemployment (EAPS), manufacturing's share of employment (EAPS by industry) and its",
+        "# split into eight KSIC divisions (Mining and Manufacturing Survey 2024). The capital area is three",
+        "# regions (Seoul, Incheon, Gyeonggi), as every table is by sido. Linked by migration: the 272",
+        "# [[migration]] links below send each region's out-migrants to the other 16 as Statistics Korea's 2023",
+        "# movers by sido of origin and destination did (migration_by_sido.csv), and each region's migration",
+        "# rates are scaled from Gwangju's by its sourced movers (regions/korea/r*.toml [mobility]). Each region's",
+        "# job-finding rate holds its sourced 2023 unemployment steady ([labour_market]). Assumptions",
+        "# (regions/korea/base_2023.toml): every region's firms, other workers' flows, the age shape of migration",
+        "# and participation and households are Gwangju's; the divisions",
         "# share Gwangju's other-manufacturing economics. Not linked: commuting (the sourced shares in",
         "# scenarios/national/commuting.csv are of residents, and a link needs the work region's in-commuters, not",
         "# sourced by region) and trade (no inter-regional trade by product was found: docs/national-data.md).",
