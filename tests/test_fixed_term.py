@@ -131,7 +131,8 @@ def test_contract_ends_are_a_quarter_to_a_half_of_involuntary_job_losses():
 
 
 def test_merging_contract_ends_into_the_seekers_matches_unique_and_isin() -> None:
-    """``_merge_ending`` gives what ``np.unique`` of the two id lists and ``np.isin`` for the flags gave (speed only).
+    """``_merge_ending`` gives what ``np.unique`` of the two id lists and ``np.isin`` for the flags gave (speed only),
+    with each merged worker's key.
 
     Random increasing id lists, overlapping or not, either side empty; the seekers' flags are
     kept and every worker whose contract ends takes any job.
@@ -146,7 +147,11 @@ def test_merging_contract_ends_into_the_seekers_matches_unique_and_isin() -> Non
         takes_any = rng.random(len(on_the_job)) < 0.4
         expected, index = np.unique(np.concatenate([on_the_job, ending]), return_index=True)
         flags = np.concatenate([takes_any, np.ones(len(ending), dtype=bool)])[index] | np.isin(expected, ending)
-        merged, merged_flags = _merge_ending(on_the_job, takes_any, ending)
+        keys = (on_the_job * 7 + 3).astype(np.uint64)  # any key that names its worker
+        merged, merged_flags, merged_keys = _merge_ending(
+            on_the_job, takes_any, keys, ending, (ending * 7 + 3).astype(np.uint64)
+        )
         np.testing.assert_array_equal(merged, expected)
         np.testing.assert_array_equal(merged_flags, flags)
+        np.testing.assert_array_equal(merged_keys, (expected * 7 + 3).astype(np.uint64))
         assert merged.dtype == expected.dtype and merged_flags.dtype == np.bool_

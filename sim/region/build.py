@@ -20,6 +20,7 @@ from sim.region.labour_market import (
     calibrate_matching,
     draw_quit_months,
     draw_search_months,
+    job_slot_keys,
     occupation_cdf_by_sector,
 )
 from sim.region.mobility import populate_residents
@@ -466,8 +467,8 @@ def open_job_share(labour: LabourMarket) -> float:
     carries s x D - q of the employed, q = ``quit_rate_per_month``; as a share of jobs (employed + open),
     g / (1 + g). Zero when the turnover is not given.
     """
-    carried = labour.turnover_rate_per_month * labour.vacancy_duration_months - labour.quit_rate_per_month
-    return max(carried, 0.0) / (1.0 + max(carried, 0.0))
+    carried = max(labour.turnover_rate_per_month * labour.vacancy_duration_months - labour.quit_rate_per_month, 0.0)
+    return carried / (1.0 + carried)
 
 
 def open_jobs_at_start(
@@ -482,9 +483,7 @@ def open_jobs_at_start(
     share = open_job_share(labour)
     if share <= 0.0 or len(jobs) == 0:
         return np.zeros(len(jobs), dtype=np.int64)
-    firm = np.repeat(np.arange(len(jobs)), jobs)
-    slot = np.arange(len(firm)) - np.repeat(np.cumsum(jobs) - jobs, jobs)
-    keys = firm_key[firm].astype(np.uint64) * np.uint64(1_048_576) + slot.astype(np.uint64)
+    firm, keys = job_slot_keys(jobs, firm_key)
     is_open = streams.uniform("open_jobs", 0, keys) < share
     return np.bincount(firm[is_open], minlength=len(jobs)).astype(np.int64)
 

@@ -171,6 +171,21 @@ def _as_index(ids: np.ndarray) -> np.ndarray:
     return ids.astype(np.intp, copy=False)
 
 
+def job_slot_keys(jobs: np.ndarray, firm_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row per job of each firm (``jobs`` per firm): the firm's index and a random key of (firm, slot).
+
+    The key depends on the firm's key and the slot's number within the firm only, so a firm's n-th
+    opening draws the same numbers whatever other firms do.
+    """
+    firms = np.flatnonzero(jobs > 0)
+    counts = jobs[firms]
+    firm = np.repeat(firms, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    slot = np.arange(len(firm)) - starts
+    keys = firm_key[firm].astype(np.uint64) * np.uint64(1_048_576) + slot.astype(np.uint64)
+    return firm, keys
+
+
 def post_vacancies(
     openings: np.ndarray,
     firm_sector: np.ndarray,
@@ -184,12 +199,7 @@ def post_vacancies(
     A vacancy's occupation is drawn from its sector's occupation mix, keyed by (firm, slot)
     so the same opening gets the same occupation whatever other firms do.
     """
-    firms = np.flatnonzero(openings > 0)
-    counts = openings[firms]
-    firm = np.repeat(firms, counts)
-    starts = np.repeat(np.cumsum(counts) - counts, counts)
-    slot = np.arange(len(firm)) - starts
-    keys = firm_key[firm].astype(np.uint64) * np.uint64(1_048_576) + slot.astype(np.uint64)
+    firm, keys = job_slot_keys(openings, firm_key)
     u = streams.uniform("vacancy_occupation", month, keys)
     # The number of entries of the sector's cumulative mix at or below the draw, counted one column at a time (a
     # gather from the small sectors x occupations table per vacancy, not a vacancies x occupations table).
@@ -721,11 +731,15 @@ def _is_in_sorted(values: np.ndarray, sorted_ids: np.ndarray) -> tuple[np.ndarra
     return found, position
 
 
-def _merge_ending(on_the_job: np.ndarray, takes_any: np.ndarray, ending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _merge_ending(
+    on_the_job: np.ndarray, takes_any: np.ndarray, keys: np.ndarray, ending: np.ndarray, ending_keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The on-the-job seekers with the workers whose contract ends added (ids increasing), each of those taking any job.
 
     Both id arrays are increasing and distinct (``np.flatnonzero`` filtered): the same as
     ``np.unique`` of the two with ``np.isin`` for the flags, by searches in sorted arrays, without sorting.
+    ``keys`` and ``ending_keys`` are the two groups' random keys, merged alike (the seekers' keys are
+    gathered once, not again for the merged list).
     """
     already, position = _is_in_sorted(ending, on_the_job)
     # The seekers whose contract ends too: where those already among them were found (one search of the few
@@ -735,7 +749,8 @@ def _merge_ending(on_the_job: np.ndarray, takes_any: np.ndarray, ending: np.ndar
     new = ~already
     merged = np.insert(on_the_job, position[new], ending[new])
     flags = np.insert(takes_any | ending_too, position[new], True)
-    return merged, flags
+    merged_keys = np.insert(keys, position[new], ending_keys[new])
+    return merged, flags, merged_keys
 
 
 def run_labour_market(state: RegionState, month: int) -> None:
@@ -783,10 +798,9 @@ def run_labour_market(state: RegionState, month: int) -> None:
     if len(ending):
         # Workers whose contract ends look in its last month and take any job (the alternative is none).
         ending = ending[(workforce.status[ending] == EMPLOYED) & ~workforce.on_leave[ending]]
-        # Their keys go where ``_merge_ending`` puts them (the on-the-job seekers' keys are gathered once).
-        already, position = _is_in_sorted(ending, on_the_job)
-        on_the_job_keys = np.insert(on_the_job_keys, position[~already], workforce.key[ending[~already]])
-        on_the_job, takes_any = _merge_ending(on_the_job, takes_any, ending)
+        on_the_job, takes_any, on_the_job_keys = _merge_ending(
+            on_the_job, takes_any, on_the_job_keys, ending, workforce.key[ending]
+        )
     seekers = np.concatenate([unemployed, on_the_job]) if len(on_the_job) else unemployed
     seeker_keys = np.concatenate([workforce.key[unemployed], on_the_job_keys])
     any_job = np.concatenate([np.zeros(len(unemployed), dtype=bool), takes_any]) if takes_any.any() else None
