@@ -247,7 +247,7 @@ class RegionModel(mesa.Model):
         self.config = config
         self.months = config.scenario.months
         self.scale = config.scenario.scale
-        self.package, self.package_sources = load_packages(package, config)
+        self.package, self.package_sources = _load_packages(package, config)
         if max_memory is not False:
             set_by = dict.fromkeys({**(overrides or {}), **parameter_overrides}, OVERRIDES)
             if months is not None:
@@ -443,7 +443,7 @@ def _source_of(scenario: Scenario | str | Path | None) -> str:
     return str(resolve_scenario_path(scenario if scenario is not None else DEFAULT_SCENARIO))
 
 
-def load_packages(
+def _load_packages(
     package: Package | str | Path | list[Package | str | Path] | None, config: Scenario
 ) -> tuple[Package | None, dict[str, str]]:
     """One combined package (or None) and, per intervention, the file it came from.

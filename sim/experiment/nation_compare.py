@@ -193,25 +193,36 @@ def _bridges(
     return rows
 
 
-def _check_arms(nation: Nation, arms: Mapping[str, Mapping[str, Any]]) -> None:
-    """Every aimed package exists and fits its region's scenario, before any run (one-line input error).
+def _load_arms(nation: Nation, arms: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each arm's package by region, loaded once (a region the arm does not name keeps the file's; None: none).
 
-    Checked here rather than left to the runs: a run in a worker process reports a failure, not
-    the input error it was.
+    Every package is checked against its region's scenario here, before any run, so a package that
+    does not exist or names a sector its region lacks is a one-line input error naming the region (a
+    run in a worker process would report a failure, not the input error it was).
     """
     from sim.errors import InputError
-    from sim.model import load_packages
+    from sim.inputs.interventions import check_package_names
+    from sim.inputs.package import load_package
 
-    for aimed in arms.values():
-        for region, package in aimed.items():
-            if region not in nation.scenarios:
-                raise InputError(f"packages: got region {region!r}; allowed: one of the regions {nation.region_names}")
-            if package is None:
+    loaded: dict[str, dict[str, Any]] = {}
+    for arm, packages in arms.items():
+        unknown = sorted(set(packages) - set(nation.region_names))
+        if unknown:
+            raise InputError(f"packages: got region {unknown[0]!r}; allowed: one of the regions {nation.region_names}")
+        loaded[arm] = {}
+        for region in nation.region_names:
+            chosen = packages.get(region, nation.package_of(region))
+            if chosen is None:
+                loaded[arm][region] = None
                 continue
             try:
-                load_packages(package, nation.scenarios[region])
+                package = load_package(chosen)
+                source = str(chosen) if isinstance(chosen, str | Path) else package.name
+                check_package_names(package.interventions, nation.scenarios[region], source)
             except InputError as error:
                 raise InputError(f"package for region {region!r}: {error}") from None
+            loaded[arm][region] = package
+    return loaded
 
 
 def compare_nation(
@@ -243,7 +254,7 @@ def compare_nation(
     overrides = {key: value for key, value in (("scale", scale), ("months", months)) if value is not None}
     nation = load_nation(nation, overrides)
     full_scale = nation.spec.nation.scale
-    _check_arms(nation, arms)
+    aimed = _load_arms(nation, arms)
     seeds = [replicate_seed(seed, replicate) for replicate in range(reps)]
     labels = [None, *arms]
     without = dict.fromkeys(nation.region_names)  # no package anywhere, the file's included
@@ -262,17 +273,6 @@ def compare_nation(
     finally:
         if own:
             run_executor.close()
-    from sim.inputs.package import load_package
-
-    aimed = {  # each arm's package by region, loaded once (a region the arm does not name keeps the file's)
-        arm: {
-            region: None
-            if (chosen := packages.get(region, nation.package_of(region))) is None
-            else load_package(chosen)
-            for region in nation.region_names
-        }
-        for arm, packages in arms.items()
-    }
     rows = []
     for replicate, run_seed in enumerate(seeds):
         base_regions, base_totals, base_units = outcomes[replicate * len(labels)]
