@@ -448,16 +448,19 @@ def _load_packages(
 ) -> tuple[Package | None, dict[str, str]]:
     """One combined package (or None) and, per intervention, the file it came from.
 
-    Each package's sector names are checked against the scenario, naming its own file.
+    Each package's sector names are checked against the scenario, naming its own file, and its sector
+    groups replaced by the scenario's sectors.
     """
     if package is None:
         return None, {}
     items = package if isinstance(package, list) else [package]
-    loaded = [load_package(item) for item in items]
+    loaded = []
     sources = {}
-    for item, pack in zip(items, loaded, strict=True):
+    for item in items:
+        pack = load_package(item)
         source = str(item) if isinstance(item, str | Path) else pack.name
-        check_package_names(pack.interventions, config, source)
+        pack = pack.model_copy(update={"interventions": check_package_names(pack.interventions, config, source)})
+        loaded.append(pack)
         for intervention in pack.interventions:
             sources[intervention.name] = source
     try:

@@ -434,3 +434,60 @@ def test_a_moment_of_chains_the_scenario_lacks_is_a_one_line_error(shipyard_file
     assert "\n" not in message
     assert message.startswith(f"{targets}: moments[1].name: got 'appliance_layoffs_first_year'; needs")
     assert "['shipbuilding', 'battery']" in message
+
+
+# ----------------------------------------------------------------- sector groups in packages
+
+
+def test_a_group_stands_for_the_scenarios_sectors_of_its_kind_and_runs_as_if_they_were_listed():
+    """``chains`` on Gwangju is its two chains, so the interest-subsidy package written with the group runs to
+    the bit as the shipped one that lists them; ``traded`` adds the traded industries (growth, other
+    manufacturing)."""
+    from sim.inputs.interventions import check_package_names
+
+    gwangju = load_scenario()
+    grouped = _package_on("single_interest_subsidy", sectors=["chains"])
+    assert check_package_names(grouped.interventions, gwangju, "test")[0].sectors == ["auto", "appliance"]
+    traded = _package_on("single_interest_subsidy", sectors=["traded", "auto"])
+    assert check_package_names(traded.interventions, gwangju, "test")[0].sectors == list(gwangju.traded_names)
+    assert gwangju.traded_names == ("auto", "appliance", "growth", "other_manufacturing")
+    listed = RegionModel(rng=3, scale=0.02, months=12, package="single_interest_subsidy")
+    by_group = RegionModel(rng=3, scale=0.02, months=12, package=grouped)
+    listed.run()
+    by_group.run()
+    assert listed.results().equals(by_group.results())
+    assert listed.results().policy_spend_interest_subsidy.sum() > 0  # the comparison is not between two idle packages
+
+
+def test_a_group_fits_a_korea_region_whose_sectors_differ_from_gwangju():
+    """A package written for Gwangju's chains does not fit a Korea region (its sectors are KSIC divisions:
+    docs/national.md); written with ``traded`` it supports the region's manufacturers and spends."""
+    busan = SCENARIO_DIR / "nations" / "regions" / "korea" / "r21_busan.toml"
+    with pytest.raises(ScenarioError, match="not one of the scenario's sectors"):
+        RegionModel(busan, rng=1, scale=0.01, months=1, package="single_interest_subsidy")
+    package = _package_on("single_interest_subsidy", sectors=["traded"])
+    model = RegionModel(busan, rng=1, scale=0.01, months=12, package=package)
+    sectors = model.desk.policies[0].settings.sectors
+    assert sectors == list(load_scenario(busan).traded_names)
+    assert "ships" in sectors and "services" not in sectors
+    model.run()
+    assert model.results().policy_spend_interest_subsidy.sum() > 0
+
+
+def test_a_group_that_holds_nothing_of_its_kind_and_a_sector_named_like_a_group_are_one_line_errors(
+    shipyard_file, tmp_path
+):
+    investment = _package_on("single_investment", sectors=["chains"])  # the instrument names industries only
+    with pytest.raises(ScenarioError) as caught:
+        RegionModel(rng=1, scale=0.01, months=1, package=investment)
+    message = str(caught.value)
+    assert "\n" not in message and ": interventions[0].sectors[0]: got 'chains'; the group holds no industry" in message
+    unknown = _package_on("single_loans", sectors=["shipbuilding"])
+    with pytest.raises(ScenarioError, match=r"allowed: one it declares: \[.*\], or a group: traded, chains"):
+        RegionModel(rng=1, scale=0.01, months=1, package=unknown)
+    clash = tmp_path / "clash.toml"
+    clash.write_text(shipyard_file.read_text().replace("battery", "traded"))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(clash)
+    message = str(caught.value)
+    assert "\n" not in message and "chains.traded: got 'traded'; a sector may not take a group's name" in message

@@ -3,7 +3,9 @@
 One pydantic class per instrument, tagged by its ``type``; the runtime classes that act on
 the model are in :mod:`sim.policy.interventions` and take these settings. Sector names are
 plain names here; :func:`check_package_names` checks them against the scenario a package is
-laid on, naming the sectors the scenario declares.
+laid on, naming the sectors the scenario declares, and replaces a sector group (``traded``,
+``chains``, ``local_services``) by the scenario's sectors of that kind, so one package fits
+regions whose sectors differ.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.inputs.scenario import Name, Scenario, SectorName, YearMonth, month_number, unknown_name_error
+from sim.errors import ScenarioError
+from sim.inputs.scenario import (
+    SECTOR_GROUPS,
+    Name,
+    Scenario,
+    SectorName,
+    YearMonth,
+    month_number,
+    unknown_name_error,
+)
 
 
 class InterventionSettings(BaseModel):
@@ -334,11 +345,35 @@ SETTINGS: dict[str, type[InterventionSettings]] = {
 }
 
 
-def check_package_names(interventions: list[InterventionSettings], scenario: Scenario, source: str) -> None:
-    """Every sector an intervention names must be one the scenario declares (one-line error if not)."""
+def check_package_names(
+    interventions: list[InterventionSettings], scenario: Scenario, source: str
+) -> list[InterventionSettings]:
+    """The interventions, their sector names checked against the scenario and groups replaced.
+
+    A name the scenario does not declare is a one-line error; each sector group becomes the scenario's
+    sectors of that kind (an intervention that names no group is returned as it is).
+    """
+    resolved = []
     for index, settings in enumerate(interventions):
+        update: dict[str, list[str]] = {}
         for field, kind in settings.sector_fields.items():
             allowed = scenario.sector_names if kind == "sector" else tuple(scenario.industries)
-            for position, name in enumerate(getattr(settings, field)):
-                if name not in allowed:
-                    raise unknown_name_error(source, f"interventions[{index}].{field}[{position}]", name, kind, allowed)
+            names = getattr(settings, field)
+            for position, name in enumerate(names):
+                key_path = f"interventions[{index}].{field}[{position}]"
+                if name in SECTOR_GROUPS:
+                    if not [member for member in scenario.sector_group(name) if member in allowed]:
+                        raise ScenarioError(
+                            source, key_path, name, f"the group holds no {kind} of the scenario; allowed: {allowed}"
+                        )
+                elif name not in allowed:
+                    raise unknown_name_error(source, key_path, name, kind, allowed, groups=True)
+            if any(name in SECTOR_GROUPS for name in names):
+                expanded = [member for name in names for member in _members(scenario, name) if member in allowed]
+                update[field] = list(dict.fromkeys(expanded))
+        resolved.append(settings.model_copy(update=update) if update else settings)
+    return resolved
+
+
+def _members(scenario: Scenario, name: str) -> tuple[str, ...]:
+    return scenario.sector_group(name) if name in SECTOR_GROUPS else (name,)

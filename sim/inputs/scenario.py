@@ -44,6 +44,13 @@ PART_TYPES = ("neutral", "combustion", "electric")
 #: output counts as manufacturing output); ``local_services`` firms sell to the region's
 #: households, whose spending follows local income.
 INDUSTRY_KINDS = ("traded", "local_services")
+#: Names a package may give in place of sectors, each standing for the sectors of that kind its
+#: scenario declares (so a package fits regions whose sectors differ); no sector may take one.
+SECTOR_GROUPS = {
+    "traded": "every chain and traded industry: the sectors whose output is the region's manufacturing output",
+    "chains": "every supply chain",
+    "local_services": "every local-services industry",
+}
 SHARE_TOLERANCE = 1e-6
 
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -739,6 +746,11 @@ class Scenario(_Section):
     def sector_code(self, name: str) -> int:
         return self.sector_names.index(name)
 
+    def sector_group(self, group: str) -> tuple[str, ...]:
+        """The sectors a group name of :data:`SECTOR_GROUPS` stands for in this scenario."""
+        members = {"traded": self.traded_names, "chains": self.chain_names, "local_services": self.local_services_names}
+        return members[group]
+
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data, ready to write back to TOML or JSON."""
         return self.model_dump(mode="json")
@@ -753,12 +765,18 @@ class Scenario(_Section):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def unknown_name_error(source: str, key_path: str, value: object, kind: str, allowed: tuple[str, ...]) -> ScenarioError:
-    """A one-line error for a sector, chain or industry name the scenario does not declare."""
+def unknown_name_error(
+    source: str, key_path: str, value: object, kind: str, allowed: tuple[str, ...], groups: bool = False
+) -> ScenarioError:
+    """A one-line error for a sector, chain or industry name the scenario does not declare.
+
+    ``groups``: the name is a package's, whose sector fields also take :data:`SECTOR_GROUPS`.
+    """
     listed = list(allowed) if allowed else "none"
     kinds = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
+    also = f", or a group: {', '.join(SECTOR_GROUPS)}" if groups else ""
     return ScenarioError(
-        source, key_path, value, f"not one of the scenario's {kinds}; allowed: one it declares: {listed}"
+        source, key_path, value, f"not one of the scenario's {kinds}; allowed: one it declares: {listed}{also}"
     )
 
 
@@ -768,6 +786,12 @@ def check_names(scenario: Scenario, source: str) -> None:
     overlap = sorted(set(scenario.chains) & set(scenario.industries))
     if overlap:
         raise ScenarioError(source, "industries", overlap, "names already used by chains; a sector name is unique")
+    for sector in sectors:
+        if sector in SECTOR_GROUPS:
+            kind = "chains" if sector in scenario.chains else "industries"
+            raise ScenarioError(
+                source, f"{kind}.{sector}", sector, f"a sector may not take a group's name {list(SECTOR_GROUPS)}"
+            )
     occupations = set(scenario.labour_market.occupations)
     if list(scenario.workforce) != list(sectors) and set(scenario.workforce) != set(sectors):
         extra = sorted(set(scenario.workforce) - set(sectors))
