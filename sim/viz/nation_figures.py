@@ -13,12 +13,16 @@ offices and newspapers draw tile-grid maps where areas differ too much in size t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.experiment.nation_compare import NationComparison
 from sim.experiment.stats import CONFIDENCE
 from sim.viz.figure import Figure
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GAIN, LOSS, NATION = "#2b8cbe", "#de2d26", "#636363"
 #: Korea's 17 sido on a tile grid: (column west to east, row north to south). shocksim's own
@@ -45,10 +49,18 @@ KOREA_TILES: dict[str, tuple[int, int]] = {
 }
 
 
-def jobs_by_region(comparison: NationComparison, arm: str | None = None, metric: str = "job_years") -> Figure:
-    """Horizontal bars of one arm's effect by region (sorted, gains blue, losses red) and for the nation (grey)."""
+def _arm_rows(comparison: NationComparison, arm: str | None, metric: str) -> tuple[pd.DataFrame, str, str]:
+    """One arm's summary rows of the metric (the first arm if None), what the arm aims where, and the unit."""
     arm = arm if arm is not None else next(iter(comparison.arms))
     rows = comparison.summary[(comparison.summary["arm"] == arm) & (comparison.summary["metric"] == metric)]
+    aimed = ", ".join(f"{package} in {region}" for region, package in comparison.arms[arm].items())
+    unit = "job-years over the run" if metric == "job_years" else "jobs at the horizon"
+    return rows, aimed, unit
+
+
+def jobs_by_region(comparison: NationComparison, arm: str | None = None, metric: str = "job_years") -> Figure:
+    """Horizontal bars of one arm's effect by region (sorted, gains blue, losses red) and for the nation (grey)."""
+    rows, aimed, unit = _arm_rows(comparison, arm, metric)
     regions = rows[rows["region"] != "nation"].sort_values("mean")
     nation = rows[rows["region"] == "nation"]
     ordered = [*regions.itertuples(index=False), *nation.itertuples(index=False)]
@@ -63,9 +75,7 @@ def jobs_by_region(comparison: NationComparison, arm: str | None = None, metric:
     axes.barh(positions, means, xerr=errors, color=colours, capsize=3)
     axes.set_yticks(positions, [row.region for row in ordered])
     axes.axvline(0.0, color="black", linewidth=0.8)
-    unit = "job-years over the run" if metric == "job_years" else "jobs at the horizon"
     axes.set_xlabel(f"{unit}, package minus the nation without it (full population)")
-    aimed = ", ".join(f"{package} in {region}" for region, package in comparison.arms[arm].items())
     axes.set_title(f"{aimed}: effect by region ({comparison.reps} seeds, {CONFIDENCE:.0%} intervals)", fontsize=9)
     figure.tight_layout()
     return figure
@@ -86,8 +96,7 @@ def jobs_by_region_map(
     from matplotlib.colors import TwoSlopeNorm
     from matplotlib.patches import Rectangle
 
-    arm = arm if arm is not None else next(iter(comparison.arms))
-    rows = comparison.summary[(comparison.summary["arm"] == arm) & (comparison.summary["metric"] == metric)]
+    rows, aimed, unit = _arm_rows(comparison, arm, metric)
     regions = {row.region: row for row in rows.itertuples(index=False) if row.region != "nation"}
     if not regions or not set(regions) <= set(KOREA_TILES):
         return None
@@ -129,11 +138,9 @@ def jobs_by_region_map(
         ax=axes,
         shrink=0.6,
     )
-    unit = "job-years over the run" if metric == "job_years" else "jobs at the horizon"
     scale.set_label(f"{unit}, package minus the nation without it")
     nation = rows[rows["region"] == "nation"]
     total = f"; the nation {float(nation['mean'].iloc[0]):+,.0f}" if len(nation) else ""
-    aimed = ", ".join(f"{package} in {region}" for region, package in comparison.arms[arm].items())
     axes.set_title(
         f"{aimed}: effect by region{total}\n(tile map, {comparison.reps} seeds; hatched: "
         f"{CONFIDENCE:.0%} interval includes zero)",
