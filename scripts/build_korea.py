@@ -23,6 +23,11 @@ Every number written comes from scenarios/national/ (docs/national-data.md), wit
   Gwangju's, in-migration with the same scale as out-migration (see _mobility);
 - participation by age: Gwangju's profile scaled so that the region's participation of those aged 15+ is its
   2023 labour force over its population aged 15+ (EAPS, labour_force.csv), which sizes its population;
+- growth (the same in every region: no real growth by sido and industry is in scenarios/national/, an
+  assumption): each manufacturing division's sales outside the region grow at manufacturing's 2024 real value
+  added growth, and the services industry's outside sales and the autonomous part of local services demand at
+  services' (Bank of Korea national accounts); output per worker grows at value added over workers (Korea
+  Productivity Center, workers from the establishment survey, not the EAPS): see growth_rates;
 - the job-finding rate of the unemployed: derived so that the region's sourced 2023 unemployment rate is the steady
   state of Gwangju's flows into unemployment (see job_finding_rate); the matching efficiency (mu) is derived from it at
   the start (sim/region/labour_market.py calibrate_matching), so each region's from its own target.
@@ -130,6 +135,7 @@ def build() -> dict[Path, str]:
     }
     flows = migration_flows()
     gwangju = _gwangju_mobility()
+    growth = _growth_lines(growth_rates())
     files: dict[Path, str] = {}
     entries = []
     for code, region in regions.items():
@@ -138,7 +144,7 @@ def build() -> dict[Path, str]:
         participation, out_rates, in_rates, mobility = _mobility(code, flows, labour, gwangju)
         unemployment_rate = int(labour[code][1]["unemployed"]) / int(labour[code][1]["labour_force"])
         market = _labour_market(unemployment_rate, participation, out_rates, in_rates)
-        files[file] = _region_file(code, region, labour[code], eaps[code], survey, market + mobility)
+        files[file] = _region_file(code, region, labour[code], eaps[code], survey, market + mobility, growth)
         entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
     files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows))
     return files
@@ -270,6 +276,7 @@ def _region_file(
     eaps: tuple[int, dict[str, str]],
     survey: dict[tuple[str, str], tuple[int, dict[str, str]]],
     mobility: list[str],
+    growth: dict[str, list[str]],
 ) -> str:
     labour_line, lf = labour
     eaps_line, bc = eaps
@@ -332,16 +339,92 @@ def _region_file(
             where = f"({division}, employment_by_industry.csv line {line})"
             note = f"derived: {manufacturing:,} x {count:,} / {total:,} {where}"
         divisions_total += jobs
-        lines += ["", f"[industries.{sector}]", f"employees = {jobs:_}  # {note}"]
+        lines += ["", f"[industries.{sector}]", f"employees = {jobs:_}  # {note}", *growth["manufacturing"]]
     other = manufacturing - divisions_total
     lines += [
         "",
         "[industries.other_manufacturing]",
         f"employees = {other:_}  # derived: {manufacturing:,} manufacturing jobs less the divisions above",
+        *growth["manufacturing"],
+        "",
+        "[industries.services]",
+        *growth["services"],
+        "",
+        "[markets]",
+        *growth["markets"],
         *mobility,
         "",
     ]
     return "\n".join(lines)
+
+
+#: The year of the growth rates (growth_by_industry.csv): the latest with both the Bank of Korea's real value added
+#: and the Korea Productivity Center's workers by industry. Applied from the nation's start (2023-01): an assumption
+#: (2023's real growth, 1.7% in manufacturing and 2.1% in services, has no workers by industry in the table).
+GROWTH_YEAR = 2024
+
+
+def growth_rates() -> dict[str, tuple[float, float, str, str]]:
+    """Per model industry (manufacturing, services): yearly growth of real output and of output per worker, sourced.
+
+    From growth_by_industry.csv (GROWTH_YEAR), with the text of each source.
+
+    Output: the Bank of Korea's real value added growth of the industry. Output per worker = (1 + value added
+    growth) / (1 + workers growth) - 1, the growth-accounting identity output = workers x output per worker.
+    Manufacturing: the Korea Productivity Center's value added (4.0%, the Bank of Korea's) over its workers
+    (0.5%, the Ministry of Employment and Labor's establishment survey). Services: the KPC's labour productivity
+    per labour input (workers x hours, 2.3%) times all industries' hours per worker (-1.2%; assumption: services'
+    hours per worker fell as all industries' did, as the KPC gives no services workers in the row found). The
+    model's services industry is everything outside manufacturing; its rates are services' (assumption:
+    construction, -2.8% in 2024, and agriculture are apart in the national accounts).
+    """
+    rows = {
+        (row["industry"], int(row["year"]), row["measure"]): (line, float(row["value_percent"]) / 100.0)
+        for line, row in _rows("growth_by_industry.csv")
+    }
+
+    def cell(industry: str, measure: str) -> tuple[int, float]:
+        return rows[(industry, GROWTH_YEAR, measure)]
+
+    m_line, m_output = cell("manufacturing", "real_value_added_growth")
+    w_line, m_workers = cell("manufacturing", "workers_growth")
+    s_line, s_output = cell("services", "real_value_added_growth")
+    p_line, s_per_input = cell("services", "labour_productivity_growth")
+    h_line, hours = cell("all", "hours_per_worker_growth")
+    where = "scenarios/national/growth_by_industry.csv"
+    return {
+        "manufacturing": (
+            m_output,
+            (1.0 + m_output) / (1.0 + m_workers) - 1.0,
+            f"Bank of Korea, real value added of manufacturing {GROWTH_YEAR} ({where} line {m_line})",
+            f"derived: (1 + {m_output:.3f}) / (1 + {m_workers:.3f}) - 1, value added over workers "
+            f"(KPC {GROWTH_YEAR}; {where} lines {m_line}, {w_line})",
+        ),
+        "services": (
+            s_output,
+            (1.0 + s_per_input) * (1.0 + hours) - 1.0,
+            f"Bank of Korea, real value added of services {GROWTH_YEAR} ({where} line {s_line})",
+            f"derived: (1 + {s_per_input:.3f}) x (1 + {hours:.3f}) - 1, KPC services productivity per labour input "
+            f"x all industries' hours per worker ({GROWTH_YEAR}; {where} lines {p_line}, {h_line}; assumption)",
+        ),
+    }
+
+
+def _growth_lines(rates: dict[str, tuple[float, float, str, str]]) -> dict[str, list[str]]:
+    """The growth keys of a region file, by where they go: manufacturing's, services' and [markets]."""
+    lines: dict[str, list[str]] = {}
+    for industry in ("manufacturing", "services"):
+        output, productivity, output_source, productivity_source = rates[industry]
+        lines[industry] = [
+            f"outside_demand_trend_per_year = {output:.4f}  # {output_source}; every region (assumption)",
+            f"productivity_growth_per_year = {productivity:.4f}  # {productivity_source}",
+        ]
+    output, _, output_source, _ = rates["services"]
+    lines["markets"] = [
+        f"autonomous_local_demand_trend_per_year = {output:.4f}  # {output_source}: services' autonomous demand",
+        "# (visitors, public and other buyers) grows as services' real output did; households' part follows income",
+    ]
+    return lines
 
 
 def _labour_market(

@@ -27,6 +27,7 @@ def test_every_table_loads_and_korea_has_17_regions_in_15_groups():
     assert TABLES == [
         "commuting.csv",
         "employment_by_industry.csv",
+        "growth_by_industry.csv",
         "interregional_trade.csv",
         "investment_origin.csv",
         "key_industries.csv",
@@ -187,6 +188,8 @@ def _edit(path: Path, line: int, column: str, value: str) -> None:
             "line 3.destination: got '21'; allowed: each origin-destination pair once",
         ),
         ("migration_by_sido.csv", 2, "movers", "0", "line 2.movers: got 0; allowed: at least 1"),
+        ("growth_by_industry.csv", 2, "value_percent", "400", "line 2.value_percent: got 400.0; allowed: a number"),
+        ("growth_by_industry.csv", 2, "measure", "growth", "line 2.measure: got 'growth'; allowed: one of"),
     ],
 )
 def test_a_bad_cell_is_one_line_naming_file_line_column_value_and_what_is_allowed(
@@ -215,3 +218,15 @@ def test_the_movers_between_sido_hold_every_pair_and_balance():
     assert len(flows) == 17 * 16 and all(flow.year == 2023 for flow in flows.values())
     assert flows[("11", "31")].movers == 279_375 and flows[("31", "11")].movers == 227_540
     assert sum(flow.movers for flow in flows.values()) == 2_142_542
+
+
+def test_the_productivity_centres_index_is_value_added_over_workers_times_hours():
+    """KPC 2024 (growth_by_industry.csv): manufacturing's labour productivity per labour input, +4.2%, is its value
+    added (+4.0%, the Bank of Korea's figure) over its workers (+0.5%) times their hours (-0.7%, the KPC release's
+    words: 근로자수가 증가(0.5%)하였으나 근로시간이 이보다 더 크게 감소(△0.7%)), to the rounding of one decimal."""
+    growth = DATA.growth
+    value_added = growth[("manufacturing", 2024, "real_value_added_growth")].value_percent / 100
+    workers = growth[("manufacturing", 2024, "workers_growth")].value_percent / 100
+    index = growth[("manufacturing", 2024, "labour_productivity_growth")].value_percent / 100
+    hours = -0.007
+    assert (1 + value_added) / ((1 + workers) * (1 + hours)) - 1 == pytest.approx(index, abs=0.001)

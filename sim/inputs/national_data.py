@@ -1,11 +1,11 @@
 """The data a national model stands on (issue 16, items 1-2), read from ``scenarios/national/``.
 
 Korea's 17 metropolitan cities and provinces, their labour force, key industries (seed 004),
-employment by industry, commuting, migration, inter-regional trade and where attracted
-investment comes from. Each table is a UTF-8 CSV with one row per fact and the columns
-``source_title``, ``source_locator``, ``quote_or_table`` and ``note`` (the convention of the
-back-tests' ``observed.csv``); what each table holds, its year and its gaps are in
-docs/national-data.md and scenarios/national/SOURCES.md.
+employment by industry, commuting, migration, inter-regional trade, where attracted investment
+comes from, and Korea's growth of real output, workers and productivity by industry. Each table
+is a UTF-8 CSV with one row per fact and the columns ``source_title``, ``source_locator``,
+``quote_or_table`` and ``note`` (the convention of the back-tests' ``observed.csv``); what each
+table holds, its year and its gaps are in docs/national-data.md and scenarios/national/SOURCES.md.
 
 This module only reads and checks: no model code uses it yet. Every problem is one
 ``ScenarioError`` naming the file, the key path (``line N.column``), the value and what is allowed.
@@ -167,6 +167,27 @@ class InvestmentOrigin:
 
 
 @dataclass(frozen=True)
+class GrowthRate:
+    """A yearly growth rate of Korea's real output, workers, productivity or pay by industry (percent)."""
+
+    industry: str  # "manufacturing", "services" or "all"
+    year: int
+    measure: str  # real_value_added_growth, workers_growth, labour_productivity_growth, ...
+    value_percent: float
+    source: Source
+
+
+#: The measures growth_by_industry.csv may hold.
+GROWTH_MEASURES = {
+    "real_value_added_growth",
+    "workers_growth",
+    "labour_productivity_growth",
+    "hours_per_worker_growth",
+    "real_wage_growth",
+}
+
+
+@dataclass(frozen=True)
 class NationalData:
     """All national tables, checked against each other (every region code is one of the 17)."""
 
@@ -181,6 +202,8 @@ class NationalData:
     investment_origin: dict[str, InvestmentOrigin] = field(repr=False)
     #: Movers between the 17 sido by (origin, destination): every ordered pair once (migration_by_sido.csv).
     migration_flows: dict[tuple[str, str], MigrationFlow] = field(repr=False)
+    #: Yearly growth by (industry, year, measure) (growth_by_industry.csv): national, no region.
+    growth: dict[tuple[str, int, str], GrowthRate] = field(repr=False, default_factory=dict)
 
     def non_metropolitan(self) -> list[str]:
         """Codes of the 14 regions outside the capital area (seed 004's 14 cities and provinces)."""
@@ -449,6 +472,20 @@ def _investment(folder: Path) -> dict[str, InvestmentOrigin]:
     return out
 
 
+def _growth(folder: Path) -> dict[tuple[str, int, str], GrowthRate]:
+    table = _Rows(folder / "growth_by_industry.csv", ("industry", "year", "measure", "value_percent"))
+    out: dict[tuple[str, int, str], GrowthRate] = {}
+    for line, row in table:
+        industry = table.choice(line, row, "industry", {"manufacturing", "services", "all"})
+        year = table.integer(line, row, "year", 1990)
+        measure = table.choice(line, row, "measure", GROWTH_MEASURES)
+        value = table.number(line, row, "value_percent", -50.0, 50.0)
+        if (industry, year, measure) in out:
+            raise table.fail(line, "measure", measure, f"allowed: each measure once for {industry} in {year}")
+        out[(industry, year, measure)] = GrowthRate(industry, year, measure, value, table.source(line, row))
+    return out
+
+
 def load_national_data(folder: Path | None = None) -> NationalData:
     """Read and check every national table in ``folder`` (default: the shipped ``scenarios/national``)."""
     folder = NATIONAL_DIR if folder is None else folder
@@ -467,4 +504,5 @@ def load_national_data(folder: Path | None = None) -> NationalData:
         interregional_trade=_trade(folder, codes),
         investment_origin=_investment(folder),
         migration_flows=_migration_flows(folder, codes),
+        growth=_growth(folder),
     )

@@ -233,9 +233,18 @@ class FirmGroup(_Section):
     operating_margin: Annotated[float, Field(ge=-0.5, le=0.5)]
     export_share: Share
     outside_demand_trend_per_year: Annotated[float, Field(ge=-1.0, le=1.0)]
+    #: Yearly growth of output per worker (the production function's productivity, KRW per
+    #: worker-month), compounded monthly from the start; 0 keeps it constant. Pay does not follow it
+    #: (docs/model.md 7.3b). Set in the Korea nation from the Korea Productivity Center's value added
+    #: and workers (scenarios/national/growth_by_industry.csv).
+    productivity_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.0
     firm_size_pareto_alpha: Positive
     firm_size_min: PositiveInt
     firm_size_max: PositiveInt
+
+    def productivity_at(self, month: int) -> float:
+        """Output per worker of a firm of this group in ``month`` (KRW per worker-month), its trend applied."""
+        return self.productivity_krw_per_worker_month * (1.0 + self.productivity_growth_per_year) ** (month / 12.0)
 
     @model_validator(mode="after")
     def _costs_fit(self) -> FirmGroup:
@@ -584,6 +593,10 @@ class Markets(_Section):
     local_price_elasticity: NonNegative
     labour_demand_elasticity: NonNegative
     local_services_per_krw_traded_sales: Share
+    #: Yearly trend of the autonomous part of local services demand (visitors, public and other buyers:
+    #: docs/model.md 7.10), compounded from the start; 0 keeps it at its start level. The Korea nation sets
+    #: it to services' real growth (scenarios/national/growth_by_industry.csv).
+    autonomous_local_demand_trend_per_year: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.0
 
 
 class Fiscal(_Section):

@@ -119,7 +119,9 @@ def add_firms(
     count = len(employees_target)
     firms = state.firms
     target = np.asarray(employees_target)
-    base_output = np.asarray(employees_target, float) * group.productivity_krw_per_worker_month
+    # Output per worker has grown since the start like the incumbents' (production.grow_productivity).
+    productivity = group.productivity_at(month)
+    base_output = np.asarray(employees_target, float) * productivity
     capacity = base_output * (1.0 + behaviour.capacity_headroom)
     wage_bill = np.asarray(employees_target, float) * group.wage_krw_per_month
     fixed = np.maximum(base_output * (1.0 - group.input_cost_share - group.operating_margin) - wage_bill, 0.0)
@@ -136,7 +138,7 @@ def add_firms(
             "sector": config.sector_code(sector),
             "role": INDEPENDENT,
             "base_employees": target,
-            "productivity": group.productivity_krw_per_worker_month,
+            "productivity": productivity,
             "wage_level": group.wage_krw_per_month,
             "input_cost_share": group.input_cost_share,
             "export_share": group.export_share,
@@ -154,10 +156,11 @@ def add_firms(
             "size_factor": size_factor,
             "key": keys,
             "staffing_threshold": state.streams.uniform("staffing_threshold", 0, keys),
-            "labour_cost_share": group.wage_krw_per_month / group.productivity_krw_per_worker_month,
+            "labour_cost_share": group.wage_krw_per_month / productivity,
             "fixed_cost_share": fixed / base_output,
             "base_interest_rate": bank_rate(config, month) + np.where(sme, behaviour.sme_spread_annual, 0.0),
             "outside_trend_per_year": group.outside_demand_trend_per_year,
+            "productivity_growth_per_year": group.productivity_growth_per_year,
             "base_outside_sales": 0.0 if is_local else base_output,
             "base_local_sales": base_output if is_local else 0.0,
             # A new firm's starting cash is the investor's capital, not a flow of this month.

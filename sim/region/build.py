@@ -340,6 +340,20 @@ def outside_trends(table: FirmTable, scenario: Scenario) -> np.ndarray:
     return trend
 
 
+def productivity_trends(table: FirmTable, scenario: Scenario) -> np.ndarray:
+    """Per firm, the yearly growth of its output per worker (by tier or industry; assembly plants: 0)."""
+    growth = np.zeros(table.count)
+    for name, chain in scenario.chains.items():
+        in_chain = table.sector == scenario.sector_code(name)
+        growth[in_chain & (table.role == TIER1)] = chain.tier1.productivity_growth_per_year
+        growth[in_chain & (table.role == TIER2)] = chain.tier2.productivity_growth_per_year
+    for name, industry in scenario.industries.items():
+        growth[(table.sector == scenario.sector_code(name)) & (table.role == INDEPENDENT)] = (
+            industry.productivity_growth_per_year
+        )
+    return growth
+
+
 def settle_initial_finances(table: FirmTable, wage_bill: np.ndarray, scenario: Scenario) -> None:
     """Set fixed costs so each firm earns its group's operating margin at the start, and give it cash.
 
@@ -572,6 +586,7 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
     firms.staffing_threshold = streams.uniform("staffing_threshold", 0, firms.key)
     network = build_supply_network(firms, config, streams.generator("network"))
     firms.outside_trend_per_year = outside_trends(firms, config)
+    firms.productivity_growth_per_year = productivity_trends(firms, config)
 
     initial_people = int(firms.base_employees.sum() / (1.0 - config.population.unemployment_rate) * 1.1)
     capacity = initial_people + int(config.population.entry_rate_per_month * initial_people * months * 1.3)

@@ -305,7 +305,7 @@ def supplier_entrants(
         chain = config.sector_names[int(firms.sector[buyer])]
         tier = config.chains[chain].tier1 if firms.role[buyer] == ASSEMBLER else config.chains[chain].tier2
         buyer_output = firms.output[buyer] if firms.output[buyer] > 0 else firms.expected_demand[buyer]
-        employees = max(1, round(pending[index] * buyer_output / tier.productivity_krw_per_worker_month))
+        employees = max(1, round(pending[index] * buyer_output / tier.productivity_at(month)))
         ids = add_firms(state, chain, np.array([employees]), month, "supplier entrant", "supplier_entry", None, tier)
         firms.role[ids] = TIER1 if firms.role[buyer] == ASSEMBLER else TIER2
         firms.part_type[ids] = part - 1

@@ -10,8 +10,8 @@
   (sim/nation), the part sold to other regions' assembly plants follows their output.
 - A plant whose closure has stopped production gets no orders (its capacity factor is 0).
 - Local services share the region's household demand: an autonomous part (scaled by
-  local-demand shocks) plus last month's local income times the spending coefficient
-  (households.py).
+  local-demand shocks and its trend, ``markets.autonomous_local_demand_trend_per_year``) plus
+  last month's local income times the spending coefficient (households.py).
 - Policy levers move demand more than they add to it: ``demand_uplift`` raises a firm's
   weight in local household demand (new products sold to local buyers, taken from other
   local firms); ``outside_uplift`` adds sales to buyers outside the region; and
@@ -95,8 +95,12 @@ def place_orders(state: RegionState, month: int) -> None:
     local.business_purchases_krw = state.config.markets.local_services_per_krw_traded_sales * float(
         (final + outside)[~local_sector & active].sum()
     )
+    autonomous = local.autonomous_demand_krw * shocks.local_demand_index(month)
+    trend = state.config.markets.autonomous_local_demand_trend_per_year
+    if trend:
+        autonomous *= (1.0 + trend) ** (month / 12.0)
     local_total = (
-        local.autonomous_demand_krw * shocks.local_demand_index(month)
+        autonomous
         + local.spending_coefficient * local.smoothed_income_krw
         + local.business_purchases_krw
         + local.diverted_spending_krw

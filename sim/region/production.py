@@ -33,12 +33,30 @@ def produce_and_pay(state: RegionState, month: int) -> None:
     the month unless a policy restores its cash).
     """
     firms = state.firms
+    grow_productivity(firms, month)
     credit.renew(firms, month, state.config.firms)
     output = produce(firms, firms.orders, firms.capacity_factor)
     firms.distressed = pay_and_borrow(
         firms, output, firms.capacity_factor, state.config.firms, bank_rate(state.config, month)
     )
     firms.output = output
+
+
+def grow_productivity(firms: FirmTable, month: int) -> None:
+    """Output per worker grows by (1 + g)^(1/12) a month, g the firm's ``productivity_growth_per_year``.
+
+    So a firm's productivity in month m is its start value times (1 + g)^(m/12); a firm entering in
+    month m starts at its group's value times the same factor (arrivals.add_firms) and grows from the
+    next month. Labour-augmenting (output per worker; pay, prices and the input share per unit of output
+    do not follow: docs/model.md 7.3b). At given orders a firm then needs 1 / (1 + g) as many workers a
+    year on: employment growth = output growth - productivity growth (the growth-accounting identity,
+    output = workers x output per worker).
+    """
+    growth = firms.productivity_growth_per_year
+    if not growth.any():
+        return
+    grows = (growth != 0.0) & (firms.entry_month < month)
+    firms.productivity = np.where(grows, firms.productivity * (1.0 + growth) ** (1.0 / 12.0), firms.productivity)
 
 
 def produce(firms: FirmTable, demand: np.ndarray, capacity_factor: np.ndarray) -> np.ndarray:

@@ -207,6 +207,7 @@ def _firm_columns() -> dict[str, Column]:
         "size_factor": Column(f8, 1.0, "employees at the start / full-scale employees (see build.scale_sizes)"),
         "key": Column(np.uint64, 0, "stable key of the firm's random draws (random_streams.agent_keys)"),
         "outside_trend_per_year": Column(f8, 0.0, "yearly trend of the firm's sales outside the region"),
+        "productivity_growth_per_year": Column(f8, 0.0, "yearly growth of the firm's output per worker"),
         "base_final_demand": Column(f8, 0.0, "assembly plants' base sales to final buyers, KRW per month"),
         "base_outside_sales": Column(f8, 0.0, "base sales outside the region (not through the network), KRW/month"),
         "base_local_sales": Column(f8, 0.0, "local services' base sales to the region's households, KRW/month"),
