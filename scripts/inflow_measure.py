@@ -88,9 +88,8 @@ def main(seed: int, scale: float, overrides: dict[str, float]) -> None:
     print(
         f"voluntary {voluntary:.3f}, involuntary {involuntary:.3f}, share {voluntary / (voluntary + involuntary):.3f}"
     )
-    print(
-        f"involuntary share of separations into non-employment {leavers / (leavers + rates['quit'] + rates['left_labour_force']):.3f}"
-    )
+    into_non_employment = leavers + rates["quit"] + rates["left_labour_force"]
+    print(f"involuntary share of separations into non-employment {leavers / into_non_employment:.3f}")
     print(
         "into unemployment, % of the employed a month, by status before:",
         {k: round(100 * v / employee_months, 3) for k, v in into.items() if v},
