@@ -170,11 +170,13 @@ def industry_employees(scenario: Scenario) -> dict[str, int]:
                     "industry must give its employees",
                 )
         if output < 0:
+            others = chain_output[sizing.chain] / sizing.share - output  # the other traded industries' output
             raise ScenarioError(
                 f"scenario {scenario.scenario.name!r}",
                 f"industries.{name}.size_by_chain_output_share.share",
                 sizing.share,
-                f"too low for the other traded firms given: {name} would have negative output "
+                f"allowed: at most {chain_output[sizing.chain] / others:.4g}, the chain's output over the other "
+                f"traded industries' given; above it {name} would have negative output "
                 f"(or give industries.{name}.employees instead)",
             )
         employees[name] = round(output / industry.productivity_krw_per_worker_month)
