@@ -82,6 +82,9 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "layoffs": RecordColumn(INT, "workers laid off this month (downsizing, failures, relocations; not quits)"),
         **{f"layoffs_{s}": RecordColumn(INT, f"workers laid off by {s} firms this month") for s in sectors},
         "quits": RecordColumn(INT, "workers who quit into unemployment this month"),
+        "dismissals": RecordColumn(
+            INT, "workers dismissed this month for their own or their firm's idiosyncratic reasons (into unemployment)"
+        ),
         "contract_ends": RecordColumn(
             INT, "fixed-term workers whose contract ended this month with no other job to go to (into unemployment)"
         ),

@@ -155,6 +155,8 @@ class LabourMarket(_Section):
     vacancy_duration_months: Positive
     matching_curvature: Annotated[float, Field(gt=0.0)]
     quit_rate_per_month: Share
+    # Dismissals for a worker's own reasons or a firm's idiosyncratic troubles (docs/model.md 7.5); zero: none.
+    dismissal_rate_per_month: Share = 0.0
     on_the_job_search_rate_per_month: Share
     search_distance_weight: NonNegative
     wage_loss_per_distance: Share

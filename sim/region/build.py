@@ -21,6 +21,7 @@ from sim.region.labour_market import (
     draw_quit_months,
     draw_search_months,
     job_slot_keys,
+    leaving_rate_per_month,
     occupation_cdf_by_sector,
 )
 from sim.region.mobility import populate_residents
@@ -169,11 +170,13 @@ def industry_employees(scenario: Scenario) -> dict[str, int]:
                     "industry must give its employees",
                 )
         if output < 0:
+            others = chain_output[sizing.chain] / sizing.share - output  # the other traded industries' output
             raise ScenarioError(
                 f"scenario {scenario.scenario.name!r}",
                 f"industries.{name}.size_by_chain_output_share.share",
                 sizing.share,
-                f"too low for the other traded firms given: {name} would have negative output "
+                f"allowed: at most {chain_output[sizing.chain] / others:.4g}, the chain's output over the other "
+                f"traded industries' given; above it {name} would have negative output "
                 f"(or give industries.{name}.employees instead)",
             )
         employees[name] = round(output / industry.productivity_krw_per_worker_month)
@@ -430,7 +433,7 @@ def populate(
     relative = skill_wage[workforce.skill[ids] - 1] * np.exp(sigma * generator.standard_normal(employed_total))
     firm_mean = np.bincount(employer, weights=relative, minlength=len(firm_employees)) / np.maximum(firm_employees, 1)
     workforce.wage[ids] = firm_wage_level[employer] * relative / firm_mean[employer]
-    workforce.quit_month[ids] = draw_quit_months(streams, workforce.key[ids], 0, labour.quit_rate_per_month)
+    workforce.quit_month[ids] = draw_quit_months(streams, workforce.key[ids], 0, leaving_rate_per_month(labour))
     workforce.search_month[ids] = draw_search_months(
         streams, workforce.key[ids], 0, labour.on_the_job_search_rate_per_month
     )
@@ -478,10 +481,11 @@ def open_job_share(labour: LabourMarket) -> float:
     every route) and a vacancy stays open ``vacancy_duration_months`` on average, so the open jobs are
     s x D of the employed before matching (stock = inflow x mean duration). The month's quits come first in
     its labour market (labour_market.run_labour_market): they open their jobs during month 1, so the start
-    carries s x D - q of the employed, q = ``quit_rate_per_month``; as a share of jobs (employed + open),
+    carries s x D - q of the employed, q = ``quit_rate_per_month`` + ``dismissal_rate_per_month`` (both leave
+    on the worker's own clock, labour_market.leaving_rate_per_month); as a share of jobs (employed + open),
     g / (1 + g). Zero when the turnover is not given.
     """
-    carried = max(labour.turnover_rate_per_month * labour.vacancy_duration_months - labour.quit_rate_per_month, 0.0)
+    carried = max(labour.turnover_rate_per_month * labour.vacancy_duration_months - leaving_rate_per_month(labour), 0.0)
     return carried / (1.0 + carried)
 
 

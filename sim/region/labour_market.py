@@ -29,10 +29,28 @@ if TYPE_CHECKING:
     from sim.region.region_state import RegionState
 
 
+def leaving_rate_per_month(labour: LabourMarket) -> float:
+    """Monthly rate of the worker's own leaving clock (``quit_month``): quits and dismissals together.
+
+    Both are constant hazards from the hire, so one geometric waiting time at their sum is drawn at each
+    hire, and when it comes a share ``dismissal_rate_per_month`` / (sum) of the leavers are dismissed
+    (``dismissed``), the others quit (competing risks of constant hazards).
+    """
+    return labour.quit_rate_per_month + labour.dismissal_rate_per_month
+
+
+def dismissed(keys: np.ndarray, month: int, labour: LabourMarket, streams: RandomStreams) -> np.ndarray:
+    """Which of this month's leavers (by random key) are dismissed rather than quit (stream ``"dismissal"``)."""
+    rate = leaving_rate_per_month(labour)
+    if labour.dismissal_rate_per_month <= 0.0 or len(keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    return streams.uniform("dismissal", month, keys) < labour.dismissal_rate_per_month / rate
+
+
 def separation_rate_per_month(labour: LabourMarket) -> float:
     """Share of the employed who separate into unemployment a month in the steady state.
 
-    Quits, and fixed-term contracts that end unconverted (``fixed_term_share_of_employees`` x
+    Quits and dismissals, and fixed-term contracts that end unconverted (``fixed_term_share_of_employees`` x
     (1 - ``fixed_term_conversion_share``) / ``fixed_term_contract_months``) with no job found in
     their last month (1 - ``job_finding_rate_per_month``); exits before the limit are ignored.
     For the outside labour market of out-commuters (mobility.py), built like the region's.
@@ -43,7 +61,7 @@ def separation_rate_per_month(labour: LabourMarket) -> float:
         / labour.fixed_term_contract_months
         * (1.0 - labour.job_finding_rate_per_month)
     )
-    return labour.quit_rate_per_month + contract_ends
+    return leaving_rate_per_month(labour) + contract_ends
 
 
 def draw_waiting_months(
@@ -103,6 +121,7 @@ def separate(
     benefit: BenefitTerms,
     streams: RandomStreams,
     contract_ended: bool = False,
+    dismissed: bool = False,
 ) -> None:
     """Move employed workers into unemployment; laid-off workers may draw unemployment benefit.
 
@@ -111,7 +130,9 @@ def separate(
     wage up to a cap (``benefit``: the rules in force this month, see rules.py). The end of a
     fixed-term contract (``contract_ended``) is involuntary too (Employment Insurance Act,
     art. 58: only a voluntary leaving or dismissal for serious fault bars benefit), so those
-    workers draw benefit rights like the laid-off, but are not recorded as displaced.
+    workers draw benefit rights like the laid-off, but are not recorded as displaced; so do the
+    ``dismissed`` (dismissals for managerial reasons and recommended resignations are involuntary; the
+    benefit's eligible share stands for those dismissed for serious fault, among others).
     """
     if len(workers) == 0:
         return
@@ -127,7 +148,7 @@ def separate(
         workforce.displaced_month[workers] = month
         workforce.reemployed_month[workers] = NEVER
         workforce.pre_displacement_wage[workers] = workforce.wage[workers]
-    if laid_off or contract_ended:
+    if laid_off or contract_ended or dismissed:
         eligible = streams.uniform("benefit", month, workforce.key[workers]) < benefit.eligible_share
         months = benefit.months(month - workforce.hire_month[workers])
         # Paid from the month of the layoff: ``months`` payments.
@@ -576,8 +597,8 @@ def hire(
 ) -> None:
     """Move matched seekers into their new jobs at the pay the job offers them (``offered_wage``).
 
-    Each draws the months of their next quit and of their next search on the job, and a share of
-    them a fixed-term contract's end (``draw_contract_ends``).
+    Each draws the months of their next quit or dismissal (``quit_rate``: ``leaving_rate_per_month``) and
+    of their next search on the job, and a share of them a fixed-term contract's end (``draw_contract_ends``).
     """
     workers = result.workers
     if len(workers) == 0:
@@ -712,7 +733,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
         state.firms.wage_level,
         state.matching,
         month,
-        labour.quit_rate_per_month,
+        leaving_rate_per_month(labour),
         state.streams,
         minimum_wage(state.config, month),
     )
@@ -762,18 +783,27 @@ def run_labour_market(state: RegionState, month: int) -> None:
     """
     workforce, firms = state.workforce, state.firms
     labour = state.config.labour_market
-    quitting = np.flatnonzero(workforce.quit_month == month)  # only the employed have a quit month
-    firms.release(workforce.employer[quitting], workforce.paid_wage(quitting))
-    separate(
-        workforce,
-        quitting,
-        month,
-        laid_off=False,
-        firm_sector=firms.sector,
-        benefit=benefit_terms(state.config, month),
-        streams=state.streams,
-    )
+    leaving = np.flatnonzero(workforce.quit_month == month)  # only the employed have a quit month
+    firms.release(workforce.employer[leaving], workforce.paid_wage(leaving))
+    if labour.dismissal_rate_per_month > 0.0:
+        is_dismissed = dismissed(workforce.key[leaving], month, labour, state.streams)
+        quitting, dismissed_now = leaving[~is_dismissed], leaving[is_dismissed]
+    else:
+        quitting, dismissed_now = leaving, leaving[:0]
+    benefit = benefit_terms(state.config, month)
+    for group, is_dismissal in ((quitting, False), (dismissed_now, True)):
+        separate(
+            workforce,
+            group,
+            month,
+            laid_off=False,
+            firm_sector=firms.sector,
+            benefit=benefit,
+            streams=state.streams,
+            dismissed=is_dismissal,
+        )
     state.tally["quits"] = float(len(quitting))
+    state.tally["dismissals"] = float(len(dismissed_now))
 
     production.update_expectations_and_capacity(firms, firms.orders, firms.capacity_factor, state.config.firms)
     cuts, openings = production.workforce_plans(
@@ -820,7 +850,9 @@ def run_labour_market(state: RegionState, month: int) -> None:
     movers = result.workers[workforce.status[result.workers] == EMPLOYED]
     firms.release(workforce.employer[movers], workforce.paid_wage(movers))
     state.tally["job_to_job_moves"] = float(len(movers))
-    hire(workforce, result, firms.wage_level, state.matching, month, labour.quit_rate_per_month, state.streams, floor)
+    hire(
+        workforce, result, firms.wage_level, state.matching, month, leaving_rate_per_month(labour), state.streams, floor
+    )
     firms.hire(result.firms, workforce.wage[result.workers])
     state.tally["hired_pay_krw"] += float(workforce.wage[result.workers].sum())
     state.tally["job_to_job_pay_krw"] = float(workforce.wage[movers].sum())
@@ -869,7 +901,7 @@ def calibrate_matching(state: RegionState) -> None:
     # Contracts ending in the first month and not converted separate too (7.5).
     contract_ends_due = np.count_nonzero(workforce.contract_end_month[employed] == 1)
     monthly_separations = len(employed) * (
-        labour.quit_rate_per_month
+        leaving_rate_per_month(labour)
         + 1.0 / (12 * config.population.retirement_age_years - 12 * config.population.age_min_years)
     ) + contract_ends_due * (1.0 - labour.fixed_term_conversion_share)
     occupation_share = np.bincount(workforce.occupation[employed], minlength=occupations) / max(len(employed), 1)

@@ -29,6 +29,7 @@ PAY_OF_HIRES = ("hired_pay_krw", "job_to_job_pay_krw")
 MONTH_EVENTS = (
     "layoffs",
     "quits",
+    "dismissals",
     "contract_ends",
     "job_to_job_moves",
     "hires",
