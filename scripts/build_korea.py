@@ -278,7 +278,7 @@ def _region_file(
 ) -> str:
     labour_line, lf = labour
     eaps_line, bc = eaps
-    labour_force, employed, unemployed = int(lf["labour_force"]), int(lf["employed"]), int(lf["unemployed"])
+    labour_force, employed = int(lf["labour_force"]), int(lf["employed"])
     bc_employed, bc_total = int(bc["employed"]), int(bc["employed_all_industries"])
     manufacturing = round(employed * bc_employed / bc_total)
     ratio = labour_force / GWANGJU_LABOUR_FORCE
@@ -488,8 +488,9 @@ def commuting_plan(
     share times the home region's 2023 employed (assumption: the share of commuting workers, or of commuters,
     holds for all employed residents in 2023). Out-commuter share: the region's share commuting to any other sido
     in the year and measure of its links (without links, its latest year); without one, the sum of its links'
-    shares plus Gwangju's 3% to the sido not found (assumption: Gwangju's, as every region had before). Checked by tests/test_national_data.py: a region's sourced destinations add up to
-    no more than its share commuting anywhere.
+    shares plus Gwangju's 3% to the sido not found (assumption: Gwangju's, as every region had before). Checked
+    by tests/test_national_data.py: a region's sourced destinations add up to no more than its share commuting
+    anywhere.
     """
     assert gwangju["in_commuter_share_of_jobs"] == gwangju["out_commuter_share_of_employed"] == GWANGJU_COMMUTER_SHARE
     pairs: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
@@ -537,9 +538,11 @@ def commuting_plan(
 
 
 def _population(region: Commuting) -> list[str]:
-    """The region's [population]: its market's jobs and job seekers (workplace basis), so that its residents are
-    the EAPS's (the model draws a share in_commuter_share_of_jobs of the jobs and of the seekers as in-commuters and
-    adds out-commuters, sim/region/mobility.py populate_residents)."""
+    """The region's [population]: its market's jobs and job seekers (workplace basis).
+
+    Derived so that its residents are the EAPS's: the model draws a share in_commuter_share_of_jobs of the jobs and
+    of the seekers as in-commuters and adds out-commuters (sim/region/mobility.py populate_residents).
+    """
     jobs, share = region.jobs, region.in_share
     seekers = region.unemployed / (1.0 - share)
     labour_force = round(jobs + seekers)

@@ -155,8 +155,10 @@ def sampling_variance(link: CommutingLink, work: Facts) -> float:
 
 
 def out_commuters_variance(home: Facts) -> float:
-    """Upper bound on the variance of the home region's out-commuters at the start: o / (1 - o) of its residents
-    employed at home, whole firms of up to WHOLE_FIRM_MAX_EMPLOYEES (as sampling_variance)."""
+    """Upper bound on the variance of the home region's out-commuters at the start.
+
+    They are o / (1 - o) of its residents employed at home, whose firms are sampled whole (as sampling_variance).
+    """
     share = home.out_commuter_share
     return share / (1.0 - share) * WHOLE_FIRM_MAX_EMPLOYEES * home.out_commuters if share < 1.0 else 0.0
 
