@@ -136,17 +136,21 @@ def build() -> dict[Path, str]:
     flows = migration_flows()
     gwangju = _gwangju_mobility()
     growth = _growth_lines(growth_rates())
+    plan = commuting_plan(regions, labour, gwangju)
     files: dict[Path, str] = {}
     entries = []
     for code, region in regions.items():
         name = region_name(region["name_en"])
         file = REGION_DIR / f"r{code}_{name}.toml"
         participation, out_rates, in_rates, mobility = _mobility(code, flows, labour, gwangju)
+        mobility += _commuting_shares(plan[code])
         unemployment_rate = int(labour[code][1]["unemployed"]) / int(labour[code][1]["labour_force"])
         market = _labour_market(unemployment_rate, participation, out_rates, in_rates)
-        files[file] = _region_file(code, region, labour[code], eaps[code], survey, market + mobility, growth)
+        files[file] = _region_file(
+            code, region, labour[code], eaps[code], survey, market + mobility, _population(plan[code]), growth
+        )
         entries.append((name, file.relative_to(NATION_FILE.parent).as_posix(), region))
-    files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows))
+    files[NATION_FILE] = _nation_file(entries, _migration_links(regions, flows) + _commuting_links(regions, plan))
     return files
 
 
@@ -276,11 +280,12 @@ def _region_file(
     eaps: tuple[int, dict[str, str]],
     survey: dict[tuple[str, str], tuple[int, dict[str, str]]],
     mobility: list[str],
+    population: list[str],
     growth: dict[str, list[str]],
 ) -> str:
     labour_line, lf = labour
     eaps_line, bc = eaps
-    labour_force, employed, unemployed = int(lf["labour_force"]), int(lf["employed"]), int(lf["unemployed"])
+    labour_force, employed = int(lf["labour_force"]), int(lf["employed"])
     bc_employed, bc_total = int(bc["employed"]), int(bc["employed_all_industries"])
     manufacturing = round(employed * bc_employed / bc_total)
     ratio = labour_force / GWANGJU_LABOUR_FORCE
@@ -301,10 +306,7 @@ def _region_file(
         f'region = "{region["name_ko"]} ({region["name_en"]})"',
         "",
         "[population]",
-        f"labour_force = {labour_force:_}  # Statistics Korea, EAPS {LABOUR_YEAR} annual, KOSIS DT_1DA7004S "
-        f"(scenarios/national/labour_force.csv line {labour_line})",
-        f"unemployment_rate = {unemployed / labour_force:.5f}  "
-        f"# derived: {unemployed:,} unemployed / {labour_force:,} (same row)",
+        *population,
         "",
         "[firms]",
         f"industrial_complexes = {max(round(GWANGJU_INDUSTRIAL_COMPLEXES * ratio), 1)}  "
@@ -469,9 +471,10 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list
         "# job-finding rate holds its sourced 2023 unemployment steady ([labour_market]). Assumptions",
         "# (regions/korea/base_2023.toml): every region's firms, other workers' flows, the age shape of migration",
         "# and participation and households are Gwangju's; the divisions",
-        "# share Gwangju's other-manufacturing economics. Not linked: commuting (the sourced shares in",
-        "# scenarios/national/commuting.csv are of residents, and a link needs the work region's in-commuters, not",
-        "# sourced by region) and trade (no inter-regional trade by product was found: docs/national-data.md).",
+        "# share Gwangju's other-manufacturing economics. Linked by commuting where a flow between two sido was",
+        "# found (the [[commuting]] links below: the capital area, Sejong, Ulsan, Busan-Gyeongnam, Jeonnam-Gwangju;",
+        "# each region's jobs and commuter shares in regions/korea/r*.toml). Not linked: trade (no inter-regional",
+        "# trade by product was found: docs/national-data.md).",
         "# The 41 main key industries were not found either; the 19 future industries (key_industries.csv) are",
         "# named in each region's comment below, not modelled apart.",
         "",
@@ -499,6 +502,188 @@ def _nation_file(entries: list[tuple[str, str, dict[str, str]]], migration: list
         ]
     lines += migration
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ commuting (issue 16)
+
+#: Gwangju's in- and out-commuter shares (scenarios/gwangju.toml [mobility]): every region's before a share of its own
+#: is sourced; its in-commuter share is derived from the census flow from Jeonnam (2015), its out-commuter share an
+#: assumption there.
+GWANGJU_COMMUTER_SHARE = 0.03
+
+
+class Commuting:
+    """A region's commuters in the Korea nation: its sourced out-commuter share, the links' flows, its jobs.
+
+    (A plain class, not a dataclass: tests load this script as a module outside sys.modules.)
+    """
+
+    def __init__(
+        self,
+        code: str,
+        employed: int,
+        unemployed: int,
+        labour_line: int,
+        out_share: float,
+        out_note: str,
+        capital_area: bool,
+    ) -> None:
+        self.code = code
+        self.employed = employed  # residents employed, EAPS 2023 (labour_force.csv)
+        self.unemployed = unemployed
+        self.labour_line = labour_line
+        self.out_share = out_share  # of residents employed, working in another sido
+        self.out_note = out_note
+        self.capital_area = capital_area
+        self.inflows: list[tuple[str, float, float, int, str]] = []  # home, persons, share, CSV line, year
+        self.outflows: list[tuple[str, float]] = []  # work, persons
+
+    @property
+    def linked_in(self) -> float:
+        return sum(flow for _, flow, _, _, _ in self.inflows)
+
+    @property
+    def jobs(self) -> float:
+        """Jobs in the region (workplace basis): residents working at home plus in-commuters.
+
+        In-commuters are the links' commuters; outside the capital area at least Gwangju's 3% of jobs (the rest
+        from sido whose commuters' destinations were not found: an assumption, as every region had before); in
+        the capital area the links' only (2015 Census: 32,000 of the 1.5 million commuters and students coming
+        into Seoul lived outside the capital area, moneys.co.kr 2017-04-19; Incheon and Gyeonggi assumed alike).
+        """
+        local = self.employed * (1.0 - self.out_share)
+        linked = local + self.linked_in
+        if self.capital_area or self.linked_in >= GWANGJU_COMMUTER_SHARE * linked:
+            return linked
+        return local / (1.0 - GWANGJU_COMMUTER_SHARE)
+
+    @property
+    def in_share(self) -> float:
+        return 1.0 - self.employed * (1.0 - self.out_share) / self.jobs
+
+
+def commuting_plan(
+    regions: dict[str, dict[str, str]], labour: dict[str, tuple[int, dict[str, str]]], gwangju: dict
+) -> dict[str, Commuting]:
+    """Each region's commuters from scenarios/national/commuting.csv (docs/national-data.md).
+
+    Pairs: every row from one sido to another (origin not a group), the latest year of each pair; its flow is the
+    share times the home region's 2023 employed (assumption: the share of commuting workers, or of commuters,
+    holds for all employed residents in 2023). Out-commuter share: the region's share commuting to any other sido
+    in the year and measure of its links (without links, its latest year); without one, the sum of its links'
+    shares plus Gwangju's 3% to the sido not found (assumption: Gwangju's, as every region had before). Checked
+    by tests/test_national_data.py: a region's sourced destinations add up to no more than its share commuting
+    anywhere.
+    """
+    assert gwangju["in_commuter_share_of_jobs"] == gwangju["out_commuter_share_of_employed"] == GWANGJU_COMMUTER_SHARE
+    pairs: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
+    anywhere: dict[str, dict[tuple[int, str], tuple[int, dict[str, str]]]] = {}
+    for line, row in _rows("commuting.csv"):
+        if "+" in row["origin"]:
+            continue
+        if row["destination"] == "other":
+            anywhere.setdefault(row["origin"], {})[(int(row["year"]), row["measure"])] = (line, row)
+        else:
+            key = (row["origin"], row["destination"])
+            if key not in pairs or int(row["year"]) > int(pairs[key][1]["year"]):
+                pairs[key] = (line, row)
+    plan = {}
+    for code, region in regions.items():
+        line, row = labour[code]
+        own = [(line_, pair) for (origin, _), (line_, pair) in pairs.items() if origin == code]
+        given = anywhere.get(code, {})
+        if own:
+            found = given.get((int(own[0][1]["year"]), own[0][1]["measure"]))
+        else:
+            found = given[max(given)] if given else None
+        if found is not None:
+            share, note = (
+                float(found[1]["share"]),
+                (
+                    f"{found[1]['share']} of its commuting workers work in another sido ({found[1]['year']}, "
+                    f"commuting.csv line {found[0]})"
+                ),
+            )
+        else:
+            links = sum(float(pair["share"]) for _, pair in own)
+            share = links + GWANGJU_COMMUTER_SHARE
+            note = "not found; Gwangju's 3% (assumption, scenarios/gwangju.toml)"
+            if own:
+                note = f"not found; its links' {links:.5f} (commuting.csv) + Gwangju's 3% to other sido (assumption)"
+        plan[code] = Commuting(
+            code, int(row["employed"]), int(row["unemployed"]), line, share, note, region["capital_area"] == "true"
+        )
+    for (home, work), (line, row) in pairs.items():
+        flow = float(row["share"]) * plan[home].employed
+        plan[work].inflows.append((home, flow, float(row["share"]), line, row["year"]))
+        plan[home].outflows.append((work, flow))
+    return plan
+
+
+def _population(region: Commuting) -> list[str]:
+    """The region's [population]: its market's jobs and job seekers (workplace basis).
+
+    Derived so that its residents are the EAPS's: the model draws a share in_commuter_share_of_jobs of the jobs and
+    of the seekers as in-commuters and adds out-commuters (sim/region/mobility.py populate_residents).
+    """
+    jobs, share = region.jobs, region.in_share
+    seekers = region.unemployed / (1.0 - share)
+    labour_force = round(jobs + seekers)
+    return [
+        f"# The region's market (workplace basis), derived so that its residents are the EAPS {LABOUR_YEAR}'s: "
+        f"{region.employed:,} employed, {region.unemployed:,}",
+        f"# unemployed (KOSIS DT_1DA7004S, labour_force.csv line {region.labour_line}). Jobs {jobs:,.0f} = the "
+        f"employed x (1 - {region.out_share:.5f} working in another sido)",
+        f"# + {jobs * share:,.0f} in-commuters ({share:.5f} of jobs, [mobility] below); job seekers "
+        f"{region.unemployed:,} / (1 - {share:.5f}), as many of them are in-commuters.",
+        f"labour_force = {labour_force:_}",
+        f"unemployment_rate = {seekers / labour_force:.5f}",
+    ]
+
+
+def _commuting_shares(region: Commuting) -> list[str]:
+    """The region's [mobility] commuter shares: its own where sourced, and its in-commuters from the links."""
+    linked = region.linked_in
+    if region.inflows:
+        came = f"the links bring {linked:,.0f} ({' + '.join(f'{flow:,.0f}' for _, flow, _, _, _ in region.inflows)})"
+        rest = "the links' only (capital area)" if region.capital_area else "at least Gwangju's 3% of jobs"
+        inflow = f"# In-commuters: {came}; {rest} (scripts/build_korea.py Commuting.jobs)."
+    elif region.capital_area:
+        inflow = "# In-commuters: none sourced."
+    else:
+        inflow = "# In-commuters: Gwangju's 3% of jobs (assumption: none sourced by origin)."
+    return [
+        f"# Out-commuters: {region.out_note}.",
+        inflow,
+        f"out_commuter_share_of_employed = {region.out_share:.5f}",
+        f"in_commuter_share_of_jobs = {region.in_share:.6f}",
+    ]
+
+
+def _commuting_links(regions: dict[str, dict[str, str]], plan: dict[str, Commuting]) -> list[str]:
+    lines = [
+        "",
+        "# Commuting between the regions: each [[commuting]] link makes the home region's residents hold a share of",
+        "# the work region's in-commuter jobs, its sourced flow over the work region's in-commuters (regions/korea/",
+        "# r*.toml [mobility]), rounded down to six decimals. Flow: the share of the home region's commuting workers",
+        "# working in the work region (scenarios/national/commuting.csv) x its 2023 employed (labour_force.csv).",
+    ]
+    names = {code: region_name(region["name_en"]) for code, region in regions.items()}
+    unit = 10**SHARE_DECIMALS
+    for work, region in plan.items():
+        in_commuters = region.jobs * region.in_share
+        for home, flow, share, line, year in region.inflows:
+            lines += [
+                "",
+                "[[commuting]]",
+                f'home = "{names[home]}"',
+                f'work = "{names[work]}"',
+                f"share_of_in_commuters = {math.floor(flow / in_commuters * unit) / unit:.{SHARE_DECIMALS}f}",
+                f"source = \"commuting.csv line {line} ({year}): {share} of {names[home]}'s commuters x "
+                f"{plan[home].employed:,} employed = {flow:,.0f} of {names[work]}'s {in_commuters:,.0f} "
+                'in-commuters"',
+            ]
+    return lines
 
 
 def main() -> None:

@@ -101,12 +101,19 @@ def test_shares_that_must_add_up_do():
         if row.region == "00" and row.year == 2015 and row.measure.startswith("supply_share")
     }
     assert len(supply) == 3 and sum(supply.values()) == pytest.approx(1.0, abs=0.0015)
-    # no origin sends more than all its commuters anywhere, per measure and year
+    # no origin sends more than all its commuters anywhere, per measure and year; and where its share commuting to
+    # any other region is given, its sourced destinations add up to no more than that share
     totals: dict[tuple, float] = {}
+    anywhere: dict[tuple, float] = {}
     for row in DATA.commuting:
         key = (row.origin, row.year, row.measure)
-        totals[key] = totals.get(key, 0.0) + row.share
-    assert max(totals.values()) <= 1.0
+        if row.destination == "other":
+            anywhere[key] = row.share
+        else:
+            totals[key] = totals.get(key, 0.0) + row.share
+    assert max(totals.values()) <= 1.0 and max(anywhere.values()) <= 1.0
+    assert all(totals[key] <= anywhere[key] + 1e-9 for key in totals if key in anywhere)
+    assert sum(key in anywhere for key in totals) == 6  # Seoul, Incheon, Gyeonggi, Sejong, Ulsan (2023); Busan (2020)
     for row in DATA.employment_by_industry:
         assert 0 < row.share <= 1
 

@@ -371,6 +371,15 @@ def _employment(folder: Path, regions: set[str]) -> list[IndustryEmployment]:
     return out
 
 
+#: Census commuters and students aged 12+ (2015); KOSTAT's experimental statistics' commuting workers with mobile
+#: location data (2023, 2024); the Southeast Regional Statistics Office's commuters aged 15+ (2020).
+_COMMUTING_MEASURES = {
+    "share_of_commuters_and_students_12plus",
+    "share_of_commuting_workers",
+    "share_of_commuters_15plus",
+}
+
+
 def _commuting(folder: Path, regions: set[str]) -> list[Commuting]:
     table = _Rows(folder / "commuting.csv", ("origin", "destination", "year", "share", "measure"))
     out = []
@@ -382,9 +391,7 @@ def _commuting(folder: Path, regions: set[str]) -> list[Commuting]:
         destination = table.choice(line, row, "destination", regions | {"other"})
         if destination in origin:
             raise table.fail(line, "destination", destination, "allowed: a region outside the origin")
-        measure = table.choice(
-            line, row, "measure", {"share_of_commuters_and_students_12plus", "share_of_commuting_workers"}
-        )
+        measure = table.choice(line, row, "measure", _COMMUTING_MEASURES)
         share = table.number(line, row, "share", 0.0, 1.0)
         out.append(
             Commuting(

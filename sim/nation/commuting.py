@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.inputs.nation import CommutingLink
+from sim.region.build import WHOLE_FIRM_MAX_EMPLOYEES
 from sim.region.mobility import leave_region, resident_labour
 from sim.region.region_state import RegionState
 from sim.region.state import COMMUTE_LINK, COMMUTING_OUT, EMPLOYED, MOVED_OUT, NEVER, UNEMPLOYED, Column, Workforce
@@ -76,6 +77,8 @@ class Facts:
     job_finding_rate_per_month: float
     out_commuters: int  # residents employed outside
     unemployed_residents: int
+    out_commuter_share: float = 0.0  # the scenario's out_commuter_share_of_employed
+    in_commuter_share: float = 0.0  # the scenario's in_commuter_share_of_jobs
 
 
 @dataclass
@@ -134,7 +137,30 @@ def facts(state: RegionState) -> Facts:
         job_finding_rate_per_month=state.config.labour_market.job_finding_rate_per_month,
         out_commuters=int(np.count_nonzero(status == COMMUTING_OUT)),
         unemployed_residents=unemployed,
+        out_commuter_share=state.config.mobility.out_commuter_share_of_employed,
+        in_commuter_share=state.config.mobility.in_commuter_share_of_jobs,
     )
+
+
+def sampling_variance(link: CommutingLink, work: Facts) -> float:
+    """Upper bound on the variance of a link's commuters at the start (sample units), from the work region's sample.
+
+    The work region's employed in-commuters C are drawn with probability s_in among its jobs J, which are sampled
+    as whole firms of up to WHOLE_FIRM_MAX_EMPLOYEES (the variance of a sampled count of workers is at most that
+    many times the count, sim/region/build.py scale_sizes): Var(C) <= C + s_in^2 x 50 J = C (1 + 50 s_in), and the
+    link takes share x C.
+    """
+    share = link.share_of_in_commuters
+    return share * share * work.in_commuters_employed * (1.0 + WHOLE_FIRM_MAX_EMPLOYEES * work.in_commuter_share)
+
+
+def out_commuters_variance(home: Facts) -> float:
+    """Upper bound on the variance of the home region's out-commuters at the start.
+
+    They are o / (1 - o) of its residents employed at home, whose firms are sampled whole (as sampling_variance).
+    """
+    share = home.out_commuter_share
+    return share / (1.0 - share) * WHOLE_FIRM_MAX_EMPLOYEES * home.out_commuters if share < 1.0 else 0.0
 
 
 def search_rate_per_month(link: CommutingLink, work: Facts, home: Facts) -> float:
@@ -173,6 +199,24 @@ def pair_work(state: RegionState, index: int, people: People) -> ToHome:
     workforce.key[rows] = job_keys(people.keys, index)
     workforce.birth_month[rows] = people.birth_month
     return _to_home(state, index, rows, _EMPTY_KEYS, 0, 0, 0)
+
+
+def release_outsider_seekers(state: RegionState, linked_share: float) -> int:
+    """At the start: the links' share of the work region's in-commuters searching in its market leave it.
+
+    The region's model builds its seekers as its jobs, a share in_commuter_share_of_jobs of them in-commuters
+    (mobility.populate_residents); in a nation the linked share of them are the home regions' unemployed residents,
+    counted there already. Left in the work region they would be hired as nobody's residents (its outside arrivals
+    are scaled by the unlinked share, so they are not replaced) and take the jobs the links' seekers would have:
+    those the links stand for go, by keyed draws (stream ``commute_link_start_seekers``), and the links' seekers
+    arrive from the home regions at the search rate (search_rate_per_month). Returns how many left.
+    """
+    workforce = state.workforce
+    rows = np.flatnonzero(workforce.lives_outside & (workforce.status == UNEMPLOYED) & (workforce.commute_link < 0))
+    draw = state.streams.uniform("commute_link_start_seekers", 0, workforce.key[rows])
+    leaving = rows[draw < linked_share]
+    leave_region(state, leaving)
+    return len(leaving)
 
 
 def settle_home(state: RegionState, index: int, news: ToHome) -> None:

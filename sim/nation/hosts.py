@@ -158,6 +158,7 @@ class RegionHost:
             self.models[name].region.mobility.outside_finding_rate_per_month *= scale
         for name, share in arrival_share.items():
             self.models[name].region.mobility.outsider_arrival_share = share
+            commuting.release_outsider_seekers(self.models[name].region, 1.0 - share)
 
     def step(self, inboxes: dict[str, Inbox], month: int) -> dict[str, Outbox]:
         """Deliver each region's inbox, step it through ``month``, and return its outbox."""

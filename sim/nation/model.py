@@ -144,16 +144,23 @@ class NationModel:
         """The [[commuting]] links' commuters at the start, their search rates, and the outside markets less them.
 
         A link's commuters at the start are its share of the work region's employed in-commuters; the home region
-        must have as many out-commuters (for all its links), or a one-line error.
+        must have as many out-commuters (for all its links), or a one-line error. The two regions are sampled apart
+        (each its own whole firms), so the home's out-commuters and the work regions' in-commuters from it differ by
+        sampling error: a shortfall within four standard errors (commuting.sampling_variance and
+        out_commuters_variance, upper bounds) is sampling, and the home's links take its out-commuters in
+        proportion to their counts, rounded down; a larger one is the error.
         """
         links, source = self.nation.spec.commuting, self.nation.source
         facts: dict[str, commuting.Facts] = self._call("commute_facts", lambda host: ())
         counts: dict[str, list[tuple[int, int]]] = {}
         taken: dict[str, int] = {}
+        variance = {home: commuting.out_commuters_variance(facts[home]) for home in {link.home for link in links}}
+        for link in links:
+            variance[link.home] += commuting.sampling_variance(link, facts[link.work])
         for index, link in enumerate(links):
             count = round(link.share_of_in_commuters * facts[link.work].in_commuters_employed)
             taken[link.home] = taken.get(link.home, 0) + count
-            if taken[link.home] > facts[link.home].out_commuters:
+            if taken[link.home] > facts[link.home].out_commuters + 4.0 * variance[link.home] ** 0.5:
                 raise ScenarioError(
                     source,
                     f"commuting[{index}].share_of_in_commuters",
@@ -161,9 +168,15 @@ class NationModel:
                     f"allowed: a share whose commuters ({count} of {link.work}'s "
                     f"{facts[link.work].in_commuters_employed} employed in-commuters at the start, sample) "
                     f"{link.home}'s out-commuters can hold "
-                    f"({facts[link.home].out_commuters} in all, for all its links)",
+                    f"({facts[link.home].out_commuters} in all, for all its links, give or take "
+                    f"{4.0 * variance[link.home] ** 0.5:.0f} of sampling)",
                 )
             counts.setdefault(link.home, []).append((index, count))
+        for home, held in counts.items():
+            available = facts[home].out_commuters
+            if taken[home] > available:  # sampling (above): the links share what the home holds
+                counts[home] = [(index, count * available // taken[home]) for index, count in held]
+                taken[home] = sum(count for _, count in counts[home])
         people = self._call("commute_tag", lambda host: (_hosted(host, counts),))
         by_work: dict[str, dict[int, commuting.People]] = {}
         for index, link in enumerate(links):
