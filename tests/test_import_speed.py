@@ -13,6 +13,9 @@
 - The matching's searches (``labour_market.count_at_or_below``, ``_choose_markets``) must give the
   integers of the plain ``np.searchsorted`` and of counting ``u >= cdf`` along each row, on ties,
   keys outside the values' range, infinities and wage-like lognormal levels.
+- ``labour_market._place_on_the_job_seekers`` given the first round's counts (``at_or_below``, the
+  matching's own search of the market's jobs) must place the same applicants in the same jobs as
+  searching itself.
 - ``labour_market._rows_where`` (a padded copy of the mask) must give ``np.flatnonzero``'s indices at every
   share of true entries, at and around the bounds of the padded path (4% and 10%).
 - The matching's tables of (occupation, market, skill) factors (``MatchingMarket.cells``) must give, bit for bit,
@@ -35,7 +38,13 @@ import sys
 
 import numpy as np
 
-from sim.region.labour_market import MatchingMarket, _choose_markets, _rows_where, count_at_or_below
+from sim.region.labour_market import (
+    MatchingMarket,
+    _choose_markets,
+    _place_on_the_job_seekers,
+    _rows_where,
+    count_at_or_below,
+)
 from sim.region.random_streams import RandomStreams, geometric_months, weighted_choice
 from sim.region.state import is_one_of
 
@@ -155,6 +164,22 @@ def test_count_at_or_below_equals_searchsorted() -> None:
     one_level = np.full(500, 3.0)
     keys = np.array([2.0, 3.0, 4.0] * 500)
     np.testing.assert_array_equal(count_at_or_below(one_level, keys), np.searchsorted(one_level, keys, side="right"))
+
+
+def test_placing_with_the_first_rounds_counts_equals_searching() -> None:
+    rng = np.random.default_rng(3)
+    for size, applicants in ((50, 30), (2_000, 1_500), (9_000, 7_000)):
+        levels = np.round(rng.lognormal(15.5, 0.3, size), -4)  # rounding makes ties
+        thresholds = rng.lognormal(15.4, 0.3, applicants)
+        thresholds[rng.random(applicants) < 0.1] = 0.0  # those who take any job
+        thresholds[:3] = levels[:3]  # thresholds equal to a level
+        draw = rng.random(applicants)
+        plain = _place_on_the_job_seekers(thresholds, levels, draw)
+        counts = count_at_or_below(np.sort(levels), thresholds)
+        given = _place_on_the_job_seekers(thresholds, levels, draw, at_or_below=counts)
+        assert len(plain[0]) > 0
+        for ours, theirs in zip(given, plain, strict=True):
+            np.testing.assert_array_equal(ours, theirs)
 
 
 def test_choose_markets_equals_counting_along_rows() -> None:

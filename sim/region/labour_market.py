@@ -373,7 +373,11 @@ def offered_wage(
 
 
 def _place_on_the_job_seekers(
-    thresholds: np.ndarray, job_levels: np.ndarray, choice_draw: np.ndarray, max_rounds: int = 8
+    thresholds: np.ndarray,
+    job_levels: np.ndarray,
+    choice_draw: np.ndarray,
+    max_rounds: int = 8,
+    at_or_below: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Give employed applicants (in their order) jobs that pay them more; return (applicant, job) index pairs.
 
@@ -381,17 +385,23 @@ def _place_on_the_job_seekers(
     above its threshold; where several draw the same job, the first in order gets it and the
     others draw again among the jobs left. Jobs are kept sorted by wage level, so a round costs
     a sort and a search, not a comparison of every applicant with every job.
+
+    ``at_or_below``, when the caller has it: each applicant's number of jobs at or below its
+    threshold, the first round's search with every job free (speed only).
     """
     by_level = np.argsort(job_levels, kind="stable")
     sorted_levels = job_levels[by_level]
     free = np.ones(len(job_levels), dtype=bool)
     waiting = np.arange(len(thresholds))
     applicants, jobs = [], []
-    for _ in range(max_rounds):
+    for round_number in range(max_rounds):
         left = np.flatnonzero(free)
         if len(waiting) == 0 or len(left) == 0:
             break
-        lowest = np.searchsorted(sorted_levels[left], thresholds[waiting], side="right")
+        if round_number == 0 and at_or_below is not None:
+            lowest = at_or_below  # every job is free: the same search as the caller's
+        else:
+            lowest = np.searchsorted(sorted_levels[left], thresholds[waiting], side="right")
         has_job = lowest < len(left)
         waiting, lowest = waiting[has_job], lowest[has_job]
         if len(waiting) == 0:
@@ -533,6 +543,7 @@ def match(
         threshold[on_job] = np.where(current_wage >= minimum_wage_krw, current_wage / person, 0.0)
         if takes_any is not None:
             threshold[takes_any] = 0.0
+        jobs_at_or_below = np.zeros(len(seekers), dtype=np.intp)  # set per market for its employed applicants
 
     hired_workers, hired_firms, hired_occupations = [], [], []
     for occupation_market in range(n_occupations):
@@ -547,8 +558,10 @@ def match(
             effects = np.sort(job_level[open_jobs])
             on_job_here = employed[applying]
             share_better = np.ones(len(applying))
-            better = len(open_jobs) - count_at_or_below(effects, threshold[applying[on_job_here]])
+            at_or_below = count_at_or_below(effects, threshold[applying[on_job_here]])
+            better = len(open_jobs) - at_or_below
             share_better[on_job_here] = better / len(open_jobs)
+            jobs_at_or_below[applying[on_job_here]] = at_or_below
             market_weight = market_weight * share_better
         applicants = market_weight.sum()
         if applicants <= 0:
@@ -565,7 +578,12 @@ def match(
         if applying_on_the_job and employed[success].any():
             movers = success[employed[success]]
             choice_draw = streams.uniform("job_choice", month, seeker_keys[movers])
-            mover_index, job_index = _place_on_the_job_seekers(threshold[movers], job_level[jobs], choice_draw)
+            mover_index, job_index = _place_on_the_job_seekers(
+                threshold[movers],
+                job_level[jobs],
+                choice_draw,
+                at_or_below=jobs_at_or_below[movers],  # the jobs are the market's open jobs, all free yet
+            )
             left = np.ones(len(jobs), dtype=bool)
             left[job_index] = False
             jobless = success[~employed[success]]

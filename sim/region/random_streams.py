@@ -95,7 +95,9 @@ class RandomStreams:
         counters += key
         _splitmix_inplace(counters)
         counters >>= _SHIFT11
-        draws = counters.astype(np.float64)
+        # Below 2**53 after the shift, so the signed view holds the same integers and converts exactly (numpy
+        # converts int64 to float64 with SIMD, uint64 one value at a time: about 3 times the cost).
+        draws = counters.view(np.int64).astype(np.float64)
         draws *= _TO_UNIT
         return draws
 
