@@ -5,7 +5,13 @@ Stylised facts and their sources:
   grew their sales 5.7% more than comparable non-participants, the effect lasting one to two
   years (KITA Institute for International Trade, panel of 2,040 exporters 2018-2022). In the
   model a supported firm's orders are 5.7% above its baseline twin's the month the uplift
-  first acts, and no other firm's orders move that month (the buyers are outside the region).
+  first acts, and no other traded firm's orders move that month (the buyers are outside the region).
+- The extra sales to buyers outside the region buy local services like any other traded sales
+  (docs/model.md 7.10): KIET's services-inducement coefficient of Korean manufacturing, 0.23 KRW
+  of services output per KRW of manufacturing output (Kyunghyang Shinmun, Feb 2017), times the
+  Bank of Korea's regional self-sufficiency 0.615 = 0.141 KRW of the region's local services per
+  KRW. Before this was counted (issue 11), a package's manufacturers grew without it and Seed 004's
+  plan on the Korea nation lost services jobs (docs/national.md).
 - The Si/Gun/Gu local-industry project pays up to 50 million KRW a firm (Jeonnam Technopark,
   Etnews 3 Mar 2024): the money buys firms at that unit cost, and once every eligible firm
   has been supported more money buys nothing.
@@ -47,13 +53,16 @@ def test_zero_budget_commercialisation_is_the_baseline_bit_for_bit():
     assert (package.filter(like="commercialisation_") == 0).all().all()
 
 
-def test_supported_firms_sell_the_sourced_share_more_outside_and_no_local_firm_loses():
+def test_supported_firms_sell_the_sourced_share_more_outside_and_local_services_sell_them_their_share():
     # 2 bn KRW over the first three months of 2021 at scale 0.1: about 4 supported firms a month.
     package = _package(2e9, end="2021-03")
     uplift = load_package("single_commercialisation").interventions[0].sales_uplift
     assert uplift == pytest.approx(0.057)  # KITA: +5.7% against non-participants
     model = RegionModel("gwangju", rng=3, scale=0.1, months=5, package=package)
     twin = RegionModel("gwangju", rng=3, scale=0.1, months=5)
+    per_krw = model.config.markets.local_services_per_krw_traded_sales
+    assert per_krw == pytest.approx(0.23 * 0.615, abs=5e-4)  # KIET x BOK self-sufficiency
+    codes = [model.config.sector_code(name) for name in model.config.local_services_names]
     checked = 0
     for _ in range(5):
         model.step()
@@ -67,8 +76,16 @@ def test_supported_firms_sell_the_sourced_share_more_outside_and_no_local_firm_l
         earlier = np.flatnonzero((supported >= 0) & (supported < model.steps - 1))
         np.testing.assert_allclose(model.firms.orders[first] / twin.firms.orders[first], 1 + uplift, rtol=1e-9)
         unsupported = np.setdiff1d(np.arange(twin.firms.count), np.concatenate([first, earlier]))
-        if len(earlier) == 0:  # before any earlier firm's extra output reaches its suppliers
-            np.testing.assert_array_equal(model.firms.orders[unsupported], twin.firms.orders[unsupported])
+        if len(earlier) == 0:  # before any earlier firm's extra output reaches its suppliers or households
+            services = np.isin(twin.firms.sector, codes)
+            traded = unsupported[~services[unsupported]]
+            np.testing.assert_array_equal(model.firms.orders[traded], twin.firms.orders[traded])
+            # Local services gain b KRW per KRW of the supported firms' extra sales outside, and no local firm loses.
+            extra_sales = float((model.firms.orders[first] - twin.firms.orders[first]).sum())
+            gained = model.region.local.business_purchases_krw - twin.region.local.business_purchases_krw
+            assert gained == pytest.approx(per_krw * extra_sales, rel=1e-6)
+            local = unsupported[services[unsupported] & (twin.firms.orders[unsupported] > 0)]
+            assert (model.firms.orders[local] > twin.firms.orders[local]).all()
         checked += len(first)
     assert checked >= 3, checked
 

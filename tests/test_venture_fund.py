@@ -59,10 +59,13 @@ def test_invested_firms_fail_less_in_a_credit_squeeze_than_without_the_stake():
     # Auto demand falls by 77% for a year and banks stop lending after two loss-making months:
     # the fund invests its shipped 24 M KRW per firm in the chains' small SMEs in the first three
     # months; the same firms, in the baseline twin of each seed, fail more often without it.
+    # Six seeds: a handful of firms fail per seed. Measured 13 failures with the stake against 19
+    # without (seeds 1-6; 10 against 19 before the uplifted sales bought local services, issue 11);
+    # seeds 1-3 alone gave 8 against 7 once they did (5 against 7 before): too few to tell.
     data = load_package("single_venture_fund").to_dict()
     data["interventions"][0].update(sectors=["auto", "appliance"], start="2021-01", end="2021-03")
     failed_with, failed_without, invested_total = 0, 0, 0
-    for seed in (1, 2, 3):
+    for seed in (1, 2, 3, 4, 5, 6):
         model, _ = _run(data, seed, 0.1, 24, CREDIT_SQUEEZE)
         baseline, _ = _run(None, seed, 0.1, 24, CREDIT_SQUEEZE)
         ledger = model.ledger()

@@ -11,7 +11,8 @@
 - A plant whose closure has stopped production gets no orders (its capacity factor is 0).
 - Local services share the region's household demand: an autonomous part (scaled by
   local-demand shocks and its trend, ``markets.autonomous_local_demand_trend_per_year``) plus
-  last month's local income times the spending coefficient (households.py).
+  last month's local income times the spending coefficient, plus traded firms' purchases per
+  KRW of their sales outside the chains, a policy's outside uplift included (households.py).
 - Policy levers move demand more than they add to it: ``demand_uplift`` raises a firm's
   weight in local household demand (new products sold to local buyers, taken from other
   local firms); ``outside_uplift`` adds sales to buyers outside the region; and
@@ -91,9 +92,14 @@ def place_orders(state: RegionState, month: int) -> None:
     local_sector = is_one_of(firms.sector, local_codes)
     services = local_sector & active
     # A local-demand shock scales only the autonomous part; households' part follows their smoothed income,
-    # firms' part the region's traded sales outside its chains.
+    # firms' part the region's traded sales outside its chains. A policy's sales uplift (``outside_uplift``,
+    # below) is sales to buyers outside the region too, so it buys local services like any other (docs/model.md
+    # 7.10; before issue 11's induced-effect fix it did not, and a package's manufacturers grew without it).
+    traded_sales = final + outside
+    if firms.outside_uplift.any():  # policy levers only; skipped in a baseline run
+        traded_sales = traded_sales + demand * firms.outside_uplift
     local.business_purchases_krw = state.config.markets.local_services_per_krw_traded_sales * float(
-        (final + outside)[~local_sector & active].sum()
+        traded_sales[~local_sector & active].sum()
     )
     autonomous = local.autonomous_demand_krw * shocks.local_demand_index(month)
     trend = state.config.markets.autonomous_local_demand_trend_per_year
