@@ -329,32 +329,20 @@ def build_firm_table(specs: list[FirmSpec], scenario: Scenario, generator: np.ra
     return table
 
 
-def outside_trends(table: FirmTable, scenario: Scenario) -> np.ndarray:
-    """Per firm, the yearly trend of its sales outside the region (by tier or industry)."""
-    trend = np.zeros(table.count)
+def by_firm_group(table: FirmTable, scenario: Scenario, setting: str) -> np.ndarray:
+    """Per firm, a setting of its firm group (``FirmGroup``: a chain's tier or an industry; assembly plants: 0).
+
+    Used for the yearly trends set by group: ``outside_demand_trend_per_year`` (sales outside the region)
+    and ``productivity_growth_per_year`` (output per worker).
+    """
+    values = np.zeros(table.count)
     for name, chain in scenario.chains.items():
         in_chain = table.sector == scenario.sector_code(name)
-        trend[in_chain & (table.role == TIER1)] = chain.tier1.outside_demand_trend_per_year
-        trend[in_chain & (table.role == TIER2)] = chain.tier2.outside_demand_trend_per_year
+        values[in_chain & (table.role == TIER1)] = getattr(chain.tier1, setting)
+        values[in_chain & (table.role == TIER2)] = getattr(chain.tier2, setting)
     for name, industry in scenario.industries.items():
-        trend[(table.sector == scenario.sector_code(name)) & (table.role == INDEPENDENT)] = (
-            industry.outside_demand_trend_per_year
-        )
-    return trend
-
-
-def productivity_trends(table: FirmTable, scenario: Scenario) -> np.ndarray:
-    """Per firm, the yearly growth of its output per worker (by tier or industry; assembly plants: 0)."""
-    growth = np.zeros(table.count)
-    for name, chain in scenario.chains.items():
-        in_chain = table.sector == scenario.sector_code(name)
-        growth[in_chain & (table.role == TIER1)] = chain.tier1.productivity_growth_per_year
-        growth[in_chain & (table.role == TIER2)] = chain.tier2.productivity_growth_per_year
-    for name, industry in scenario.industries.items():
-        growth[(table.sector == scenario.sector_code(name)) & (table.role == INDEPENDENT)] = (
-            industry.productivity_growth_per_year
-        )
-    return growth
+        values[(table.sector == scenario.sector_code(name)) & (table.role == INDEPENDENT)] = getattr(industry, setting)
+    return values
 
 
 def settle_initial_finances(table: FirmTable, wage_bill: np.ndarray, scenario: Scenario) -> None:
@@ -589,8 +577,8 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
     firms = build_firm_table(specs, config, firm_generator)
     firms.staffing_threshold = streams.uniform("staffing_threshold", 0, firms.key)
     network = build_supply_network(firms, config, streams.generator("network"))
-    firms.outside_trend_per_year = outside_trends(firms, config)
-    firms.productivity_growth_per_year = productivity_trends(firms, config)
+    firms.outside_trend_per_year = by_firm_group(firms, config, "outside_demand_trend_per_year")
+    firms.productivity_growth_per_year = by_firm_group(firms, config, "productivity_growth_per_year")
 
     initial_people = int(firms.base_employees.sum() / (1.0 - config.population.unemployment_rate) * 1.1)
     capacity = initial_people + int(config.population.entry_rate_per_month * initial_people * months * 1.3)
