@@ -39,12 +39,14 @@ def leaving_rate_per_month(labour: LabourMarket) -> float:
     return labour.quit_rate_per_month + labour.dismissal_rate_per_month
 
 
-def dismissed(keys: np.ndarray, month: int, labour: LabourMarket, streams: RandomStreams) -> np.ndarray:
-    """Which of this month's leavers (by random key) are dismissed rather than quit (stream ``"dismissal"``)."""
-    rate = leaving_rate_per_month(labour)
+def draw_dismissed(keys: np.ndarray, month: int, labour: LabourMarket, streams: RandomStreams) -> np.ndarray:
+    """Which of this month's leavers (by random key) are dismissed rather than quit (stream ``"dismissal"``).
+
+    No draw is made when dismissals are off: every leaver quits.
+    """
     if labour.dismissal_rate_per_month <= 0.0 or len(keys) == 0:
         return np.zeros(len(keys), dtype=bool)
-    return streams.uniform("dismissal", month, keys) < labour.dismissal_rate_per_month / rate
+    return streams.uniform("dismissal", month, keys) < labour.dismissal_rate_per_month / leaving_rate_per_month(labour)
 
 
 def separation_rate_per_month(labour: LabourMarket) -> float:
@@ -803,11 +805,8 @@ def run_labour_market(state: RegionState, month: int) -> None:
     labour = state.config.labour_market
     leaving = np.flatnonzero(workforce.quit_month == month)  # only the employed have a quit month
     firms.release(workforce.employer[leaving], workforce.paid_wage(leaving))
-    if labour.dismissal_rate_per_month > 0.0:
-        is_dismissed = dismissed(workforce.key[leaving], month, labour, state.streams)
-        quitting, dismissed_now = leaving[~is_dismissed], leaving[is_dismissed]
-    else:
-        quitting, dismissed_now = leaving, leaving[:0]
+    is_dismissed = draw_dismissed(workforce.key[leaving], month, labour, state.streams)
+    quitting, dismissed_now = leaving[~is_dismissed], leaving[is_dismissed]
     benefit = benefit_terms(state.config, month)
     for group, is_dismissal in ((quitting, False), (dismissed_now, True)):
         separate(
