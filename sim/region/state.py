@@ -136,12 +136,7 @@ class ColumnTable:
         number = int(number)
         needed = self.count + number
         if needed > self._capacity:
-            capacity = max(needed, int(self._capacity * 1.25) + 1024)
-            for name, column in self.registry.items():
-                grown = _storage(capacity, column)
-                grown[: self.count] = self._data[name][: self.count]
-                self._data[name] = grown
-            object.__setattr__(self, "_capacity", capacity)
+            self.reserve(max(needed, int(self._capacity * 1.25) + 1024))
         values = values or {}
         for name in values:
             if name not in self.registry:
@@ -155,6 +150,21 @@ class ColumnTable:
         for name, value in values.items():
             self._data[name][ids] = value
         return ids
+
+    def reserve(self, capacity: int) -> None:
+        """Make room for ``capacity`` rows in all (no row is added; a smaller capacity than now is a no-op).
+
+        Growing past the room copies every column (``grow`` reserves a quarter more each time); a caller
+        that knows how many rows will come can reserve them once (benchmarks/row_cost.py does).
+        """
+        capacity = int(capacity)
+        if capacity <= self._capacity:
+            return
+        for name, column in self.registry.items():
+            grown = _storage(capacity, column)
+            grown[: self.count] = self._data[name][: self.count]
+            self._data[name] = grown
+        object.__setattr__(self, "_capacity", capacity)
 
     def view(self, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         """Read-only views of some columns (all by default) of the live rows."""
