@@ -43,6 +43,7 @@ def main(seed: int, scale: float, overrides: dict[str, float]) -> None:
     unemployment, vacancies, spells, tenure, fixed_term, decembers = [], [], [], [], [], []
     hires = short_hires = short_ends = short_ends_unemployed = 0
     bands, short_share_of_employees = [], []
+    cohorts, retained, followed = {}, 0, 0  # hires of months 13-48 and whether they are in the same job a year on
     share = model.region.config.labour_market.short_job_worker_share
     streams = model.region.streams
     for month in range(1, MONTHS + 1):
@@ -71,6 +72,14 @@ def main(seed: int, scale: float, overrides: dict[str, float]) -> None:
             )
             fixed_term.append(float((workforce.contract_end_month[now_employed] != NEVER).mean()))
             decembers.append((now_employed.copy(), workforce.employer.copy()))
+        if month in cohorts:
+            hired_then = cohorts.pop(month)
+            followed += len(hired_then)
+            retained += int(
+                ((workforce.status[hired_then] == EMPLOYED) & (workforce.hire_month[hired_then] == month - 12)).sum()
+            )
+        if 12 < month <= 48:
+            cohorts[month + 12] = np.flatnonzero(now_employed & (workforce.hire_month == month))
         if month <= 12:
             continue
         after = workforce.status[:rows]
@@ -130,6 +139,7 @@ def main(seed: int, scale: float, overrides: dict[str, float]) -> None:
         "out of unemployment, % of the unemployed a month, by status after:",
         {k: round(100 * v / unemployed_months, 2) for k, v in out_of.items() if v},
     )
+    print(f"hires of months 13-48 in the same job a year on (KEIS: 40.1%) {retained / max(followed, 1):.3f}")
     print(f"mean completed spell {np.concatenate(spells).mean():.2f} months")
     print(
         "unemployment by year, %:",
@@ -142,12 +152,16 @@ def main(seed: int, scale: float, overrides: dict[str, float]) -> None:
         "employees by tenure band (years <1, 1-3, 3-5, 5-10, 10-20, 20+) in Decembers 3-5:",
         [[round(x, 3) for x in row] for row in bands[2:]],
     )
-    movers = employed_both = 0
+    movers = employed_both = employed_later = 0
     for (employed_then, employer_then), (employed_next, employer_next) in itertools.pairwise(decembers[:4]):
         both = employed_then & employed_next[: len(employed_then)]
         employed_both += int(both.sum())
+        employed_later += int(employed_next.sum())
         movers += int((both & (employer_then != employer_next[: len(employer_then)])).sum())
     print(f"workers changing employer between Decembers 2021-2024 {movers / employed_both:.4f}")
+    # Statistics Korea's job mobility statistics divide by every worker registered in the later December, entrants
+    # (not registered in the earlier one) included.
+    print(f"  of all employed in the later December {movers / employed_later:.4f}")
     print(f"vacancies before matching, % of the employed, year 3 {100 * float(np.mean(vacancies[24:36])):.2f}")
 
 
