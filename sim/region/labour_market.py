@@ -104,8 +104,8 @@ def short_job_workers(keys: np.ndarray, share: float, streams: RandomStreams) ->
     """Which people (by random key) work in short jobs: day labour and temporary work of under a year (7.5).
 
     A share ``short_job_worker_share`` of people (stream ``"short_job_worker"``, fixed for a person: month 0)
-    take only short jobs and cycle through them (assumption: the segment is kept apart; KLI and Statistics
-    Korea find few temporary and day workers move into regular jobs, docs/calibration.md, "Short jobs").
+    take only short jobs and cycle through them (assumption: the segment is kept apart; no Korean rate of moves
+    from day labour or temporary work into regular jobs was used; docs/calibration.md, "Short jobs").
     """
     if share <= 0.0 or len(keys) == 0:
         return np.zeros(len(keys), dtype=bool)
