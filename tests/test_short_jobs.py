@@ -40,8 +40,9 @@ WITH_SHORT_JOBS = {
 MOEL_HIRE_RATE = {"2023-10": 0.049, "2023-12": 0.046, "2024-01": 0.062}
 
 #: The same releases: hires of temporary and daily workers (임시일용직 채용 and 기타 입직: 564 and 504 thousand;
-#: January 2024: 채용 526 thousand, its 기타 입직 not split) and their stock (2,059, 1,930 and 1,900 thousand: from the year-on-year changes, +83 thousand =
-#: +4.2%, +76 = +4.1%, +87 = +4.8%), over employees (종사자 less 기타종사자: 18,835, 18,628 and 18,656 thousand).
+#: January 2024: 채용 526 thousand, its 기타 입직 not split) and their stock (2,059, 1,930 and 1,900 thousand: from
+#: the year-on-year changes, +83 thousand = +4.2%, +76 = +4.1%, +87 = +4.8%), over employees (종사자 less
+#: 기타종사자: 18,835, 18,628 and 18,656 thousand).
 MOEL_SHORT_HIRES = {"2023-10": 564 / 18_835, "2023-12": 504 / 18_628, "2024-01": 526 / 18_656}
 MOEL_SHORT_SHARE = {"2023-10": 2_059 / 18_835, "2023-12": 1_930 / 18_628, "2024-01": 1_900 / 18_656}
 
