@@ -1,7 +1,8 @@
 """The first months of Gwangju without shocks: vacancies, hires, job-to-job moves, unemployment, fixed-term share.
 
-Usage: PYTHONPATH=. python scripts/transient_measure.py [months] [seed] [scale]
-One row a month (rates are shares of the employed at the month's end; the fixed-term share is of employees);
+Usage: PYTHONPATH=. python scripts/transient_measure.py [months] [seed] [scale] [key.path=value ...]
+One row a month (rates are shares of the employed at the month's end; the fixed-term share is of employees and
+holds short jobs when they are on; short% is the month's hires into short jobs, docs/model.md 7.5);
 docs/calibration.md ("A steady-state start") gives the figures before and after the start held its open jobs.
 """
 
@@ -15,10 +16,10 @@ from sim.region.state import EMPLOYED, NEVER, UNEMPLOYED
 NO_SHOCKS = {"shocks.final_demand": [], "shocks.relocation": [], "shocks.electric_transition": None}
 
 
-def main(months: int = 36, seed: int = 1, scale: float = 0.2) -> None:
-    model = RegionModel("gwangju", rng=seed, scale=scale, months=months, overrides=NO_SHOCKS)
+def main(months: int = 36, seed: int = 1, scale: float = 0.2, overrides: dict[str, float] | None = None) -> None:
+    model = RegionModel("gwangju", rng=seed, scale=scale, months=months, overrides={**NO_SHOCKS, **(overrides or {})})
     workforce = model.workforce
-    print("month employed vacancies vac% hires hires% j2j j2j% quits contract_ends unemployment% fixed_term%")
+    print("month employed vacancies vac% hires hires% j2j j2j% quits contract_ends unemployment% fixed_term% short%")
     for month in range(months + 1):
         if month:
             model.step()
@@ -30,10 +31,17 @@ def main(months: int = 36, seed: int = 1, scale: float = 0.2) -> None:
         print(
             f"{month:3d} {employed:7d} {vacancies:6.0f} {100 * vacancies / employed:5.2f} {hires:6.0f} "
             f"{100 * hires / employed:5.2f} {moves:6.0f} {100 * moves / employed:5.2f} {tally.get('quits', 0):5.0f} "
-            f"{tally.get('contract_ends', 0):5.0f} {100 * unemployed / (employed + unemployed):5.2f} {100 * fixed:5.2f}"
+            f"{tally.get('contract_ends', 0):5.0f} {100 * unemployed / (employed + unemployed):5.2f} "
+            f"{100 * fixed:5.2f} {100 * tally.get('short_job_hires', 0) / employed:5.2f}"
         )
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(int(args[0]) if args else 36, int(args[1]) if len(args) > 1 else 1, float(args[2]) if len(args) > 2 else 0.2)
+    pairs = {k: float(v) for k, v in (arg.split("=", 1) for arg in args[3:])}
+    main(
+        int(args[0]) if args else 36,
+        int(args[1]) if len(args) > 1 else 1,
+        float(args[2]) if len(args) > 2 else 0.2,
+        pairs,
+    )

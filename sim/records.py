@@ -88,6 +88,15 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "contract_ends": RecordColumn(
             INT, "fixed-term workers whose contract ended this month with no other job to go to (into unemployment)"
         ),
+        "short_job_hires": RecordColumn(
+            INT, "hires into short jobs (day labour, temporary work of under a year) this month; part of hires"
+        ),
+        "short_job_ends": RecordColumn(
+            INT, "short jobs that reached their end this month (into unemployment or straight to another job)"
+        ),
+        "short_job_ends_unemployed": RecordColumn(
+            INT, "workers whose short job ended this month with no other job to go to (into unemployment)"
+        ),
         "job_to_job_moves": RecordColumn(
             INT,
             "employed workers who moved straight to another job this month (up the ladder, at a contract's end "

@@ -180,6 +180,12 @@ class LabourMarket(_Section):
     # Every separation of the employed a month (job-to-job moves, quits, contract ends, layoffs, exits); with
     # vacancy_duration_months it sets the jobs open at the start (docs/model.md 5). Zero: none open.
     turnover_rate_per_month: Share = 0.0
+    # Short jobs (day labour, temporary work of under a year; docs/model.md 7.5): the share of people who work
+    # in them (by person), their mean length in months (a monthly end hazard of 1 / months) and how much more
+    # readily those people's applications succeed. Zero share: none.
+    short_job_worker_share: Share = 0.0
+    short_job_months: Annotated[float, Field(ge=1.0)] = 3.0
+    short_job_search_multiplier: Positive = 1.0
 
     @model_validator(mode="after")
     def _consistent(self) -> LabourMarket:

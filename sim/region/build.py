@@ -20,9 +20,12 @@ from sim.region.labour_market import (
     calibrate_matching,
     draw_quit_months,
     draw_search_months,
+    draw_short_job_ends,
+    draw_waiting_months,
     job_slot_keys,
     leaving_rate_per_month,
     occupation_cdf_by_sector,
+    short_job_workers,
 )
 from sim.region.mobility import populate_residents
 from sim.region.powertrain import PartsDemand
@@ -426,6 +429,7 @@ def populate(
         streams, workforce.key[ids], 0, labour.on_the_job_search_rate_per_month
     )
     _draw_fixed_term_contracts(workforce, labour, ids, streams)
+    _draw_short_jobs(workforce, labour, ids, streams)
 
     # The unemployed: sized from the unemployment rate, with the employed's mix of sectors.
     labour_force = employed_total / (1.0 - population.unemployment_rate)
@@ -536,6 +540,22 @@ def _draw_fixed_term_contracts(
     months_left = np.clip(months_left, 1, length)
     workforce.contract_end_month[ids] = np.where(fixed, months_left, NEVER)
     workforce.hire_month[ids] = np.where(fixed, months_left - length, workforce.hire_month[ids])
+
+
+def _draw_short_jobs(workforce: Workforce, labour: LabourMarket, ids: np.ndarray, streams: RandomStreams) -> None:
+    """Put the starting employees who are short-job workers (``short_job_workers``) in short jobs, part way through.
+
+    A short job ends at a constant monthly hazard 1 / ``short_job_months``, so in the steady state both the
+    months it has run and the months it has left are geometric with that mean (stream ``"short_job_served"``
+    for the first, ``"short_job_end"`` for the second); a fixed-term contract drawn before is replaced.
+    """
+    short = short_job_workers(workforce.key[ids], labour.short_job_worker_share, streams)
+    if not short.any():
+        return
+    rows, keys = ids[short], workforce.key[ids[short]]
+    workforce.contract_end_month[rows] = draw_short_job_ends(streams, keys, 0, labour.short_job_months)
+    served = draw_waiting_months(streams, "short_job_served", keys, 0, 1.0 / labour.short_job_months) - 1
+    workforce.hire_month[rows] = -served
 
 
 def _draw_occupation_and_skill(

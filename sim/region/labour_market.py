@@ -100,6 +100,23 @@ def draw_contract_ends(
     return np.where(fixed, hire_month + contract_months, NEVER).astype(np.int32)
 
 
+def short_job_workers(keys: np.ndarray, share: float, streams: RandomStreams) -> np.ndarray:
+    """Which people (by random key) work in short jobs: day labour and temporary work of under a year (7.5).
+
+    A share ``short_job_worker_share`` of people (stream ``"short_job_worker"``, fixed for a person: month 0)
+    take only short jobs and cycle through them (assumption: the segment is kept apart; no Korean rate of moves
+    from day labour or temporary work into regular jobs was used; docs/calibration.md, "Short jobs").
+    """
+    if share <= 0.0 or len(keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    return streams.uniform("short_job_worker", 0, keys) < share
+
+
+def draw_short_job_ends(streams: RandomStreams, keys: np.ndarray, after_month: int, months: float) -> np.ndarray:
+    """The month each short job (by its holder's random key) ends: a geometric wait of mean ``months``."""
+    return draw_waiting_months(streams, "short_job_end", keys, after_month, 1.0 / months)
+
+
 @dataclass
 class Vacancies:
     """The open jobs of one month: one entry per vacancy."""
@@ -251,6 +268,9 @@ class MatchingMarket:
     fixed_term_share_of_hires: float = 0.0  # share of hires on fixed-term contracts
     contract_months: int = 24  # months from hire to the end of a fixed-term contract
     non_pay_search_share: float = 0.0  # share of on-the-job searches that take a job whatever it pays
+    short_job_worker_share: float = 0.0  # share of people who take only short jobs (short_job_workers)
+    short_job_months: float = 3.0  # mean length of a short job, months
+    short_job_search_multiplier: float = 1.0  # how much more readily short-job workers' applications succeed
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> MatchingMarket:
@@ -268,6 +288,9 @@ class MatchingMarket:
             fixed_term_share_of_hires=labour.fixed_term_share_of_hires,
             contract_months=labour.fixed_term_contract_months,
             non_pay_search_share=labour.non_pay_search_share,
+            short_job_worker_share=labour.short_job_worker_share,
+            short_job_months=labour.short_job_months,
+            short_job_search_multiplier=labour.short_job_search_multiplier,
         )
 
     def unit_matches(self, applicants: np.ndarray | float, vacancies: np.ndarray | float) -> np.ndarray | float:
@@ -502,6 +525,7 @@ def match(
     minimum_wage_krw: float = 0.0,
     takes_any: np.ndarray | None = None,
     seeker_keys: np.ndarray | None = None,
+    weight_multiplier: np.ndarray | None = None,
 ) -> MatchResult:
     """Match job seekers to vacancies for one month; return who was hired where.
 
@@ -512,6 +536,7 @@ def match(
     seekers marked in ``takes_any`` (one flag per seeker): those whose fixed-term contract ends
     this month and those who move for reasons other than pay (7.6a). ``seeker_keys``: the seekers'
     random keys (``workforce.key[seekers]``), when the caller has them already (speed only).
+    ``weight_multiplier``: one factor per seeker on its application's success (short-job workers, 7.5).
     """
     empty = MatchResult.empty()
     if len(seekers) == 0 or vacancies.count == 0:
@@ -529,6 +554,8 @@ def match(
     cell = market.cells(occupation, chosen, workforce.skill[seekers])
     weight = market.weight_of_cells(cell, months_unemployed)
     weight *= workforce.search_boost[seekers]
+    if weight_multiplier is not None:
+        weight *= weight_multiplier
     success_draw = streams.uniform("match", month, seeker_keys)
     vacancy_draw = streams.uniform("vacancy_order", month, vacancies.key)
 
@@ -614,15 +641,17 @@ def hire(
     quit_rate: float,
     streams: RandomStreams,
     minimum_wage_krw: float = 0.0,
-) -> None:
+) -> int:
     """Move matched seekers into their new jobs at the pay the job offers them (``offered_wage``).
 
     Each draws the months of their next quit or dismissal (``quit_rate``: ``leaving_rate_per_month``) and
-    of their next search on the job, and a share of them a fixed-term contract's end (``draw_contract_ends``).
+    of their next search on the job, and a share of them a fixed-term contract's end (``draw_contract_ends``);
+    short-job workers (``short_job_workers``) a short job's end instead (``draw_short_job_ends``).
+    Returns the number of hires into short jobs.
     """
     workers = result.workers
     if len(workers) == 0:
-        return
+        return 0
     workforce.wage[workers] = offered_wage(
         workforce, workers, result.firms, result.occupations, firm_wage_level, market, minimum_wage_krw
     )
@@ -639,8 +668,13 @@ def hire(
     workforce.quit_month[workers] = draw_quit_months(streams, keys, month, quit_rate)
     workforce.search_month[workers] = draw_search_months(streams, keys, month, market.on_the_job_search_rate)
     contract_end = draw_contract_ends(streams, keys, month, market.fixed_term_share_of_hires, market.contract_months)
+    short = short_job_workers(keys, market.short_job_worker_share, streams)
+    short &= ~workforce.foreign[workers]
+    if short.any():
+        contract_end[short] = draw_short_job_ends(streams, keys[short], month, market.short_job_months)
     # Foreign workers' stay is set by their visa (visa_end_month), not by a contract here.
     workforce.contract_end_month[workers] = np.where(workforce.foreign[workers], NEVER, contract_end)
+    return int(np.count_nonzero(short))
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray:
@@ -691,18 +725,23 @@ def takes_any_job(keys: np.ndarray, month: int, non_pay_share: float, streams: R
     return streams.uniform("search_reason", month, keys) < non_pay_share
 
 
-def contract_ends(workforce: Workforce, month: int, conversion_share: float, streams: RandomStreams) -> np.ndarray:
-    """Employed workers whose fixed-term contract ends this month and is not converted; return their ids.
+def contract_ends(
+    workforce: Workforce, month: int, conversion_share: float, streams: RandomStreams, short_job_share: float = 0.0
+) -> np.ndarray:
+    """Employed workers whose fixed-term contract or short job ends this month and is not converted; their ids.
 
     At the two-year limit a share ``conversion_share`` (stream ``"contract_conversion"``) stay on,
     converted to open-ended contracts (or kept on, which the Act then deems open-ended, art. 4(2));
-    the others leave at the end of the month unless they find another job in it.
+    the others leave at the end of the month unless they find another job in it. Short jobs
+    (``short_job_workers`` of ``short_job_share``) are never converted.
     """
     due = np.flatnonzero(workforce.contract_end_month == month)
     if len(due) == 0:
         return due
     due = due[workforce.status[due] == EMPLOYED]
     kept = streams.uniform("contract_conversion", month, workforce.key[due]) < conversion_share
+    if short_job_share > 0.0:
+        kept &= ~short_job_workers(workforce.key[due], short_job_share, streams)
     workforce.contract_end_month[due[kept]] = NEVER
     return due[~kept]
 
@@ -747,7 +786,7 @@ def place(state: RegionState, workers: np.ndarray, firms: np.ndarray, month: int
         return
     result = MatchResult(workers, firms, state.workforce.occupation[workers].copy())
     labour = state.config.labour_market
-    hire(
+    state.tally["short_job_hires"] += hire(
         state.workforce,
         result,
         state.firms.wage_level,
@@ -829,7 +868,14 @@ def run_labour_market(state: RegionState, month: int) -> None:
         state.config.firms,
         labour_demand_elasticity=state.config.markets.labour_demand_elasticity,
     )
-    ending = ending_this_month = contract_ends(workforce, month, labour.fixed_term_conversion_share, state.streams)
+    short_share = labour.short_job_worker_share
+    ending = ending_this_month = contract_ends(
+        workforce, month, labour.fixed_term_conversion_share, state.streams, short_share
+    )
+    if short_share > 0.0:
+        state.tally["short_job_ends"] = float(
+            np.count_nonzero(short_job_workers(workforce.key[ending], short_share, state.streams))
+        )
     lay_off(state, choose_layoffs(workforce, cuts, month, state.streams), month)
 
     vacancies = post_vacancies(openings, firms.sector, firms.key, state.occupation_cdf, month, state.streams)
@@ -852,6 +898,12 @@ def run_labour_market(state: RegionState, month: int) -> None:
     seeker_keys = np.concatenate([workforce.key[unemployed], on_the_job_keys])
     any_job = np.concatenate([np.zeros(len(unemployed), dtype=bool), takes_any]) if takes_any.any() else None
     floor = minimum_wage(state.config, month)
+    boost = None
+    if short_share > 0.0 and state.matching.short_job_search_multiplier != 1.0:
+        # Short-job workers between jobs: unemployed, or in their short job's last month (not on-the-job search).
+        between = short_job_workers(seeker_keys, short_share, state.streams)
+        between &= (workforce.status[seekers] == UNEMPLOYED) | np.isin(seekers, ending)
+        boost = np.where(between, state.matching.short_job_search_multiplier, 1.0)
     result = match(
         workforce,
         seekers,
@@ -863,11 +915,12 @@ def run_labour_market(state: RegionState, month: int) -> None:
         floor,
         any_job,
         seeker_keys=seeker_keys,
+        weight_multiplier=boost,
     )
     movers = result.workers[workforce.status[result.workers] == EMPLOYED]
     firms.release(workforce.employer[movers], workforce.paid_wage(movers))
     state.tally["job_to_job_moves"] = float(len(movers))
-    hire(
+    state.tally["short_job_hires"] += hire(
         workforce, result, firms.wage_level, state.matching, month, leaving_rate_per_month(labour), state.streams, floor
     )
     firms.hire(result.firms, workforce.wage[result.workers])
@@ -891,7 +944,9 @@ def end_contracts(state: RegionState, month: int, ending: np.ndarray) -> None:
     workforce = state.workforce
     leaving = ending[workforce.contract_end_month[ending] == month]
     leaving = leaving[workforce.status[leaving] == EMPLOYED]
-    state.tally["contract_ends"] = float(len(leaving))
+    short = short_job_workers(workforce.key[leaving], state.config.labour_market.short_job_worker_share, state.streams)
+    state.tally["contract_ends"] = float(len(leaving) - np.count_nonzero(short))
+    state.tally["short_job_ends_unemployed"] = float(np.count_nonzero(short))
     if len(leaving) == 0:
         return
     state.firms.release(workforce.employer[leaving], workforce.paid_wage(leaving))
@@ -915,12 +970,14 @@ def calibrate_matching(state: RegionState) -> None:
     seekers = np.flatnonzero(workforce.status == UNEMPLOYED)
     employed = np.flatnonzero(workforce.status == EMPLOYED)
     occupations = len(labour.occupations)
-    # Contracts ending in the first month and not converted separate too (7.5).
-    contract_ends_due = np.count_nonzero(workforce.contract_end_month[employed] == 1)
+    # Contracts ending in the first month and not converted separate too (7.5); short jobs are left out: the
+    # job-finding rate is that of job losers (KLI), and short jobs are an added flow of their own.
+    due = employed[workforce.contract_end_month[employed] == 1]
+    short_due = np.count_nonzero(short_job_workers(workforce.key[due], labour.short_job_worker_share, state.streams))
     monthly_separations = len(employed) * (
         leaving_rate_per_month(labour)
         + 1.0 / (12 * config.population.retirement_age_years - 12 * config.population.age_min_years)
-    ) + contract_ends_due * (1.0 - labour.fixed_term_conversion_share)
+    ) + (len(due) - short_due) * (1.0 - labour.fixed_term_conversion_share)
     occupation_share = np.bincount(workforce.occupation[employed], minlength=occupations) / max(len(employed), 1)
     vacancies = occupation_share * monthly_separations * labour.vacancy_duration_months
     state.matching.calibrate_efficiency(
