@@ -5,9 +5,13 @@ Sources are in scenarios/gwangju.toml [households] and docs/model.md 7.10.
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from test_events import CLOSURE, STOP, _closure_run
 
 from sim import RegionModel
+from sim.region.households import pensions_paid
+from sim.region.state import MOVED_OUT
 
 NO_SHOCKS = {"shocks.final_demand": [], "shocks.relocation": [], "shocks.electric_transition": None}
 
@@ -60,3 +64,43 @@ def test_households_save_what_they_do_not_spend():
     table = RegionModel("gwangju", rng=1, scale=0.05, months=12, overrides=NO_SHOCKS).run()
     saved = table.household_savings[12] / table.disposable_income[1:13].sum()
     assert 0.28 <= saved <= 0.34, saved
+
+
+def test_pensions_enter_income_and_the_start_stays_in_balance():
+    """Pensions (docs/model.md 7.10, scenarios/gwangju.toml [households]) are income from the start, so the
+    autonomous part of local services demand is smaller by c x the start's pensions (c = propensity x local
+    share) and the start's services demand, jobs and output are those of a twin without pensions; they differ
+    only as pensions grow (+3.8% a year per person aged 65+ in real terms, and with the number aged 65+)."""
+    runs = {}
+    for label, pensions in (("with", {}), ("without", {"households.pension_krw_per_person_per_month": 0.0})):
+        overrides = {**NO_SHOCKS, **pensions}
+        model = RegionModel("gwangju", rng=3, scale=0.05, months=24, overrides=overrides)
+        runs[label] = (model, model.run())
+    (model, table), (twin, twin_table) = runs["with"], runs["without"]
+    households, local, twin_local = model.config.households, model.region.local, twin.region.local
+    start = table.pension_income[0]
+    assert start > 0 and twin_table.pension_income.eq(0).all()
+    c = households.propensity_to_consume * households.local_share_of_spending
+    assert twin_local.autonomous_demand_krw - local.autonomous_demand_krw == pytest.approx(c * start, rel=1e-9)
+    for column in ("employed", "employed_services", "output_services", "layoffs", "hires"):
+        assert table[column][:2].tolist() == twin_table[column][:2].tolist(), column
+    assert table.pension_income[24] > start * 1.038**2  # the real growth and more people aged 65+
+
+
+def test_pensions_follow_the_residents_who_hold_them():
+    """A resident of pension age takes the pension along (moving out ends it in the region) and one turning 65
+    starts to draw it: the region's pensions are the residents aged 65+ times the mean (Pension Statistics)."""
+    model = RegionModel("gwangju", rng=1, scale=0.02, months=12)
+    state, month = model.region, 0
+    per_person = state.config.households.pension_krw_per_person_per_month
+    workforce = state.workforce
+    age = workforce.age_years(month)
+    resident = (workforce.status != MOVED_OUT) & ~workforce.lives_outside
+    holders = np.count_nonzero(resident & (age >= 65))
+    assert pensions_paid(state, month) == pytest.approx(holders * per_person, rel=1e-12)
+    retiree = np.flatnonzero(resident & (age >= 70))[0]
+    workforce.status[retiree] = MOVED_OUT
+    assert pensions_paid(state, month) == pytest.approx((holders - 1) * per_person, rel=1e-12)
+    almost = np.flatnonzero(resident & (age < 65) & (age >= 64))[0]
+    workforce.birth_month[almost] = month - 12 * 65
+    assert pensions_paid(state, month) == pytest.approx(holders * per_person, rel=1e-12)
