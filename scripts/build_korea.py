@@ -28,6 +28,10 @@ Every number written comes from scenarios/national/ (docs/national-data.md), wit
   added growth, and the services industry's outside sales and the autonomous part of local services demand at
   services' (Bank of Korea national accounts); output per worker grows at value added over workers (Korea
   Productivity Center, workers from the establishment survey, not the EAPS): see growth_rates;
+- pensions (households' income beyond pay, sim/region/households.py): the mean pension income of a person aged
+  65+ (recipients' share x recipients' mean) of the region in 2022 (Statistics Korea, Pension Statistics by sido:
+  pensions_by_sido.csv), carried to 2023 with the nation's mean per person aged 65+ (see pension_lines); their
+  real growth is Gwangju's scenario's (the nation's, scenarios/gwangju.toml);
 - the job-finding rate of the unemployed: derived so that the region's sourced 2023 unemployment rate is the steady
   state of Gwangju's flows into unemployment (see job_finding_rate); the matching efficiency (mu) is derived from it at
   the start (sim/region/labour_market.py calibrate_matching), so each region's from its own target.
@@ -273,6 +277,39 @@ def _migration_links(regions: dict[str, dict[str, str]], flows: dict[tuple[str, 
     return lines
 
 
+#: The year of the pension table by sido (pensions_by_sido.csv), and the year it is carried to (LABOUR_YEAR).
+PENSION_YEAR = 2022
+
+
+def pension_lines(code: str) -> list[str]:
+    """The region's [households] pension line: its PENSION_YEAR mean pension per person aged 65+ carried to LABOUR_YEAR.
+
+    Mean per person aged 65+ = recipients' share x recipients' mean (Pension Statistics); carried with the nation's
+    change of that mean (assumption: each region's ratio to the nation holds from one year to the next).
+    """
+    rows = {(row["region"], int(row["year"])): (line, row) for line, row in _rows("pensions_by_sido.csv")}
+
+    def per_person(region: str, year: int) -> tuple[int, float, dict[str, str]]:
+        line, row = rows[(region, year)]
+        return line, float(row["recipient_rate_percent"]) / 100.0 * int(row["mean_pension_krw"]), row
+
+    line, own, row = per_person(code, PENSION_YEAR)
+    before_line, before, _ = per_person("00", PENSION_YEAR)
+    after_line, after, _ = per_person("00", LABOUR_YEAR)
+    value = own * after / before
+    return [
+        "",
+        "[households]",
+        f"# Derived: {row['recipient_rate_percent']}% of those aged 65+ receiving a mean "
+        f"{int(row['mean_pension_krw']):,} KRW a month = {own:,.0f} ({PENSION_YEAR}",
+        f"# Pension Statistics by sido, pensions_by_sido.csv line {line}), x the nation's mean per person aged 65+ "
+        f"{after:,.0f} ({LABOUR_YEAR}, line {after_line})",
+        f"# / {before:,.0f} ({PENSION_YEAR}, line {before_line}) (assumption: the region's ratio to the nation held); "
+        "growth: base_2023.toml's (Gwangju's).",
+        f"pension_krw_per_person_per_month = {round(value):_}",
+    ]
+
+
 def _region_file(
     code: str,
     region: dict[str, str],
@@ -354,6 +391,7 @@ def _region_file(
         "",
         "[markets]",
         *growth["markets"],
+        *pension_lines(code),
         *mobility,
         "",
     ]

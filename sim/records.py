@@ -134,8 +134,11 @@ def columns_for(config: Scenario) -> dict[str, RecordColumn]:
         "output_manufacturing": RecordColumn(REAL, f"output of the traded sectors ({traded}), KRW per month"),
         "wage_income": RecordColumn(REAL, "wages paid by the region's firms, KRW per month"),
         "benefit_income": RecordColumn(REAL, "unemployment benefits and unpaid-leave allowances paid, KRW per month"),
+        "pension_income": RecordColumn(
+            REAL, "pensions paid to the region's residents of pension age (national funds, not ledger), KRW per month"
+        ),
         "disposable_income": RecordColumn(
-            REAL, "households' net wages, benefits, allowances, policy transfers and severance, KRW per month"
+            REAL, "households' net wages, benefits, allowances, policy transfers, pensions and severance, KRW per month"
         ),
         "household_spending": RecordColumn(REAL, "households' consumption spending (anywhere), KRW per month"),
         "business_services_purchases": RecordColumn(REAL, "traded firms' purchases of local services, KRW per month"),
@@ -316,6 +319,7 @@ def month_row(state: RegionState, month: int, policy_values: dict[str, float]) -
         "output_manufacturing": float(output_by_sector[traded_codes].sum()),
         "wage_income": state.local.wage_income_krw,
         "benefit_income": state.local.benefit_income_krw,
+        "pension_income": state.local.pension_income_krw,
         "disposable_income": state.local.income_krw,
         "business_services_purchases": state.local.business_purchases_krw,
         "household_spending": state.local.spending_krw,

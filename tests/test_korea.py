@@ -352,12 +352,15 @@ def test_internal_migration_nets_to_zero_over_the_nation(korea):
     strict=True,
     reason="with the sourced 2024 growth (every region: manufacturing's outside sales +4.0% a year and output per "
     "worker +3.48%, services' outside sales and autonomous demand +1.6% and output per worker +1.07%; Bank of Korea, "
-    "Korea Productivity Center, growth_by_industry.csv) residents employed grow +0.49% from month 6 to month 30 "
-    "(scale 0.01, seed 1; +0.49% seed 2, +0.42% seed 3) against +1.24% sourced: manufacturing's jobs +1.1% to "
-    "+2.3% by division, services' only +0.53% (seed 1), as households' part of services demand grows only with "
-    "jobs (pay does not follow productivity: real wages -1.1% in 2023) while households' real consumption grew "
-    "1.8% and 1.1% (2023, 2024). Without the trend: -0.07% (seed 1), -0.07%, -0.09%. With the commuting links "
-    "as well: +0.52%, +0.53%, +0.52% (seeds 1-3; links alone: -0.01%, -0.04%, -0.07%)",
+    "Korea Productivity Center, growth_by_industry.csv), the commuting links and pensions (Pension Statistics by "
+    "sido, +3.8% a year real per person aged 65+, pensions_by_sido.csv) residents employed grow +0.59% from month "
+    "6 to month 30 (scale 0.01, seed 1; +0.60% seed 2, +0.59% seed 3) against +1.24% sourced: jobs +0.73%, "
+    "services' +0.53% (seed 1), as households' part of services demand grows with jobs and pensions only (pay "
+    "does not follow productivity: real wages -1.1% in 2023) while households' real consumption grew 1.8% and 1.1% "
+    "(2023, 2024). Pensions are 6.5% of households' income at the start and grow 7.7% a year (0.5% of "
+    "income a year to spend), and services are short of staff for part of their orders (docs/model.md 7.10). "
+    "Before pensions: +0.52%, +0.53%, +0.52% (seeds 1-3; services' +0.45%, seed 1); without the trend: -0.07% "
+    "(seed 1), -0.07%, -0.09% (before the links); links alone: -0.01%, -0.04%, -0.07%",
 )
 def test_the_nations_employment_grows_as_koreas_did_from_2023_to_2025(korea):
     """EAPS: Korea's employed summed over the 17 sido, 28,419 thousand in 2023 (labour_force.csv, KOSIS
@@ -374,6 +377,54 @@ def test_the_nations_employment_grows_as_koreas_did_from_2023_to_2025(korea):
     assert employed_2023 == 28_419_000 and employed_2025 == 28_771_000
     residents = korea.totals()["residents_employed"].to_numpy(dtype=float)
     assert residents[30] / residents[6] - 1 == pytest.approx(employed_2025 / employed_2023 - 1, abs=0.005)
+
+
+def _pensions_2023() -> tuple[float, float]:
+    """Statistics Korea, 2023 Pension Statistics (pensions_by_sido.csv, national rows): pensions paid a month to those
+    aged 65+ in 2023 (recipients x mean, KRW) and their real growth from 2022 (recipients +5.6% and mean +6.9% in
+    the release; here from the rows, deflated by consumer prices +3.6% in 2023, Statistics Korea 2023-12-29)."""
+    rows = {row["year"]: row for row in _csv("pensions_by_sido.csv") if row["region"] == "00"}
+    paid = {year: int(rows[year]["recipients"]) * int(rows[year]["mean_pension_krw"]) for year in ("2022", "2023")}
+    return paid["2023"], paid["2023"] / paid["2022"] / 1.036 - 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the nation's pensions at the start are 4.51 trillion KRW a month (month 0, scale 0.01, seed 1, over the "
+    "scale) against 6.00 trillion: 24.9% short. The mean per person aged 65+ is sourced by region, so the gap is the "
+    "number aged 65+: every region has Gwangju's age shares (65+ are 16% of those aged 15+, Gwangju's 2020 Census "
+    "share) where Korea's 9.50 million aged 65+ were 20.9% of its 45.5 million aged 15+ in 2023 (Pension Statistics; "
+    "labour_force.csv), and the model has nobody over 85",
+)
+def test_the_nations_pensions_are_what_koreas_65_and_over_received_in_2023(korea):
+    """2023 Pension Statistics: 8,636,000 people aged 65+ received a mean 695,000 KRW a month of public and private
+    pensions, 6.00 trillion KRW a month. The model pays each resident aged 65+ the region's mean per person aged 65+
+    (scenarios/gwangju.toml [households], the region files), so its total checks how many of them it holds.
+    Tolerance: 15% below, none above (assumption: the model ages people out at 85, and those aged 85+ are under a
+    tenth of those aged 65+ in Korea, with smaller pensions: recipients 80+ get 548,000 KRW against 695,000)."""
+    paid, _ = _pensions_2023()
+    model = float(korea.totals()["pension_income"].iloc[0]) / SCALE
+    assert 0.85 * paid <= model <= paid, model / paid
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the nation's pensions grow +7.7% in the first year (month 0 to 12, scale 0.01, seed 1; +8.0% seed 2, "
+    "+7.8% seed 3) against +8.9% sourced: the mean per person aged 65+ grows at the sourced +3.8% (its own input), "
+    "the number aged 65+ by 3.7% against 5.0% (9,046 to 9,501 thousand in 2022-2023): the model's ages are uniform "
+    "within Gwangju's 10-year bands (60-69: 13% of those aged 15+), so the large cohorts born 1955-1963 reaching 65 "
+    "are not held",
+)
+def test_the_nations_pensions_grow_as_koreas_did_in_2023(korea):
+    """2023 Pension Statistics: pensions paid to those aged 65+ grew from 8,182,000 x 650,000 KRW (2022) to 8,636,000
+    x 695,000 (2023), +12.9% nominal, +8.9% real (consumer prices +3.6%). The model holds pensions' real growth per
+    person aged 65+ (3.8%, from the same rows) and ages its residents, so its first year checks the ageing.
+    Tolerance: one percentage point (assumption: the growth of Korea's 65+ population was 4.9-5.0% a year in
+    2021-2023, Pension Statistics 2021-2023, and the mean's growth varies with the year's price indexation)."""
+    _, growth = _pensions_2023()
+    assert growth == pytest.approx(0.0893, abs=0.0005)
+    paid = korea.totals()["pension_income"].to_numpy(dtype=float)
+    assert paid[12] / paid[0] - 1 == pytest.approx(growth, abs=0.01)
 
 
 def test_each_regions_job_finding_rate_holds_its_sourced_unemployment_steady():
@@ -416,7 +467,9 @@ def test_each_regions_job_finding_rate_holds_its_sourced_unemployment_steady():
     "chi-square 63.3 (seed 1), 30.2 (seed 2), 26.8 (seed 3); with Gwangju's 1/8 job finding in every region: 413 "
     "(seed 1), 332 (seed 2). With the commuting links as well (the residents' rate, as the survey's): 76.7 (seed 1: "
     "Sejong 3.25%, z = +4.9; Incheon 3.79%, z = +4.7, 31% of its employed working in Seoul and Gyeonggi), 78.6 "
-    "(seed 2: Sejong +5.9), 38.3 (seed 3: Sejong +4.2); links alone: 80.3, 76.9, 39.0",
+    "(seed 2: Sejong +5.9), 38.3 (seed 3: Sejong +4.2); links alone: 80.3, 76.9, 39.0. With pensions as well: "
+    "78.9 (seed 1: Sejong 3.29%, z = +5.0; Incheon 3.78%, z = +4.6), 81.7 (seed 2: Sejong +6.2), 34.8 (seed 3: "
+    "Sejong +4.0)",
 )
 def test_each_regions_unemployment_stays_at_its_sourced_rate_a_year_on(korea):
     """EAPS 2023 annual (labour_force.csv, KOSIS DT_1DA7004S): each sido's unemployment rate, 1.9% (Sejong) to 3.4%

@@ -35,6 +35,7 @@ def test_every_table_loads_and_korea_has_17_regions_in_15_groups():
         "migration.csv",
         "migration_by_sido.csv",
         "national_totals.csv",
+        "pensions_by_sido.csv",
         "regions.csv",
     ]
     assert len(DATA.regions) == 17
@@ -70,6 +71,27 @@ def test_regions_add_up_to_the_national_totals_of_2023():
         total = sum(getattr(row, column) for row in regional.values())
         assert abs(total - getattr(national, column)) <= slack, column
     assert 28e6 < sum(row.employed for row in regional.values()) < 29e6  # issue 16: about 29 million workers
+
+
+def test_the_pension_table_by_sido_adds_up_to_the_nation():
+    """2022 Pension Statistics (pensions_by_sido.csv): the 17 sido's people aged 65+ and recipients add up to the
+    nation's 9,046 and 8,182 thousand (cells rounded to thousands one by one), and each rate is recipients over
+    people aged 65+ to the published decimal (within the rounding of the counts)."""
+    with (NATIONAL_DIR / "pensions_by_sido.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["year"] == "2022"]
+    regions = [row for row in rows if row["region"] != "00"]
+    (nation,) = [row for row in rows if row["region"] == "00"]
+    assert sorted(row["region"] for row in regions) == sorted(DATA.regions)
+    slack = len(regions) * ROUNDING_UNIT_PERSONS / 2
+    for column in ("population_65plus", "recipients"):
+        assert abs(sum(int(row[column]) for row in regions) - int(nation[column])) <= slack, column
+    half = ROUNDING_UNIT_PERSONS / 2
+    for row in [*regions, nation]:
+        recipients, people = int(row["recipients"]), int(row["population_65plus"])
+        rate = recipients / people * 100
+        # the published rate's last decimal, and the rounding of both counts
+        slack = 0.05 + rate * (half / recipients + half / people)
+        assert abs(rate - float(row["recipient_rate_percent"])) <= slack, row["region"]
 
 
 def test_regional_unemployment_rates_are_those_published():

@@ -619,8 +619,8 @@ class Fiscal(_Section):
 class Households(_Section):
     """How households' income becomes spending on the region's local services (docs/model.md 7.10).
 
-    Disposable income = ``net_share_of_wages`` x wages + benefits, allowances, transfers and
-    severance. Spending follows disposable income smoothed over months (a share
+    Disposable income = ``net_share_of_wages`` x wages + benefits, allowances, transfers,
+    pensions and severance. Spending follows disposable income smoothed over months (a share
     ``spending_adjustment_per_month`` of the gap closes each month) at the average
     ``propensity_to_consume``; the ``local_share_of_spending`` of it buys the region's local
     services. The local multiplier follows from these; it is not a parameter.
@@ -630,6 +630,12 @@ class Households(_Section):
     propensity_to_consume: Annotated[float, Field(gt=0.0, le=1.0)]
     spending_adjustment_per_month: Annotated[float, Field(gt=0.0, le=1.0)]
     local_share_of_spending: Share
+    #: Pensions (households.pensions_paid): every resident from this age gets the mean pension income of the
+    #: region's residents of that age, ``pension_krw_per_person_per_month`` at the start (0: no pensions),
+    #: growing by ``pension_real_growth_per_year`` in real terms as pensions mature.
+    pension_age_years: Annotated[int, Field(ge=15)] = 65
+    pension_krw_per_person_per_month: NonNegative = 0.0
+    pension_real_growth_per_year: Annotated[float, Field(gt=-1.0, lt=1.0)] = 0.0
 
 
 class InwardInvestment(_Section):

@@ -14,7 +14,7 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.inputs.scenario import FirmGroup, LabourMarket, Scenario
 from sim.region import credit
-from sim.region.households import benefits_paid, disposable_income, tie_local_demand_to_income
+from sim.region.households import benefits_paid, disposable_income, pensions_paid, tie_local_demand_to_income
 from sim.region.labour_market import (
     MatchingMarket,
     calibrate_matching,
@@ -647,6 +647,7 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
     local = state.local
     local.wage_income_krw = float(firms.wage_bill.sum())
     local.benefit_income_krw = benefits_paid(workforce, 0)
+    local.pension_income_krw = pensions_paid(state, 0)
     local.income_krw = disposable_income(state, 0)
     tie_local_demand_to_income(state)
     if local.autonomous_demand_krw < 0:

@@ -1,7 +1,7 @@
 """Households' income and spending, and the local services demand that follows.
 
 Households' disposable income Y is net wages (``net_share_of_wages``), unemployment
-benefits, unpaid-leave allowances, policy transfers and severance. Their spending follows
+benefits, unpaid-leave allowances, policy transfers, pensions and severance. Their spending follows
 income smoothed over months, S(t) = S(t-1) + a (Y(t) - S(t-1)) with a the
 ``spending_adjustment_per_month`` (KDI 2020: a transfer raised card spending by 26-36% of its
 value in four months), at the average ``propensity_to_consume`` (Statistics Korea, Household
@@ -18,6 +18,18 @@ per worker R, services pay w_s and output per traded job q, one traded job at ne
 removes c w_m + b q of demand for good, and the services jobs lost remove c w_s each in turn,
 so the long run loses (c w_m + b q) / (R - c w_s) services jobs per traded job (less while
 benefits and savings last, and less again as the laid-off find other work).
+
+Pensions (issues 11 and 16): every resident aged ``pension_age_years`` (65) or more receives the mean
+pension income of the region's residents of that age, ``pension_krw_per_person_per_month`` (Statistics
+Korea, Pension Statistics: the share of those aged 65+ receiving any pension times the recipients' mean
+monthly amount, by sido), times (1 + g)^(t/12) with g = ``pension_real_growth_per_year`` (the real growth of
+that mean as pensions mature; the model's pay does not grow in real terms). The total follows the residents
+who hold them: it grows as the population ages and leaves with retirees who move. Pensions are paid by the
+national funds and the central government (National Pension Service, Basic Pension, occupational schemes),
+not by the policy desk, so, like unemployment benefits, they are household income and not ledger rows
+(sim/policy/ledger.py counts the policy desk's money only); the monthly table reports them as
+``pension_income``. They enter Y at the start, so the autonomous demand set from the start state is smaller
+by c times the start's pensions and the start stays in balance.
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.state import COMMUTING_OUT, EMPLOYED, UNEMPLOYED, Workforce
+from sim.region.state import COMMUTING_OUT, EMPLOYED, MOVED_OUT, UNEMPLOYED, Workforce
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -36,6 +48,24 @@ def benefits_paid(workforce: Workforce, month: int) -> float:
     """Unemployment benefits paid this month, KRW."""
     receiving = (workforce.benefit_end_month > month) & (workforce.status == UNEMPLOYED)
     return float(workforce.benefit_krw[receiving].sum())
+
+
+def pensions_paid(state: RegionState, month: int) -> float:
+    """Pensions paid to the region's residents this month, KRW (see the module doc).
+
+    Residents are every person not moved out (or aged out) who lives in the region (in-commuters,
+    ``lives_outside``, draw theirs at home); a resident is of pension age from the month of the birthday.
+    """
+    households = state.config.households
+    if households.pension_krw_per_person_per_month == 0.0:
+        return 0.0
+    workforce = state.workforce
+    born_by = month - 12 * households.pension_age_years
+    holders = np.count_nonzero(
+        (workforce.birth_month <= born_by) & (workforce.status != MOVED_OUT) & ~workforce.lives_outside
+    )
+    growth = (1.0 + households.pension_real_growth_per_year) ** (month / 12.0)
+    return holders * households.pension_krw_per_person_per_month * growth
 
 
 def tie_local_demand_to_income(state: RegionState) -> None:
@@ -80,12 +110,13 @@ def disposable_income(state: RegionState, month: int) -> float:
         state.config.households.net_share_of_wages * wages
         + benefits
         + state.household_transfers_krw
+        + local.pension_income_krw
         + local.severance_received_krw
     )
 
 
 def settle_income(state: RegionState, month: int) -> None:
-    """Stage: the month's wages, benefits, allowances and severance; households' spending and savings.
+    """Stage: the month's wages, benefits, allowances, pensions and severance; households' spending and savings.
 
     Next month's local services demand follows the smoothed income set here.
     """
@@ -94,6 +125,7 @@ def settle_income(state: RegionState, month: int) -> None:
     local.benefit_income_krw = benefits_paid(workforce, month)
     if state.config.shocks.closure:
         local.benefit_income_krw += float(workforce.leave_allowance_krw[workforce.on_leave].sum())
+    local.pension_income_krw = pensions_paid(state, month)
     local.income_krw = disposable_income(state, month)
     local.severance_received_krw = 0.0
     adjustment = state.config.households.spending_adjustment_per_month

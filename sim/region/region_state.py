@@ -63,7 +63,7 @@ MONTH_EVENTS = (
 class LocalEconomy:
     """Households' income and spending, and the local services demand that follows (see households.py)."""
 
-    income_krw: float = 0.0  # this month's disposable income: net wages, benefits, allowances, transfers, severance
+    income_krw: float = 0.0  # this month's disposable income: net pay, benefits, transfers, pensions, severance
     smoothed_income_krw: float = 0.0  # the income households' spending follows, smoothed over months
     spending_coefficient: float = 0.0  # local services demand per KRW of smoothed income
     autonomous_demand_krw: float = 0.0  # services demand that follows neither households nor traded firms
@@ -71,6 +71,7 @@ class LocalEconomy:
     diverted_spending_krw: float = 0.0  # households' spending a policy moves from outside to local services
     wage_income_krw: float = 0.0  # this month's wages paid by the region's firms (gross)
     benefit_income_krw: float = 0.0  # this month's unemployment benefits and unpaid-leave allowances
+    pension_income_krw: float = 0.0  # this month's pensions paid to the region's residents (households.pensions_paid)
     severance_received_krw: float = 0.0  # severance paid to the region's workers this month
     spending_krw: float = 0.0  # households' consumption spending this month (anywhere)
     savings_krw: float = 0.0  # disposable income not spent since the start (the households' buffer)
