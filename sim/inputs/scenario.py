@@ -605,6 +605,17 @@ class Markets(_Section):
     #: docs/model.md 7.10), compounded from the start; 0 keeps it at its start level. The Korea nation sets
     #: it to services' real growth (scenarios/national/growth_by_industry.csv).
     autonomous_local_demand_trend_per_year: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.0
+    #: Firms' own demand paths (sim/region/orders.py, docs/model.md 7.13): the yearly standard deviation of
+    #: the log random walk of an independent firm's share of its market, for a mature firm of 10 full-scale
+    #: employees; 0 (the default) turns the paths off.
+    firm_growth_sd_per_year: NonNegative = 0.0
+    #: How that volatility falls with size: sd x (employees / 10) ** -elasticity (Gibrat's law fails in
+    #: the variance: about 0.2, Riccaboni et al. 2008, PNAS 105(50)).
+    firm_growth_size_elasticity: NonNegative = 0.0
+    #: A new firm's volatility is this multiple of a mature one's, falling linearly to 1 by
+    #: ``firm_growth_young_years`` (young firms' up-or-out dynamics, Haltiwanger, Jarmin and Miranda 2013).
+    firm_growth_young_multiplier: Annotated[float, Field(ge=1.0)] = 1.0
+    firm_growth_young_years: NonNegative = 0.0
 
 
 class Fiscal(_Section):
@@ -672,6 +683,10 @@ class FirmEntry(_Section):
     site_reuse_cost_saving: Share
     supplier_takeover_share: Share
     supplier_takeover_per_month: Annotated[float, Field(gt=0.0, le=1.0)]
+    #: Gross churn (docs/model.md 7.13): births at ``birth_rate_per_year`` (not only those beyond the death
+    #: rate) and deaths at ``death_rate_per_year``, the independent firms with the lowest demand weight
+    #: (sim/region/failures.py). False (the default): net entry only, exit only by running out of cash.
+    churn: bool = False
 
 
 class Mobility(_Section):

@@ -656,7 +656,8 @@ def build_region(config: Scenario, streams: RandomStreams, scale: float, months:
             "households.local_share_of_spending",
             config.households.local_share_of_spending,
             f"households' local spending at the start ({local.spending_coefficient * local.income_krw:,.0f} KRW a "
-            f"month) exceeds the local services industries' sales ({firms.base_local_sales.sum():,.0f}): lower "
-            "the local share or the propensity to consume, or make the local services industries larger",
+            f"month) with firms' purchases of local services ({local.business_purchases_krw:,.0f}) exceeds the local "
+            f"services industries' sales ({firms.base_local_sales.sum():,.0f}); allowed: a lower local share or "
+            "propensity to consume, or larger local services industries",
         )
     return state

@@ -9,7 +9,9 @@
   firms stand for a population in which most births replace deaths. So the firms that enter
   are the births beyond the death rate (``death_rate_per_year``, the same statistics), times
   the industry's active firms: at the start's conditions the region's firm count grows at the
-  national net rate (about 3% a year), and with slack faster. A new firm has
+  national net rate (about 3% a year), and with slack faster. With gross churn (``entry.churn``)
+  all births enter and independent firms die at the death rate, the ones with the lowest demand
+  weight (failures.py). A new firm has
   ``new_firm_employees`` workers on average (Statistics Korea: 1.6 workers per new
   enterprise). Counts are drawn by the inverse Poisson CDF of one keyed uniform per industry
   and month, so a policy twin facing more slack gets at least the baseline's entrants in the
@@ -174,8 +176,10 @@ def enter_firms(state: RegionState, month: int) -> None:
     rates = np.array([entry.birth_rate_by_sector.get(name, entry.birth_rate_per_year) for name in config.industries])
     conditions = sector_conditions(state)
     active = conditions[3]
-    # Births beyond the deaths the starting population already stands for (see the module docstring).
-    net_rate = np.maximum(rates * entry_multiplier(state, conditions)[codes] - entry.death_rate_per_year, 0.0)
+    # Births beyond the deaths the starting population already stands for (see the module docstring);
+    # with gross churn all births, as deaths are drawn too (failures.churn_exits).
+    deaths = 0.0 if entry.churn else entry.death_rate_per_year
+    net_rate = np.maximum(rates * entry_multiplier(state, conditions)[codes] - deaths, 0.0)
     mean = net_rate / 12.0 * active[codes]
     counts = poisson_inverse(state.streams.uniform("firm_entry", month, codes), mean)
     if not counts.any():

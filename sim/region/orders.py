@@ -13,6 +13,11 @@
   local-demand shocks and its trend, ``markets.autonomous_local_demand_trend_per_year``) plus
   last month's local income times the spending coefficient, plus traded firms' purchases per
   KRW of their sales outside the chains, a policy's outside uplift included (households.py).
+- Each independent firm (the industries' firms: not assembly plants or chain suppliers, whose
+  orders follow their buyers) may have its own persistent share of its market, a log random walk
+  ``firms.demand_weight`` whose yearly volatility falls with size and age
+  (``markets.firm_growth_*``; ``move_demand_weights``). The weights are renormalised within each
+  industry so that they move orders between firms and never change an industry's total.
 - Policy levers move demand more than they add to it: ``demand_uplift`` raises a firm's
   weight in local household demand (new products sold to local buyers, taken from other
   local firms); ``outside_uplift`` adds sales to buyers outside the region; and
@@ -29,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.region import prices
-from sim.region.state import ACTIVE, ASSEMBLER, is_one_of
+from sim.region.state import ACTIVE, ASSEMBLER, INDEPENDENT, is_one_of
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -47,6 +52,7 @@ def place_orders(state: RegionState, month: int) -> None:
     rho = behaviour.demand_noise_persistence
     firms.demand_noise = rho * firms.demand_noise + behaviour.demand_noise_sd * np.sqrt(1 - rho**2) * shock
     noise = np.exp(firms.demand_noise)
+    weight = move_demand_weights(state, month)
 
     final = (
         firms.base_final_demand
@@ -76,6 +82,8 @@ def place_orders(state: RegionState, month: int) -> None:
         supplier_orders = network.orders(assembler_output) * parts + network.orders(last_output - assembler_output)
     trend = (1.0 + firms.outside_trend_per_year) ** (month / 12.0)
     outside = firms.base_outside_sales * trend * shocks.export_multiplier(month) * noise * parts
+    if weight is not None:  # firms' own demand paths (markets.firm_growth_sd_per_year > 0)
+        outside = outside * weight
     if rate_tariffs:
         outside = outside * np.where(firms.role == ASSEMBLER, 1.0, tariff_factor)
     if priced:
@@ -112,6 +120,8 @@ def place_orders(state: RegionState, month: int) -> None:
         + local.diverted_spending_krw
     )
     base_local = np.where(services, firms.base_local_sales, 0.0)
+    if weight is not None:  # a firm's own share of local demand, renormalised in ``share`` below
+        base_local = base_local * weight
     if priced:
         base_local = base_local * prices.relative_demand(price, markets.local_price_elasticity)
     if firms.outside_uplift.any():  # policy levers only; skipped in a baseline run
@@ -126,3 +136,53 @@ def place_orders(state: RegionState, month: int) -> None:
     firms.orders = np.where(firms.status == ACTIVE, demand, 0.0)
     firms.capacity_factor = capacity_factor
     firms.relocated_share = relocated
+
+
+#: Full-scale employees of the firm the yearly volatility ``markets.firm_growth_sd_per_year`` is given for.
+_REFERENCE_EMPLOYEES = 10.0
+
+
+def move_demand_weights(state: RegionState, month: int) -> np.ndarray | None:
+    """Step each active independent firm's log demand weight; return exp(weight) per firm (1 for others).
+
+    A log random walk (Gibrat's law of proportionate effect in the mean) with yearly standard
+    deviation ``sd x (full-scale employees / 10) ** -size_elasticity x age factor``: volatility
+    falls with size (Riccaboni et al. 2008) and with age, from ``firm_growth_young_multiplier``
+    at birth to 1 after ``firm_growth_young_years`` (firms present at the start count as mature).
+    Draws are keyed by (seed, month, firm key), so twins of one seed share them. The weights are
+    then shifted within each industry so that the base-sales-weighted mean of exp(weight) is 1:
+    orders move between the industry's firms, and its total is unchanged. None when switched off.
+    """
+    markets = state.config.markets
+    sd = markets.firm_growth_sd_per_year
+    if not sd:
+        return None
+    firms = state.firms
+    ids = np.flatnonzero((firms.status == ACTIVE) & (firms.role == INDEPENDENT))
+    weight = np.ones(firms.count)
+    if len(ids) == 0:
+        return weight
+    full_scale = np.maximum(firms.employees[ids] / firms.size_factor[ids], 1.0)
+    sigma = sd * (full_scale / _REFERENCE_EMPLOYEES) ** -markets.firm_growth_size_elasticity
+    young_years = markets.firm_growth_young_years
+    if young_years > 0:
+        entered = firms.entry_month[ids]
+        age_years = np.where(entered > 0, (month - entered) / 12.0, young_years)
+        youth = np.clip(1.0 - age_years / young_years, 0.0, 1.0)
+        sigma = sigma * (1.0 + (markets.firm_growth_young_multiplier - 1.0) * youth)
+    shock = state.streams.normal("firm_growth", month, firms.key[ids])
+    log_weight = firms.demand_weight[ids] + sigma / np.sqrt(12.0) * shock
+    base = firms.base_outside_sales[ids] + firms.base_local_sales[ids]
+    code = firms.sector[ids].astype(np.int64)
+    sectors = len(state.sectors)
+    total = np.bincount(code, weights=base, minlength=sectors)
+    weighted = np.bincount(code, weights=base * np.exp(log_weight), minlength=sectors)
+    mean = np.divide(weighted, total, out=np.ones(sectors), where=(total > 0) & (weighted > 0))
+    log_weight -= np.log(mean)[code]
+    # The shock moves the firm's scale, not only its orders: its plant follows its share of the market
+    # (Gibrat's law is about firms' size; a firm winning customers takes on space and machines, one losing
+    # them gives them up; assumption: at once, as orders move), and fixed costs follow the plant (production.py).
+    firms.capacity[ids] *= np.exp(log_weight - firms.demand_weight[ids])
+    firms.demand_weight[ids] = log_weight
+    weight[ids] = np.exp(log_weight)
+    return weight

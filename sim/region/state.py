@@ -204,6 +204,7 @@ def _firm_columns() -> dict[str, Column]:
         "loss_months": Column(i4, 0, "consecutive months with an operating loss (the credit record)"),
         "expected_demand": Column(f8, 0.0, "KRW per month, adaptive expectation of orders"),
         "demand_noise": Column(f8, 0.0, "log of the firm's AR(1) demand shock"),
+        "demand_weight": Column(f8, 0.0, "log of the firm's own share of its market, a random walk (orders.py)"),
         "annual_sales": Column(f8, 0.0, "KRW per year, smoothed (for the leverage limit)"),
         "employees": Column(i8, 0, "workers now (kept as workers join and leave)"),
         "payroll": Column(f8, 0.0, "wages of the workers now, KRW per month (kept as workers join and leave)"),
