@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.state import COMMUTING_OUT, EMPLOYED, MOVED_OUT, UNEMPLOYED, Workforce
+from sim.region.mobility import residents
+from sim.region.state import COMMUTING_OUT, EMPLOYED, UNEMPLOYED, Workforce
 
 if TYPE_CHECKING:
     from sim.region.region_state import RegionState
@@ -61,9 +62,7 @@ def pensions_paid(state: RegionState, month: int) -> float:
         return 0.0
     workforce = state.workforce
     born_by = month - 12 * households.pension_age_years
-    holders = np.count_nonzero(
-        (workforce.birth_month <= born_by) & (workforce.status != MOVED_OUT) & ~workforce.lives_outside
-    )
+    holders = np.count_nonzero(residents(workforce) & (workforce.birth_month <= born_by))
     growth = (1.0 + households.pension_real_growth_per_year) ** (month / 12.0)
     return holders * households.pension_krw_per_person_per_month * growth
 
