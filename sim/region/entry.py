@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.inputs.scenario import PART_TYPES
+from sim.inputs.scenario import PART_TYPES, Scenario
 from sim.region.arrivals import add_firms
 from sim.region.state import (
     ACTIVE,
@@ -165,6 +165,11 @@ def poisson_inverse(uniform: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return counts
 
 
+def industry_codes(config: Scenario) -> np.ndarray:
+    """Sector codes of the scenario's industries (not its chains), in their order, as int64 for ``np.bincount``."""
+    return np.array([config.sector_code(name) for name in config.industries], dtype=np.int64)
+
+
 def enter_firms(state: RegionState, month: int) -> None:
     """Stage part: new local firms are born in each industry; some take over free sites."""
     entry = state.config.entry
@@ -172,7 +177,7 @@ def enter_firms(state: RegionState, month: int) -> None:
         return
     record_baseline(state)
     config = state.config
-    codes = np.array([config.sector_code(name) for name in config.industries], dtype=np.int64)
+    codes = industry_codes(config)
     rates = np.array([entry.birth_rate_by_sector.get(name, entry.birth_rate_per_year) for name in config.industries])
     conditions = sector_conditions(state)
     active = conditions[3]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.region.entry import poisson_inverse
+from sim.region.entry import industry_codes, poisson_inverse
 from sim.region.labour_market import employees_of, lay_off
 from sim.region.state import ACTIVE, CLOSED, INDEPENDENT, RELOCATED
 
@@ -36,24 +36,24 @@ def settle_failures(state: RegionState, month: int) -> None:
     state.tally["bad_debt"] = float(firms.debt[failed].sum())
     firms.debt[failed] = 0.0
     moved_away = (firms.relocated_share >= 1.0) & active & ~failed
+    closing = failed | moved_away
     entry = state.config.entry
     if entry is not None and entry.churn:
-        exits = churn_exits(state, month, active & ~failed & ~moved_away, failed)
+        exits = churn_exits(state, month, active & ~closing, failed)
         # The births at the birth rate include those that replace these deaths: their premises pass on at once
         # and are not free sites that raise entry (entry.free_sites; entry's free-site response is to closures).
         firms.site_reused_month[exits] = month
         state.tally["bad_debt"] += float(np.maximum(firms.debt[exits] - firms.cash[exits], 0.0).sum())
         firms.debt[exits] = 0.0
-        moved_away = moved_away | exits  # closed below as CLOSED, not RELOCATED
         firms.status[exits] = CLOSED
+        closing |= exits
     firms.status[failed] = CLOSED
-    firms.status[moved_away & (firms.status == ACTIVE)] = RELOCATED
-    firms.closed_month[failed | moved_away] = month
+    firms.status[moved_away] = RELOCATED
+    firms.closed_month[closing] = month
     state.tally["firm_failures"] = float(failed.sum())
     state.tally["firms_rescued"] = float((firms.distressed & ~failed).sum())
     for code, sector in enumerate(state.sectors):
         state.tally[f"firm_failures_{sector}"] = float((failed & (firms.sector == code)).sum())
-    closing = failed | moved_away
     # Only firms with staff need the pass over every worker (firms.employees counts each firm's workers).
     if firms.employees[closing].any():
         lay_off(state, employees_of(state.workforce, closing), month)
@@ -67,7 +67,7 @@ def churn_exits(state: RegionState, month: int, candidates: np.ndarray, failed: 
     when firms' demand paths are off) are broken by a keyed uniform draw per firm.
     """
     firms, config = state.firms, state.config
-    codes = np.array([config.sector_code(name) for name in config.industries], dtype=np.int64)
+    codes = industry_codes(config)
     independent = firms.role == INDEPENDENT
     pool = candidates & independent & ~firms.closing
     sector = firms.sector.astype(np.int64)
